@@ -1,0 +1,207 @@
+//! `plads`: Pladsoverblik without a window. English subcommands, Danish messages; every
+//! command takes `--db PATH` (default: the desktop app's database). Exit code 1 on any error.
+
+mod args;
+
+use chrono::NaiveDate;
+use clap::Parser;
+use pladsoverblik_core::catalogue::generate;
+use pladsoverblik_core::catalogue::snapshot;
+use pladsoverblik_core::search::SearchResult;
+use pladsoverblik_core::{fmt, paths, Engine, Error, Result};
+use std::io::Write;
+use std::path::PathBuf;
+
+use args::{Cli, Command, SearchArgs};
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => args::exit_with_clap_error(e),
+    };
+    if let Err(e) = run(cli) {
+        eprintln!("Fejl: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn today(arg: &Option<String>) -> Result<NaiveDate> {
+    match arg {
+        Some(s) => fmt::parse_date(s).ok_or_else(|| {
+            Error::Invalid(format!("Datoen «{s}» kan ikke læses; skriv dd.mm.åååå."))
+        }),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+fn open(db: &Option<PathBuf>) -> Result<Engine> {
+    let path = match db {
+        Some(p) => p.clone(),
+        None => paths::default_db_path().ok_or_else(|| {
+            Error::Invalid(
+                "Kan ikke finde en mappe til databasen (HOME er ikke sat). Brug --db STI.".into(),
+            )
+        })?,
+    };
+    Engine::open(&path)
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::GenerateCatalogue {
+            offers,
+            seed,
+            extracted,
+            example,
+            sjaelland,
+        } => {
+            let mut opts = if example {
+                generate::Options::example()
+            } else {
+                generate::Options {
+                    offers: 1000,
+                    seed: 1,
+                    extracted: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap_or_default(),
+                    sjaelland_only: false,
+                    example: false,
+                }
+            };
+            if let Some(n) = offers {
+                opts.offers = n;
+            }
+            if let Some(s) = seed {
+                opts.seed = s;
+            }
+            if let Some(d) = extracted {
+                opts.extracted = fmt::parse_date(&d).ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "Udtræksdatoen «{d}» kan ikke læses; skriv dd.mm.åååå."
+                    ))
+                })?;
+            }
+            if sjaelland {
+                opts.sjaelland_only = true;
+            }
+            let stdout = std::io::stdout();
+            let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            snapshot::write(out, &generate::header(&opts), generate::offers(&opts))
+                .map_err(|e| Error::io("standard output", e))?;
+            Ok(())
+        }
+        Command::ImportCatalogue { file, db } => {
+            let engine = open(&db)?;
+            let started = std::time::Instant::now();
+            let report = engine.import_file(&file, |_, _| {})?;
+            println!(
+                "Indlæst {} tilbud og {} takster fra {} (katalog pr. {}) på {} ms.",
+                report.offers,
+                report.rates,
+                file.display(),
+                fmt::date(report.extracted),
+                started.elapsed().as_millis()
+            );
+            Ok(())
+        }
+        Command::Info { db, today: t } => {
+            let engine = open(&db)?;
+            let info = engine.info(today(&t)?)?;
+            println!("{}", info.extracted_text);
+            println!("Kilde: {}", info.source);
+            println!("Tilbud: {}", info.offer_count);
+            if info.is_example {
+                println!("Eksempeldata");
+            }
+            Ok(())
+        }
+        Command::Show {
+            id,
+            db,
+            near,
+            today: t,
+            json,
+        } => {
+            let engine = open(&db)?;
+            let origin = match near {
+                Some(n) => Some(args::origin(&n)?),
+                None => None,
+            };
+            let detail = engine.offer(&id, today(&t)?, origin)?;
+            if json {
+                print_json(&detail)
+            } else {
+                println!("{} ({})", detail.name, detail.id);
+                println!("{}, {} {}", detail.street, detail.postcode, detail.city);
+                for o in detail.operators.iter().filter(|o| o.current) {
+                    println!("Driftsherre: {} ({})", o.name, o.kind.code());
+                }
+                println!(
+                    "Godkendelse: {}, {}",
+                    detail.approval_text, detail.socialtilsyn
+                );
+                println!("Alder: {}", detail.age_text);
+                println!("Målgrupper: {}", detail.target_groups.join("; "));
+                for d in &detail.departments {
+                    for p in &d.places {
+                        println!(
+                            "{}: {} pladser efter {}. {}",
+                            d.name, p.places, p.basis_label, p.free_text
+                        );
+                    }
+                }
+                for r in &detail.rates {
+                    println!(
+                        "Takst {} {}: {} = {}",
+                        r.year, r.basis_label, r.amount_text, r.daily_ex_vat_text
+                    );
+                }
+                Ok(())
+            }
+        }
+        Command::Search(a) => search(a),
+    }
+}
+
+fn search(a: SearchArgs) -> Result<()> {
+    let engine = open(&a.db)?;
+    let day = today(&a.today)?;
+    let query = a.query()?;
+    let result = engine.search(&query, day)?;
+    if a.json {
+        print_json(&result.hits)
+    } else {
+        print_table(&result);
+        Ok(())
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)
+        .map_err(|e| Error::Invalid(format!("JSON kunne ikke skrives: {e}")))?;
+    writeln!(out).map_err(|e| Error::io("standard output", e))
+}
+
+fn print_table(r: &SearchResult) {
+    println!(
+        "{} tilbud fundet{}.",
+        r.total,
+        if r.total > r.hits.len() {
+            format!(", viser de første {}", r.hits.len())
+        } else {
+            String::new()
+        }
+    );
+    for h in &r.hits {
+        println!(
+            "{:<10} {:<42} {:<11} {:<18} ledige {} {:<24} {:<22} {}",
+            h.id,
+            h.name,
+            h.text.operator_type,
+            h.city,
+            h.text.free_places,
+            h.text.free_as_of,
+            h.text.daily_rate,
+            h.text.distance
+        );
+    }
+}

@@ -1,0 +1,42 @@
+//! The append-only audit log: who did what when. Never citizen data (name, CPR).
+
+use rusqlite::{params, Connection};
+
+use crate::error::Result;
+
+/// The user name recorded in the audit log: the setting `user_name` if set, else the OS user.
+pub fn current_user(conn: &Connection) -> String {
+    let setting: Option<String> = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'user_name'",
+            [],
+            |r| r.get(0),
+        )
+        .ok();
+    setting
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .unwrap_or_else(|| "ukendt".to_string())
+}
+
+pub fn now_local() -> String {
+    chrono::Local::now()
+        .naive_local()
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string()
+}
+
+pub fn record(
+    conn: &Connection,
+    action: &str,
+    subject: &str,
+    details: &serde_json::Value,
+) -> Result<()> {
+    let user = current_user(conn);
+    conn.execute(
+        "INSERT INTO audit_log (at, user, action, subject, details) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![now_local(), user, action, subject, details.to_string()],
+    )?;
+    Ok(())
+}

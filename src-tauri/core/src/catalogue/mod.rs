@@ -1,0 +1,184 @@
+//! The offer catalogue: its file format, import, generator, and what the screens read.
+
+pub mod detail;
+pub mod generate;
+pub mod import;
+pub mod model;
+pub mod snapshot;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use std::str::FromStr;
+
+use crate::error::Result;
+use crate::fmt;
+use model::{LegalBasis, OperatorType};
+
+/// What the app shows about the catalogue itself ("Katalog pr. 15.11.2026", Eksempeldata).
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogueInfo {
+    pub loaded: bool,
+    pub extracted: Option<NaiveDate>,
+    pub extracted_text: String,
+    pub age_days: Option<i64>,
+    pub source: String,
+    pub is_example: bool,
+    pub imported_at: String,
+    pub file_name: String,
+    pub offer_count: i64,
+}
+
+pub fn info(conn: &Connection, today: NaiveDate) -> Result<CatalogueInfo> {
+    let row = conn
+        .query_row(
+            "SELECT extracted, source, is_example, imported_at, file_name, offer_count
+             FROM catalogue_meta WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    Ok(match row {
+        None => CatalogueInfo {
+            loaded: false,
+            extracted: None,
+            extracted_text: "Intet katalog indlæst".into(),
+            age_days: None,
+            source: String::new(),
+            is_example: false,
+            imported_at: String::new(),
+            file_name: String::new(),
+            offer_count: 0,
+        },
+        Some((extracted, source, is_example, imported_at, file_name, offer_count)) => {
+            let date = NaiveDate::from_str(&extracted).ok();
+            CatalogueInfo {
+                loaded: true,
+                extracted: date,
+                extracted_text: date
+                    .map(|d| format!("Katalog pr. {}", fmt::date(d)))
+                    .unwrap_or_default(),
+                age_days: date.map(|d| (today - d).num_days()),
+                source,
+                is_example,
+                imported_at,
+                file_name,
+                offer_count,
+            }
+        }
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    pub code: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetGroupChoice {
+    pub code: String,
+    pub label: String,
+    pub depth: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MunicipalityChoice {
+    pub code: u16,
+    pub name: String,
+    pub region: String,
+}
+
+/// The lists the search screen's filters offer.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceData {
+    pub legal_bases: Vec<Choice>,
+    pub operator_types: Vec<Choice>,
+    pub target_groups: Vec<TargetGroupChoice>,
+    pub municipalities: Vec<MunicipalityChoice>,
+    pub regions: Vec<Choice>,
+}
+
+pub fn reference_data(conn: &Connection, today: NaiveDate) -> Result<ReferenceData> {
+    let mut groups: Vec<(String, Option<String>, String)> = Vec::new();
+    {
+        let mut st = conn.prepare("SELECT code, parent, label FROM target_groups ORDER BY ord")?;
+        let mut q = st.query([])?;
+        while let Some(r) = q.next()? {
+            groups.push((r.get(0)?, r.get(1)?, r.get(2)?));
+        }
+    }
+    // Depth-first order, children in Danish alphabetical order.
+    let mut target_groups = Vec::new();
+    fn walk(
+        parent: Option<&str>,
+        depth: usize,
+        groups: &[(String, Option<String>, String)],
+        out: &mut Vec<TargetGroupChoice>,
+    ) {
+        let mut children: Vec<&(String, Option<String>, String)> =
+            groups.iter().filter(|g| g.1.as_deref() == parent).collect();
+        children.sort_by(|a, b| fmt::danish_cmp(&a.2, &b.2));
+        for c in children {
+            out.push(TargetGroupChoice {
+                code: c.0.clone(),
+                label: c.2.clone(),
+                depth,
+            });
+            if depth < 16 {
+                walk(Some(&c.0), depth + 1, groups, out);
+            }
+        }
+    }
+    walk(None, 0, &groups, &mut target_groups);
+
+    let mut municipalities: Vec<MunicipalityChoice> = crate::geo::geography()
+        .municipalities
+        .iter()
+        .map(|m| MunicipalityChoice {
+            code: m.code,
+            name: m.name.clone(),
+            region: m
+                .region_on(today)
+                .map(|r| r.name.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    municipalities.sort_by(|a, b| fmt::danish_cmp(&a.name, &b.name));
+    let regions = crate::geo::geography()
+        .regions
+        .iter()
+        .map(|r| Choice {
+            code: r.id.clone(),
+            label: r.name.clone(),
+        })
+        .collect();
+    Ok(ReferenceData {
+        legal_bases: LegalBasis::ALL
+            .iter()
+            .map(|b| Choice {
+                code: b.code().into(),
+                label: format!("{} – {}", b.label(), b.description()),
+            })
+            .collect(),
+        operator_types: OperatorType::ALL
+            .iter()
+            .map(|o| Choice {
+                code: o.code().into(),
+                label: o.code().into(),
+            })
+            .collect(),
+        target_groups,
+        municipalities,
+        regions,
+    })
+}

@@ -1,0 +1,1130 @@
+//! The catalogue snapshot file format (version 1), documented in `docs/catalogue-format.md`
+//! with the JSON Schema `docs/catalogue.schema.json`.
+//!
+//! The file is one JSON object. `format`, `format_version`, `extracted`, `source` and
+//! `target_groups` come before `offers`, so that the reader can check every offer as it
+//! streams past without holding the file in memory.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::fmt;
+use std::str::FromStr;
+
+use super::model::{ApprovalStatus, LegalBasis, OperatorType, RateUnit};
+use crate::error::Problem;
+use crate::geo;
+
+pub const FORMAT_NAME: &str = "pladsoverblik-katalog";
+pub const FORMAT_VERSION: i64 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroupRecord {
+    pub code: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OfferRecord {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_number: Option<String>,
+    pub operators: Vec<OperatorRecord>,
+    pub address: AddressRecord,
+    pub location: LocationRecord,
+    pub age: AgeRecord,
+    pub approval: ApprovalRecord,
+    pub covered_by_rammeaftale: bool,
+    pub target_groups: Vec<String>,
+    pub departments: Vec<DepartmentRecord>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rates: Vec<RateRecord>,
+    #[serde(default)]
+    pub contact: ContactRecord,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorRecord {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality_code: Option<i64>,
+    pub valid_from: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AddressRecord {
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub municipality_code: i64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LocationRecord {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AgeRecord {
+    pub min: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalRecord {
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    pub socialtilsyn: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentRecord {
+    pub id: String,
+    pub name: String,
+    pub legal_bases: Vec<PlacesRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PlacesRecord {
+    pub basis: String,
+    pub places: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_places: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_as_of: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_source: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RateRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_id: Option<String>,
+    pub basis: String,
+    pub year: i64,
+    pub amount: String,
+    pub unit: String,
+    /// VAT included in `amount`, in percent of the amount ex. VAT; "0" when ex. VAT.
+    #[serde(default = "zero_text")]
+    pub vat_pct: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calculation: Option<CalculationRecord>,
+}
+
+fn zero_text() -> String {
+    "0".to_string()
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CalculationRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_costs: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indirect_costs: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overhead_pct: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capital_costs: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budgeted_occupancy_pct: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ContactRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+}
+
+/// The header of a snapshot: everything before `offers`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Header {
+    pub format: String,
+    pub format_version: i64,
+    pub extracted: NaiveDate,
+    pub source: String,
+    pub example: bool,
+    pub target_groups: Vec<TargetGroupRecord>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validated records
+
+#[derive(Debug, Clone)]
+pub struct Operator {
+    pub kind: OperatorType,
+    pub name: String,
+    pub cvr: Option<String>,
+    pub municipality_code: Option<u16>,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Places {
+    pub department_id: String,
+    pub basis: LegalBasis,
+    pub places: u32,
+    pub free_places: Option<u32>,
+    pub free_as_of: Option<NaiveDate>,
+    pub free_source: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rate {
+    pub department_id: String,
+    pub basis: LegalBasis,
+    pub year: i32,
+    pub amount: Decimal,
+    pub unit: RateUnit,
+    pub vat_pct: Decimal,
+    pub direct_costs: Option<Decimal>,
+    pub indirect_costs: Option<Decimal>,
+    pub overhead_pct: Option<Decimal>,
+    pub capital_costs: Option<Decimal>,
+    pub budgeted_occupancy_pct: Option<Decimal>,
+}
+
+/// An offer that passed validation, ready to store.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    pub record: OfferRecord,
+    pub municipality_code: u16,
+    pub min_age: u8,
+    pub max_age: Option<u8>,
+    pub approval: ApprovalStatus,
+    pub approval_date: Option<NaiveDate>,
+    pub operators: Vec<Operator>,
+    pub places: Vec<Places>,
+    pub rates: Vec<Rate>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field checks shared with other importers
+
+/// Parses an amount written as in the format: a dot as decimal separator, no thousands
+/// separator ("4535.00"). Danish-formatted numbers are refused with an explanation.
+pub fn parse_amount(text: &str) -> Result<Decimal, String> {
+    let t = text.trim();
+    let hint =
+        "skriv beløb med punktum som decimaltegn og uden tusindtalsskilletegn, fx \"4535.50\"";
+    if t.is_empty() {
+        return Err(format!("beløbet er tomt; {hint}"));
+    }
+    if t.contains(',') {
+        return Err(format!("«{t}» indeholder komma; {hint}"));
+    }
+    if t.matches('.').count() > 1 || t.contains(' ') {
+        return Err(format!("«{t}» er ikke et gyldigt beløb; {hint}"));
+    }
+    Decimal::from_str_exact(t).map_err(|_| format!("«{t}» er ikke et gyldigt beløb; {hint}"))
+}
+
+/// CVR: 8 digits, weights 2,7,6,5,4,3,2,1, weighted sum divisible by 11.
+pub fn cvr_is_valid(cvr: &str) -> bool {
+    const W: [u32; 8] = [2, 7, 6, 5, 4, 3, 2, 1];
+    let digits: Vec<u32> = cvr.chars().filter_map(|c| c.to_digit(10)).collect();
+    cvr.len() == 8
+        && digits.len() == 8
+        && digits[0] != 0
+        && digits.iter().zip(W).map(|(d, w)| d * w).sum::<u32>() % 11 == 0
+}
+
+fn parse_iso_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// Collects problems for one record with the record's place prefixed.
+struct Checker<'p> {
+    record: String,
+    problems: &'p mut Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn fail(&mut self, field: &str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            place: format!("{}, felt {field}", self.record),
+            message: message.into(),
+        });
+    }
+
+    fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
+        let d = parse_iso_date(value);
+        if d.is_none() {
+            self.fail(
+                field,
+                format!("«{value}» er ikke en gyldig dato; skriv åååå-mm-dd, fx 2026-11-15"),
+            );
+        }
+        d
+    }
+
+    fn amount(&mut self, field: &str, value: &str) -> Option<Decimal> {
+        match parse_amount(value) {
+            Ok(d) if d.is_sign_negative() => {
+                self.fail(field, format!("beløbet {value} er negativt"));
+                None
+            }
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.fail(field, e);
+                None
+            }
+        }
+    }
+
+    fn percent(&mut self, field: &str, value: &str, max: Decimal) -> Option<Decimal> {
+        let d = self.amount(field, value)?;
+        if d > max {
+            self.fail(field, format!("{value} % er over {max} %"));
+            return None;
+        }
+        Some(d)
+    }
+
+    fn basis(&mut self, field: &str, code: &str) -> Option<LegalBasis> {
+        let b = LegalBasis::ALL.into_iter().find(|b| b.code() == code);
+        if b.is_none() {
+            self.fail(
+                field,
+                format!(
+                    "lovgrundlaget «{code}» kendes ikke; brug en af {}",
+                    LegalBasis::ALL.map(|b| b.code()).join(", ")
+                ),
+            );
+        }
+        b
+    }
+}
+
+/// Validation context for one file.
+pub struct Validator {
+    pub extracted: NaiveDate,
+    seen_ids: HashSet<String>,
+}
+
+impl Validator {
+    pub fn new(extracted: NaiveDate) -> Self {
+        Validator {
+            extracted,
+            seen_ids: HashSet::new(),
+        }
+    }
+
+    /// Checks one offer (number `index`, counted from 1). Problems are appended; the offer
+    /// is returned only when it has none.
+    pub fn offer(
+        &mut self,
+        index: usize,
+        rec: OfferRecord,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Offer> {
+        let before = problems.len();
+        let mut c = Checker {
+            record: if rec.id.trim().is_empty() {
+                format!("tilbud nr. {index}")
+            } else {
+                format!("tilbud «{}» (nr. {index})", rec.id)
+            },
+            problems,
+        };
+        if rec.id.trim().is_empty() {
+            c.fail("id", "id mangler");
+        } else if !self.seen_ids.insert(rec.id.clone()) {
+            c.fail(
+                "id",
+                format!("id «{}» findes allerede tidligere i filen", rec.id),
+            );
+        }
+        if rec.name.trim().is_empty() {
+            c.fail("name", "navnet mangler");
+        }
+        if let Some(cvr) = &rec.cvr {
+            if !cvr_is_valid(cvr) {
+                c.fail(
+                    "cvr",
+                    format!("CVR-nummeret «{cvr}» er ugyldigt (8 cifre med gyldigt kontrolciffer)"),
+                );
+            }
+        }
+        if let Some(p) = &rec.p_number {
+            if p.len() != 10 || !p.chars().all(|ch| ch.is_ascii_digit()) {
+                c.fail("p_number", format!("P-nummeret «{p}» skal være 10 cifre"));
+            }
+        }
+
+        // Operators (date-effective history).
+        let mut operators = Vec::new();
+        if rec.operators.is_empty() {
+            c.fail("operators", "der skal være mindst én driftsherre");
+        }
+        for (i, o) in rec.operators.iter().enumerate() {
+            let f = |name: &str| format!("operators[{i}].{name}");
+            let kind = OperatorType::ALL.into_iter().find(|t| t.code() == o.kind);
+            if kind.is_none() {
+                c.fail(
+                    &f("type"),
+                    format!("driftsherretypen «{}» kendes ikke; brug kommunal, regional, privat eller selvejende", o.kind),
+                );
+            }
+            if o.name.trim().is_empty() {
+                c.fail(&f("name"), "driftsherrens navn mangler");
+            }
+            let muni = match o.municipality_code {
+                Some(code) => match u16::try_from(code).ok().and_then(geo::municipality) {
+                    Some(m) => Some(m.code),
+                    None => {
+                        c.fail(
+                            &f("municipality_code"),
+                            format!("ukendt kommunekode {code}"),
+                        );
+                        None
+                    }
+                },
+                None => None,
+            };
+            if kind == Some(OperatorType::Kommunal) && o.municipality_code.is_none() {
+                c.fail(
+                    &f("municipality_code"),
+                    "en kommunal driftsherre skal have en kommunekode",
+                );
+            }
+            if let Some(cvr) = &o.cvr {
+                if !cvr_is_valid(cvr) {
+                    c.fail(&f("cvr"), format!("CVR-nummeret «{cvr}» er ugyldigt"));
+                }
+            }
+            let from = c.date(&f("valid_from"), &o.valid_from);
+            let to = o
+                .valid_to
+                .as_deref()
+                .and_then(|t| c.date(&f("valid_to"), t));
+            if let (Some(a), Some(b)) = (from, to) {
+                if b <= a {
+                    c.fail(&f("valid_to"), "slutdatoen skal ligge efter startdatoen");
+                }
+            }
+            if let (Some(kind), Some(valid_from)) = (kind, from) {
+                operators.push(Operator {
+                    kind,
+                    name: o.name.clone(),
+                    cvr: o.cvr.clone(),
+                    municipality_code: muni,
+                    valid_from,
+                    valid_to: to,
+                });
+            }
+        }
+        operators.sort_by_key(|o| o.valid_from);
+        for w in operators.windows(2) {
+            if w[0].valid_to.is_none_or(|to| to > w[1].valid_from) {
+                c.fail(
+                    "operators",
+                    "driftsherreperioderne overlapper; hver periode skal slutte, før den næste begynder",
+                );
+                break;
+            }
+        }
+
+        // Address and location.
+        let municipality_code = match u16::try_from(rec.address.municipality_code)
+            .ok()
+            .and_then(geo::municipality)
+        {
+            Some(m) => m.code,
+            None => {
+                c.fail(
+                    "address.municipality_code",
+                    format!("ukendt kommunekode {}", rec.address.municipality_code),
+                );
+                0
+            }
+        };
+        if rec.address.postcode.len() != 4
+            || !rec.address.postcode.chars().all(|ch| ch.is_ascii_digit())
+        {
+            c.fail(
+                "address.postcode",
+                format!("postnummeret «{}» skal være 4 cifre", rec.address.postcode),
+            );
+        }
+        if rec.address.city.trim().is_empty() {
+            c.fail("address.city", "bynavnet mangler");
+        }
+        let LocationRecord { lat, lon } = rec.location;
+        if !(54.4..=57.9).contains(&lat) || !(7.9..=15.3).contains(&lon) {
+            c.fail(
+                "location",
+                format!("koordinaten {lat}, {lon} ligger ikke i Danmark"),
+            );
+        }
+
+        // Age.
+        let min_age = match u8::try_from(rec.age.min) {
+            Ok(a) if a <= 120 => a,
+            _ => {
+                c.fail(
+                    "age.min",
+                    format!("alderen {} er ikke mellem 0 og 120", rec.age.min),
+                );
+                0
+            }
+        };
+        let max_age = match rec.age.max {
+            None => None,
+            Some(m) => match u8::try_from(m) {
+                Ok(a) if a <= 120 && a >= min_age => Some(a),
+                _ => {
+                    c.fail(
+                        "age.max",
+                        format!("maksimumsalderen {m} skal være mellem minimumsalderen og 120"),
+                    );
+                    None
+                }
+            },
+        };
+
+        // Approval.
+        let approval = ApprovalStatus::parse(&rec.approval.status);
+        if approval.is_none() {
+            c.fail(
+                "approval.status",
+                format!(
+                    "godkendelsesstatus «{}» kendes ikke; brug godkendt, betinget_godkendt eller under_godkendelse",
+                    rec.approval.status
+                ),
+            );
+        }
+        let approval_date = rec
+            .approval
+            .date
+            .as_deref()
+            .and_then(|d| c.date("approval.date", d));
+        if rec.approval.socialtilsyn.trim().is_empty() {
+            c.fail(
+                "approval.socialtilsyn",
+                "det tilsynsførende socialtilsyn mangler",
+            );
+        }
+
+        if rec.target_groups.is_empty() {
+            c.fail("target_groups", "der skal være mindst én målgruppe");
+        }
+
+        // Departments and places.
+        let mut places = Vec::new();
+        let mut dept_ids = HashSet::new();
+        if rec.departments.is_empty() {
+            c.fail("departments", "der skal være mindst én afdeling");
+        }
+        for (i, d) in rec.departments.iter().enumerate() {
+            if d.id.trim().is_empty() {
+                c.fail(&format!("departments[{i}].id"), "afdelingens id mangler");
+            } else if !dept_ids.insert(d.id.as_str()) {
+                c.fail(
+                    &format!("departments[{i}].id"),
+                    format!("afdelings-id «{}» bruges to gange", d.id),
+                );
+            }
+            if d.name.trim().is_empty() {
+                c.fail(
+                    &format!("departments[{i}].name"),
+                    "afdelingens navn mangler",
+                );
+            }
+            if d.legal_bases.is_empty() {
+                c.fail(
+                    &format!("departments[{i}].legal_bases"),
+                    "afdelingen skal have mindst ét lovgrundlag",
+                );
+            }
+            let mut seen_bases = HashSet::new();
+            for (j, p) in d.legal_bases.iter().enumerate() {
+                let f = |name: &str| format!("departments[{i}].legal_bases[{j}].{name}");
+                let basis = c.basis(&f("basis"), &p.basis);
+                if let Some(b) = basis {
+                    if !seen_bases.insert(b) {
+                        c.fail(
+                            &f("basis"),
+                            format!("{} står to gange i samme afdeling", b.label()),
+                        );
+                    }
+                }
+                let n = match u32::try_from(p.places) {
+                    Ok(n) => Some(n),
+                    Err(_) => {
+                        c.fail(
+                            &f("places"),
+                            format!("antal pladser kan ikke være negativt ({})", p.places),
+                        );
+                        None
+                    }
+                };
+                let free = match p.free_places {
+                    None => None,
+                    Some(v) if v < 0 => {
+                        c.fail(
+                            &f("free_places"),
+                            format!("antal ledige pladser kan ikke være negativt ({v})"),
+                        );
+                        None
+                    }
+                    Some(v) => match n {
+                        Some(total) if v > i64::from(total) => {
+                            c.fail(
+                                &f("free_places"),
+                                format!(
+                                    "ledige pladser ({v}) er flere end pladser i alt ({total})"
+                                ),
+                            );
+                            None
+                        }
+                        _ => u32::try_from(v).ok(),
+                    },
+                };
+                let as_of = match (&p.free_places, &p.free_as_of) {
+                    (Some(_), None) => {
+                        c.fail(
+                            &f("free_as_of"),
+                            "ledige pladser skal have en dato (free_as_of)",
+                        );
+                        None
+                    }
+                    (_, Some(s)) => {
+                        let d = c.date(&f("free_as_of"), s);
+                        if let Some(d) = d {
+                            if d > self.extracted {
+                                c.fail(
+                                    &f("free_as_of"),
+                                    format!(
+                                        "datoen {} ligger efter katalogets udtræksdato {}",
+                                        crate::fmt::date(d),
+                                        crate::fmt::date(self.extracted)
+                                    ),
+                                );
+                            }
+                        }
+                        d
+                    }
+                    (None, None) => None,
+                };
+                if p.free_places.is_some()
+                    && p.free_source.as_deref().is_none_or(|s| s.trim().is_empty())
+                {
+                    c.fail(
+                        &f("free_source"),
+                        "ledige pladser skal have en kilde (free_source)",
+                    );
+                }
+                if let (Some(basis), Some(n)) = (basis, n) {
+                    places.push(Places {
+                        department_id: d.id.clone(),
+                        basis,
+                        places: n,
+                        free_places: free,
+                        free_as_of: as_of,
+                        free_source: p.free_source.clone(),
+                    });
+                }
+            }
+        }
+
+        // Rates.
+        let mut rates = Vec::new();
+        let mut seen_rates = HashSet::new();
+        for (i, r) in rec.rates.iter().enumerate() {
+            let f = |name: &str| format!("rates[{i}].{name}");
+            let basis = c.basis(&f("basis"), &r.basis);
+            if let Some(b) = basis {
+                if !places.iter().any(|p| p.basis == b) {
+                    c.fail(
+                        &f("basis"),
+                        format!("tilbuddet har ingen pladser efter {}", b.label()),
+                    );
+                }
+            }
+            let dept = r.department_id.clone().unwrap_or_default();
+            if !dept.is_empty() && !dept_ids.contains(dept.as_str()) {
+                c.fail(
+                    &f("department_id"),
+                    format!("afdelingen «{dept}» findes ikke i tilbuddet"),
+                );
+            }
+            let year = match i32::try_from(r.year) {
+                Ok(y) if (2000..=2100).contains(&y) => Some(y),
+                _ => {
+                    c.fail(
+                        &f("year"),
+                        format!("årstallet {} er ikke mellem 2000 og 2100", r.year),
+                    );
+                    None
+                }
+            };
+            let amount = c.amount(&f("amount"), &r.amount);
+            if amount.is_some_and(|a| a.is_zero()) {
+                c.fail(&f("amount"), "taksten er 0");
+            }
+            let unit = RateUnit::parse(&r.unit);
+            if unit.is_none() {
+                c.fail(
+                    &f("unit"),
+                    format!("enheden «{}» kendes ikke; brug dag eller maaned", r.unit),
+                );
+            }
+            let vat_pct = c.percent(&f("vat_pct"), &r.vat_pct, Decimal::from(25));
+            let calc = r.calculation.clone().unwrap_or_default();
+            let mut opt = |name: &str, v: &Option<String>, pct: bool| {
+                v.as_deref().and_then(|t| {
+                    if pct {
+                        c.percent(&f(&format!("calculation.{name}")), t, Decimal::from(100))
+                    } else {
+                        c.amount(&f(&format!("calculation.{name}")), t)
+                    }
+                })
+            };
+            let direct_costs = opt("direct_costs", &calc.direct_costs, false);
+            let indirect_costs = opt("indirect_costs", &calc.indirect_costs, false);
+            let overhead_pct = opt("overhead_pct", &calc.overhead_pct, true);
+            let capital_costs = opt("capital_costs", &calc.capital_costs, false);
+            let budgeted_occupancy_pct =
+                opt("budgeted_occupancy_pct", &calc.budgeted_occupancy_pct, true);
+            if let (Some(basis), Some(year)) = (basis, year) {
+                if !seen_rates.insert((dept.clone(), basis, year)) {
+                    c.fail(
+                        &f("year"),
+                        format!(
+                            "der er to takster for {} i {year} for samme afdeling",
+                            basis.label()
+                        ),
+                    );
+                }
+            }
+            if let (Some(basis), Some(year), Some(amount), Some(unit), Some(vat_pct)) =
+                (basis, year, amount, unit, vat_pct)
+            {
+                rates.push(Rate {
+                    department_id: dept,
+                    basis,
+                    year,
+                    amount,
+                    unit,
+                    vat_pct,
+                    direct_costs,
+                    indirect_costs,
+                    overhead_pct,
+                    capital_costs,
+                    budgeted_occupancy_pct,
+                });
+            }
+        }
+
+        if c.problems.len() > before {
+            return None;
+        }
+        Some(Offer {
+            municipality_code,
+            min_age,
+            max_age,
+            approval: approval.unwrap_or(ApprovalStatus::UnderGodkendelse),
+            approval_date,
+            operators,
+            places,
+            rates,
+            record: rec,
+        })
+    }
+}
+
+/// Checks the target-group tree: unique codes, labels present, every parent defined earlier.
+pub fn check_target_groups(groups: &[TargetGroupRecord], problems: &mut Vec<Problem>) {
+    let mut seen = HashSet::new();
+    if groups.is_empty() {
+        problems.push(Problem {
+            place: "target_groups".into(),
+            message: "målgruppetræet er tomt".into(),
+        });
+    }
+    for (i, g) in groups.iter().enumerate() {
+        let place = format!("målgruppe «{}» (target_groups[{i}])", g.code);
+        if g.code.trim().is_empty() {
+            problems.push(Problem {
+                place: format!("target_groups[{i}]"),
+                message: "koden mangler".into(),
+            });
+        }
+        if g.label.trim().is_empty() {
+            problems.push(Problem {
+                place: place.clone(),
+                message: "betegnelsen mangler".into(),
+            });
+        }
+        if let Some(p) = &g.parent {
+            if !seen.contains(p.as_str()) {
+                problems.push(Problem {
+                    place: place.clone(),
+                    message: format!("overgruppen «{p}» skal stå tidligere i listen"),
+                });
+            }
+        }
+        if !seen.insert(g.code.as_str()) {
+            problems.push(Problem {
+                place,
+                message: "koden findes to gange".into(),
+            });
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streaming reader
+
+/// What the streaming reader hands to its consumer, in file order.
+pub enum Item {
+    Header(Header),
+    Offer(usize, OfferRecord),
+}
+
+/// Receives items while the file streams past. Returning `Err` stops reading.
+pub trait Consumer {
+    fn item(&mut self, item: Item) -> Result<(), String>;
+}
+
+#[derive(Default)]
+struct HeaderParts {
+    format: Option<String>,
+    format_version: Option<i64>,
+    extracted: Option<String>,
+    source: Option<String>,
+    example: Option<bool>,
+    target_groups: Option<Vec<TargetGroupRecord>>,
+}
+
+struct TopVisitor<'c> {
+    consumer: &'c mut dyn Consumer,
+    offers_seen: &'c std::cell::Cell<usize>,
+}
+
+impl<'de> Visitor<'de> for TopVisitor<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("et katalog-objekt")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut h = HeaderParts::default();
+        let mut had_offers = false;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => {
+                    let v: String = map.next_value()?;
+                    if v != FORMAT_NAME {
+                        return Err(de::Error::custom(format!(
+                            "feltet «format» er «{v}», men skal være «{FORMAT_NAME}»; det er ikke en katalogfil til Pladsoverblik"
+                        )));
+                    }
+                    h.format = Some(v);
+                }
+                "format_version" => {
+                    let v: i64 = map.next_value()?;
+                    if v != FORMAT_VERSION {
+                        return Err(de::Error::custom(format!(
+                            "filen har formatversion {v}, men denne version af Pladsoverblik læser version {FORMAT_VERSION}"
+                        )));
+                    }
+                    h.format_version = Some(v);
+                }
+                "extracted" => h.extracted = Some(map.next_value()?),
+                "source" => h.source = Some(map.next_value()?),
+                "example" => h.example = Some(map.next_value()?),
+                "target_groups" => h.target_groups = Some(map.next_value()?),
+                "offers" => {
+                    let header =
+                        finish_header(std::mem::take(&mut h)).map_err(de::Error::custom)?;
+                    self.consumer
+                        .item(Item::Header(header))
+                        .map_err(de::Error::custom)?;
+                    map.next_value_seed(OffersSeed {
+                        consumer: &mut *self.consumer,
+                        offers_seen: self.offers_seen,
+                    })?;
+                    had_offers = true;
+                }
+                other => {
+                    return Err(de::Error::custom(format!(
+                        "ukendt felt «{other}» øverst i filen"
+                    )))
+                }
+            }
+        }
+        if !had_offers {
+            return Err(de::Error::custom("feltet «offers» mangler"));
+        }
+        Ok(true)
+    }
+}
+
+fn finish_header(h: HeaderParts) -> Result<Header, String> {
+    let order = "format, format_version, extracted, source og target_groups skal stå før offers";
+    let missing = |f: &str| format!("feltet «{f}» mangler før «offers» ({order})");
+    let extracted_text = h.extracted.ok_or_else(|| missing("extracted"))?;
+    let extracted = parse_iso_date(&extracted_text).ok_or_else(|| {
+        format!("feltet «extracted» er «{extracted_text}»; skriv datoen som åååå-mm-dd")
+    })?;
+    Ok(Header {
+        format: h.format.ok_or_else(|| missing("format"))?,
+        format_version: h.format_version.ok_or_else(|| missing("format_version"))?,
+        extracted,
+        source: h.source.ok_or_else(|| missing("source"))?,
+        example: h.example.unwrap_or(false),
+        target_groups: h.target_groups.ok_or_else(|| missing("target_groups"))?,
+    })
+}
+
+struct OffersSeed<'c> {
+    consumer: &'c mut dyn Consumer,
+    offers_seen: &'c std::cell::Cell<usize>,
+}
+
+impl<'de> DeserializeSeed<'de> for OffersSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OffersSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("en liste af tilbud")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        loop {
+            self.offers_seen.set(self.offers_seen.get() + 1);
+            match seq.next_element::<OfferRecord>()? {
+                Some(rec) => self
+                    .consumer
+                    .item(Item::Offer(self.offers_seen.get(), rec))
+                    .map_err(de::Error::custom)?,
+                None => {
+                    self.offers_seen.set(self.offers_seen.get() - 1);
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+/// Marker text that a consumer uses to stop the reader without a message of its own.
+pub const STOPPED: &str = "\u{0}stopped";
+
+/// Reads a snapshot from `reader`, handing the header and then each offer to `consumer`.
+/// Errors in the JSON itself come back as one Danish problem with line and column.
+pub fn read<R: std::io::Read>(reader: R, consumer: &mut dyn Consumer) -> Result<usize, Problem> {
+    let offers_seen = std::cell::Cell::new(0usize);
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let result = de::Deserializer::deserialize_map(
+        &mut de,
+        TopVisitor {
+            consumer,
+            offers_seen: &offers_seen,
+        },
+    )
+    .and_then(|_| de.end());
+    match result {
+        Ok(_) => Ok(offers_seen.get()),
+        Err(e) => Err(translate_json_error(&e, offers_seen.get())),
+    }
+}
+
+/// Turns a serde_json error into a Danish problem naming line, column and offer number.
+pub fn translate_json_error(e: &serde_json::Error, offer_no: usize) -> Problem {
+    let raw = e.to_string();
+    // serde_json appends " at line L column C"; we say it in Danish instead.
+    let msg = raw
+        .rsplit_once(" at line ")
+        .map(|(m, _)| m.to_string())
+        .unwrap_or(raw.clone());
+    let place = if offer_no > 0 {
+        format!(
+            "linje {}, kolonne {} (tilbud nr. {offer_no})",
+            e.line(),
+            e.column()
+        )
+    } else {
+        format!("linje {}, kolonne {}", e.line(), e.column())
+    };
+    let message = match e.classify() {
+        serde_json::error::Category::Eof if e.line() == 1 && e.column() == 0 => {
+            "filen er tom".to_string()
+        }
+        serde_json::error::Category::Eof => "filen slutter midt i JSON-strukturen".to_string(),
+        serde_json::error::Category::Syntax => {
+            format!("ugyldig JSON ({})", danish_serde(&msg))
+        }
+        serde_json::error::Category::Io => format!("filen kunne ikke læses: {msg}"),
+        serde_json::error::Category::Data => danish_serde(&msg),
+    };
+    Problem { place, message }
+}
+
+fn danish_serde(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        return format!("feltet {} mangler", quote(rest));
+    }
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let name = rest.split(',').next().unwrap_or(rest);
+        return format!("ukendt felt {}", quote(name));
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let (got, want) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+        return format!(
+            "forkert type: fik {}, forventede {}",
+            words(got),
+            words(want)
+        );
+    }
+    if msg.starts_with("expected value") {
+        return "forventede en værdi".into();
+    }
+    if msg.starts_with("trailing characters") || msg.starts_with("trailing comma") {
+        return "overskydende tegn efter JSON-værdien".into();
+    }
+    if msg.starts_with("expected `,` or `}`") || msg.starts_with("expected `,` or `]`") {
+        return "forventede komma eller afsluttende parentes".into();
+    }
+    if msg.starts_with("key must be a string") {
+        return "feltnavne skal stå i anførselstegn".into();
+    }
+    msg.to_string()
+}
+
+fn quote(s: &str) -> String {
+    format!("«{}»", s.trim().trim_matches('`'))
+}
+
+fn words(s: &str) -> String {
+    let s = s.trim();
+    let replaced = [
+        ("a string", "tekst"),
+        ("string", "tekst"),
+        ("i64", "et heltal"),
+        ("u64", "et heltal"),
+        ("integer", "heltal"),
+        ("floating point", "decimaltal"),
+        ("f64", "et tal"),
+        ("a boolean", "sand/falsk"),
+        ("boolean", "sand/falsk"),
+        ("a sequence", "en liste"),
+        ("sequence", "liste"),
+        ("map", "objekt"),
+        ("struct", "objekt"),
+        ("null", "null"),
+    ]
+    .iter()
+    .fold(s.to_string(), |acc, (en, da)| acc.replace(en, da));
+    replaced
+}
+
+/// Serialises a header and offers in the streaming order the reader requires.
+pub fn write<W: std::io::Write>(
+    mut out: W,
+    header: &Header,
+    offers: impl Iterator<Item = OfferRecord>,
+) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Head<'a> {
+        format: &'a str,
+        format_version: i64,
+        extracted: String,
+        source: &'a str,
+        example: bool,
+        target_groups: &'a [TargetGroupRecord],
+    }
+    let head = Head {
+        format: &header.format,
+        format_version: header.format_version,
+        extracted: header.extracted.format("%Y-%m-%d").to_string(),
+        source: &header.source,
+        example: header.example,
+        target_groups: &header.target_groups,
+    };
+    let head_json = serde_json::to_string_pretty(&head)?;
+    // Drop the closing brace and append the offers array, one offer per line.
+    let open = head_json.trim_end().trim_end_matches('}').trim_end();
+    out.write_all(open.as_bytes())?;
+    out.write_all(b",\n  \"offers\": [")?;
+    for (i, o) in offers.enumerate() {
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        serde_json::to_writer(&mut out, &o)?;
+    }
+    out.write_all(b"\n  ]\n}\n")?;
+    Ok(())
+}
+
+impl FromStr for LegalBasis {
+    type Err = crate::error::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        LegalBasis::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_must_use_a_dot() {
+        assert_eq!(parse_amount("4535.50").unwrap(), Decimal::new(453550, 2));
+        assert!(parse_amount("4.535,50").unwrap_err().contains("komma"));
+        assert!(parse_amount("4,535.50").unwrap_err().contains("komma"));
+        assert!(parse_amount("4.535.50").is_err());
+        assert!(parse_amount("").is_err());
+    }
+
+    #[test]
+    fn cvr_check() {
+        // 29188505 is Faxe Kommune's CVR; weights 2,7,6,5,4,3,2,1 sum to a multiple of 11.
+        assert!(cvr_is_valid("29188505"));
+        assert!(!cvr_is_valid("29188506"));
+        assert!(!cvr_is_valid("1234567"));
+        assert!(!cvr_is_valid("abcdefgh"));
+    }
+}

@@ -1,0 +1,148 @@
+//! Danish (da-DK) formatting and parsing of dates, amounts and numbers, and Danish sorting.
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// `dd.mm.åååå`
+pub fn date(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+/// Parses `dd.mm.åååå` (also `d.m.åååå`) or ISO `åååå-mm-dd`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d.%m.%Y"))
+        .ok()
+}
+
+/// Groups the integer digits with `.` and uses `,` as decimal separator, with exactly
+/// `decimals` decimals (rounded half away from zero, as Danish bookkeeping does).
+pub fn number(value: Decimal, decimals: u32) -> String {
+    let rounded = value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+    let negative = rounded.is_sign_negative() && !rounded.is_zero();
+    let text = rounded.abs().to_string();
+    let (int_part, frac_part) = match text.split_once('.') {
+        Some((i, f)) => (i.to_string(), f.to_string()),
+        None => (text.clone(), String::new()),
+    };
+    let mut grouped = String::with_capacity(int_part.len() + int_part.len() / 3);
+    for (i, ch) in int_part.chars().enumerate() {
+        if i > 0 && (int_part.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(ch);
+    }
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    out.push_str(&grouped);
+    if decimals > 0 {
+        let mut frac = frac_part;
+        while frac.len() < decimals as usize {
+            frac.push('0');
+        }
+        out.push(',');
+        out.push_str(&frac);
+    }
+    out
+}
+
+/// `1.234,56 kr.`
+pub fn kr(value: Decimal) -> String {
+    format!("{} kr.", number(value, 2))
+}
+
+/// Whole kroner, as rates are usually shown: `4.535 kr.`
+pub fn kr_whole(value: Decimal) -> String {
+    format!("{} kr.", number(value, 0))
+}
+
+/// A kilometre figure with one decimal: `12,3 km`.
+pub fn km(value: f64) -> String {
+    let tenths = (value * 10.0).round() as i64;
+    let d = Decimal::new(tenths, 1);
+    format!("{} km", number(d, 1))
+}
+
+/// Sort key for Danish alphabetical order: æ, ø, å after z, and "aa" as å
+/// (Aabenraa and Aalborg sort last, as in Danish lists).
+pub fn sort_key(s: &str) -> Vec<u32> {
+    let lower = s.to_lowercase();
+    let chars: Vec<char> = lower.chars().collect();
+    let mut key = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let w = match c {
+            'a' if chars.get(i + 1) == Some(&'a') => {
+                i += 1;
+                0x7b + 2
+            }
+            'æ' | 'ä' => 0x7b,
+            'ø' | 'ö' => 0x7b + 1,
+            'å' => 0x7b + 2,
+            'é' | 'è' => 'e' as u32,
+            'ü' => 'y' as u32,
+            other => other as u32,
+        };
+        key.push(w);
+        i += 1;
+    }
+    key
+}
+
+/// Compares two strings in Danish alphabetical order.
+pub fn danish_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    sort_key(a).cmp(&sort_key(b)).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn amounts_in_danish() {
+        assert_eq!(kr(d("1234.56")), "1.234,56 kr.");
+        assert_eq!(kr(d("0")), "0,00 kr.");
+        assert_eq!(kr(d("1234567.005")), "1.234.567,01 kr.");
+        assert_eq!(kr(d("-45.5")), "-45,50 kr.");
+        assert_eq!(kr_whole(d("4535")), "4.535 kr.");
+        assert_eq!(kr_whole(d("999.5")), "1.000 kr.");
+        assert_eq!(number(d("100"), 0), "100");
+        assert_eq!(number(d("123456"), 1), "123.456,0");
+    }
+
+    #[test]
+    fn dates_in_danish() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
+        assert_eq!(date(day), "05.11.2026");
+        assert_eq!(parse_date("05.11.2026"), Some(day));
+        assert_eq!(parse_date("2026-11-05"), Some(day));
+        assert_eq!(parse_date("5.11.2026"), Some(day));
+        assert_eq!(parse_date("31.02.2026"), None);
+    }
+
+    #[test]
+    fn km_has_one_decimal() {
+        assert_eq!(km(12.34), "12,3 km");
+        assert_eq!(km(12.36), "12,4 km");
+        assert_eq!(km(1234.0), "1.234,0 km");
+    }
+
+    #[test]
+    fn danish_alphabet_order() {
+        let mut names = vec!["Aabenraa", "Ørsted", "Zealand", "Ærø", "Åby", "Albertslund"];
+        names.sort_by(|a, b| danish_cmp(a, b));
+        assert_eq!(
+            names,
+            vec!["Albertslund", "Zealand", "Ærø", "Ørsted", "Aabenraa", "Åby"]
+        );
+    }
+}

@@ -1,0 +1,746 @@
+//! Offer search: free text through FTS5, filters and sorts over a compact in-memory index
+//! of the catalogue (built once after open or import, a few MB for 100.000 offers).
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::Connection;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+
+use crate::catalogue::model::{ApprovalStatus, LegalBasis, OperatorType, RateUnit};
+use crate::error::{Error, Result};
+use crate::geo::{self, Point};
+use crate::{fmt, rates};
+
+/// Free-place figures older than this many days are shown as stale (a setting later).
+pub const DEFAULT_STALE_AFTER_DAYS: i64 = 30;
+pub const DEFAULT_LIMIT: usize = 100;
+pub const MAX_LIMIT: usize = 5000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    /// Best text match first; without text: by distance if there is an origin, else by name.
+    #[default]
+    Relevance,
+    Distance,
+    Rate,
+    FreePlaces,
+    Name,
+}
+
+impl FromStr for SortKey {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "relevance" | "relevans" => Ok(SortKey::Relevance),
+            "distance" | "afstand" => Ok(SortKey::Distance),
+            "rate" | "takst" => Ok(SortKey::Rate),
+            "free" | "free_places" | "ledige" => Ok(SortKey::FreePlaces),
+            "name" | "navn" => Ok(SortKey::Name),
+            other => Err(Error::Invalid(format!(
+                "Sorteringen «{other}» kendes ikke. Brug relevance, distance, rate, free_places eller name."
+            ))),
+        }
+    }
+}
+
+/// What the user asks for. Every field is optional; an empty query lists the whole catalogue.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchQuery {
+    pub text: Option<String>,
+    pub legal_bases: Vec<LegalBasis>,
+    /// A target-group code; offers in its whole subtree match.
+    pub target_group: Option<String>,
+    /// The citizen's age.
+    pub age: Option<u8>,
+    pub operator_types: Vec<OperatorType>,
+    /// Offers located in one of these municipalities.
+    pub municipalities: Vec<u16>,
+    /// Offers located in this region (id, e.g. "sjaelland") on `region_date`.
+    pub region: Option<String>,
+    pub region_date: Option<NaiveDate>,
+    pub only_free: bool,
+    /// Highest daily rate, like for like: per day, ex. VAT.
+    pub max_daily_rate: Option<Decimal>,
+    pub covered_by_rammeaftale: Option<bool>,
+    pub only_approved: bool,
+    /// Distance is measured from this municipality (the citizen's home) …
+    pub near_municipality: Option<u16>,
+    /// … or from this point.
+    pub near_point: Option<Point>,
+    pub max_distance_km: Option<f64>,
+    pub sort: SortKey,
+    pub limit: Option<usize>,
+    /// Rates of this year are shown and filtered on (default: the year of `today`).
+    pub rate_year: Option<i32>,
+    pub stale_after_days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub id: String,
+    pub name: String,
+    pub city: String,
+    pub municipality_code: u16,
+    pub municipality: String,
+    pub operator_type: OperatorType,
+    pub operator_name: String,
+    pub legal_bases: Vec<LegalBasis>,
+    pub places: u32,
+    /// Free places in the matching legal bases; none when no figure is known.
+    pub free_places: Option<u32>,
+    /// The oldest date among the figures summed into `free_places`.
+    pub free_as_of: Option<NaiveDate>,
+    pub free_stale: bool,
+    pub daily_rate_ex_vat: Option<Decimal>,
+    pub rate_year: Option<i32>,
+    pub distance_km: Option<f64>,
+    pub covered_by_rammeaftale: bool,
+    pub approval: ApprovalStatus,
+    pub min_age: u8,
+    pub max_age: Option<u8>,
+    /// Danish display texts (the UI and CLI show these as they are).
+    pub text: HitTexts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HitTexts {
+    pub legal_bases: String,
+    pub free_places: String,
+    pub free_as_of: String,
+    pub daily_rate: String,
+    pub distance: String,
+    pub operator_type: String,
+    pub age: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResult {
+    /// Matches in all (the hits are the first `limit` of them).
+    pub total: usize,
+    pub hits: Vec<SearchHit>,
+    pub rate_year: i32,
+    pub today: NaiveDate,
+    pub stale_after_days: i64,
+}
+
+#[derive(Debug, Clone)]
+struct BasisAgg {
+    basis: LegalBasis,
+    places: u32,
+    free: Option<u32>,
+    free_as_of: Option<NaiveDate>,
+    /// (year, lowest daily rate ex. VAT among the offer's departments)
+    rates: Vec<(i32, Decimal)>,
+}
+
+#[derive(Debug, Clone)]
+struct Row {
+    key: i64,
+    id: String,
+    name: String,
+    sort_key: Vec<u32>,
+    city: String,
+    municipality: u16,
+    point: Point,
+    min_age: u8,
+    max_age: Option<u8>,
+    approval: ApprovalStatus,
+    covered: bool,
+    operator_type: OperatorType,
+    operator_name: String,
+    bases: Vec<BasisAgg>,
+    basis_bits: u8,
+    groups: Vec<u32>,
+}
+
+/// The in-memory search index over the current catalogue.
+pub struct SearchIndex {
+    rows: Vec<Row>,
+    by_key: HashMap<i64, usize>,
+    /// target group code -> index; parents by index.
+    group_index: HashMap<String, u32>,
+    group_parent: Vec<Option<u32>>,
+    pub extracted: Option<NaiveDate>,
+}
+
+impl SearchIndex {
+    /// Builds the index from the store. The operator shown is the one in force on the
+    /// catalogue's extraction date.
+    pub fn build(conn: &Connection) -> Result<SearchIndex> {
+        let extracted: Option<NaiveDate> = conn
+            .query_row(
+                "SELECT extracted FROM catalogue_meta WHERE id = 1",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .ok()
+            .and_then(|s| NaiveDate::from_str(&s).ok());
+        let on = extracted.unwrap_or_else(|| chrono::Local::now().date_naive());
+
+        let mut group_index = HashMap::new();
+        let mut parents_by_code = Vec::new();
+        {
+            let mut st = conn.prepare("SELECT code, parent FROM target_groups ORDER BY ord")?;
+            let mut q = st.query([])?;
+            while let Some(r) = q.next()? {
+                let code: String = r.get(0)?;
+                let parent: Option<String> = r.get(1)?;
+                group_index.insert(code, parents_by_code.len() as u32);
+                parents_by_code.push(parent);
+            }
+        }
+        let group_parent = parents_by_code
+            .iter()
+            .map(|p| p.as_ref().and_then(|c| group_index.get(c).copied()))
+            .collect();
+
+        let mut rows = Vec::new();
+        let mut by_key = HashMap::new();
+        {
+            let mut st = conn.prepare(
+                "SELECT key, id, name, city, municipality_code, lat, lon, min_age, max_age,
+                        approval_status, covered_by_rammeaftale
+                 FROM offers ORDER BY key",
+            )?;
+            let mut q = st.query([])?;
+            while let Some(r) = q.next()? {
+                let key: i64 = r.get(0)?;
+                let name: String = r.get(2)?;
+                let approval: String = r.get(9)?;
+                by_key.insert(key, rows.len());
+                rows.push(Row {
+                    key,
+                    id: r.get(1)?,
+                    sort_key: fmt::sort_key(&name),
+                    name,
+                    city: r.get(3)?,
+                    municipality: r.get(4)?,
+                    point: Point {
+                        lat: r.get(5)?,
+                        lon: r.get(6)?,
+                    },
+                    min_age: r.get(7)?,
+                    max_age: r.get(8)?,
+                    approval: ApprovalStatus::parse(&approval)
+                        .unwrap_or(ApprovalStatus::UnderGodkendelse),
+                    covered: r.get(10)?,
+                    operator_type: OperatorType::Privat,
+                    operator_name: String::new(),
+                    bases: Vec::new(),
+                    basis_bits: 0,
+                    groups: Vec::new(),
+                });
+            }
+        }
+        {
+            // Operator in force on the catalogue date; the latest one if none is.
+            let mut st = conn.prepare(
+                "SELECT offer_key, kind, name, valid_from, valid_to FROM offer_operators
+                 ORDER BY offer_key, valid_from",
+            )?;
+            let mut q = st.query([])?;
+            let on_text = on.to_string();
+            while let Some(r) = q.next()? {
+                let key: i64 = r.get(0)?;
+                let Some(&i) = by_key.get(&key) else { continue };
+                let from: String = r.get(3)?;
+                let to: Option<String> = r.get(4)?;
+                let row = &mut rows[i];
+                let in_force = from <= on_text && to.as_ref().is_none_or(|t| on_text < *t);
+                if in_force || row.operator_name.is_empty() || from <= on_text {
+                    let kind: String = r.get(1)?;
+                    row.operator_type = OperatorType::parse(&kind)?;
+                    row.operator_name = r.get(2)?;
+                }
+            }
+        }
+        {
+            let mut st = conn.prepare(
+                "SELECT offer_key, legal_basis, SUM(places), SUM(free_places), COUNT(free_places),
+                        COUNT(*), MIN(free_as_of)
+                 FROM department_places GROUP BY offer_key, legal_basis",
+            )?;
+            let mut q = st.query([])?;
+            while let Some(r) = q.next()? {
+                let key: i64 = r.get(0)?;
+                let Some(&i) = by_key.get(&key) else { continue };
+                let basis = LegalBasis::parse(&r.get::<_, String>(1)?)?;
+                let known: i64 = r.get(4)?;
+                let all: i64 = r.get(5)?;
+                let as_of: Option<String> = r.get(6)?;
+                let row = &mut rows[i];
+                row.basis_bits |= basis.bit();
+                row.bases.push(BasisAgg {
+                    basis,
+                    places: r.get(2)?,
+                    // A sum is only a figure when every department reported one.
+                    free: if known == all { r.get(3)? } else { None },
+                    free_as_of: as_of.and_then(|s| NaiveDate::from_str(&s).ok()),
+                    rates: Vec::new(),
+                });
+            }
+        }
+        {
+            let mut st = conn.prepare(
+                "SELECT o.key, r.legal_basis, r.year, r.amount, r.unit, r.vat_pct
+                 FROM rates r JOIN offers o ON o.id = r.offer_id",
+            )?;
+            let mut q = st.query([])?;
+            while let Some(r) = q.next()? {
+                let key: i64 = r.get(0)?;
+                let Some(&i) = by_key.get(&key) else { continue };
+                let basis = LegalBasis::parse(&r.get::<_, String>(1)?)?;
+                let year: i32 = r.get(2)?;
+                let amount = decimal(&r.get::<_, String>(3)?)?;
+                let unit = RateUnit::parse(&r.get::<_, String>(4)?).unwrap_or(RateUnit::Day);
+                let vat = decimal(&r.get::<_, String>(5)?)?;
+                let daily = rates::daily_ex_vat(amount, unit, vat);
+                if let Some(agg) = rows[i].bases.iter_mut().find(|b| b.basis == basis) {
+                    match agg.rates.iter_mut().find(|(y, _)| *y == year) {
+                        Some((_, v)) if daily < *v => *v = daily,
+                        Some(_) => {}
+                        None => agg.rates.push((year, daily)),
+                    }
+                }
+            }
+        }
+        {
+            let mut st = conn.prepare("SELECT offer_key, code FROM offer_target_groups")?;
+            let mut q = st.query([])?;
+            while let Some(r) = q.next()? {
+                let key: i64 = r.get(0)?;
+                let code: String = r.get(1)?;
+                if let (Some(&i), Some(&g)) = (by_key.get(&key), group_index.get(&code)) {
+                    rows[i].groups.push(g);
+                }
+            }
+        }
+        for row in &mut rows {
+            row.bases.sort_by_key(|b| b.basis);
+            for b in &mut row.bases {
+                b.rates.sort_by_key(|(y, _)| *y);
+            }
+        }
+        Ok(SearchIndex {
+            rows,
+            by_key,
+            group_index,
+            group_parent,
+            extracted,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    fn in_subtree(&self, group: u32, root: u32) -> bool {
+        let mut cur = Some(group);
+        let mut steps = 0;
+        while let Some(g) = cur {
+            if g == root {
+                return true;
+            }
+            steps += 1;
+            if steps > 64 {
+                return false;
+            }
+            cur = self.group_parent.get(g as usize).copied().flatten();
+        }
+        false
+    }
+
+    /// Runs a search. `today` decides staleness and the default rate year.
+    pub fn search(
+        &self,
+        conn: &Connection,
+        q: &SearchQuery,
+        today: NaiveDate,
+    ) -> Result<SearchResult> {
+        let stale_after = q.stale_after_days.unwrap_or(DEFAULT_STALE_AFTER_DAYS);
+        let rate_year = q.rate_year.unwrap_or(today.year());
+        let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+
+        let origin = match (q.near_point, q.near_municipality) {
+            (Some(p), _) => Some(p),
+            (None, Some(code)) => {
+                let m = geo::municipality(code)
+                    .ok_or_else(|| Error::Invalid(format!("Kommunekoden {code} findes ikke.")))?;
+                Some(Point {
+                    lat: m.lat,
+                    lon: m.lon,
+                })
+            }
+            (None, None) => None,
+        };
+        if q.max_distance_km.is_some() && origin.is_none() {
+            return Err(Error::Invalid(
+                "Vælg en hjemkommune eller et punkt for at begrænse afstanden.".into(),
+            ));
+        }
+        if q.sort == SortKey::Distance && origin.is_none() {
+            return Err(Error::Invalid(
+                "Vælg en hjemkommune eller et punkt for at sortere efter afstand.".into(),
+            ));
+        }
+        let group_root = match &q.target_group {
+            Some(code) if !code.trim().is_empty() => {
+                Some(*self.group_index.get(code.trim()).ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "Målgruppen «{}» findes ikke i kataloget.",
+                        code.trim()
+                    ))
+                })?)
+            }
+            _ => None,
+        };
+        let region_munis: Option<HashSet<u16>> = match &q.region {
+            Some(r) if !r.trim().is_empty() => {
+                let region = geo::find_region(r)?;
+                let on = q.region_date.unwrap_or(today);
+                Some(
+                    geo::municipalities_in_region(&region.id, on)
+                        .into_iter()
+                        .collect(),
+                )
+            }
+            _ => None,
+        };
+        let text_scores: Option<HashMap<i64, f64>> = match q.text.as_deref().map(fts_query) {
+            Some(Some(expr)) => Some(fts_scores(conn, &expr)?),
+            _ => None,
+        };
+        let wanted_bits: u8 = q.legal_bases.iter().fold(0, |acc, b| acc | b.bit());
+
+        // (row index, relevance score, distance)
+        let mut matches: Vec<(usize, f64, Option<f64>)> = Vec::new();
+        let candidate = |i: usize, score: f64, matches: &mut Vec<(usize, f64, Option<f64>)>| {
+            let row = &self.rows[i];
+            if wanted_bits != 0 && row.basis_bits & wanted_bits == 0 {
+                return;
+            }
+            if let Some(age) = q.age {
+                if age < row.min_age || row.max_age.is_some_and(|m| age > m) {
+                    return;
+                }
+            }
+            if !q.operator_types.is_empty() && !q.operator_types.contains(&row.operator_type) {
+                return;
+            }
+            if !q.municipalities.is_empty() && !q.municipalities.contains(&row.municipality) {
+                return;
+            }
+            if let Some(set) = &region_munis {
+                if !set.contains(&row.municipality) {
+                    return;
+                }
+            }
+            if let Some(c) = q.covered_by_rammeaftale {
+                if row.covered != c {
+                    return;
+                }
+            }
+            if q.only_approved && !row.approval.is_approved() {
+                return;
+            }
+            if let Some(root) = group_root {
+                if !row.groups.iter().any(|&g| self.in_subtree(g, root)) {
+                    return;
+                }
+            }
+            let bases = || {
+                row.bases
+                    .iter()
+                    .filter(move |b| wanted_bits == 0 || b.basis.bit() & wanted_bits != 0)
+            };
+            if q.only_free && !bases().any(|b| b.free.unwrap_or(0) > 0) {
+                return;
+            }
+            if let Some(max) = q.max_daily_rate {
+                let cheapest = bases()
+                    .filter_map(|b| rate_for_year(&b.rates, rate_year))
+                    .min();
+                if cheapest.is_none_or(|r| r > max) {
+                    return;
+                }
+            }
+            let distance = origin.map(|o| geo::distance_km(o, row.point));
+            if let (Some(max), Some(d)) = (q.max_distance_km, distance) {
+                if d > max {
+                    return;
+                }
+            }
+            matches.push((i, score, distance));
+        };
+        match &text_scores {
+            Some(scores) => {
+                for (key, score) in scores {
+                    if let Some(&i) = self.by_key.get(key) {
+                        candidate(i, *score, &mut matches);
+                    }
+                }
+            }
+            None => {
+                for i in 0..self.rows.len() {
+                    candidate(i, 0.0, &mut matches);
+                }
+            }
+        }
+
+        let total = matches.len();
+        let sort = match q.sort {
+            SortKey::Relevance if text_scores.is_none() && origin.is_some() => SortKey::Distance,
+            SortKey::Relevance if text_scores.is_none() => SortKey::Name,
+            s => s,
+        };
+        let by_name = |a: usize, b: usize| {
+            self.rows[a]
+                .sort_key
+                .cmp(&self.rows[b].sort_key)
+                .then(self.rows[a].key.cmp(&self.rows[b].key))
+        };
+        let free_of = |i: usize| self.free_for(&self.rows[i], wanted_bits).0.unwrap_or(0);
+        let rate_of = |i: usize| self.rate_for(&self.rows[i], wanted_bits, rate_year);
+        let cmp = |a: &(usize, f64, Option<f64>), b: &(usize, f64, Option<f64>)| match sort {
+            SortKey::Relevance => a.1.total_cmp(&b.1).then_with(|| by_name(a.0, b.0)),
+            SortKey::Distance => {
+                a.2.unwrap_or(f64::MAX)
+                    .total_cmp(&b.2.unwrap_or(f64::MAX))
+                    .then_with(|| by_name(a.0, b.0))
+            }
+            SortKey::Rate => match (rate_of(a.0), rate_of(b.0)) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+            .then_with(|| by_name(a.0, b.0)),
+            SortKey::FreePlaces => free_of(b.0)
+                .cmp(&free_of(a.0))
+                .then_with(|| by_name(a.0, b.0)),
+            SortKey::Name => by_name(a.0, b.0),
+        };
+        if matches.len() > limit {
+            matches.select_nth_unstable_by(limit - 1, cmp);
+            matches.truncate(limit);
+        }
+        matches.sort_by(cmp);
+
+        let hits = matches
+            .into_iter()
+            .map(|(i, _, distance)| {
+                self.hit(
+                    &self.rows[i],
+                    wanted_bits,
+                    rate_year,
+                    today,
+                    stale_after,
+                    distance,
+                )
+            })
+            .collect();
+        Ok(SearchResult {
+            total,
+            hits,
+            rate_year,
+            today,
+            stale_after_days: stale_after,
+        })
+    }
+
+    /// (free places, oldest as-of date) over the bases that match `bits` (all when 0).
+    fn free_for(&self, row: &Row, bits: u8) -> (Option<u32>, Option<NaiveDate>) {
+        let mut sum: Option<u32> = None;
+        let mut oldest: Option<NaiveDate> = None;
+        for b in row
+            .bases
+            .iter()
+            .filter(|b| bits == 0 || b.basis.bit() & bits != 0)
+        {
+            if let Some(f) = b.free {
+                sum = Some(sum.unwrap_or(0) + f);
+            }
+            if let Some(d) = b.free_as_of {
+                oldest = Some(oldest.map_or(d, |o: NaiveDate| o.min(d)));
+            }
+        }
+        (sum, oldest)
+    }
+
+    fn rate_for(&self, row: &Row, bits: u8, year: i32) -> Option<Decimal> {
+        row.bases
+            .iter()
+            .filter(|b| bits == 0 || b.basis.bit() & bits != 0)
+            .filter_map(|b| rate_for_year(&b.rates, year))
+            .min()
+    }
+
+    fn hit(
+        &self,
+        row: &Row,
+        bits: u8,
+        year: i32,
+        today: NaiveDate,
+        stale_after: i64,
+        distance: Option<f64>,
+    ) -> SearchHit {
+        let (free, as_of) = self.free_for(row, bits);
+        let stale = as_of.is_some_and(|d| (today - d).num_days() > stale_after);
+        let rate = self.rate_for(row, bits, year);
+        let rate_year = row
+            .bases
+            .iter()
+            .filter(|b| bits == 0 || b.basis.bit() & bits != 0)
+            .filter_map(|b| {
+                b.rates
+                    .iter()
+                    .rev()
+                    .find(|(y, _)| *y <= year)
+                    .map(|(y, _)| *y)
+            })
+            .max();
+        let legal_bases: Vec<LegalBasis> = row.bases.iter().map(|b| b.basis).collect();
+        let places = row
+            .bases
+            .iter()
+            .filter(|b| bits == 0 || b.basis.bit() & bits != 0)
+            .map(|b| b.places)
+            .sum();
+        let municipality = geo::municipality(row.municipality)
+            .map(|m| m.name.clone())
+            .unwrap_or_default();
+        let text = HitTexts {
+            legal_bases: legal_bases
+                .iter()
+                .map(|b| b.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+            free_places: match free {
+                Some(n) => format!("{n} af {places}"),
+                None => format!("ukendt af {places}"),
+            },
+            free_as_of: match as_of {
+                Some(d) if stale => format!("pr. {} (forældet)", fmt::date(d)),
+                Some(d) => format!("pr. {}", fmt::date(d)),
+                None => "ingen dato".into(),
+            },
+            daily_rate: match (rate, rate_year) {
+                (Some(r), Some(y)) if y == year => format!("{} pr. døgn", fmt::kr_whole(r)),
+                (Some(r), Some(y)) => format!("{} pr. døgn ({y})", fmt::kr_whole(r)),
+                _ => "ingen takst".into(),
+            },
+            distance: distance.map(fmt::km).unwrap_or_default(),
+            operator_type: row.operator_type.code().to_string(),
+            age: age_text(row.min_age, row.max_age),
+        };
+        SearchHit {
+            id: row.id.clone(),
+            name: row.name.clone(),
+            city: row.city.clone(),
+            municipality_code: row.municipality,
+            municipality,
+            operator_type: row.operator_type,
+            operator_name: row.operator_name.clone(),
+            legal_bases,
+            places,
+            free_places: free,
+            free_as_of: as_of,
+            free_stale: stale,
+            daily_rate_ex_vat: rate,
+            rate_year,
+            distance_km: distance,
+            covered_by_rammeaftale: row.covered,
+            approval: row.approval,
+            min_age: row.min_age,
+            max_age: row.max_age,
+            text,
+        }
+    }
+}
+
+pub fn age_text(min: u8, max: Option<u8>) -> String {
+    match max {
+        Some(m) => format!("{min}-{m} år"),
+        None => format!("fra {min} år"),
+    }
+}
+
+/// The rate of `year`, or of the latest earlier year when `year` has none.
+fn rate_for_year(rates: &[(i32, Decimal)], year: i32) -> Option<Decimal> {
+    rates
+        .iter()
+        .rev()
+        .find(|(y, _)| *y <= year)
+        .map(|(_, r)| *r)
+}
+
+fn decimal(s: &str) -> Result<Decimal> {
+    Decimal::from_str(s).map_err(|_| Error::Invalid(format!("Ugyldigt beløb i databasen: «{s}»")))
+}
+
+/// Turns anything a user types into a safe FTS5 expression: every word becomes a quoted
+/// prefix term, all of them required. Returns `None` when there is no word at all.
+pub fn fts_query(input: &str) -> Option<String> {
+    let terms: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .collect();
+    if terms.is_empty() {
+        None
+    } else {
+        Some(terms.join(" "))
+    }
+}
+
+/// rowid -> bm25 score (lower is better). The name column weighs ten times the body.
+fn fts_scores(conn: &Connection, expr: &str) -> Result<HashMap<i64, f64>> {
+    let mut st = conn.prepare_cached(
+        "SELECT rowid, bm25(offer_fts, 10.0, 1.0) FROM offer_fts WHERE offer_fts MATCH ?1",
+    )?;
+    let mut q = st.query([expr])?;
+    let mut out = HashMap::new();
+    while let Some(r) = q.next()? {
+        out.insert(r.get(0)?, r.get(1)?);
+    }
+    Ok(out)
+}
+
+/// The bare FTS5 query the benchmark compares against: the same MATCH, rowids only.
+pub fn bare_fts_count(conn: &Connection, text: &str) -> Result<usize> {
+    let Some(expr) = fts_query(text) else {
+        return Ok(0);
+    };
+    let mut st = conn.prepare_cached("SELECT rowid FROM offer_fts WHERE offer_fts MATCH ?1")?;
+    let mut q = st.query([expr])?;
+    let mut n = 0;
+    while q.next()?.is_some() {
+        n += 1;
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_input_becomes_a_safe_fts_query() {
+        assert_eq!(fts_query("autisme"), Some("\"autisme\"*".into()));
+        assert_eq!(
+            fts_query("Bo\"fælles* (AND) NEAR/2 -x"),
+            Some("\"bo\"* \"fælles\"* \"and\"* \"near\"* \"2\"* \"x\"*".into())
+        );
+        assert_eq!(fts_query("  ^*()\" "), None);
+        assert_eq!(fts_query("§ 108"), Some("\"108\"*".into()));
+    }
+}

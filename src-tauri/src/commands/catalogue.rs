@@ -1,0 +1,62 @@
+//! Catalogue commands: each takes the engine from managed state and calls one core function.
+
+use pladsoverblik_core::catalogue::{detail::OfferDetail, import::ImportReport};
+use pladsoverblik_core::catalogue::{CatalogueInfo, ReferenceData};
+use pladsoverblik_core::geo::{self, Point};
+use pladsoverblik_core::search::{SearchQuery, SearchResult};
+use pladsoverblik_core::Engine;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Runtime, State};
+
+use crate::error::IpcResult;
+use crate::today;
+
+#[tauri::command(async)]
+pub fn catalogue_info(engine: State<'_, Engine>) -> IpcResult<CatalogueInfo> {
+    Ok(engine.info(today())?)
+}
+
+#[tauri::command(async)]
+pub fn reference_data(engine: State<'_, Engine>) -> IpcResult<ReferenceData> {
+    Ok(engine.reference_data(today())?)
+}
+
+#[tauri::command(async)]
+pub fn search_offers(engine: State<'_, Engine>, query: SearchQuery) -> IpcResult<SearchResult> {
+    Ok(engine.search(&query, today())?)
+}
+
+#[tauri::command(async)]
+pub fn offer_detail(
+    engine: State<'_, Engine>,
+    id: String,
+    near_municipality: Option<u16>,
+) -> IpcResult<OfferDetail> {
+    let origin = near_municipality
+        .and_then(geo::municipality)
+        .map(|m| Point {
+            lat: m.lat,
+            lon: m.lon,
+        });
+    Ok(engine.offer(&id, today(), origin)?)
+}
+
+#[derive(Clone, Serialize)]
+struct ImportProgress {
+    read: u64,
+    total: u64,
+}
+
+/// Imports the catalogue file the user picked in the open dialog, reporting progress as
+/// `import-progress` events.
+#[tauri::command(async)]
+pub fn import_catalogue<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Engine>,
+    path: String,
+) -> IpcResult<ImportReport> {
+    let report = engine.import_file(std::path::Path::new(&path), |read, total| {
+        let _ = app.emit("import-progress", ImportProgress { read, total });
+    })?;
+    Ok(report)
+}

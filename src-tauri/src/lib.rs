@@ -1,0 +1,70 @@
+//! The desktop shell: opens the core's engine on the per-user database and maps IPC commands
+//! to core calls. Nothing here knows the domain rules.
+
+mod commands;
+mod error;
+
+use pladsoverblik_core::{paths, Engine};
+use std::path::PathBuf;
+use tauri::{Manager, Runtime};
+use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The database file: `PLADSOVERBLIK_DATA_DIR` if set, else the per-user app data directory.
+fn db_path<R: Runtime>(app: &tauri::App<R>) -> Result<PathBuf, String> {
+    if let Some(dir) =
+        paths::data_dir().filter(|_| std::env::var_os("PLADSOVERBLIK_DATA_DIR").is_some())
+    {
+        return Ok(dir.join(paths::DB_FILE_NAME));
+    }
+    app.path()
+        .app_data_dir()
+        .map(|d| d.join(paths::DB_FILE_NAME))
+        .map_err(|e| format!("Kan ikke finde mappen til programdata: {e}"))
+}
+
+/// The app with its plugins and commands; generic so tests can use the mock runtime.
+pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::catalogue::catalogue_info,
+            commands::catalogue::reference_data,
+            commands::catalogue::search_offers,
+            commands::catalogue::offer_detail,
+            commands::catalogue::import_catalogue,
+        ])
+}
+
+/// Opens the engine and puts it in managed state. A failure is shown in a native dialog and
+/// the app exits, rather than opening a blank window.
+pub fn setup<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error::Error>> {
+    let opened = db_path(app).and_then(|p| Engine::open(&p).map_err(|e| e.to_string()));
+    match opened {
+        Ok(engine) => {
+            app.manage(engine);
+            Ok(())
+        }
+        Err(message) => {
+            app.dialog()
+                .message(format!("Pladsoverblik kan ikke starte.\n\n{message}"))
+                .title("Pladsoverblik")
+                .kind(MessageDialogKind::Error)
+                .blocking_show();
+            std::process::exit(1);
+        }
+    }
+}
+
+pub fn run() {
+    let result = builder(tauri::Builder::default())
+        .setup(|app| setup(app))
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Pladsoverblik kunne ikke starte: {e}");
+        std::process::exit(1);
+    }
+}

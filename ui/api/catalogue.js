@@ -1,0 +1,28 @@
+import { invoke, listen, openFile } from './tauri.js';
+
+export const catalogueInfo = () => invoke('catalogue_info');
+export const referenceData = () => invoke('reference_data');
+export const searchOffers = (query) => invoke('search_offers', { query });
+export const offerDetail = (id, nearMunicipality) =>
+  invoke('offer_detail', { id, nearMunicipality: nearMunicipality ?? null });
+
+/** Asks for a catalogue file; resolves to a path or null when the user cancels. */
+export const chooseCatalogueFile = () =>
+  openFile({
+    title: 'Vælg katalogfil',
+    multiple: false,
+    directory: false,
+    filters: [{ name: 'Katalog (JSON)', extensions: ['json'] }],
+  });
+
+/** Imports a catalogue file; `onProgress(fraction)` follows the reading. */
+export async function importCatalogue(path, onProgress) {
+  const unlisten = await listen('import-progress', (p) => {
+    if (p.total > 0) onProgress(Math.min(1, p.read / p.total));
+  });
+  try {
+    return await invoke('import_catalogue', { path });
+  } finally {
+    unlisten();
+  }
+}

@@ -1,0 +1,107 @@
+// The offer page: everything about one offer, each figure with its date and age.
+import { offerDetail } from '../api/catalogue.js';
+import { h } from '../components/dom.js';
+import { showError } from '../components/message.js';
+
+const panel = () => document.getElementById('offer');
+
+export async function openOffer(id, nearMunicipality) {
+  try {
+    const o = await offerDetail(id, nearMunicipality);
+    render(o);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+export function closeOffer() {
+  const p = panel();
+  p.hidden = true;
+  p.replaceChildren();
+  document.querySelector('.layout').classList.remove('with-offer');
+  const selected = document.querySelector('#results tr.selected');
+  document.querySelectorAll('#results tr.selected').forEach((tr) => tr.classList.remove('selected'));
+  selected?.focus();
+}
+
+function render(o) {
+  const current = o.operators.find((op) => op.current) || o.operators[0];
+  const p = panel();
+  p.replaceChildren(
+    h('header', {}, h('h2', { id: 'offer-name' }, o.name), h('button', { type: 'button', class: 'secondary', id: 'close-offer', onclick: closeOffer, title: 'Luk (Esc)' }, 'Luk')),
+    h('div', { class: 'sub' }, `${o.id} · ${o.catalogue_extracted_text}`),
+    h('p', {}, o.description),
+    h(
+      'dl',
+      {},
+      h('dt', {}, 'Adresse'), h('dd', {}, `${o.street}, ${o.postcode} ${o.city}`),
+      h('dt', {}, 'Kommune'), h('dd', {}, `${o.municipality} (${o.municipality_code}), ${o.region_today}`),
+      o.distance_text ? [h('dt', {}, 'Afstand'), h('dd', {}, o.distance_text)] : null,
+      h('dt', {}, 'Driftsherre'), h('dd', {}, current ? `${current.name} (${current.kind})` : '–'),
+      h('dt', {}, 'Rammeaftale'), h('dd', {}, o.covered_by_rammeaftale ? 'Omfattet af rammeaftalen' : 'Ikke omfattet af rammeaftalen'),
+      h('dt', {}, 'Godkendelse'), h('dd', {}, o.approval_text),
+      h('dt', {}, 'Socialtilsyn'), h('dd', {}, o.socialtilsyn),
+      h('dt', {}, 'Alder'), h('dd', {}, o.age_text),
+      o.cvr ? [h('dt', {}, 'CVR'), h('dd', {}, o.cvr)] : null,
+      o.p_number ? [h('dt', {}, 'P-nummer'), h('dd', {}, o.p_number)] : null,
+    ),
+    h('h3', {}, 'Målgrupper'),
+    h('ul', {}, o.target_groups.map((t) => h('li', {}, t))),
+    h('h3', {}, 'Afdelinger, pladser og ledige pladser'),
+    h(
+      'table',
+      { id: 'offer-places' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Afdeling'), h('th', {}, 'Lovgrundlag'), h('th', { class: 'num' }, 'Pladser'), h('th', {}, 'Ledige'))),
+      h(
+        'tbody',
+        {},
+        o.departments.flatMap((d) =>
+          d.places.map((pl) =>
+            h('tr', {}, h('td', {}, d.name), h('td', {}, pl.basis_label), h('td', { class: 'num' }, pl.places), h('td', { class: pl.free_stale ? 'stale' : '' }, pl.free_text)),
+          ),
+        ),
+      ),
+    ),
+    h('h3', {}, 'Takster'),
+    o.rates.length === 0
+      ? h('p', { class: 'sub' }, 'Ingen takster i kataloget.')
+      : h(
+          'table',
+          { id: 'offer-rates' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'År'), h('th', {}, 'Lovgrundlag'), h('th', {}, 'Takst'), h('th', {}, 'Sammenlignelig'), h('th', {}, 'Beregningsgrundlag'))),
+          h(
+            'tbody',
+            {},
+            o.rates.map((r) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, r.year),
+                h('td', {}, r.basis_label, r.department_id ? h('div', { class: 'sub' }, r.department_name) : null),
+                h('td', { class: 'num' }, r.amount_text),
+                h('td', { class: 'num' }, r.daily_ex_vat_text),
+                h('td', {}, r.has_calculation ? r.calculation_text.join(' · ') : h('span', { class: 'no-basis' }, 'Intet beregningsgrundlag')),
+              ),
+            ),
+          ),
+        ),
+    o.operators.length > 1
+      ? [
+          h('h3', {}, 'Driftsherrehistorik'),
+          h('ul', {}, o.operators.map((op) => h('li', {}, `${op.period_text}: ${op.name} (${op.kind})`))),
+        ]
+      : null,
+    h('h3', {}, 'Kontakt'),
+    h(
+      'dl',
+      {},
+      o.manager ? [h('dt', {}, 'Leder'), h('dd', {}, o.manager)] : null,
+      o.phone ? [h('dt', {}, 'Telefon'), h('dd', {}, o.phone)] : null,
+      o.email ? [h('dt', {}, 'E-mail'), h('dd', {}, o.email)] : null,
+      o.website ? [h('dt', {}, 'Websted'), h('dd', {}, o.website)] : null,
+    ),
+  );
+  p.hidden = false;
+  document.querySelector('.layout').classList.add('with-offer');
+  p.focus();
+}

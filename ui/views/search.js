@@ -1,0 +1,163 @@
+// The search screen: filters on the left, results in the middle. Searches as you type.
+import { searchOffers } from '../api/catalogue.js';
+import { h, option } from '../components/dom.js';
+import { showError, clearMessage } from '../components/message.js';
+
+const $ = (id) => document.getElementById(id);
+
+let onOpen = () => {};
+let seq = 0;
+let timer = null;
+
+export function initSearch(ref, openOffer) {
+  onOpen = openOffer;
+  for (const b of ref.legal_bases) $('basis').append(option(b.code, b.label));
+  for (const g of ref.target_groups) {
+    $('target-group').append(option(g.code, `${'\u00a0\u00a0'.repeat(g.depth)}${g.label}`));
+  }
+  for (const m of ref.municipalities) $('near').append(option(String(m.code), m.name));
+  for (const r of ref.regions) $('region').append(option(r.code, r.label));
+  for (const o of ref.operator_types) {
+    $('operator-types').append(
+      h('label', {}, h('input', { type: 'checkbox', value: o.code, 'data-operator': o.code }), ` ${o.label}`),
+    );
+  }
+  const form = $('search-form');
+  form.addEventListener('input', () => schedule());
+  form.addEventListener('change', () => schedule());
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    run();
+  });
+  form.addEventListener('reset', () => setTimeout(run, 0));
+  document.addEventListener('keydown', (e) => {
+    if (e.key === '/' && document.activeElement?.tagName !== 'INPUT') {
+      e.preventDefault();
+      $('q').focus();
+    }
+  });
+  run();
+}
+
+function schedule() {
+  clearTimeout(timer);
+  timer = setTimeout(run, 120);
+}
+
+function text(id) {
+  const v = $(id).value.trim();
+  return v === '' ? null : v;
+}
+
+/** Reads the form into a core SearchQuery; returns {query} or {error} (Danish). */
+function readQuery() {
+  const q = {
+    text: text('q'),
+    legal_bases: $('basis').value ? [$('basis').value] : [],
+    target_group: text('target-group'),
+    operator_types: [...document.querySelectorAll('[data-operator]:checked')].map((c) => c.value),
+    only_free: $('only-free').checked,
+    covered_by_rammeaftale: $('only-ra').checked ? true : null,
+    only_approved: $('only-approved').checked,
+    region: text('region'),
+    sort: $('sort').value,
+    limit: 200,
+  };
+  const age = text('age');
+  if (age !== null) {
+    if (!/^\d{1,3}$/.test(age) || Number(age) > 120) return { error: `Alderen «${age}» skal være et helt tal mellem 0 og 120.` };
+    q.age = Number(age);
+  }
+  const near = text('near');
+  if (near !== null) q.near_municipality = Number(near);
+  const km = text('max-km');
+  if (km !== null) {
+    const v = Number(km.replace(',', '.'));
+    if (!Number.isFinite(v) || v < 0) return { error: `Afstanden «${km}» skal være et tal i km.` };
+    q.max_distance_km = v;
+  }
+  const rate = text('max-rate');
+  if (rate !== null) {
+    const normal = rate.replace(/\s|kr\.?/g, '').replace(/\./g, '').replace(',', '.');
+    if (!/^\d+(\.\d{1,2})?$/.test(normal)) return { error: `Døgntaksten «${rate}» kan ikke læses; skriv fx 3.500 eller 3.500,50.` };
+    q.max_daily_rate = normal;
+  }
+  const rdate = text('region-date');
+  if (rdate !== null) {
+    const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(rdate);
+    if (!m) return { error: `Datoen «${rdate}» kan ikke læses; skriv dd.mm.åååå.` };
+    q.region_date = `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
+  }
+  return { query: q };
+}
+
+export async function run() {
+  const mine = ++seq;
+  const { query, error } = readQuery();
+  if (error) {
+    showError({ code: 'invalid', message: error });
+    return;
+  }
+  try {
+    const result = await searchOffers(query);
+    if (mine !== seq) return; // a newer search has started
+    clearMessage();
+    render(result, query);
+  } catch (e) {
+    if (mine === seq) showError(e);
+  }
+}
+
+export function nearMunicipality() {
+  const v = $('near').value;
+  return v ? Number(v) : null;
+}
+
+function render(result, query) {
+  const count = result.total === 1 ? '1 tilbud' : `${result.total.toLocaleString('da-DK')} tilbud`;
+  $('result-count').textContent =
+    result.total > result.hits.length ? `${count} – viser de første ${result.hits.length}` : count;
+  const body = $('results').tBodies[0];
+  body.replaceChildren(
+    ...result.hits.map((hit) =>
+      h(
+        'tr',
+        {
+          tabindex: 0,
+          'data-id': hit.id,
+          onclick: () => onOpen(hit.id),
+          onkeydown: (e) => {
+            if (e.key === 'Enter' || e.key === ' ') {
+              e.preventDefault();
+              onOpen(hit.id);
+            } else if (e.key === 'ArrowDown') {
+              e.preventDefault();
+              e.currentTarget.nextElementSibling?.focus();
+            } else if (e.key === 'ArrowUp') {
+              e.preventDefault();
+              e.currentTarget.previousElementSibling?.focus();
+            }
+          },
+        },
+        h('td', {}, h('div', { class: 'offer-name' }, hit.name), h('div', { class: 'sub' }, `${hit.city} · ${hit.text.age}`)),
+        h('td', {}, h('span', { class: `badge ${hit.operator_type}` }, hit.text.operator_type), h('div', { class: 'sub' }, hit.operator_name)),
+        h('td', {}, hit.text.legal_bases),
+        h(
+          'td',
+          {},
+          h('span', { class: hit.free_places ? 'free' : 'free none' }, hit.text.free_places),
+          h('div', { class: hit.free_stale ? 'sub stale' : 'sub' }, hit.text.free_as_of),
+        ),
+        h('td', { class: 'num' }, hit.text.daily_rate),
+        h('td', { class: 'num' }, hit.text.distance),
+      ),
+    ),
+  );
+  if (result.hits.length === 0) {
+    body.append(h('tr', {}, h('td', { colspan: 6, class: 'sub' }, 'Ingen tilbud matcher søgningen.')));
+  }
+}
+
+export function markSelected(id) {
+  for (const tr of $('results').tBodies[0].rows) tr.classList.toggle('selected', tr.dataset.id === id);
+}
