@@ -61,7 +61,7 @@ pub fn setup<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::err
 
 pub fn run() {
     let result = builder(tauri::Builder::default())
-        .setup(|app| setup(app))
+        .setup(setup)
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("Pladsoverblik kunne ikke starte: {e}");

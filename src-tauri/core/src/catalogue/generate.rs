@@ -412,7 +412,7 @@ pub fn header(opts: &Options) -> Header {
 /// A valid, fictional CVR number derived from `n` (weights 2,7,6,5,4,3,2,1; sum % 11 == 0).
 pub fn fictional_cvr(n: u64) -> String {
     const W: [u64; 7] = [2, 7, 6, 5, 4, 3, 2];
-    let mut base = 10_000_00 + (n * 7919) % 8_999_999;
+    let mut base = 1_000_000 + (n * 7919) % 8_999_999;
     loop {
         let digits: Vec<u64> = format!("{base:07}")
             .chars()

@@ -9,6 +9,7 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
+use std::str::FromStr;
 
 use super::snapshot::{self, Consumer, Header, Item, Offer, Validator, STOPPED};
 use crate::error::{Error, Problem, Result};
@@ -82,13 +83,13 @@ pub fn import<R: Read>(db: &mut Db, reader: R, file_name: &str) -> Result<Import
     let tx = db.conn_mut().transaction()?;
     let mut importer = Importer {
         tx: &tx,
-        validator: None,
+        validator: Validator::new(),
         header: None,
         problems: Vec::new(),
-        more_problems: 0,
         offers: 0,
         rates: 0,
-        groups: HashMap::new(),
+        groups: None,
+        fts_pending: Vec::new(),
         now: audit::now_local(),
         fatal: None,
     };
@@ -97,22 +98,22 @@ pub fn import<R: Read>(db: &mut Db, reader: R, file_name: &str) -> Result<Import
         return Err(e);
     }
     if let Err(p) = read {
-        if p.message != STOPPED && !p.message.ends_with(STOPPED) {
+        if !p.message.ends_with(STOPPED) {
             importer.problems.push(p);
         }
     }
     let Some(header) = importer.header.take() else {
-        return Err(rejected(file_name, importer.problems, 0));
+        return Err(rejected(file_name, importer.problems));
     };
-    if importer.problems.is_empty() && importer.offers == 0 {
+    if importer.offers == 0 && importer.problems.is_empty() {
         importer.problems.push(Problem {
             place: "offers".into(),
             message: "kataloget indeholder ingen tilbud".into(),
         });
     }
+    importer.deferred_checks(header.extracted)?;
     if !importer.problems.is_empty() {
-        let more = importer.more_problems;
-        return Err(rejected(file_name, importer.problems, more));
+        return Err(rejected(file_name, importer.problems));
     }
     let report = ImportReport {
         offers: importer.offers,
@@ -148,26 +149,30 @@ pub fn import<R: Read>(db: &mut Db, reader: R, file_name: &str) -> Result<Import
     Ok(report)
 }
 
-fn rejected(file: &str, mut problems: Vec<Problem>, more: usize) -> Error {
-    let extra = problems.len().saturating_sub(MAX_PROBLEMS);
+fn rejected(file: &str, mut problems: Vec<Problem>) -> Error {
+    let more = problems.len().saturating_sub(MAX_PROBLEMS);
     problems.truncate(MAX_PROBLEMS);
     Error::Rejected {
         file: file.to_string(),
         problems,
-        more: more + extra,
+        more,
     }
 }
 
+/// code -> (label, parent)
+type Groups = HashMap<String, (String, Option<String>)>;
+
 struct Importer<'t> {
     tx: &'t Transaction<'t>,
-    validator: Option<Validator>,
+    validator: Validator,
     header: Option<Header>,
     problems: Vec<Problem>,
-    more_problems: usize,
     offers: usize,
     rates: usize,
-    /// code -> (label, parent)
-    groups: HashMap<String, (String, Option<String>)>,
+    /// The target-group tree, once known.
+    groups: Option<Groups>,
+    /// Offers read before the target-group tree: (row key, name, body, group codes).
+    fts_pending: Vec<(i64, String, String, Vec<String>)>,
     now: String,
     fatal: Option<Error>,
 }
@@ -175,8 +180,9 @@ struct Importer<'t> {
 impl Consumer for Importer<'_> {
     fn item(&mut self, item: Item) -> std::result::Result<(), String> {
         let result = match item {
-            Item::Header(h) => self.header(h),
+            Item::OffersStart(groups) => self.start(groups),
             Item::Offer(index, rec) => self.offer(index, rec),
+            Item::End(h) => self.end(h),
         };
         if let Err(e) = result {
             self.fatal = Some(e);
@@ -189,9 +195,16 @@ impl Consumer for Importer<'_> {
     }
 }
 
+fn group_map(groups: &[snapshot::TargetGroupRecord]) -> Groups {
+    groups
+        .iter()
+        .map(|g| (g.code.clone(), (g.label.clone(), g.parent.clone())))
+        .collect()
+}
+
 impl Importer<'_> {
-    fn header(&mut self, h: Header) -> Result<()> {
-        snapshot::check_target_groups(&h.target_groups, &mut self.problems);
+    /// The old catalogue goes (inside the transaction) before the first new offer arrives.
+    fn start(&mut self, groups: Option<Vec<snapshot::TargetGroupRecord>>) -> Result<()> {
         self.tx.execute_batch(
             "DELETE FROM offer_target_groups;
              DELETE FROM department_places;
@@ -201,46 +214,80 @@ impl Importer<'_> {
              DELETE FROM target_groups;
              INSERT INTO offer_fts(offer_fts) VALUES('delete-all');",
         )?;
-        let mut ins = self.tx.prepare_cached(
-            "INSERT OR IGNORE INTO target_groups (code, parent, label, ord) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for (i, g) in h.target_groups.iter().enumerate() {
-            self.groups
-                .insert(g.code.clone(), (g.label.clone(), g.parent.clone()));
-            if self.problems.is_empty() {
+        self.groups = groups.as_deref().map(group_map);
+        Ok(())
+    }
+
+    fn end(&mut self, h: Header) -> Result<()> {
+        let before = self.problems.len();
+        snapshot::check_target_groups(&h.target_groups, &mut self.problems);
+        if self.problems.len() == before {
+            let mut ins = self.tx.prepare_cached(
+                "INSERT INTO target_groups (code, parent, label, ord) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (i, g) in h.target_groups.iter().enumerate() {
                 ins.execute(params![g.code, g.parent, g.label, i as i64])?;
             }
         }
-        self.validator = Some(Validator::new(h.extracted));
+        let groups = group_map(&h.target_groups);
+        for (key, name, body, codes) in std::mem::take(&mut self.fts_pending) {
+            let full = format!("{body} \n {}", group_labels(&groups, &codes));
+            self.insert_fts(key, &name, &full)?;
+        }
+        self.groups = Some(groups);
         self.header = Some(h);
         Ok(())
     }
 
-    fn offer(&mut self, index: usize, rec: snapshot::OfferRecord) -> Result<()> {
-        let Some(validator) = self.validator.as_mut() else {
-            return Ok(());
-        };
-        let before = self.problems.len();
-        let unknown: Vec<String> = rec
-            .target_groups
-            .iter()
-            .filter(|c| !self.groups.contains_key(*c))
-            .cloned()
-            .collect();
-        let id = rec.id.clone();
-        let offer = validator.offer(index, rec, &mut self.problems);
-        for code in unknown {
+    /// Checks that need the whole file: free-place dates after the extraction date, and
+    /// target-group codes missing from the tree.
+    fn deferred_checks(&mut self, extracted: NaiveDate) -> Result<()> {
+        let mut st = self.tx.prepare(
+            "SELECT o.id, p.department_id, p.legal_basis, p.free_as_of
+             FROM department_places p JOIN offers o ON o.key = p.offer_key
+             WHERE p.free_as_of > ?1 ORDER BY o.key LIMIT ?2",
+        )?;
+        let mut q = st.query(params![extracted.to_string(), MAX_PROBLEMS as i64])?;
+        while let Some(r) = q.next()? {
+            let (id, dept, basis, date): (String, String, String, String) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            let shown = NaiveDate::from_str(&date)
+                .map(crate::fmt::date)
+                .unwrap_or(date);
             self.problems.push(Problem {
-                place: format!("tilbud «{id}» (nr. {index}), felt target_groups"),
+                place: format!("tilbud «{id}», afdeling «{dept}», {basis}, felt free_as_of"),
+                message: format!(
+                    "datoen {shown} ligger efter katalogets udtræksdato {}",
+                    crate::fmt::date(extracted)
+                ),
+            });
+        }
+        let mut st = self.tx.prepare(
+            "SELECT o.id, t.code FROM offer_target_groups t JOIN offers o ON o.key = t.offer_key
+             WHERE t.code NOT IN (SELECT code FROM target_groups) ORDER BY o.key LIMIT ?1",
+        )?;
+        let mut q = st.query(params![MAX_PROBLEMS as i64])?;
+        while let Some(r) = q.next()? {
+            let (id, code): (String, String) = (r.get(0)?, r.get(1)?);
+            self.problems.push(Problem {
+                place: format!("tilbud «{id}», felt target_groups"),
                 message: format!("målgruppen «{code}» findes ikke i filens målgruppetræ"),
             });
         }
-        if self.problems.len() > before || !self.problems.is_empty() {
-            return Ok(());
-        }
-        if let Some(offer) = offer {
+        Ok(())
+    }
+
+    fn offer(&mut self, index: usize, rec: Box<snapshot::OfferRecord>) -> Result<()> {
+        if let Some(offer) = self.validator.offer(index, *rec, &mut self.problems) {
             self.insert(&offer)?;
         }
+        Ok(())
+    }
+
+    fn insert_fts(&self, key: i64, name: &str, body: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT INTO offer_fts (rowid, name, body) VALUES (?1, ?2, ?3)")?
+            .execute(params![key, name, body])?;
         Ok(())
     }
 
@@ -361,57 +408,68 @@ impl Importer<'_> {
                 self.rates += 1;
             }
         }
-        tx.prepare_cached("INSERT INTO offer_fts (rowid, name, body) VALUES (?1, ?2, ?3)")?
-            .execute(params![key, r.name, self.search_body(o)])?;
+        let body = search_body(o);
+        match &self.groups {
+            Some(groups) => {
+                let full = format!("{body} \n {}", group_labels(groups, &r.target_groups));
+                self.insert_fts(key, &r.name, &full)?;
+            }
+            None => self
+                .fts_pending
+                .push((key, r.name.clone(), body, r.target_groups.clone())),
+        }
         self.offers += 1;
         Ok(())
     }
+}
 
-    /// The free text a search can find an offer by, besides its name.
-    fn search_body(&self, o: &Offer) -> String {
-        let r = &o.record;
-        let mut parts: Vec<&str> = vec![&r.description, &r.address.city, &r.address.street];
-        if let Some(m) = geo::municipality(o.municipality_code) {
-            parts.push(&m.name);
-        }
-        for op in &r.operators {
-            parts.push(&op.name);
-        }
-        for d in &r.departments {
-            parts.push(&d.name);
-        }
-        let mut bases = HashSet::new();
-        for p in &o.places {
-            bases.insert(p.basis);
-        }
-        let mut sorted: Vec<_> = bases.into_iter().collect();
-        sorted.sort();
-        for b in &sorted {
-            parts.push(b.label());
-            parts.push(b.description());
-        }
-        // Target groups with their ancestors, so "udviklingshæmning" finds its subgroups' offers.
-        let mut labels: Vec<&str> = Vec::new();
-        for code in &r.target_groups {
-            let mut cur = Some(code.as_str());
-            let mut guard = 0;
-            while let Some(c) = cur {
-                guard += 1;
-                if guard > 16 {
-                    break;
-                }
-                match self.groups.get(c) {
-                    Some((label, parent)) => {
-                        if !labels.contains(&label.as_str()) {
-                            labels.push(label);
-                        }
-                        cur = parent.as_deref();
+/// The free text a search can find an offer by, besides its name and target groups.
+fn search_body(o: &Offer) -> String {
+    let r = &o.record;
+    let mut parts: Vec<&str> = vec![&r.description, &r.address.city, &r.address.street];
+    if let Some(m) = geo::municipality(o.municipality_code) {
+        parts.push(&m.name);
+    }
+    for op in &r.operators {
+        parts.push(&op.name);
+    }
+    for d in &r.departments {
+        parts.push(&d.name);
+    }
+    let mut bases: Vec<_> = o
+        .places
+        .iter()
+        .map(|p| p.basis)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    bases.sort();
+    for b in &bases {
+        parts.push(b.label());
+        parts.push(b.description());
+    }
+    parts.join(" \n ")
+}
+
+/// Target-group labels with their ancestors, so "udviklingshæmning" or "intellektuel" finds
+/// the offers of every subgroup.
+fn group_labels(groups: &Groups, codes: &[String]) -> String {
+    let mut labels: Vec<&str> = Vec::new();
+    for code in codes {
+        let mut cur = Some(code.as_str());
+        let mut depth = 0;
+        while let (Some(c), true) = (cur, depth < 16) {
+            depth += 1;
+            match groups.get(c) {
+                Some((label, parent)) => {
+                    if !labels.contains(&label.as_str()) {
+                        labels.push(label);
                     }
-                    None => break,
+                    cur = parent.as_deref();
                 }
+                None => break,
             }
         }
-        parts.extend(labels);
-        parts.join(" \n ")
     }
+    labels.join(" \n ")
 }

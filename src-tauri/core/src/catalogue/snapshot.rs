@@ -1,9 +1,9 @@
 //! The catalogue snapshot file format (version 1), documented in `docs/catalogue-format.md`
 //! with the JSON Schema `docs/catalogue.schema.json`.
 //!
-//! The file is one JSON object. `format`, `format_version`, `extracted`, `source` and
-//! `target_groups` come before `offers`, so that the reader can check every offer as it
-//! streams past without holding the file in memory.
+//! The file is one JSON object, read as a stream: each offer is checked and handed on as it
+//! passes, so a 100.000-offer file is never held in memory. The header fields may stand in
+//! any order; writers put them before `offers` so format and version are checked first.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -332,18 +332,17 @@ impl Checker<'_> {
     }
 }
 
-/// Validation context for one file.
+/// Validation context for one file. Checks that need the header (free-place dates against
+/// the extraction date, target-group codes against the tree) are made by the importer at the
+/// end, because JSON does not fix the order of an object's fields.
+#[derive(Default)]
 pub struct Validator {
-    pub extracted: NaiveDate,
     seen_ids: HashSet<String>,
 }
 
 impl Validator {
-    pub fn new(extracted: NaiveDate) -> Self {
-        Validator {
-            extracted,
-            seen_ids: HashSet::new(),
-        }
+    pub fn new() -> Self {
+        Validator::default()
     }
 
     /// Checks one offer (number `index`, counted from 1). Problems are appended; the offer
@@ -625,22 +624,7 @@ impl Validator {
                         );
                         None
                     }
-                    (_, Some(s)) => {
-                        let d = c.date(&f("free_as_of"), s);
-                        if let Some(d) = d {
-                            if d > self.extracted {
-                                c.fail(
-                                    &f("free_as_of"),
-                                    format!(
-                                        "datoen {} ligger efter katalogets udtræksdato {}",
-                                        crate::fmt::date(d),
-                                        crate::fmt::date(self.extracted)
-                                    ),
-                                );
-                            }
-                        }
-                        d
-                    }
+                    (_, Some(s)) => c.date(&f("free_as_of"), s),
                     (None, None) => None,
                 };
                 if p.free_places.is_some()
@@ -815,8 +799,11 @@ pub fn check_target_groups(groups: &[TargetGroupRecord], problems: &mut Vec<Prob
 
 /// What the streaming reader hands to its consumer, in file order.
 pub enum Item {
-    Header(Header),
-    Offer(usize, OfferRecord),
+    /// `offers` begins; the target groups are given when they came before it.
+    OffersStart(Option<Vec<TargetGroupRecord>>),
+    Offer(usize, Box<OfferRecord>),
+    /// The whole file has been read; the header is complete.
+    End(Header),
 }
 
 /// Receives items while the file streams past. Returning `Err` stops reading.
@@ -837,16 +824,17 @@ struct HeaderParts {
 struct TopVisitor<'c> {
     consumer: &'c mut dyn Consumer,
     offers_seen: &'c std::cell::Cell<usize>,
+    offers_done: &'c std::cell::Cell<bool>,
 }
 
 impl<'de> Visitor<'de> for TopVisitor<'_> {
-    type Value = bool;
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("et katalog-objekt")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut h = HeaderParts::default();
         let mut had_offers = false;
         while let Some(key) = map.next_key::<String>()? {
@@ -874,15 +862,17 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                 "example" => h.example = Some(map.next_value()?),
                 "target_groups" => h.target_groups = Some(map.next_value()?),
                 "offers" => {
-                    let header =
-                        finish_header(std::mem::take(&mut h)).map_err(de::Error::custom)?;
+                    if had_offers {
+                        return Err(de::Error::custom("feltet «offers» står to gange"));
+                    }
                     self.consumer
-                        .item(Item::Header(header))
+                        .item(Item::OffersStart(h.target_groups.clone()))
                         .map_err(de::Error::custom)?;
                     map.next_value_seed(OffersSeed {
                         consumer: &mut *self.consumer,
                         offers_seen: self.offers_seen,
                     })?;
+                    self.offers_done.set(true);
                     had_offers = true;
                 }
                 other => {
@@ -895,13 +885,15 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
         if !had_offers {
             return Err(de::Error::custom("feltet «offers» mangler"));
         }
-        Ok(true)
+        let header = finish_header(h).map_err(de::Error::custom)?;
+        self.consumer
+            .item(Item::End(header))
+            .map_err(de::Error::custom)
     }
 }
 
 fn finish_header(h: HeaderParts) -> Result<Header, String> {
-    let order = "format, format_version, extracted, source og target_groups skal stå før offers";
-    let missing = |f: &str| format!("feltet «{f}» mangler før «offers» ({order})");
+    let missing = |f: &str| format!("feltet «{f}» mangler øverst i filen");
     let extracted_text = h.extracted.ok_or_else(|| missing("extracted"))?;
     let extracted = parse_iso_date(&extracted_text).ok_or_else(|| {
         format!("feltet «extracted» er «{extracted_text}»; skriv datoen som åååå-mm-dd")
@@ -941,7 +933,7 @@ impl<'de> Visitor<'de> for OffersSeed<'_> {
             match seq.next_element::<OfferRecord>()? {
                 Some(rec) => self
                     .consumer
-                    .item(Item::Offer(self.offers_seen.get(), rec))
+                    .item(Item::Offer(self.offers_seen.get(), Box::new(rec)))
                     .map_err(de::Error::custom)?,
                 None => {
                     self.offers_seen.set(self.offers_seen.get() - 1);
@@ -955,21 +947,27 @@ impl<'de> Visitor<'de> for OffersSeed<'_> {
 /// Marker text that a consumer uses to stop the reader without a message of its own.
 pub const STOPPED: &str = "\u{0}stopped";
 
-/// Reads a snapshot from `reader`, handing the header and then each offer to `consumer`.
+/// Reads a snapshot from `reader`, handing each offer and then the header to `consumer`.
+/// The header's fields may stand in any order; writers put them first (see `write`), which
+/// lets the reader check the format and version before reading any offer.
 /// Errors in the JSON itself come back as one Danish problem with line and column.
 pub fn read<R: std::io::Read>(reader: R, consumer: &mut dyn Consumer) -> Result<usize, Problem> {
     let offers_seen = std::cell::Cell::new(0usize);
+    let offers_done = std::cell::Cell::new(false);
     let mut de = serde_json::Deserializer::from_reader(reader);
     let result = de::Deserializer::deserialize_map(
         &mut de,
         TopVisitor {
             consumer,
             offers_seen: &offers_seen,
+            offers_done: &offers_done,
         },
     )
     .and_then(|_| de.end());
     match result {
         Ok(_) => Ok(offers_seen.get()),
+        // Past the offers, a problem is the header's, not the last offer's.
+        Err(e) if offers_done.get() => Err(translate_json_error(&e, 0)),
         Err(e) => Err(translate_json_error(&e, offers_seen.get())),
     }
 }

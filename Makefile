@@ -1,0 +1,68 @@
+# Pladsoverblik: the two commands are `make run` and `make test` (see README).
+# Both install what is missing on Debian 12 first (apt-get, and tauri-driver via cargo).
+
+SHELL := /bin/bash
+CARGO ?= cargo
+export CARGO_BUILD_JOBS ?= 2
+TARGET_DIR := $(shell $(CARGO) metadata --format-version 1 --no-deps 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null || echo target)
+
+DEB_PACKAGES := libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth xdotool imagemagick \
+                poppler-utils qpdf
+TAURI_DRIVER_VERSION := 2.1.0
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test deps deps-apt deps-driver build test-core test-e2e lint bench screenshot example-catalogue
+
+run: deps-apt build
+	$(TARGET_DIR)/debug/pladsoverblik
+
+test: deps lint build
+	$(CARGO) test --workspace --exclude pladsoverblik-tests
+	$(MAKE) test-e2e
+
+# Every test that needs no display: core, CLI, the Tauri commands on the mock runtime.
+test-core:
+	$(CARGO) test -p pladsoverblik-core
+
+# The real window through WebDriver (tauri-driver + WebKitWebDriver) under Xvfb.
+test-e2e: build
+	PLADSOVERBLIK_APP=$(TARGET_DIR)/debug/pladsoverblik GSETTINGS_BACKEND=memory \
+	  xvfb-run -a -s "-screen 0 1400x900x24" $(CARGO) test -p pladsoverblik-tests -- --include-ignored --test-threads=1
+
+build:
+	$(CARGO) build -p pladsoverblik -p pladsoverblik-cli
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --exclude pladsoverblik-tests --all-targets -- -D warnings
+
+deps: deps-apt deps-driver
+
+deps-apt:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installerer Debian-pakker:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+deps-driver:
+	@if ! command -v tauri-driver >/dev/null || ! tauri-driver --help >/dev/null 2>&1; then \
+	  echo "Installerer tauri-driver $(TAURI_DRIVER_VERSION)"; \
+	  $(CARGO) install tauri-driver --locked --version $(TAURI_DRIVER_VERSION); \
+	fi
+
+# Figures for docs/benchmarks.md (release build, generated 100.000-offer catalogue).
+bench: deps-apt
+	$(CARGO) build --release -p pladsoverblik-cli -p pladsoverblik --features pladsoverblik/custom-protocol
+	scripts/bench.sh $(TARGET_DIR)/release
+
+# The screenshot in docs/.
+screenshot: deps-apt build
+	SHOT_KEYS="type:autisme" scripts/screenshot.sh $(TARGET_DIR)/debug/pladsoverblik docs/search-screen.png
+
+# Regenerates the bundled example catalogue (a test checks it matches the generator).
+example-catalogue: build
+	$(TARGET_DIR)/debug/plads generate-catalogue --example > assets/eksempelkatalog.json

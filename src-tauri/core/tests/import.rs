@@ -1,0 +1,330 @@
+//! Catalogue import: good files replace the catalogue in one go, bad files are refused with a
+//! Danish message naming record and field, and leave the existing catalogue untouched.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+mod common;
+
+use common::*;
+use pladsoverblik_core::catalogue::{generate, import, snapshot};
+use pladsoverblik_core::Error;
+use serde_json::json;
+
+/// Imports `file` into a database that holds the small catalogue, expects a refusal, checks
+/// that nothing changed and returns the message.
+fn refused(file_text: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = db_with_small(dir.path());
+    let ids_before = offer_ids(&db);
+    let audit_before: i64 = db
+        .conn()
+        .query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    let path = dir.path().join("bad.json");
+    std::fs::write(&path, file_text).unwrap();
+    let err = import::import_file(&mut db, &path, |_, _| {}).unwrap_err();
+    assert!(matches!(err, Error::Rejected { .. }), "{err:?}");
+    assert_eq!(offer_ids(&db), ids_before, "the catalogue changed");
+    let extracted: String = db
+        .conn()
+        .query_row("SELECT extracted FROM catalogue_meta", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(extracted, "2026-11-15");
+    let audit_after: i64 = db
+        .conn()
+        .query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(audit_after, audit_before);
+    let msg = err.to_string();
+    assert!(
+        msg.contains("bad.json blev afvist, og intet er ændret"),
+        "{msg}"
+    );
+    msg
+}
+
+fn refused_json(v: &serde_json::Value) -> String {
+    refused(serde_json::to_string_pretty(v).unwrap().as_bytes())
+}
+
+#[test]
+fn malformed_json() {
+    let text = std::fs::read_to_string(fixture_path("small.json")).unwrap();
+    let broken = text.replacen("\"name\": \"Kildevang\",", "\"name\": \"Kildevang\"", 1);
+    let msg = refused(broken.as_bytes());
+    assert!(msg.contains("ugyldig JSON"), "{msg}");
+    assert!(msg.contains("tilbud nr. 1"), "{msg}");
+    assert!(msg.contains("linje "), "{msg}");
+    let truncated = &text.as_bytes()[..text.len() / 2];
+    let msg = refused(truncated);
+    assert!(
+        msg.contains("filen slutter midt i JSON-strukturen"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn empty_file() {
+    let msg = refused(b"");
+    assert!(msg.contains("filen er tom"), "{msg}");
+    let msg = refused_json(&json!({
+        "format": "pladsoverblik-katalog", "format_version": 1, "extracted": "2026-11-15",
+        "source": "x", "target_groups": small_json()["target_groups"], "offers": []
+    }));
+    assert!(msg.contains("kataloget indeholder ingen tilbud"), "{msg}");
+}
+
+#[test]
+fn wrong_version() {
+    let mut v = small_json();
+    v["format_version"] = json!(2);
+    let msg = refused_json(&v);
+    assert!(
+        msg.contains(
+            "filen har formatversion 2, men denne version af Pladsoverblik læser version 1"
+        ),
+        "{msg}"
+    );
+    let mut v = small_json();
+    v["format"] = json!("noget-andet");
+    assert!(refused_json(&v).contains("det er ikke en katalogfil til Pladsoverblik"));
+}
+
+#[test]
+fn unknown_municipality_code() {
+    let mut v = small_json();
+    v["offers"][2]["address"]["municipality_code"] = json!(999);
+    let msg = refused_json(&v);
+    assert!(
+        msg.contains(
+            "tilbud «P-1» (nr. 3), felt address.municipality_code: ukendt kommunekode 999"
+        ),
+        "{msg}"
+    );
+}
+
+#[test]
+fn negative_places() {
+    let mut v = small_json();
+    v["offers"][0]["departments"][0]["legal_bases"][0]["places"] = json!(-3);
+    let msg = refused_json(&v);
+    assert!(
+        msg.contains("tilbud «K-1» (nr. 1), felt departments[0].legal_bases[0].places: antal pladser kan ikke være negativt (-3)"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn free_places_above_places() {
+    let mut v = small_json();
+    v["offers"][1]["departments"][0]["legal_bases"][1]["free_places"] = json!(5);
+    let msg = refused_json(&v);
+    assert!(
+        msg.contains("tilbud «R-1» (nr. 2), felt departments[0].legal_bases[1].free_places: ledige pladser (5) er flere end pladser i alt (4)"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn rate_with_a_comma_in_the_wrong_place() {
+    let mut v = small_json();
+    v["offers"][0]["rates"][1]["amount"] = json!("3.200,00");
+    let msg = refused_json(&v);
+    assert!(
+        msg.contains("tilbud «K-1» (nr. 1), felt rates[1].amount: «3.200,00» indeholder komma"),
+        "{msg}"
+    );
+    let mut v = small_json();
+    v["offers"][3]["rates"][0]["amount"] = json!("3,600.00");
+    assert!(refused_json(&v).contains("«3,600.00» indeholder komma"));
+    // A number instead of text is a type error, also named.
+    let mut v = small_json();
+    v["offers"][3]["rates"][0]["amount"] = json!(3600.5);
+    let msg = refused_json(&v);
+    assert!(msg.contains("forkert type"), "{msg}");
+    assert!(msg.contains("tilbud nr. 4"), "{msg}");
+}
+
+#[test]
+fn duplicate_ids() {
+    let mut v = small_json();
+    v["offers"][4]["id"] = json!("K-1");
+    let msg = refused_json(&v);
+    assert!(
+        msg.contains("tilbud «K-1» (nr. 5), felt id: id «K-1» findes allerede tidligere i filen"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn several_problems_are_listed_together() {
+    let mut v = small_json();
+    v["offers"][0]["cvr"] = json!("12345678");
+    v["offers"][1]["target_groups"] = json!(["FINDES.IKKE"]);
+    v["offers"][2]["age"] = json!({"min": 18, "max": 10});
+    v["offers"][3]["departments"][0]["legal_bases"][0]["basis"] = json!("SEL-85");
+    let msg = refused_json(&v);
+    assert!(msg.contains("5 fejl"), "{msg}");
+    assert!(msg.contains("felt rates[0].basis: tilbuddet har ingen pladser efter SEL § 108"));
+    assert!(msg.contains("CVR-nummeret «12345678» er ugyldigt"), "{msg}");
+    assert!(
+        msg.contains("målgruppen «FINDES.IKKE» findes ikke"),
+        "{msg}"
+    );
+    assert!(msg.contains("felt age.max"), "{msg}");
+    assert!(msg.contains("lovgrundlaget «SEL-85» kendes ikke"), "{msg}");
+}
+
+#[test]
+fn header_fields_may_follow_the_offers() {
+    // JSON does not order an object's fields: a file written with the header last (as tools
+    // that sort keys do) imports the same, search text included.
+    let v = small_json();
+    let text = format!(
+        "{{\"offers\": {}, \"target_groups\": {}, \"source\": \"x\", \"extracted\": \"2026-11-15\", \"format_version\": 1, \"format\": \"pladsoverblik-katalog\"}}",
+        v["offers"], v["target_groups"]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = pladsoverblik_core::store::Db::open(&dir.path().join("t.sqlite")).unwrap();
+    let report = import::import(&mut db, text.as_bytes(), "sidst.json").unwrap();
+    assert_eq!(report.offers, 7);
+    let hits: i64 = db
+        .conn()
+        .query_row(
+            "SELECT COUNT(*) FROM offer_fts WHERE offer_fts MATCH '\"udviklingshæmning\"'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(hits, 1);
+    // A missing header field is named, and not blamed on the last offer.
+    let without = text.replace(", \"extracted\": \"2026-11-15\"", "");
+    let msg = refused(without.as_bytes());
+    assert!(
+        msg.contains("feltet «extracted» mangler øverst i filen"),
+        "{msg}"
+    );
+    assert!(!msg.contains("tilbud nr."), "{msg}");
+}
+
+#[test]
+fn free_place_dates_after_the_extraction_date() {
+    let mut v = small_json();
+    v["offers"][5]["departments"][0]["legal_bases"][0]["free_as_of"] = json!("2026-12-01");
+    let msg = refused_json(&v);
+    assert!(
+        msg.contains("tilbud «S-2», afdeling «A1», SEL-107, felt free_as_of: datoen 01.12.2026 ligger efter katalogets udtræksdato 15.11.2026"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_good_import_replaces_the_catalogue_and_keeps_rate_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = db_with_small(dir.path());
+    assert_eq!(offer_ids(&db).len(), 7);
+
+    // Next snapshot: K-1 only, with a 2027 rate; the 2025-2026 rates stay as history.
+    let mut v = small_json();
+    let mut k1 = v["offers"][0].clone();
+    k1["rates"] = json!([{ "basis": "SEL-108", "year": 2027, "amount": "3400.00", "unit": "dag" }]);
+    v["offers"] = json!([k1]);
+    v["extracted"] = json!("2026-12-01");
+    let path = write_json(dir.path(), "next.json", &v);
+    let report = import::import_file(&mut db, &path, |_, _| {}).unwrap();
+    assert_eq!(report.offers, 1);
+    assert_eq!(offer_ids(&db), vec!["K-1".to_string()]);
+    let years: Vec<(i64, String)> = db
+        .conn()
+        .prepare("SELECT year, amount FROM rates WHERE offer_id = 'K-1' ORDER BY year")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(
+        years,
+        vec![
+            (2025, "3000.00".to_string()),
+            (2026, "3200.00".to_string()),
+            (2027, "3400.00".to_string())
+        ]
+    );
+    // The import is in the audit log.
+    let actions: i64 = db
+        .conn()
+        .query_row(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'catalogue.import'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(actions, 2);
+}
+
+#[test]
+fn progress_is_reported_up_to_the_file_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = pladsoverblik_core::store::Db::open(&dir.path().join("p.sqlite")).unwrap();
+    let path = dir.path().join("big.json");
+    let opts = generate::Options {
+        offers: 2000,
+        seed: 3,
+        extracted: day(2026, 11, 15),
+        sjaelland_only: false,
+        example: false,
+    };
+    let file = std::fs::File::create(&path).unwrap();
+    snapshot::write(file, &generate::header(&opts), generate::offers(&opts)).unwrap();
+    let size = std::fs::metadata(&path).unwrap().len();
+    let mut seen = Vec::new();
+    let report =
+        import::import_file(&mut db, &path, |read, total| seen.push((read, total))).unwrap();
+    assert_eq!(report.offers, 2000);
+    assert!(
+        seen.len() > 2,
+        "progress reported only {} times",
+        seen.len()
+    );
+    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0));
+    assert_eq!(seen.last().unwrap(), &(size, size));
+}
+
+#[test]
+fn the_bundled_example_catalogue_is_what_the_generator_writes() {
+    let opts = generate::Options::example();
+    let mut out = Vec::new();
+    snapshot::write(&mut out, &generate::header(&opts), generate::offers(&opts)).unwrap();
+    assert!(
+        out == pladsoverblik_core::EXAMPLE_CATALOGUE,
+        "assets/eksempelkatalog.json is out of date: run `make example-catalogue`"
+    );
+    // And it is what the issue asks for: Region Sjælland, 150+ offers, all six legal bases,
+    // every operator type, marked as example data.
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["example"], json!(true));
+    let offers = v["offers"].as_array().unwrap();
+    assert!(offers.len() >= 150);
+    let sjaelland =
+        pladsoverblik_core::geo::municipalities_in_region("sjaelland", day(2026, 11, 15));
+    let mut bases = std::collections::BTreeSet::new();
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut municipal_operators = std::collections::BTreeSet::new();
+    for o in offers {
+        let code = o["address"]["municipality_code"].as_u64().unwrap() as u16;
+        assert!(sjaelland.contains(&code));
+        for d in o["departments"].as_array().unwrap() {
+            for b in d["legal_bases"].as_array().unwrap() {
+                bases.insert(b["basis"].as_str().unwrap().to_string());
+            }
+        }
+        for op in o["operators"].as_array().unwrap() {
+            kinds.insert(op["type"].as_str().unwrap().to_string());
+            if op["type"] == "kommunal" {
+                municipal_operators.insert(op["municipality_code"].as_u64().unwrap());
+            }
+        }
+    }
+    assert_eq!(bases.len(), 6, "{bases:?}");
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+    assert_eq!(municipal_operators.len(), 17, "{municipal_operators:?}");
+}
