@@ -1,1 +1,122 @@
+//! Shared harness for the end-to-end tests: the real desktop app driven through WebDriver
+//! (tauri-driver → WebKitWebDriver → the app), on a fresh data directory.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test harness: failing loudly is the point
 
+use fantoccini::{Client, ClientBuilder};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The app binary: `PLADSOVERBLIK_APP`, else `target/debug/pladsoverblik` of this workspace.
+pub fn app_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("PLADSOVERBLIK_APP") {
+        return PathBuf::from(p);
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    target.join("debug/pladsoverblik")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// tauri-driver, stopped with SIGTERM so it takes WebKitWebDriver (and the app) with it.
+pub struct Driver {
+    child: Child,
+    pub port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+    }
+}
+
+/// A running app in a WebDriver session, with its own empty data directory.
+pub struct App {
+    pub client: Client,
+    pub data_dir: tempfile::TempDir,
+    _driver: Driver,
+}
+
+impl App {
+    pub async fn start() -> App {
+        let binary = app_binary();
+        assert!(
+            binary.exists(),
+            "{} does not exist: build it first (make build)",
+            binary.display()
+        );
+        let data_dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let native = free_port();
+        let child = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("PLADSOVERBLIK_DATA_DIR", data_dir.path())
+            .env("GSETTINGS_BACKEND", "memory")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver is installed (make deps)");
+        let driver = Driver { child, port };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": binary }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("WebDriver session");
+        App {
+            client,
+            data_dir,
+            _driver: driver,
+        }
+    }
+
+    /// Waits two animation frames, so screenshots show what the DOM says.
+    pub async fn settle(&self) {
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await;
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}

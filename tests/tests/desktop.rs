@@ -1,0 +1,220 @@
+//! The real window through WebDriver: the app starts on the example catalogue, a search
+//! returns the offers the core finds for the same query, and an offer's page opens.
+//! Needs a display: run under `xvfb-run` (make test-e2e).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use fantoccini::{key::Key, Locator};
+use pladsoverblik_core::search::{SearchQuery, SortKey};
+use pladsoverblik_core::{catalogue::model::LegalBasis, Engine};
+use pladsoverblik_tests::App;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(15);
+
+async fn text_of(app: &App, css: &str) -> String {
+    app.client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// The ids of the result rows, once the count line says `expected_count`.
+async fn result_ids(app: &App, expected_count: &str) -> Vec<String> {
+    app.client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&format!(
+            "//p[@id='result-count' and starts-with(normalize-space(.), '{expected_count}')]"
+        )))
+        .await
+        .unwrap_or_else(|_| panic!("result count never became «{expected_count}»"));
+    let rows = app
+        .client
+        .find_all(Locator::Css("#results tbody tr[data-id]"))
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for r in rows {
+        ids.push(r.attr("data-id").await.unwrap().unwrap());
+    }
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display and tauri-driver: make test-e2e"]
+async fn search_and_open_an_offer() {
+    let app = App::start().await;
+    let c = &app.client;
+
+    // The catalogue header: its date and the example-data marker.
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//span[@id='catalogue-date' and text()='Katalog pr. 15.11.2026']",
+        ))
+        .await
+        .expect("catalogue date shown");
+    assert!(c
+        .find(Locator::Id("example-marker"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap());
+    assert_eq!(text_of(&app, "#example-marker").await, "Eksempeldata");
+    // The whole catalogue is listed before any filter.
+    let all = result_ids(&app, "180 tilbud").await;
+    assert_eq!(all.len(), 180);
+
+    // The caseworker's search: "autisme", § 108, only free places, near Roskilde, by distance.
+    c.find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys("autisme")
+        .await
+        .unwrap();
+    c.find(Locator::Id("basis"))
+        .await
+        .unwrap()
+        .select_by_value("SEL-108")
+        .await
+        .unwrap();
+    c.find(Locator::Id("only-free"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("near"))
+        .await
+        .unwrap()
+        .select_by_value("265")
+        .await
+        .unwrap();
+    c.find(Locator::Id("sort"))
+        .await
+        .unwrap()
+        .select_by_value("distance")
+        .await
+        .unwrap();
+
+    // What the core finds for the same query on the same catalogue.
+    let engine = Engine::open_in_memory().unwrap();
+    let today = chrono::Local::now().date_naive();
+    let expected = engine
+        .search(
+            &SearchQuery {
+                text: Some("autisme".into()),
+                legal_bases: vec![LegalBasis::Sel108],
+                only_free: true,
+                near_municipality: Some(265),
+                sort: SortKey::Distance,
+                limit: Some(200),
+                ..Default::default()
+            },
+            today,
+        )
+        .unwrap();
+    assert!(
+        expected.total >= 5,
+        "the example catalogue has too few matches"
+    );
+    let got = result_ids(&app, &format!("{} tilbud", expected.total)).await;
+    let want: Vec<String> = expected.hits.iter().map(|h| h.id.clone()).collect();
+    assert_eq!(got, want);
+
+    // The first row shows distance, free places with their date, and the rate.
+    let first = &expected.hits[0];
+    let row = c
+        .find(Locator::Css("#results tbody tr[data-id]"))
+        .await
+        .unwrap();
+    let row_text = row.text().await.unwrap();
+    assert!(row_text.contains(&first.name), "{row_text}");
+    assert!(row_text.contains(&first.text.distance), "{row_text}");
+    assert!(row_text.contains(&first.text.free_places), "{row_text}");
+    assert!(row_text.contains(&first.text.daily_rate), "{row_text}");
+
+    // Open it with the keyboard.
+    row.send_keys(&Key::Enter.to_string()).await.unwrap();
+    let heading = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#offer:not([hidden]) #offer-name"))
+        .await
+        .expect("offer page opens");
+    assert_eq!(heading.text().await.unwrap(), first.name);
+    let detail = engine.offer(&first.id, today, None).unwrap();
+    let places = c
+        .find_all(Locator::Css("#offer-places tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(
+        places.len(),
+        detail
+            .departments
+            .iter()
+            .map(|d| d.places.len())
+            .sum::<usize>()
+    );
+    let offer_text = text_of(&app, "#offer").await;
+    assert!(offer_text.contains("Afdelinger, pladser og ledige pladser"));
+    assert!(
+        offer_text.contains(&detail.rates[0].amount_text),
+        "{offer_text}"
+    );
+    assert!(
+        offer_text.contains(&detail.target_groups[0]),
+        "{offer_text}"
+    );
+    assert!(offer_text.contains("Afstand"), "{offer_text}");
+
+    if let Some(path) = std::env::var_os("PLADSOVERBLIK_SCREENSHOT") {
+        app.settle().await;
+        std::fs::write(path, c.screenshot().await.unwrap()).unwrap();
+    }
+
+    // Escape closes it again.
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys(&Key::Escape.to_string())
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#offer[hidden]"))
+        .await
+        .expect("offer page closes on Escape");
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display and tauri-driver: make test-e2e"]
+async fn bad_filter_input_is_explained_in_danish() {
+    let app = App::start().await;
+    let c = &app.client;
+    result_ids(&app, "180 tilbud").await;
+    c.find(Locator::Id("age"))
+        .await
+        .unwrap()
+        .send_keys("tolv")
+        .await
+        .unwrap();
+    let msg = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#message:not([hidden])"))
+        .await
+        .expect("a message is shown");
+    assert_eq!(
+        msg.text().await.unwrap(),
+        "Ugyldigt input: Alderen «tolv» skal være et helt tal mellem 0 og 120."
+    );
+    // The previous results stay as they were.
+    assert_eq!(text_of(&app, "#result-count").await, "180 tilbud");
+    app.close().await;
+}
