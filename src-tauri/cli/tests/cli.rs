@@ -1,0 +1,189 @@
+//! The `plads` binary as a user runs it: exit codes, Danish messages, JSON output.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn plads(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plads"))
+        .args(args)
+        .env("PLADSOVERBLIK_DATA_DIR", data_dir)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn the_default_database_starts_with_the_example_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = plads(dir.path(), &["info"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Katalog pr. 15.11.2026"), "{out}");
+    assert!(out.contains("Tilbud: 180"), "{out}");
+    assert!(out.contains("Eksempeldata"), "{out}");
+    assert!(dir.path().join("pladsoverblik.sqlite").exists());
+}
+
+#[test]
+fn generate_is_deterministic_and_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = plads(
+        dir.path(),
+        &["generate-catalogue", "--offers", "40", "--seed", "7"],
+    );
+    let b = plads(
+        dir.path(),
+        &["generate-catalogue", "--offers", "40", "--seed", "7"],
+    );
+    let c = plads(
+        dir.path(),
+        &["generate-catalogue", "--offers", "40", "--seed", "8"],
+    );
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+    assert_ne!(a.stdout, c.stdout);
+    let file = dir.path().join("k.json");
+    std::fs::write(&file, &a.stdout).unwrap();
+    let db = dir.path().join("egen.sqlite");
+    let o = plads(
+        dir.path(),
+        &[
+            "import-catalogue",
+            file.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("Indlæst 40 tilbud"),
+        "{}",
+        stdout(&o)
+    );
+    let o = plads(dir.path(), &["info", "--db", db.to_str().unwrap()]);
+    assert!(stdout(&o).contains("Tilbud: 40"));
+    assert!(!stdout(&o).contains("Eksempeldata"));
+}
+
+#[test]
+fn search_json_is_the_documented_array() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = plads(
+        dir.path(),
+        &[
+            "search",
+            "--text",
+            "autisme",
+            "--basis",
+            "§ 108",
+            "--free",
+            "--near",
+            "Roskilde",
+            "--sort",
+            "distance",
+            "--today",
+            "24.11.2026",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let hits = v.as_array().unwrap();
+    assert!(hits.len() >= 5);
+    let mut last = 0.0;
+    for h in hits {
+        for field in [
+            "id",
+            "name",
+            "operator_type",
+            "free_as_of",
+            "daily_rate_ex_vat",
+        ] {
+            assert!(h.get(field).is_some(), "{field} missing in {h}");
+        }
+        assert!(h["legal_bases"]
+            .as_array()
+            .unwrap()
+            .contains(&"SEL-108".into()));
+        assert!(h["free_places"].as_u64().unwrap() > 0);
+        // Money is a decimal string, never a float.
+        assert!(h["daily_rate_ex_vat"].is_string(), "{h}");
+        let d = h["distance_km"].as_f64().unwrap();
+        assert!(d >= last);
+        last = d;
+    }
+}
+
+#[test]
+fn a_refused_import_exits_non_zero_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("forkert.json");
+    std::fs::write(
+        &bad,
+        "{\"format\": \"pladsoverblik-katalog\", \"format_version\": 9}",
+    )
+    .unwrap();
+    let o = plads(dir.path(), &["import-catalogue", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("Fejl: Kataloget i forkert.json blev afvist"),
+        "{err}"
+    );
+    assert!(err.contains("formatversion 9"), "{err}");
+    let o = plads(dir.path(), &["info"]);
+    assert!(stdout(&o).contains("Tilbud: 180"));
+}
+
+#[test]
+fn bad_arguments_get_danish_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = plads(dir.path(), &["search", "--basis", "SEL § 85"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("Lovgrundlaget «SEL § 85» kendes ikke"));
+    let o = plads(dir.path(), &["search", "--near", "Atlantis"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("Kommunen «Atlantis» findes ikke"));
+    let o = plads(dir.path(), &["search", "--max-rate", "mange"]);
+    assert!(stderr(&o).contains("Beløbet «mange» kan ikke læses"));
+    let o = plads(dir.path(), &["search", "--sort", "distance"]);
+    assert!(stderr(&o).contains("Vælg en hjemkommune"));
+    let o = plads(dir.path(), &["search", "--farve", "blå"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("ukendt argument «--farve»"),
+        "{}",
+        stderr(&o)
+    );
+    let o = plads(dir.path(), &["show", "FINDES-IKKE"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("Tilbuddet «FINDES-IKKE» findes ikke i kataloget."));
+}
+
+#[test]
+fn danish_amounts_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let count = |rate: &str| {
+        let o = plads(
+            dir.path(),
+            &["search", "--max-rate", rate, "--json", "--limit", "5000"],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count("3.500,00"), count("3500"));
+    assert_eq!(count("3.500"), count("3500"));
+    assert!(count("2500") < count("3500"));
+}
