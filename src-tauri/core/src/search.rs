@@ -21,7 +21,8 @@ pub const MAX_LIMIT: usize = 5000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SortKey {
-    /// Best text match first; without text: by distance if there is an origin, else by name.
+    /// Offers with every search word in their name first, then by name; without text: by
+    /// distance if there is an origin, else by name.
     #[default]
     Relevance,
     Distance,
@@ -137,13 +138,22 @@ struct BasisAgg {
     rates: Vec<(i32, Decimal)>,
 }
 
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+/// One offer in the index. Kept small (strings live in one arena or are interned), so
+/// 100.000 offers cost a few tens of MB.
 #[derive(Debug, Clone)]
 struct Row {
-    key: i64,
-    id: String,
-    name: String,
-    sort_key: Vec<u32>,
-    city: String,
+    id: Span,
+    name: Span,
+    /// Position in Danish alphabetical order of names.
+    name_rank: u32,
+    city: u32,
+    operator_name: u32,
     municipality: u16,
     point: Point,
     min_age: u8,
@@ -151,21 +161,62 @@ struct Row {
     approval: ApprovalStatus,
     covered: bool,
     operator_type: OperatorType,
-    operator_name: String,
-    bases: Vec<BasisAgg>,
     basis_bits: u8,
+    bases: Vec<BasisAgg>,
     groups: Vec<u32>,
+}
+
+/// Strings stored once: offer ids and names in one arena, repeated ones (towns, operators)
+/// interned.
+#[derive(Default)]
+struct Strings {
+    arena: String,
+    interned: Vec<String>,
+    lookup: HashMap<String, u32>,
+}
+
+impl Strings {
+    fn push(&mut self, s: &str) -> Span {
+        let start = self.arena.len() as u32;
+        self.arena.push_str(s);
+        Span {
+            start,
+            len: s.len() as u32,
+        }
+    }
+    fn get(&self, span: Span) -> &str {
+        let start = span.start as usize;
+        self.arena
+            .get(start..start + span.len as usize)
+            .unwrap_or_default()
+    }
+    fn intern(&mut self, s: String) -> u32 {
+        if let Some(&i) = self.lookup.get(&s) {
+            return i;
+        }
+        let i = self.interned.len() as u32;
+        self.interned.push(s.clone());
+        self.lookup.insert(s, i);
+        i
+    }
+    fn interned(&self, i: u32) -> &str {
+        self.interned.get(i as usize).map(String::as_str).unwrap_or_default()
+    }
 }
 
 /// The in-memory search index over the current catalogue.
 pub struct SearchIndex {
     rows: Vec<Row>,
-    by_key: HashMap<i64, usize>,
+    /// offer row key -> index in `rows` (keys are SQLite rowids, dense from 1).
+    by_key: Vec<u32>,
+    strings: Strings,
     /// target group code -> index; parents by index.
     group_index: HashMap<String, u32>,
     group_parent: Vec<Option<u32>>,
     pub extracted: Option<NaiveDate>,
 }
+
+const NO_ROW: u32 = u32::MAX;
 
 impl SearchIndex {
     /// Builds the index from the store. The operator shown is the one in force on the
@@ -199,7 +250,8 @@ impl SearchIndex {
             .collect();
 
         let mut rows = Vec::new();
-        let mut by_key = HashMap::new();
+        let mut by_key: Vec<u32> = Vec::new();
+        let mut strings = Strings::default();
         {
             let mut st = conn.prepare(
                 "SELECT key, id, name, city, municipality_code, lat, lon, min_age, max_age,
@@ -209,15 +261,18 @@ impl SearchIndex {
             let mut q = st.query([])?;
             while let Some(r) = q.next()? {
                 let key: i64 = r.get(0)?;
-                let name: String = r.get(2)?;
                 let approval: String = r.get(9)?;
-                by_key.insert(key, rows.len());
+                let slot = usize::try_from(key).unwrap_or(0);
+                if by_key.len() <= slot {
+                    by_key.resize(slot + 1, NO_ROW);
+                }
+                by_key[slot] = rows.len() as u32;
                 rows.push(Row {
-                    key,
-                    id: r.get(1)?,
-                    sort_key: fmt::sort_key(&name),
-                    name,
-                    city: r.get(3)?,
+                    id: strings.push(r.get_ref(1)?.as_str().unwrap_or_default()),
+                    name: strings.push(r.get_ref(2)?.as_str().unwrap_or_default()),
+                    name_rank: 0,
+                    city: strings.intern(r.get(3)?),
+                    operator_name: u32::MAX,
                     municipality: r.get(4)?,
                     point: Point {
                         lat: r.get(5)?,
@@ -229,32 +284,34 @@ impl SearchIndex {
                         .unwrap_or(ApprovalStatus::UnderGodkendelse),
                     covered: r.get(10)?,
                     operator_type: OperatorType::Privat,
-                    operator_name: String::new(),
-                    bases: Vec::new(),
                     basis_bits: 0,
+                    bases: Vec::new(),
                     groups: Vec::new(),
                 });
             }
         }
+        let row_of = |key: i64| -> Option<usize> {
+            let slot = usize::try_from(key).ok()?;
+            by_key.get(slot).copied().filter(|&i| i != NO_ROW).map(|i| i as usize)
+        };
         {
             // Operator in force on the catalogue date; the latest one if none is.
             let mut st = conn.prepare(
-                "SELECT offer_key, kind, name, valid_from, valid_to FROM offer_operators
+                "SELECT offer_key, kind, name, valid_from FROM offer_operators
                  ORDER BY offer_key, valid_from",
             )?;
             let mut q = st.query([])?;
             let on_text = on.to_string();
             while let Some(r) = q.next()? {
                 let key: i64 = r.get(0)?;
-                let Some(&i) = by_key.get(&key) else { continue };
+                let Some(i) = row_of(key) else { continue };
                 let from: String = r.get(3)?;
-                let to: Option<String> = r.get(4)?;
-                let row = &mut rows[i];
-                let in_force = from <= on_text && to.as_ref().is_none_or(|t| on_text < *t);
-                if in_force || row.operator_name.is_empty() || from <= on_text {
+                // Periods come in order and do not overlap: the last one begun by the
+                // catalogue date is in force (or the first one, if none has begun).
+                if rows[i].operator_name == u32::MAX || from <= on_text {
                     let kind: String = r.get(1)?;
-                    row.operator_type = OperatorType::parse(&kind)?;
-                    row.operator_name = r.get(2)?;
+                    rows[i].operator_type = OperatorType::parse(&kind)?;
+                    rows[i].operator_name = strings.intern(r.get(2)?);
                 }
             }
         }
@@ -267,7 +324,7 @@ impl SearchIndex {
             let mut q = st.query([])?;
             while let Some(r) = q.next()? {
                 let key: i64 = r.get(0)?;
-                let Some(&i) = by_key.get(&key) else { continue };
+                let Some(i) = row_of(key) else { continue };
                 let basis = LegalBasis::parse(&r.get::<_, String>(1)?)?;
                 let known: i64 = r.get(4)?;
                 let all: i64 = r.get(5)?;
@@ -292,7 +349,7 @@ impl SearchIndex {
             let mut q = st.query([])?;
             while let Some(r) = q.next()? {
                 let key: i64 = r.get(0)?;
-                let Some(&i) = by_key.get(&key) else { continue };
+                let Some(i) = row_of(key) else { continue };
                 let basis = LegalBasis::parse(&r.get::<_, String>(1)?)?;
                 let year: i32 = r.get(2)?;
                 let amount = decimal(&r.get::<_, String>(3)?)?;
@@ -314,7 +371,7 @@ impl SearchIndex {
             while let Some(r) = q.next()? {
                 let key: i64 = r.get(0)?;
                 let code: String = r.get(1)?;
-                if let (Some(&i), Some(&g)) = (by_key.get(&key), group_index.get(&code)) {
+                if let (Some(i), Some(&g)) = (row_of(key), group_index.get(&code)) {
                     rows[i].groups.push(g);
                 }
             }
@@ -325,13 +382,33 @@ impl SearchIndex {
                 b.rates.sort_by_key(|(y, _)| *y);
             }
         }
+        // Danish alphabetical order of names, computed once.
+        let mut order: Vec<(Vec<u32>, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (fmt::sort_key(strings.get(r.name)), i))
+            .collect();
+        order.sort();
+        for (rank, (_, i)) in order.into_iter().enumerate() {
+            rows[i].name_rank = rank as u32;
+        }
         Ok(SearchIndex {
             rows,
             by_key,
+            strings,
             group_index,
             group_parent,
             extracted,
         })
+    }
+
+    fn row_of(&self, key: i64) -> Option<usize> {
+        let slot = usize::try_from(key).ok()?;
+        self.by_key
+            .get(slot)
+            .copied()
+            .filter(|&i| i != NO_ROW)
+            .map(|i| i as usize)
     }
 
     pub fn len(&self) -> usize {
@@ -414,8 +491,26 @@ impl SearchIndex {
             }
             _ => None,
         };
-        let text_scores: Option<HashMap<i64, f64>> = match q.text.as_deref().map(fts_query) {
-            Some(Some(expr)) => Some(fts_scores(conn, &expr)?),
+        // Relevance: offers with every search word in their name first. It is computed only
+        // when it decides the order, with one more (small) FTS query on the name column, so a
+        // search costs about what a bare FTS5 MATCH costs.
+        let text_scores: Option<Vec<(i64, f64)>> = match q.text.as_deref().map(fts_query) {
+            Some(Some(expr)) => {
+                let mut matches = fts_rowids(conn, &expr)?;
+                if q.sort == SortKey::Relevance {
+                    let mut in_name: Vec<i64> = fts_rowids(conn, &format!("name : ({expr})"))?
+                        .into_iter()
+                        .map(|(k, _)| k)
+                        .collect();
+                    in_name.sort_unstable();
+                    for m in &mut matches {
+                        if in_name.binary_search(&m.0).is_err() {
+                            m.1 = 1.0;
+                        }
+                    }
+                }
+                Some(matches)
+            }
             _ => None,
         };
         let wanted_bits: u8 = q.legal_bases.iter().fold(0, |acc, b| acc | b.bit());
@@ -482,9 +577,9 @@ impl SearchIndex {
         };
         match &text_scores {
             Some(scores) => {
-                for (key, score) in scores {
-                    if let Some(&i) = self.by_key.get(key) {
-                        candidate(i, *score, &mut matches);
+                for &(key, score) in scores {
+                    if let Some(i) = self.row_of(key) {
+                        candidate(i, score, &mut matches);
                     }
                 }
             }
@@ -501,12 +596,7 @@ impl SearchIndex {
             SortKey::Relevance if text_scores.is_none() => SortKey::Name,
             s => s,
         };
-        let by_name = |a: usize, b: usize| {
-            self.rows[a]
-                .sort_key
-                .cmp(&self.rows[b].sort_key)
-                .then(self.rows[a].key.cmp(&self.rows[b].key))
-        };
+        let by_name = |a: usize, b: usize| self.rows[a].name_rank.cmp(&self.rows[b].name_rank);
         let free_of = |i: usize| self.free_for(&self.rows[i], wanted_bits).0.unwrap_or(0);
         let rate_of = |i: usize| self.rate_for(&self.rows[i], wanted_bits, rate_year);
         let cmp = |a: &(usize, f64, Option<f64>), b: &(usize, f64, Option<f64>)| match sort {
@@ -642,13 +732,13 @@ impl SearchIndex {
             age: age_text(row.min_age, row.max_age),
         };
         SearchHit {
-            id: row.id.clone(),
-            name: row.name.clone(),
-            city: row.city.clone(),
+            id: self.strings.get(row.id).to_string(),
+            name: self.strings.get(row.name).to_string(),
+            city: self.strings.interned(row.city).to_string(),
             municipality_code: row.municipality,
             municipality,
             operator_type: row.operator_type,
-            operator_name: row.operator_name.clone(),
+            operator_name: self.strings.interned(row.operator_name).to_string(),
             legal_bases,
             places,
             free_places: free,
@@ -702,15 +792,13 @@ pub fn fts_query(input: &str) -> Option<String> {
     }
 }
 
-/// rowid -> bm25 score (lower is better). The name column weighs ten times the body.
-fn fts_scores(conn: &Connection, expr: &str) -> Result<HashMap<i64, f64>> {
-    let mut st = conn.prepare_cached(
-        "SELECT rowid, bm25(offer_fts, 10.0, 1.0) FROM offer_fts WHERE offer_fts MATCH ?1",
-    )?;
+/// (rowid, 0.0) of every match of an FTS5 expression.
+fn fts_rowids(conn: &Connection, expr: &str) -> Result<Vec<(i64, f64)>> {
+    let mut st = conn.prepare_cached("SELECT rowid FROM offer_fts WHERE offer_fts MATCH ?1")?;
     let mut q = st.query([expr])?;
-    let mut out = HashMap::new();
+    let mut out = Vec::new();
     while let Some(r) = q.next()? {
-        out.insert(r.get(0)?, r.get(1)?);
+        out.push((r.get(0)?, 0.0));
     }
     Ok(out)
 }

@@ -1,0 +1,196 @@
+//! `plads-bench`: the catalogue figures of `make bench`. Generates a catalogue of N offers
+//! (default 100.000), imports it into a fresh database file, then times a set of realistic
+//! searches against a bare FTS5 MATCH on the same data. Prints Markdown for docs/benchmarks.md.
+
+use chrono::NaiveDate;
+use pladsoverblik_core::catalogue::model::{LegalBasis, OperatorType};
+use pladsoverblik_core::catalogue::{generate, import, snapshot};
+use pladsoverblik_core::search::{self, SearchIndex, SearchQuery, SortKey};
+use pladsoverblik_core::store::Db;
+use rust_decimal::Decimal;
+use std::time::{Duration, Instant};
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1000.0).replace('.', ",")
+}
+
+fn time<F: FnMut()>(iterations: usize, mut f: F) -> Vec<Duration> {
+    for _ in 0..5 {
+        f(); // warm-up
+    }
+    let mut v: Vec<Duration> = (0..iterations)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let offers: usize = args
+        .iter()
+        .position(|a| a == "--offers")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let iterations: usize = args
+        .iter()
+        .position(|a| a == "--iterations")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("katalog.json");
+    let opts = generate::Options {
+        offers,
+        seed: 42,
+        extracted: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap_or_default(),
+        sjaelland_only: false,
+        example: false,
+    };
+    let t = Instant::now();
+    snapshot::write(
+        std::io::BufWriter::new(std::fs::File::create(&file)?),
+        &generate::header(&opts),
+        generate::offers(&opts),
+    )?;
+    let generate_time = t.elapsed();
+    let size_mb = std::fs::metadata(&file)?.len() as f64 / 1_048_576.0;
+    let rss_before = peak_rss_mb();
+
+    let mut db = Db::open(&dir.path().join("bench.sqlite"))?;
+    let t = Instant::now();
+    let report = import::import_file(&mut db, &file, |_, _| {})?;
+    let import_time = t.elapsed();
+    let rss_import = peak_rss_mb();
+    let t = Instant::now();
+    let index = SearchIndex::build(db.conn())?;
+    let index_time = t.elapsed();
+    let rss_index = peak_rss_mb();
+
+    let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+    let q = |text: Option<&str>| SearchQuery {
+        text: text.map(Into::into),
+        ..Default::default()
+    };
+    let queries: Vec<(&str, SearchQuery)> = vec![
+        ("autisme", q(Some("autisme"))),
+        (
+            "autisme, § 108, ledige, nær Roskilde, efter afstand",
+            SearchQuery {
+                legal_bases: vec![LegalBasis::Sel108],
+                only_free: true,
+                near_municipality: Some(265),
+                sort: SortKey::Distance,
+                ..q(Some("autisme"))
+            },
+        ),
+        ("kildevang (navn)", q(Some("kildevang"))),
+        (
+            "udviklingshæmning, 30 år, Region Sjælland",
+            SearchQuery {
+                age: Some(30),
+                region: Some("sjaelland".into()),
+                ..q(Some("udviklingshæmning"))
+            },
+        ),
+        (
+            "opholdssted, BL § 43, 14 år, maks. 4.000 kr.",
+            SearchQuery {
+                legal_bases: vec![LegalBasis::Bl43],
+                age: Some(14),
+                max_daily_rate: Some(Decimal::from(4000)),
+                ..q(Some("opholdssted"))
+            },
+        ),
+        ("neuro hjerneskade", q(Some("neuro hjerneskade"))),
+        ("roskilde", q(Some("roskilde"))),
+        (
+            "uden tekst: § 108, ledige, ≤ 50 km fra Roskilde",
+            SearchQuery {
+                legal_bases: vec![LegalBasis::Sel108],
+                only_free: true,
+                near_municipality: Some(265),
+                max_distance_km: Some(50.0),
+                ..q(None)
+            },
+        ),
+        (
+            "uden tekst: FN.P.IK, kommunal, efter takst",
+            SearchQuery {
+                target_group: Some("FN.P.IK".into()),
+                operator_types: vec![OperatorType::Kommunal],
+                sort: SortKey::Rate,
+                ..q(None)
+            },
+        ),
+    ];
+
+    println!("## Katalog: {offers} tilbud\n");
+    println!("| måling | værdi |\n|---|---|");
+    println!("| katalogfil | {:.1} MB ({} tilbud, {} takster) |", size_mb, report.offers, report.rates);
+    println!("| generering af filen | {} ms |", ms(generate_time));
+    println!("| import (læs, kontrollér, skriv i én transaktion) | {} ms |", ms(import_time));
+    println!("| opbygning af søgeindeks | {} ms |", ms(index_time));
+    println!(
+        "| største RSS (VmHWM): før import / efter import / efter indeks | {:.0} / {:.0} / {:.0} MB |",
+        rss_before, rss_import, rss_index
+    );
+    println!("\n## Søgning ({iterations} gentagelser pr. forespørgsel)\n");
+    println!("| forespørgsel | træffere | p50 ms | p99 ms | bar FTS5 p50 ms | bar FTS5 p99 ms | forhold p50 | forhold p99 |");
+    println!("|---|---|---|---|---|---|---|---|");
+    let mut worst_p99 = Duration::ZERO;
+    for (label, query) in &queries {
+        let total = index.search(db.conn(), query, today)?.total;
+        let ours = time(iterations, || {
+            let _ = index.search(db.conn(), query, today);
+        });
+        let p99 = percentile(&ours, 0.99);
+        worst_p99 = worst_p99.max(p99);
+        match query.text.as_deref() {
+            Some(text) => {
+                let bare = time(iterations, || {
+                    let _ = search::bare_fts_count(db.conn(), text);
+                });
+                let r50 = percentile(&ours, 0.5).as_secs_f64() / percentile(&bare, 0.5).as_secs_f64();
+                let r99 = p99.as_secs_f64() / percentile(&bare, 0.99).as_secs_f64();
+                println!(
+                    "| {label} | {total} | {} | {} | {} | {} | {:.2} | {:.2} |",
+                    ms(percentile(&ours, 0.5)),
+                    ms(p99),
+                    ms(percentile(&bare, 0.5)),
+                    ms(percentile(&bare, 0.99)),
+                    r50,
+                    r99
+                );
+            }
+            None => println!(
+                "| {label} | {total} | {} | {} | – | – | – | – |",
+                ms(percentile(&ours, 0.5)),
+                ms(p99)
+            ),
+        }
+    }
+    println!("\nHøjeste p99: {} ms.", ms(worst_p99));
+    Ok(())
+}
