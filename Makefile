@@ -35,6 +35,7 @@ build:
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --exclude pladsoverblik-tests --all-targets -- -D warnings
+	$(CARGO) clippy -p pladsoverblik-tests --all-targets -- -D warnings
 
 deps: deps-apt deps-driver
 

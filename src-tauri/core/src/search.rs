@@ -200,7 +200,10 @@ impl Strings {
         i
     }
     fn interned(&self, i: u32) -> &str {
-        self.interned.get(i as usize).map(String::as_str).unwrap_or_default()
+        self.interned
+            .get(i as usize)
+            .map(String::as_str)
+            .unwrap_or_default()
     }
 }
 
@@ -292,7 +295,11 @@ impl SearchIndex {
         }
         let row_of = |key: i64| -> Option<usize> {
             let slot = usize::try_from(key).ok()?;
-            by_key.get(slot).copied().filter(|&i| i != NO_ROW).map(|i| i as usize)
+            by_key
+                .get(slot)
+                .copied()
+                .filter(|&i| i != NO_ROW)
+                .map(|i| i as usize)
         };
         {
             // Operator in force on the catalogue date; the latest one if none is.

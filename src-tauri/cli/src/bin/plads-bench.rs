@@ -148,9 +148,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("## Katalog: {offers} tilbud\n");
     println!("| måling | værdi |\n|---|---|");
-    println!("| katalogfil | {:.1} MB ({} tilbud, {} takster) |", size_mb, report.offers, report.rates);
+    println!(
+        "| katalogfil | {:.1} MB ({} tilbud, {} takster) |",
+        size_mb, report.offers, report.rates
+    );
     println!("| generering af filen | {} ms |", ms(generate_time));
-    println!("| import (læs, kontrollér, skriv i én transaktion) | {} ms |", ms(import_time));
+    println!(
+        "| import (læs, kontrollér, skriv i én transaktion) | {} ms |",
+        ms(import_time)
+    );
     println!("| opbygning af søgeindeks | {} ms |", ms(index_time));
     println!(
         "| største RSS (VmHWM): før import / efter import / efter indeks | {:.0} / {:.0} / {:.0} MB |",
@@ -172,7 +178,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let bare = time(iterations, || {
                     let _ = search::bare_fts_count(db.conn(), text);
                 });
-                let r50 = percentile(&ours, 0.5).as_secs_f64() / percentile(&bare, 0.5).as_secs_f64();
+                let r50 =
+                    percentile(&ours, 0.5).as_secs_f64() / percentile(&bare, 0.5).as_secs_f64();
                 let r99 = p99.as_secs_f64() / percentile(&bare, 0.99).as_secs_f64();
                 println!(
                     "| {label} | {total} | {} | {} | {} | {} | {:.2} | {:.2} |",
