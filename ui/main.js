@@ -1,6 +1,6 @@
 // Start-up: catalogue header, filters, search; import; keyboard shortcuts.
-import { catalogueInfo, referenceData, chooseCatalogueFile, importCatalogue } from './api/catalogue.js';
-import { initSearch, run as runSearch, nearMunicipality, markSelected } from './views/search.js';
+import { catalogueInfo, referenceData, chooseCatalogueFile, importCatalogue, uiReady } from './api/catalogue.js';
+import { initSearch, run as runSearch, currentOrigin, markSelected } from './views/search.js';
 import { openOffer, closeOffer } from './views/offer.js';
 import { showError, showInfo } from './components/message.js';
 
@@ -40,10 +40,12 @@ async function start() {
   try {
     await refreshHeader();
     const ref = await referenceData();
-    initSearch(ref, (id) => {
+    await initSearch(ref, (id) => {
       markSelected(id);
-      openOffer(id, nearMunicipality());
+      openOffer(id, currentOrigin());
     });
+    // After the results are painted.
+    requestAnimationFrame(() => requestAnimationFrame(() => uiReady()));
   } catch (e) {
     showError(e);
   }

@@ -36,6 +36,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::catalogue::search_offers,
             commands::catalogue::offer_detail,
             commands::catalogue::import_catalogue,
+            commands::app::ui_ready,
         ])
 }
 

@@ -21,7 +21,9 @@ async fn text_of(app: &App, css: &str) -> String {
         .unwrap()
 }
 
-/// The ids of the result rows, once the count line says `expected_count`.
+/// The ids of the result rows, once the count line says `expected_count` and the table
+/// shows the same rendering twice in a row. Read in one script call, so a re-render
+/// between reading the rows and their attributes cannot leave stale element handles.
 async fn result_ids(app: &App, expected_count: &str) -> Vec<String> {
     app.client
         .wait()
@@ -31,16 +33,23 @@ async fn result_ids(app: &App, expected_count: &str) -> Vec<String> {
         )))
         .await
         .unwrap_or_else(|_| panic!("result count never became «{expected_count}»"));
-    let rows = app
-        .client
-        .find_all(Locator::Css("#results tbody tr[data-id]"))
-        .await
-        .unwrap();
-    let mut ids = Vec::new();
-    for r in rows {
-        ids.push(r.attr("data-id").await.unwrap().unwrap());
+    let script = "return Array.from(document.querySelectorAll('#results tbody tr[data-id]'))\
+                  .map(r => r.getAttribute('data-id'));";
+    let deadline = std::time::Instant::now() + WAIT;
+    let mut last: Option<Vec<String>> = None;
+    loop {
+        let value = app.client.execute(script, vec![]).await.unwrap();
+        let ids: Vec<String> = serde_json::from_value(value).unwrap();
+        if last.as_ref() == Some(&ids) {
+            return ids;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the result table never settled"
+        );
+        last = Some(ids);
+        tokio::time::sleep(Duration::from_millis(150)).await;
     }
-    ids
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -122,8 +131,14 @@ async fn search_and_open_an_offer() {
         expected.total >= 5,
         "the example catalogue has too few matches"
     );
-    let got = result_ids(&app, &format!("{} tilbud", expected.total)).await;
     let want: Vec<String> = expected.hits.iter().map(|h| h.id.clone()).collect();
+    let count = format!("{} tilbud", expected.total);
+    let deadline = std::time::Instant::now() + WAIT;
+    let mut got = result_ids(&app, &count).await;
+    while got != want && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        got = result_ids(&app, &count).await;
+    }
     assert_eq!(got, want);
 
     // The first row shows distance, free places with their date, and the rate.
@@ -136,7 +151,10 @@ async fn search_and_open_an_offer() {
     assert!(row_text.contains(&first.name), "{row_text}");
     assert!(row_text.contains(&first.text.distance), "{row_text}");
     assert!(row_text.contains(&first.text.free_places), "{row_text}");
-    assert!(row_text.contains(&first.text.daily_rate), "{row_text}");
+    assert!(
+        row_text.contains(&first.text.daily_rate_short),
+        "{row_text}"
+    );
 
     // Open it with the keyboard.
     row.send_keys(&Key::Enter.to_string()).await.unwrap();
@@ -217,4 +235,121 @@ async fn bad_filter_input_is_explained_in_danish() {
     // The previous results stay as they were.
     assert_eq!(text_of(&app, "#result-count").await, "180 tilbud");
     app.close().await;
+}
+
+/// Runs xdotool with `args`; true when it succeeded.
+fn xdotool(args: &[&str]) -> bool {
+    std::process::Command::new("xdotool")
+        .args(args)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display and tauri-driver: make test-e2e"]
+async fn import_a_catalogue_through_the_open_dialog() {
+    use pladsoverblik_core::catalogue::{generate, snapshot};
+    let app = App::start().await;
+    let c = &app.client;
+    result_ids(&app, "180 tilbud").await;
+
+    // A new catalogue file, as a user would receive it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nyt katalog.json");
+    let opts = generate::Options {
+        offers: 40,
+        seed: 9,
+        extracted: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        sjaelland_only: true,
+        example: false,
+    };
+    snapshot::write(
+        std::fs::File::create(&file).unwrap(),
+        &generate::header(&opts),
+        generate::offers(&opts),
+    )
+    .unwrap();
+
+    c.find(Locator::Id("import-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The native GTK dialog is not web content: answer it as a user would, with the keyboard.
+    let found = tokio::task::spawn_blocking(|| {
+        std::process::Command::new("xdotool")
+            .args([
+                "search",
+                "--sync",
+                "--onlyvisible",
+                "--name",
+                "Vælg katalogfil",
+            ])
+            .output()
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .next()
+                    .map(str::to_string)
+            })
+    });
+    let window = tokio::time::timeout(WAIT, found)
+        .await
+        .expect("the open dialog appears")
+        .unwrap()
+        .unwrap()
+        .expect("the open dialog appears");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let path = file.to_str().unwrap().to_string();
+    tokio::task::spawn_blocking(move || {
+        // No window manager under Xvfb: give the dialog the keyboard focus first.
+        assert!(xdotool(&["windowfocus", "--sync", &window]));
+        assert!(xdotool(&["key", "--clearmodifiers", "ctrl+l"]));
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(xdotool(&["type", "--delay", "5", &path]));
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(xdotool(&["key", "Return"]));
+    })
+    .await
+    .unwrap();
+
+    let msg = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(
+            "//div[@id='message' and contains(., 'Kataloget er indlæst')]",
+        ))
+        .await
+        .expect("the import finishes");
+    assert_eq!(
+        msg.text().await.unwrap(),
+        "Kataloget er indlæst: 40 tilbud og ".to_string()
+            + &format!("{} takster.", count_rates(&file))
+    );
+    assert_eq!(
+        text_of(&app, "#catalogue-date").await,
+        "Katalog pr. 20.11.2026"
+    );
+    assert!(!c
+        .find(Locator::Id("example-marker"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap());
+    assert_eq!(result_ids(&app, "40 tilbud").await.len(), 40);
+    app.close().await;
+}
+
+fn count_rates(file: &std::path::Path) -> usize {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    v["offers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["rates"].as_array().map_or(0, Vec::len))
+        .sum()
 }

@@ -3,8 +3,7 @@ import { invoke, listen, openFile } from './tauri.js';
 export const catalogueInfo = () => invoke('catalogue_info');
 export const referenceData = () => invoke('reference_data');
 export const searchOffers = (query) => invoke('search_offers', { query });
-export const offerDetail = (id, nearMunicipality) =>
-  invoke('offer_detail', { id, nearMunicipality: nearMunicipality ?? null });
+export const offerDetail = (id, origin) => invoke('offer_detail', { id, origin: origin ?? null });
 
 /** Asks for a catalogue file; resolves to a path or null when the user cancels. */
 export const chooseCatalogueFile = () =>
@@ -26,3 +25,6 @@ export async function importCatalogue(path, onProgress) {
     unlisten();
   }
 }
+
+/** Tells the shell the first results are on screen (used by `make bench` to time start-up). */
+export const uiReady = () => invoke('ui_ready');

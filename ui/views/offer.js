@@ -5,9 +5,9 @@ import { showError } from '../components/message.js';
 
 const panel = () => document.getElementById('offer');
 
-export async function openOffer(id, nearMunicipality) {
+export async function openOffer(id, origin) {
   try {
-    const o = await offerDetail(id, nearMunicipality);
+    const o = await offerDetail(id, origin);
     render(o);
   } catch (e) {
     showError(e);

@@ -36,7 +36,7 @@ export function initSearch(ref, openOffer) {
       $('q').focus();
     }
   });
-  run();
+  return run();
 }
 
 function schedule() {
@@ -68,8 +68,10 @@ function readQuery() {
     if (!/^\d{1,3}$/.test(age) || Number(age) > 120) return { error: `Alderen «${age}» skal være et helt tal mellem 0 og 120.` };
     q.age = Number(age);
   }
+  const postcode = text('near-postcode');
   const near = text('near');
-  if (near !== null) q.near_municipality = Number(near);
+  if (postcode !== null) q.near_postcode = postcode;
+  else if (near !== null) q.near_municipality = Number(near);
   const km = text('max-km');
   if (km !== null) {
     const v = Number(km.replace(',', '.'));
@@ -102,15 +104,18 @@ export async function run() {
     const result = await searchOffers(query);
     if (mine !== seq) return; // a newer search has started
     clearMessage();
+    lastOrigin = result.origin;
     render(result, query);
   } catch (e) {
     if (mine === seq) showError(e);
   }
 }
 
-export function nearMunicipality() {
-  const v = $('near').value;
-  return v ? Number(v) : null;
+let lastOrigin = null;
+
+/** The point the last search measured distances from (for the offer page). */
+export function currentOrigin() {
+  return lastOrigin;
 }
 
 function render(result, query) {
@@ -148,7 +153,7 @@ function render(result, query) {
           h('span', { class: hit.free_places ? 'free' : 'free none' }, hit.text.free_places),
           h('div', { class: hit.free_stale ? 'sub stale' : 'sub' }, hit.text.free_as_of),
         ),
-        h('td', { class: 'num' }, hit.text.daily_rate),
+        h('td', { class: 'num', title: 'pr. døgn ekskl. moms' }, hit.text.daily_rate_short),
         h('td', { class: 'num' }, hit.text.distance),
       ),
     ),

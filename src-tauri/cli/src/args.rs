@@ -72,6 +72,20 @@ pub enum Command {
     },
     /// Søg i kataloget.
     Search(SearchArgs),
+    /// Afstemning af ledige offentlige pladser før køb hos private (offentligt først).
+    Check {
+        #[command(subcommand)]
+        command: crate::check::CheckCommand,
+    },
+    /// Vis eller ændr indstillinger (brugernavn, forældelse, gyldighed, afstand).
+    Settings {
+        #[command(subcommand)]
+        command: Option<crate::check::SettingsCommand>,
+        #[arg(long, global = true)]
+        db: Option<PathBuf>,
+        #[arg(long, global = true)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -114,7 +128,8 @@ pub struct SearchArgs {
     /// Kun godkendte tilbud.
     #[arg(long)]
     pub approved: bool,
-    /// Afstand fra borgerens hjemkommune (kode eller navn) eller et punkt "55.64, 12.08".
+    /// Afstand fra borgerens hjemkommune (kode eller navn), et postnummer (4000) eller et
+    /// punkt "55.64, 12.08".
     #[arg(long)]
     pub near: Option<String>,
     /// Højeste afstand i km.
@@ -142,6 +157,29 @@ pub fn origin(input: &str) -> Result<Point> {
     Ok(Point {
         lat: m.lat,
         lon: m.lon,
+    })
+}
+
+/// An age in whole years, 0-120.
+pub fn age(input: &str) -> Result<u8> {
+    input
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|v| *v <= 120)
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "Alderen «{input}» skal være et helt tal mellem 0 og 120."
+            ))
+        })
+}
+
+/// A date as `dd.mm.åååå` (or ISO).
+pub fn date(input: &str) -> Result<chrono::NaiveDate> {
+    fmt::parse_date(input).ok_or_else(|| {
+        Error::Invalid(format!(
+            "Datoen «{input}» kan ikke læses; skriv dd.mm.åååå."
+        ))
     })
 }
 
@@ -186,22 +224,10 @@ impl SearchArgs {
             q.municipalities.push(geo::find_municipality(m)?.code);
         }
         if let Some(a) = &self.age {
-            q.age = Some(
-                a.trim()
-                    .parse::<u8>()
-                    .ok()
-                    .filter(|v| *v <= 120)
-                    .ok_or_else(|| {
-                        Error::Invalid(format!(
-                            "Alderen «{a}» skal være et helt tal mellem 0 og 120."
-                        ))
-                    })?,
-            );
+            q.age = Some(age(a)?);
         }
         if let Some(d) = &self.region_date {
-            q.region_date = Some(fmt::parse_date(d).ok_or_else(|| {
-                Error::Invalid(format!("Datoen «{d}» kan ikke læses; skriv dd.mm.åååå."))
-            })?);
+            q.region_date = Some(date(d)?);
         }
         if let Some(r) = &self.max_rate {
             q.max_daily_rate = Some(danish_amount(r)?);
@@ -218,10 +244,13 @@ impl SearchArgs {
             });
         }
         if let Some(n) = &self.near {
-            if n.chars().any(|c| c.is_ascii_digit()) && (n.contains(',') || n.contains(' ')) {
-                q.near_point = Some(Point::parse(n)?);
+            let t = n.trim();
+            if t.chars().any(|c| c.is_ascii_digit()) && (t.contains(',') || t.contains(' ')) {
+                q.near_point = Some(Point::parse(t)?);
+            } else if t.len() == 4 && t.chars().all(|c| c.is_ascii_digit()) {
+                q.near_postcode = Some(t.to_string());
             } else {
-                q.near_municipality = Some(geo::find_municipality(n)?.code);
+                q.near_municipality = Some(geo::find_municipality(t)?.code);
             }
         }
         if let Some(k) = &self.max_km {
@@ -257,7 +286,7 @@ pub fn exit_with_clap_error(e: clap::Error) -> ! {
     let msg = match e.kind() {
         ErrorKind::UnknownArgument => format!("ukendt argument «{}»", ctx(ContextKind::InvalidArg)),
         ErrorKind::InvalidSubcommand => format!(
-            "ukendt kommando «{}»; brug generate-catalogue, import-catalogue, info, show eller search",
+            "ukendt kommando «{}»; brug generate-catalogue, import-catalogue, info, show, search, check eller settings",
             ctx(ContextKind::InvalidSubcommand)
         ),
         ErrorKind::MissingRequiredArgument => {

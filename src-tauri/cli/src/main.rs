@@ -2,6 +2,7 @@
 //! command takes `--db PATH` (default: the desktop app's database). Exit code 1 on any error.
 
 mod args;
+mod check;
 
 use chrono::NaiveDate;
 use clap::Parser;
@@ -25,16 +26,14 @@ fn main() {
     }
 }
 
-fn today(arg: &Option<String>) -> Result<NaiveDate> {
+pub(crate) fn today(arg: &Option<String>) -> Result<NaiveDate> {
     match arg {
-        Some(s) => fmt::parse_date(s).ok_or_else(|| {
-            Error::Invalid(format!("Datoen «{s}» kan ikke læses; skriv dd.mm.åååå."))
-        }),
+        Some(s) => args::date(s),
         None => Ok(chrono::Local::now().date_naive()),
     }
 }
 
-fn open(db: &Option<PathBuf>) -> Result<Engine> {
+pub(crate) fn open(db: &Option<PathBuf>) -> Result<Engine> {
     let path = match db {
         Some(p) => p.clone(),
         None => paths::default_db_path().ok_or_else(|| {
@@ -158,6 +157,8 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Search(a) => search(a),
+        Command::Check { command } => check::run(command),
+        Command::Settings { command, db, json } => check::settings(command, &db, json),
     }
 }
 
@@ -174,7 +175,7 @@ fn search(a: SearchArgs) -> Result<()> {
     }
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value)
         .map_err(|e| Error::Invalid(format!("JSON kunne ikke skrives: {e}")))?;

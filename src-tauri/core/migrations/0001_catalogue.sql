@@ -42,6 +42,13 @@ CREATE TABLE offers (
     website                 TEXT
 );
 
+-- Each offer's position in Danish alphabetical order of names (æ, ø, å after z), computed
+-- at import so that sorting by name needs no collation at search time.
+CREATE TABLE offer_order (
+    offer_key  INTEGER PRIMARY KEY REFERENCES offers(key) ON DELETE CASCADE,
+    name_rank  INTEGER NOT NULL
+);
+
 CREATE TABLE offer_operators (
     offer_key          INTEGER NOT NULL REFERENCES offers(key) ON DELETE CASCADE,
     kind               TEXT    NOT NULL CHECK (kind IN ('kommunal', 'regional', 'privat', 'selvejende')),
@@ -93,6 +100,7 @@ CREATE TABLE rates (
     overhead_pct            TEXT,
     capital_costs           TEXT,
     budgeted_occupancy_pct  TEXT,
+    daily_ex_vat_oere       INTEGER NOT NULL,     -- like for like: per day, ex. VAT, in øre
     source                  TEXT    NOT NULL,
     updated_at              TEXT    NOT NULL,
     PRIMARY KEY (offer_id, department_id, legal_basis, year)

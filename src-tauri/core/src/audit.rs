@@ -17,6 +17,7 @@ pub fn current_user(conn: &Connection) -> String {
         .filter(|s| !s.trim().is_empty())
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("USERNAME").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
         .unwrap_or_else(|| "ukendt".to_string())
 }
 

@@ -1,32 +1,97 @@
 //! The one object the desktop app keeps in managed state (and the CLI uses for a run):
 //! the database and the search index over its catalogue.
+//!
+//! On a file, the index is built on a second, read-only connection in a background thread,
+//! so the window and the web view start while it is built; a search waits for it.
 
 use chrono::NaiveDate;
+use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crate::catalogue::{self, detail, import};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::geo::Point;
+use crate::placement::{self, Check};
 use crate::search::{SearchIndex, SearchQuery, SearchResult};
+use crate::settings;
 use crate::store::Db;
+
+enum IndexState {
+    Building,
+    Ready(Arc<SearchIndex>),
+    Failed(String),
+}
+
+struct IndexSlot {
+    state: Mutex<IndexState>,
+    changed: Condvar,
+}
+
+impl IndexSlot {
+    fn set(&self, state: IndexState) {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = state;
+        self.changed.notify_all();
+    }
+
+    /// Sets the state unless an import has already put a newer index in place.
+    fn set_if_building(&self, state: IndexState) {
+        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(*guard, IndexState::Building) {
+            *guard = state;
+            self.changed.notify_all();
+        }
+    }
+
+    fn get(&self) -> Result<Arc<SearchIndex>> {
+        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            match &*guard {
+                IndexState::Ready(index) => return Ok(index.clone()),
+                IndexState::Failed(message) => return Err(Error::Invalid(message.clone())),
+                IndexState::Building => {
+                    guard = self.changed.wait(guard).unwrap_or_else(|e| e.into_inner());
+                }
+            }
+        }
+    }
+}
 
 pub struct Engine {
     db: Mutex<Db>,
-    index: RwLock<Arc<SearchIndex>>,
+    index: Arc<IndexSlot>,
 }
 
 impl Engine {
-    /// Opens the database file; an empty database gets the bundled example catalogue.
+    /// Opens the database file; an empty database gets the bundled example catalogue. The
+    /// search index is built in the background.
     pub fn open(path: &Path) -> Result<Engine> {
-        Engine::from_db(Db::open(path)?)
+        let engine = Engine::prepare(Db::open(path)?)?;
+        let slot = engine.index.clone();
+        let path = path.to_path_buf();
+        std::thread::spawn(move || {
+            let built = Connection::open_with_flags(
+                &path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(Error::from)
+            .and_then(|conn| SearchIndex::build(&conn));
+            slot.set_if_building(match built {
+                Ok(index) => IndexState::Ready(Arc::new(index)),
+                Err(e) => IndexState::Failed(format!("Søgeindekset kunne ikke bygges: {e}")),
+            });
+        });
+        Ok(engine)
     }
 
     pub fn open_in_memory() -> Result<Engine> {
-        Engine::from_db(Db::open_in_memory()?)
+        let engine = Engine::prepare(Db::open_in_memory()?)?;
+        let index = SearchIndex::build(engine.db().conn())?;
+        engine.index.set(IndexState::Ready(Arc::new(index)));
+        Ok(engine)
     }
 
-    fn from_db(mut db: Db) -> Result<Engine> {
+    fn prepare(mut db: Db) -> Result<Engine> {
         let has_catalogue: bool =
             db.conn()
                 .query_row("SELECT EXISTS (SELECT 1 FROM catalogue_meta)", [], |r| {
@@ -39,20 +104,18 @@ impl Engine {
                 crate::EXAMPLE_CATALOGUE_NAME,
             )?;
         }
-        let index = SearchIndex::build(db.conn())?;
         Ok(Engine {
             db: Mutex::new(db),
-            index: RwLock::new(Arc::new(index)),
+            index: Arc::new(IndexSlot {
+                state: Mutex::new(IndexState::Building),
+                changed: Condvar::new(),
+            }),
         })
     }
 
     fn db(&self) -> MutexGuard<'_, Db> {
         // A panic elsewhere must not lock the user out of their data.
         self.db.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn index(&self) -> Arc<SearchIndex> {
-        self.index.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     pub fn info(&self, today: NaiveDate) -> Result<catalogue::CatalogueInfo> {
@@ -63,9 +126,18 @@ impl Engine {
         catalogue::reference_data(self.db().conn(), today)
     }
 
+    /// Searches the catalogue; staleness follows the user's setting unless the query says.
     pub fn search(&self, query: &SearchQuery, today: NaiveDate) -> Result<SearchResult> {
-        let index = self.index();
+        let index = self.index.get()?;
         let db = self.db();
+        if query.stale_after_days.is_none() {
+            let stale = settings::number(db.conn(), &settings::STALE_AFTER_DAYS)?;
+            let query = SearchQuery {
+                stale_after_days: Some(stale),
+                ..query.clone()
+            };
+            return index.search(db.conn(), &query, today);
+        }
         index.search(db.conn(), query, today)
     }
 
@@ -88,8 +160,115 @@ impl Engine {
         let mut db = self.db();
         let report = import::import_file(&mut db, path, progress)?;
         let index = SearchIndex::build(db.conn())?;
-        *self.index.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(index);
+        self.index.set(IndexState::Ready(Arc::new(index)));
         Ok(report)
+    }
+
+    pub fn settings(&self) -> Result<settings::Settings> {
+        settings::load(self.db().conn())
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<settings::Settings> {
+        let db = self.db();
+        settings::set(db.conn(), key, value)?;
+        settings::load(db.conn())
+    }
+
+    /// Starts a public-first check: finds and records the matching public offers.
+    pub fn check_create(&self, input: &placement::NewCheck, today: NaiveDate) -> Result<Check> {
+        let index = self.index.get()?;
+        placement::create(self.db().conn(), &index, input, today)
+    }
+
+    pub fn check(&self, id: &str, today: NaiveDate) -> Result<Check> {
+        placement::load(self.db().conn(), id, today)
+    }
+
+    pub fn checks(&self, today: NaiveDate) -> Result<Vec<placement::CheckListItem>> {
+        placement::list(self.db().conn(), today)
+    }
+
+    pub fn check_confirm(
+        &self,
+        id: &str,
+        confirmation: &placement::Confirmation,
+        today: NaiveDate,
+    ) -> Result<Check> {
+        placement::confirm(self.db().conn(), id, confirmation, today)
+    }
+
+    pub fn check_reject(
+        &self,
+        id: &str,
+        rejection: &placement::Rejection,
+        today: NaiveDate,
+    ) -> Result<Check> {
+        placement::reject(self.db().conn(), id, rejection, today)
+    }
+
+    pub fn check_shortlist_add(&self, id: &str, offer_id: &str, today: NaiveDate) -> Result<Check> {
+        let index = self.index.get()?;
+        placement::add_to_shortlist(self.db().conn(), &index, id, offer_id, today)
+    }
+
+    pub fn check_shortlist_remove(
+        &self,
+        id: &str,
+        offer_id: &str,
+        today: NaiveDate,
+    ) -> Result<Check> {
+        placement::remove_from_shortlist(self.db().conn(), id, offer_id, today)
+    }
+
+    pub fn check_close(
+        &self,
+        id: &str,
+        closing: &placement::Closing,
+        today: NaiveDate,
+    ) -> Result<Check> {
+        placement::close(self.db().conn(), id, closing, today)
+    }
+
+    /// The guard: may `offer_id` be chosen through check `id` for `need` (the check's own
+    /// need when none)? Ok with a Danish explanation, or an error saying what is missing.
+    pub fn check_allows(
+        &self,
+        id: &str,
+        offer_id: &str,
+        need: Option<&placement::Need>,
+        today: NaiveDate,
+    ) -> Result<String> {
+        let index = self.index.get()?;
+        let db = self.db();
+        let check = placement::load(db.conn(), id, today)?;
+        let hit = index.hit_for(
+            db.conn(),
+            offer_id,
+            None,
+            None,
+            today,
+            check.stale_after_days,
+        )?;
+        let class = placement::OfferClass {
+            operator_type: hit.operator_type,
+            covered_by_rammeaftale: hit.covered_by_rammeaftale,
+        };
+        check.allows(
+            need.unwrap_or(&check.need),
+            class,
+            placement::CheckKind::Privat,
+            today,
+        )?;
+        Ok(
+            if placement::rules::counts_as_public(hit.operator_type, hit.covered_by_rammeaftale) {
+                format!("{} er et offentligt tilbud og kan vælges.", hit.name)
+            } else {
+                format!(
+                    "{} kan vælges gennem afstemning {} (gyldig til og med {}).",
+                    hit.name, check.id, check.text.valid_until
+                )
+            },
+        )
     }
 
     /// Runs `f` with the database (CLI commands and tests that need more than the above).

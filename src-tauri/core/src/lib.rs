@@ -9,8 +9,10 @@ pub mod error;
 pub mod fmt;
 pub mod geo;
 pub mod paths;
+pub mod placement;
 pub mod rates;
 pub mod search;
+pub mod settings;
 pub mod store;
 
 pub use engine::Engine;

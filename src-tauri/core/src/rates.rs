@@ -20,6 +20,18 @@ pub fn daily_ex_vat(amount: Decimal, unit: RateUnit, vat_pct: Decimal) -> Decima
     ex_vat.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// Whole øre, for storing and comparing amounts as integers (rounded half away from zero).
+pub fn oere(amount: Decimal) -> i64 {
+    let scaled = (amount * Decimal::ONE_HUNDRED)
+        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+    i64::try_from(scaled).unwrap_or(i64::MAX)
+}
+
+/// The amount of `oere` øre.
+pub fn from_oere(oere: i64) -> Decimal {
+    Decimal::new(oere, 2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

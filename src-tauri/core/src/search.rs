@@ -2,13 +2,13 @@
 //! of the catalogue (built once after open or import, a few MB for 100.000 offers).
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
-use crate::catalogue::model::{ApprovalStatus, LegalBasis, OperatorType, RateUnit};
+use crate::catalogue::model::{ApprovalStatus, LegalBasis, OperatorType};
 use crate::error::{Error, Result};
 use crate::geo::{self, Point};
 use crate::{fmt, rates};
@@ -70,8 +70,10 @@ pub struct SearchQuery {
     pub only_approved: bool,
     /// Distance is measured from this municipality (the citizen's home) …
     pub near_municipality: Option<u16>,
-    /// … or from this point.
+    /// … or from this point …
     pub near_point: Option<Point>,
+    /// … or from this postcode (its town, or where the catalogue's offers with it lie).
+    pub near_postcode: Option<String>,
     pub max_distance_km: Option<f64>,
     pub sort: SortKey,
     pub limit: Option<usize>,
@@ -113,6 +115,8 @@ pub struct HitTexts {
     pub free_places: String,
     pub free_as_of: String,
     pub daily_rate: String,
+    /// The same without "pr. døgn", for a column headed "Døgntakst".
+    pub daily_rate_short: String,
     pub distance: String,
     pub operator_type: String,
     pub age: String,
@@ -126,6 +130,8 @@ pub struct SearchResult {
     pub rate_year: i32,
     pub today: NaiveDate,
     pub stale_after_days: i64,
+    /// The point distances were measured from, if any.
+    pub origin: Option<Point>,
 }
 
 #[derive(Debug, Clone)]
@@ -225,6 +231,12 @@ impl SearchIndex {
     /// Builds the index from the store. The operator shown is the one in force on the
     /// catalogue's extraction date.
     pub fn build(conn: &Connection) -> Result<SearchIndex> {
+        let t0 = std::time::Instant::now();
+        let mark = |what: &str| {
+            if std::env::var_os("PLADSOVERBLIK_TIMING").is_some() {
+                eprintln!("indeks: {what} efter {} ms", t0.elapsed().as_millis());
+            }
+        };
         let extracted: Option<NaiveDate> = conn
             .query_row(
                 "SELECT extracted FROM catalogue_meta WHERE id = 1",
@@ -258,8 +270,8 @@ impl SearchIndex {
         {
             let mut st = conn.prepare(
                 "SELECT key, id, name, city, municipality_code, lat, lon, min_age, max_age,
-                        approval_status, covered_by_rammeaftale
-                 FROM offers ORDER BY key",
+                        approval_status, covered_by_rammeaftale, name_rank
+                 FROM offers LEFT JOIN offer_order ON offer_key = key ORDER BY key",
             )?;
             let mut q = st.query([])?;
             while let Some(r) = q.next()? {
@@ -273,7 +285,7 @@ impl SearchIndex {
                 rows.push(Row {
                     id: strings.push(r.get_ref(1)?.as_str().unwrap_or_default()),
                     name: strings.push(r.get_ref(2)?.as_str().unwrap_or_default()),
-                    name_rank: 0,
+                    name_rank: r.get::<_, Option<u32>>(11)?.unwrap_or(u32::MAX),
                     city: strings.intern(r.get(3)?),
                     operator_name: u32::MAX,
                     municipality: r.get(4)?,
@@ -293,6 +305,7 @@ impl SearchIndex {
                 });
             }
         }
+        mark("tilbud");
         let row_of = |key: i64| -> Option<usize> {
             let slot = usize::try_from(key).ok()?;
             by_key
@@ -322,47 +335,82 @@ impl SearchIndex {
                 }
             }
         }
+        mark("driftsherrer");
         {
+            // In primary-key order (offer, department, basis): summed per offer and basis here,
+            // which is faster than a GROUP BY's temporary B-tree.
             let mut st = conn.prepare(
-                "SELECT offer_key, legal_basis, SUM(places), SUM(free_places), COUNT(free_places),
-                        COUNT(*), MIN(free_as_of)
-                 FROM department_places GROUP BY offer_key, legal_basis",
+                "SELECT offer_key, legal_basis, places, free_places, free_as_of FROM department_places",
             )?;
             let mut q = st.query([])?;
             while let Some(r) = q.next()? {
                 let key: i64 = r.get(0)?;
                 let Some(i) = row_of(key) else { continue };
-                let basis = LegalBasis::parse(&r.get::<_, String>(1)?)?;
-                let known: i64 = r.get(4)?;
-                let all: i64 = r.get(5)?;
-                let as_of: Option<String> = r.get(6)?;
+                let Some(basis) = LegalBasis::from_code(r.get_ref(1)?.as_str().unwrap_or_default())
+                else {
+                    continue;
+                };
+                let places: u32 = r.get(2)?;
+                let free: Option<u32> = r.get(3)?;
+                let as_of = r
+                    .get_ref(4)?
+                    .as_str_or_null()
+                    .ok()
+                    .flatten()
+                    .and_then(|s| NaiveDate::from_str(s).ok());
                 let row = &mut rows[i];
                 row.basis_bits |= basis.bit();
-                row.bases.push(BasisAgg {
-                    basis,
-                    places: r.get(2)?,
-                    // A sum is only a figure when every department reported one.
-                    free: if known == all { r.get(3)? } else { None },
-                    free_as_of: as_of.and_then(|s| NaiveDate::from_str(&s).ok()),
-                    rates: Vec::new(),
-                });
+                match row.bases.iter_mut().find(|b| b.basis == basis) {
+                    Some(agg) => {
+                        agg.places += places;
+                        // A sum is only a figure when every department reported one.
+                        agg.free = match (agg.free, free) {
+                            (Some(a), Some(b)) => Some(a + b),
+                            _ => None,
+                        };
+                        agg.free_as_of = match (agg.free_as_of, as_of) {
+                            (Some(a), Some(b)) => Some(a.min(b)),
+                            (a, b) => a.or(b),
+                        };
+                    }
+                    None => row.bases.push(BasisAgg {
+                        basis,
+                        places,
+                        free,
+                        free_as_of: as_of,
+                        rates: Vec::new(),
+                    }),
+                }
             }
         }
+        mark("pladser");
         {
+            // Rates are keyed by the catalogue id (so history survives imports). Both sides in
+            // id order, merged: no join and no hash map.
+            let mut by_id: Vec<usize> = (0..rows.len()).collect();
+            by_id.sort_unstable_by(|&a, &b| strings.get(rows[a].id).cmp(strings.get(rows[b].id)));
+            let mut cursor = 0usize;
             let mut st = conn.prepare(
-                "SELECT o.key, r.legal_basis, r.year, r.amount, r.unit, r.vat_pct
-                 FROM rates r JOIN offers o ON o.id = r.offer_id",
+                "SELECT offer_id, legal_basis, year, daily_ex_vat_oere FROM rates ORDER BY offer_id",
             )?;
             let mut q = st.query([])?;
             while let Some(r) = q.next()? {
-                let key: i64 = r.get(0)?;
-                let Some(i) = row_of(key) else { continue };
-                let basis = LegalBasis::parse(&r.get::<_, String>(1)?)?;
+                let offer_id = r.get_ref(0)?.as_str().unwrap_or_default();
+                while cursor < by_id.len() && strings.get(rows[by_id[cursor]].id) < offer_id {
+                    cursor += 1;
+                }
+                let Some(&i) = by_id
+                    .get(cursor)
+                    .filter(|&&i| strings.get(rows[i].id) == offer_id)
+                else {
+                    continue;
+                };
+                let Some(basis) = LegalBasis::from_code(r.get_ref(1)?.as_str().unwrap_or_default())
+                else {
+                    continue;
+                };
                 let year: i32 = r.get(2)?;
-                let amount = decimal(&r.get::<_, String>(3)?)?;
-                let unit = RateUnit::parse(&r.get::<_, String>(4)?).unwrap_or(RateUnit::Day);
-                let vat = decimal(&r.get::<_, String>(5)?)?;
-                let daily = rates::daily_ex_vat(amount, unit, vat);
+                let daily = rates::from_oere(r.get(3)?);
                 if let Some(agg) = rows[i].bases.iter_mut().find(|b| b.basis == basis) {
                     match agg.rates.iter_mut().find(|(y, _)| *y == year) {
                         Some((_, v)) if daily < *v => *v = daily,
@@ -372,6 +420,7 @@ impl SearchIndex {
                 }
             }
         }
+        mark("takster");
         {
             let mut st = conn.prepare("SELECT offer_key, code FROM offer_target_groups")?;
             let mut q = st.query([])?;
@@ -389,16 +438,7 @@ impl SearchIndex {
                 b.rates.sort_by_key(|(y, _)| *y);
             }
         }
-        // Danish alphabetical order of names, computed once.
-        let mut order: Vec<(Vec<u32>, usize)> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (fmt::sort_key(strings.get(r.name)), i))
-            .collect();
-        order.sort();
-        for (rank, (_, i)) in order.into_iter().enumerate() {
-            rows[i].name_rank = rank as u32;
-        }
+        mark("målgrupper");
         Ok(SearchIndex {
             rows,
             by_key,
@@ -416,6 +456,31 @@ impl SearchIndex {
             .copied()
             .filter(|&i| i != NO_ROW)
             .map(|i| i as usize)
+    }
+
+    /// One offer as a search hit, by its catalogue id: figures for `basis` (all bases when
+    /// none), distance from `origin`. For the shortlist and the check's comparison view.
+    pub fn hit_for(
+        &self,
+        conn: &Connection,
+        offer_id: &str,
+        basis: Option<LegalBasis>,
+        origin: Option<Point>,
+        today: NaiveDate,
+        stale_after_days: i64,
+    ) -> Result<SearchHit> {
+        let key: Option<i64> = conn
+            .query_row("SELECT key FROM offers WHERE id = ?1", [offer_id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let row = key.and_then(|k| self.row_of(k)).ok_or_else(|| {
+            Error::NotFound(format!("Tilbuddet «{offer_id}» findes ikke i kataloget."))
+        })?;
+        let row = &self.rows[row];
+        let bits = basis.map_or(0, LegalBasis::bit);
+        let distance = origin.map(|o| geo::distance_km(o, row.point));
+        Ok(self.hit(row, bits, today.year(), today, stale_after_days, distance))
     }
 
     pub fn len(&self) -> usize {
@@ -463,7 +528,10 @@ impl SearchIndex {
                     lon: m.lon,
                 })
             }
-            (None, None) => None,
+            (None, None) => match q.near_postcode.as_deref().map(str::trim) {
+                Some(pc) if !pc.is_empty() => Some(locate_postcode(conn, pc)?),
+                _ => None,
+            },
         };
         if q.max_distance_km.is_some() && origin.is_none() {
             return Err(Error::Invalid(
@@ -650,6 +718,7 @@ impl SearchIndex {
             rate_year,
             today,
             stale_after_days: stale_after,
+            origin,
         })
     }
 
@@ -734,6 +803,11 @@ impl SearchIndex {
                 (Some(r), Some(y)) => format!("{} pr. døgn ({y})", fmt::kr_whole(r)),
                 _ => "ingen takst".into(),
             },
+            daily_rate_short: match (rate, rate_year) {
+                (Some(r), Some(y)) if y == year => fmt::kr_whole(r),
+                (Some(r), Some(y)) => format!("{} ({y})", fmt::kr_whole(r)),
+                _ => "ingen takst".into(),
+            },
             distance: distance.map(fmt::km).unwrap_or_default(),
             operator_type: row.operator_type.code().to_string(),
             age: age_text(row.min_age, row.max_age),
@@ -763,6 +837,37 @@ impl SearchIndex {
     }
 }
 
+/// A postcode as a point: the town of a municipality with that postcode, else the middle of
+/// the catalogue's offers with it. Unknown postcodes are refused with a Danish message.
+pub fn locate_postcode(conn: &Connection, postcode: &str) -> Result<Point> {
+    if postcode.len() != 4 || !postcode.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::Invalid(format!(
+            "Postnummeret «{postcode}» skal være 4 cifre."
+        )));
+    }
+    if let Some(m) = geo::geography()
+        .municipalities
+        .iter()
+        .find(|m| m.postcode == postcode)
+    {
+        return Ok(Point {
+            lat: m.lat,
+            lon: m.lon,
+        });
+    }
+    let found: (Option<f64>, Option<f64>) = conn.query_row(
+        "SELECT AVG(lat), AVG(lon) FROM offers WHERE postcode = ?1",
+        [postcode],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    match found {
+        (Some(lat), Some(lon)) => Ok(Point { lat, lon }),
+        _ => Err(Error::Invalid(format!(
+            "Postnummeret {postcode} kendes ikke i Pladsoverblik. Vælg borgerens hjemkommune, eller skriv en koordinat."
+        ))),
+    }
+}
+
 pub fn age_text(min: u8, max: Option<u8>) -> String {
     match max {
         Some(m) => format!("{min}-{m} år"),
@@ -777,10 +882,6 @@ fn rate_for_year(rates: &[(i32, Decimal)], year: i32) -> Option<Decimal> {
         .rev()
         .find(|(y, _)| *y <= year)
         .map(|(_, r)| *r)
-}
-
-fn decimal(s: &str) -> Result<Decimal> {
-    Decimal::from_str(s).map_err(|_| Error::Invalid(format!("Ugyldigt beløb i databasen: «{s}»")))
 }
 
 /// Turns anything a user types into a safe FTS5 expression: every word becomes a quoted

@@ -16,6 +16,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_audit_settings.sql",
         include_str!("../migrations/0002_audit_settings.sql"),
     ),
+    (
+        "0003_checks.sql",
+        include_str!("../migrations/0003_checks.sql"),
+    ),
 ];
 
 /// The schema version this build knows (= number of migrations).

@@ -42,8 +42,8 @@ fn an_old_database_file_upgrades_and_keeps_its_data() {
         db.conn()
             .execute(
                 "INSERT INTO rates (offer_id, department_id, legal_basis, year, amount, unit,
-                    vat_pct, source, updated_at)
-                 VALUES ('K-1', '', 'SEL-108', 2024, '2900.00', 'dag', '0', 'katalog', 'x')",
+                    vat_pct, daily_ex_vat_oere, source, updated_at)
+                 VALUES ('K-1', '', 'SEL-108', 2024, '2900.00', 'dag', '0', 290000, 'katalog', 'x')",
                 [],
             )
             .unwrap();

@@ -356,7 +356,7 @@ fn offer_detail_shows_figures_with_their_age() {
         .unwrap();
     assert_eq!(
         l107.free_text,
-        "1 ledige pr. 01.09.2026 (84 dage gammelt, forældet, Tilbudsportalen)"
+        "1 ledig pr. 01.09.2026 (84 dage gammelt, forældet, Tilbudsportalen)"
     );
     assert_eq!(d.rates.len(), 1);
     assert_eq!(d.rates[0].amount_text, "5.000,00 kr. pr. døgn");
@@ -370,4 +370,48 @@ fn offer_detail_shows_figures_with_their_age() {
             .unwrap_err()
             .to_string();
     assert_eq!(err, "Tilbuddet «NOPE» findes ikke i kataloget.");
+}
+
+#[test]
+fn distance_from_a_postcode() {
+    let f = fixture();
+    let near = |pc: &str| SearchQuery {
+        near_postcode: Some(pc.into()),
+        sort: SortKey::Distance,
+        ..Default::default()
+    };
+    // 4000 is Roskilde's: the same as choosing Roskilde Kommune.
+    let by_postcode = f.index.search(f.db.conn(), &near("4000"), today()).unwrap();
+    let by_municipality = f
+        .index
+        .search(
+            f.db.conn(),
+            &SearchQuery {
+                near_municipality: Some(265),
+                sort: SortKey::Distance,
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap();
+    let ids = |r: &pladsoverblik_core::search::SearchResult| {
+        r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&by_postcode), ids(&by_municipality));
+    assert_eq!(by_postcode.origin, by_municipality.origin);
+    // 2300 is no municipality's main postcode, but H-1 lies there.
+    let r = f.index.search(f.db.conn(), &near("2300"), today()).unwrap();
+    assert_eq!(r.hits[0].id, "H-1");
+    assert_eq!(r.hits[0].text.distance, "0,0 km");
+    let err = |pc: &str| {
+        f.index
+            .search(f.db.conn(), &near(pc), today())
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        err("9999"),
+        "Postnummeret 9999 kendes ikke i Pladsoverblik. Vælg borgerens hjemkommune, eller skriv en koordinat."
+    );
+    assert_eq!(err("40O0"), "Postnummeret «40O0» skal være 4 cifre.");
 }

@@ -2,7 +2,7 @@
 
 use pladsoverblik_core::catalogue::{detail::OfferDetail, import::ImportReport};
 use pladsoverblik_core::catalogue::{CatalogueInfo, ReferenceData};
-use pladsoverblik_core::geo::{self, Point};
+use pladsoverblik_core::geo::Point;
 use pladsoverblik_core::search::{SearchQuery, SearchResult};
 use pladsoverblik_core::Engine;
 use serde::Serialize;
@@ -26,18 +26,13 @@ pub fn search_offers(engine: State<'_, Engine>, query: SearchQuery) -> IpcResult
     Ok(engine.search(&query, today())?)
 }
 
+/// One offer; `origin` is the point the search measured distances from (`SearchResult.origin`).
 #[tauri::command(async)]
 pub fn offer_detail(
     engine: State<'_, Engine>,
     id: String,
-    near_municipality: Option<u16>,
+    origin: Option<Point>,
 ) -> IpcResult<OfferDetail> {
-    let origin = near_municipality
-        .and_then(geo::municipality)
-        .map(|m| Point {
-            lat: m.lat,
-            lon: m.lon,
-        });
     Ok(engine.offer(&id, today(), origin)?)
 }
 

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use super::model::{ApprovalStatus, LegalBasis, OperatorType, RateUnit};
 use crate::error::{Error, Result};
 use crate::geo::{self, Point};
-use crate::search::{age_text, DEFAULT_STALE_AFTER_DAYS};
+use crate::search::age_text;
 use crate::{fmt, rates};
 
 #[derive(Debug, Clone, Serialize)]
@@ -126,6 +126,7 @@ pub fn offer_detail(
     today: NaiveDate,
     origin: Option<Point>,
 ) -> Result<OfferDetail> {
+    let stale_after = crate::settings::number(conn, &crate::settings::STALE_AFTER_DAYS)?;
     let row = conn
         .query_row(
             "SELECT key, id, name, description, cvr, p_number, street, postcode, city,
@@ -258,10 +259,11 @@ pub fn offer_detail(
             let as_of = date_opt(r.get(5)?);
             let source: Option<String> = r.get(6)?;
             let age = as_of.map(|d| (today - d).num_days());
-            let stale = age.is_some_and(|a| a > DEFAULT_STALE_AFTER_DAYS);
+            let stale = age.is_some_and(|a| a > stale_after);
             let free_text = match (free, as_of) {
                 (Some(n), Some(d)) => format!(
-                    "{n} ledige pr. {} ({}{}, {})",
+                    "{n} {} pr. {} ({}{}, {})",
+                    if n == 1 { "ledig" } else { "ledige" },
                     fmt::date(d),
                     days_old_text(age.unwrap_or(0)),
                     if stale { ", forældet" } else { "" },

@@ -115,6 +115,7 @@ pub fn import<R: Read>(db: &mut Db, reader: R, file_name: &str) -> Result<Import
     if !importer.problems.is_empty() {
         return Err(rejected(file_name, importer.problems));
     }
+    rank_names(&tx)?;
     let report = ImportReport {
         offers: importer.offers,
         rates: importer.rates,
@@ -147,6 +148,27 @@ pub fn import<R: Read>(db: &mut Db, reader: R, file_name: &str) -> Result<Import
     )?;
     tx.commit()?;
     Ok(report)
+}
+
+/// Stores each offer's position in Danish alphabetical order (æ, ø, å after z), so sorting by
+/// name needs no collation at search time.
+fn rank_names(tx: &Transaction) -> Result<()> {
+    let mut names: Vec<(Vec<u32>, i64)> = {
+        let mut st = tx.prepare("SELECT key, name FROM offers")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                crate::fmt::sort_key(&r.get::<_, String>(1)?),
+                r.get::<_, i64>(0)?,
+            ))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    names.sort();
+    let mut ins = tx.prepare("INSERT INTO offer_order (offer_key, name_rank) VALUES (?1, ?2)")?;
+    for (rank, (_, key)) in names.iter().enumerate() {
+        ins.execute(params![key, rank as i64])?;
+    }
+    Ok(())
 }
 
 fn rejected(file: &str, mut problems: Vec<Problem>) -> Error {
@@ -207,6 +229,7 @@ impl Importer<'_> {
     fn start(&mut self, groups: Option<Vec<snapshot::TargetGroupRecord>>) -> Result<()> {
         self.tx.execute_batch(
             "DELETE FROM offer_target_groups;
+             DELETE FROM offer_order;
              DELETE FROM department_places;
              DELETE FROM departments;
              DELETE FROM offer_operators;
@@ -379,13 +402,14 @@ impl Importer<'_> {
             let mut ins = tx.prepare_cached(
                 "INSERT INTO rates (offer_id, department_id, legal_basis, year, amount, unit, vat_pct,
                     direct_costs, indirect_costs, overhead_pct, capital_costs, budgeted_occupancy_pct,
-                    source, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'katalog', ?13)
+                    daily_ex_vat_oere, source, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'katalog', ?14)
                  ON CONFLICT (offer_id, department_id, legal_basis, year) DO UPDATE SET
                     amount = excluded.amount, unit = excluded.unit, vat_pct = excluded.vat_pct,
                     direct_costs = excluded.direct_costs, indirect_costs = excluded.indirect_costs,
                     overhead_pct = excluded.overhead_pct, capital_costs = excluded.capital_costs,
                     budgeted_occupancy_pct = excluded.budgeted_occupancy_pct,
+                    daily_ex_vat_oere = excluded.daily_ex_vat_oere,
                     source = excluded.source, updated_at = excluded.updated_at",
             )?;
             let text = |d: &Option<rust_decimal::Decimal>| d.map(|v| v.to_string());
@@ -403,6 +427,11 @@ impl Importer<'_> {
                     text(&rate.overhead_pct),
                     text(&rate.capital_costs),
                     text(&rate.budgeted_occupancy_pct),
+                    crate::rates::oere(crate::rates::daily_ex_vat(
+                        rate.amount,
+                        rate.unit,
+                        rate.vat_pct
+                    )),
                     self.now,
                 ])?;
                 self.rates += 1;

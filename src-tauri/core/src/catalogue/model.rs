@@ -43,6 +43,11 @@ impl LegalBasis {
         }
     }
 
+    /// Exactly the code used in files and the database ("SEL-107").
+    pub fn from_code(code: &str) -> Option<LegalBasis> {
+        LegalBasis::ALL.into_iter().find(|b| b.code() == code)
+    }
+
     /// How a Danish caseworker writes it.
     pub fn label(self) -> &'static str {
         match self {

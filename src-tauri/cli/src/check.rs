@@ -1,0 +1,379 @@
+//! `plads check …` (the public-first check) and `plads settings …`.
+
+use clap::{Args, Subcommand};
+use pladsoverblik_core::catalogue::model::LegalBasis;
+use pladsoverblik_core::placement::{
+    self, CheckKind, Closing, Conclusion, Confirmation, ContactMethod, Need, NewCheck,
+    RejectReason, Rejection,
+};
+use pladsoverblik_core::{geo, Error, Result};
+use std::path::PathBuf;
+
+use crate::{args, open, print_json, today};
+
+/// Options every check command takes.
+#[derive(Args)]
+pub struct Common {
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    /// Dags dato (dd.mm.åååå) for forældelse og gyldighed; standard er i dag.
+    #[arg(long)]
+    pub today: Option<String>,
+    /// Skriv afstemningen som JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The need, as options.
+#[derive(Args)]
+pub struct NeedArgs {
+    /// Lovgrundlag, fx 108, "SEL § 107", BL-43.
+    #[arg(long)]
+    pub basis: String,
+    /// Målgruppekode i kataloget, fx FN.P.IK.AU (undergrupper matcher også).
+    #[arg(long)]
+    pub target_group: String,
+    /// Borgerens alder.
+    #[arg(long)]
+    pub age: String,
+    /// Borgerens hjemkommune, kode eller navn.
+    #[arg(long)]
+    pub home: String,
+    /// Ønsket startdato (dd.mm.åååå).
+    #[arg(long)]
+    pub start: String,
+}
+
+impl NeedArgs {
+    fn need(&self) -> Result<Need> {
+        Ok(Need {
+            legal_basis: LegalBasis::parse(&self.basis)?,
+            target_group: self.target_group.trim().to_string(),
+            age: args::age(&self.age)?,
+            home_municipality: geo::find_municipality(&self.home)?.code,
+            wanted_start: args::date(&self.start)?,
+        })
+    }
+}
+
+#[derive(Subcommand)]
+pub enum CheckCommand {
+    /// Start en afstemning for et behov (uden borgerens navn og CPR).
+    New {
+        #[command(flatten)]
+        need: NeedArgs,
+        /// privat (før køb hos privat) eller enkeltmand (før et enkeltmandstilbud).
+        #[arg(long, default_value = "privat")]
+        kind: String,
+        /// Sagsreference (journalnummer); aldrig navn eller CPR.
+        #[arg(long, default_value = "")]
+        reference: String,
+        /// Medtag også offentlige tilbud inden for så mange km (standard: indstillingen).
+        #[arg(long)]
+        radius: Option<i64>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Vis en afstemning (kandidater, registreringer, kortliste, konklusion).
+    Show {
+        id: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Vis alle afstemninger med status (åben, lukket, udløbet).
+    List {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Registrér en bekræftelse af ledige pladser ("ringet 21.11.2026, 1 ledig, talt med NN").
+    Confirm {
+        id: String,
+        #[arg(long)]
+        offer: String,
+        /// Kontaktdato (dd.mm.åååå).
+        #[arg(long)]
+        date: String,
+        /// Antal ledige pladser.
+        #[arg(long)]
+        free: String,
+        /// telefon, email, tilbudsportalen eller andet.
+        #[arg(long, default_value = "telefon")]
+        method: String,
+        /// Hvem hos tilbuddet gav oplysningen.
+        #[arg(long)]
+        contact: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Registrér hvorfor et offentligt tilbud ikke bruges.
+    Reject {
+        id: String,
+        #[arg(long)]
+        offer: String,
+        /// ingen_ledig_plads, afslaaet_af_tilbuddet, ikke_egnet eller andet.
+        #[arg(long)]
+        reason: String,
+        /// Forklaring (påkrævet ved ikke_egnet og andet).
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Tilføj et tilbud (offentligt eller privat) til kortlisten, eller fjern det.
+    Shortlist {
+        id: String,
+        #[arg(long, conflicts_with = "remove")]
+        add: Option<String>,
+        #[arg(long)]
+        remove: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Luk afstemningen med en konklusion: offentligt_valgt (med --offer), privat_begrundet
+    /// eller enkeltmand_begrundet.
+    Close {
+        id: String,
+        #[arg(long)]
+        conclusion: String,
+        #[arg(long)]
+        offer: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Kan et tilbud vælges gennem afstemningen? Exit-kode 1 med begrundelse, hvis ikke.
+    CanChoose {
+        id: String,
+        #[arg(long)]
+        offer: String,
+        /// Behovet der vælges til (standard: afstemningens eget), fx ved kontrakt.
+        #[arg(long, requires_all = ["target_group", "age", "home", "start"])]
+        basis: Option<String>,
+        #[arg(long)]
+        target_group: Option<String>,
+        #[arg(long)]
+        age: Option<String>,
+        #[arg(long)]
+        home: Option<String>,
+        #[arg(long)]
+        start: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SettingsCommand {
+    /// Vis indstillingerne.
+    Show,
+    /// Sæt en indstilling: user_name, stale_after_days, check_validity_days, check_radius_km.
+    Set { key: String, value: String },
+}
+
+fn print_check(check: &placement::Check, json: bool) -> Result<()> {
+    if json {
+        print_json(check)
+    } else {
+        print!("{}", placement::summary(check).to_text());
+        if !check.text.outstanding.is_empty() {
+            println!("\n{}", check.text.outstanding);
+        }
+        Ok(())
+    }
+}
+
+fn number(label: &str, input: &str) -> Result<u32> {
+    input.trim().parse::<u32>().map_err(|_| {
+        Error::Invalid(format!(
+            "{label}: «{input}» skal være et helt tal (0 eller derover)."
+        ))
+    })
+}
+
+pub fn run(command: CheckCommand) -> Result<()> {
+    match command {
+        CheckCommand::New {
+            need,
+            kind,
+            reference,
+            radius,
+            common,
+        } => {
+            let engine = open(&common.db)?;
+            let input = NewCheck {
+                kind: CheckKind::parse(&kind)?,
+                need: need.need()?,
+                reference,
+                radius_km: radius,
+            };
+            let check = engine.check_create(&input, today(&common.today)?)?;
+            print_check(&check, common.json)
+        }
+        CheckCommand::Show { id, common } => {
+            let check = open(&common.db)?.check(&id, today(&common.today)?)?;
+            print_check(&check, common.json)
+        }
+        CheckCommand::List { common } => {
+            let list = open(&common.db)?.checks(today(&common.today)?)?;
+            if common.json {
+                return print_json(&list);
+            }
+            if list.is_empty() {
+                println!("Ingen afstemninger endnu.");
+            }
+            for c in &list {
+                println!(
+                    "{}  {}  {:<8} {}  {}",
+                    c.id, c.text.created, c.text.status, c.text.need, c.text.conclusion
+                );
+            }
+            Ok(())
+        }
+        CheckCommand::Confirm {
+            id,
+            offer,
+            date,
+            free,
+            method,
+            contact,
+            note,
+            common,
+        } => {
+            let confirmation = Confirmation {
+                offer_id: offer,
+                contacted_on: args::date(&date)?,
+                free_places: number("Ledige pladser", &free)?,
+                method: ContactMethod::parse(&method)?,
+                contact,
+                note,
+            };
+            let check =
+                open(&common.db)?.check_confirm(&id, &confirmation, today(&common.today)?)?;
+            print_check(&check, common.json)
+        }
+        CheckCommand::Reject {
+            id,
+            offer,
+            reason,
+            note,
+            common,
+        } => {
+            let rejection = Rejection {
+                offer_id: offer,
+                reason: RejectReason::parse(&reason)?,
+                note,
+            };
+            let check = open(&common.db)?.check_reject(&id, &rejection, today(&common.today)?)?;
+            print_check(&check, common.json)
+        }
+        CheckCommand::Shortlist {
+            id,
+            add,
+            remove,
+            common,
+        } => {
+            let engine = open(&common.db)?;
+            let day = today(&common.today)?;
+            let check = match (add, remove) {
+                (Some(offer), _) => engine.check_shortlist_add(&id, &offer, day)?,
+                (None, Some(offer)) => engine.check_shortlist_remove(&id, &offer, day)?,
+                (None, None) => {
+                    return Err(Error::Invalid(
+                        "Angiv --add TILBUD eller --remove TILBUD.".into(),
+                    ))
+                }
+            };
+            print_check(&check, common.json)
+        }
+        CheckCommand::Close {
+            id,
+            conclusion,
+            offer,
+            note,
+            common,
+        } => {
+            let closing = Closing {
+                conclusion: Conclusion::parse(&conclusion)?,
+                chosen_offer_id: offer,
+                note,
+            };
+            let check = open(&common.db)?.check_close(&id, &closing, today(&common.today)?)?;
+            print_check(&check, common.json)
+        }
+        CheckCommand::CanChoose {
+            id,
+            offer,
+            basis,
+            target_group,
+            age,
+            home,
+            start,
+            common,
+        } => {
+            let need = match (basis, target_group, age, home, start) {
+                (Some(basis), Some(target_group), Some(age), Some(home), Some(start)) => Some(
+                    NeedArgs {
+                        basis,
+                        target_group,
+                        age,
+                        home,
+                        start,
+                    }
+                    .need()?,
+                ),
+                _ => None,
+            };
+            let text = open(&common.db)?.check_allows(
+                &id,
+                &offer,
+                need.as_ref(),
+                today(&common.today)?,
+            )?;
+            if common.json {
+                print_json(&serde_json::json!({ "choosable": true, "text": text }))
+            } else {
+                println!("{text}");
+                Ok(())
+            }
+        }
+    }
+}
+
+pub fn settings(command: Option<SettingsCommand>, db: &Option<PathBuf>, json: bool) -> Result<()> {
+    let engine = open(db)?;
+    let s = match command {
+        None | Some(SettingsCommand::Show) => engine.settings()?,
+        Some(SettingsCommand::Set { key, value }) => engine.set_setting(&key, &value)?,
+    };
+    if json {
+        return print_json(&s);
+    }
+    println!(
+        "Brugernavn i loggen: {}{}",
+        s.effective_user,
+        if s.user_name.is_empty() {
+            " (styresystemets bruger)"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "{}: {}",
+        pladsoverblik_core::settings::STALE_AFTER_DAYS.label,
+        s.stale_after_days
+    );
+    println!(
+        "{}: {}",
+        pladsoverblik_core::settings::CHECK_VALIDITY_DAYS.label,
+        s.check_validity_days
+    );
+    println!(
+        "{}: {}",
+        pladsoverblik_core::settings::CHECK_RADIUS_KM.label,
+        s.check_radius_km
+    );
+    Ok(())
+}
