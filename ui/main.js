@@ -1,7 +1,9 @@
 // Start-up: catalogue header, filters, search; import; keyboard shortcuts.
 import { catalogueInfo, referenceData, chooseCatalogueFile, importCatalogue, uiReady } from './api/catalogue.js';
 import { initSearch, run as runSearch, currentOrigin, markSelected } from './views/search.js';
-import { openOffer, closeOffer } from './views/offer.js';
+import { openOffer, closeOffer, setOfferExtras } from './views/offer.js';
+import { initChecks, refreshList, showNewForm, activeCheck, addOfferToActive, openCheck } from './views/checks.js';
+import { h } from './components/dom.js';
 import { showError, showInfo } from './components/message.js';
 
 const $ = (id) => document.getElementById(id);
@@ -36,10 +38,72 @@ async function importFlow() {
   }
 }
 
+function showView(name) {
+  $('search-view').hidden = name !== 'search';
+  $('checks-view').hidden = name !== 'checks';
+  $('tab-search').toggleAttribute('aria-current', name === 'search');
+  $('tab-checks').toggleAttribute('aria-current', name === 'checks');
+  if (name === 'search') $('tab-search').setAttribute('aria-current', 'page');
+  if (name === 'checks') $('tab-checks').setAttribute('aria-current', 'page');
+  updateBanner();
+  if (name === 'checks') refreshList();
+}
+
+/** While a check is open, the search screen says offers can be added to its shortlist. */
+function updateBanner() {
+  const c = activeCheck();
+  const banner = $('shortlist-banner');
+  banner.hidden = !c || $('search-view').hidden;
+  if (!c) return;
+  banner.replaceChildren(
+    `Afstemning ${c.id} er åben: åbn et tilbud og tryk «Føj til kortliste» for at sammenligne det. `,
+    h('button', { type: 'button', class: 'secondary', id: 'back-to-check', onclick: () => { showView('checks'); openCheck(c.id); } }, 'Tilbage til afstemningen'),
+  );
+}
+
+/** The search filters as a need for a new check. */
+function needFromSearch() {
+  return {
+    basis: $('basis').value || null,
+    group: $('target-group').value || null,
+    age: $('age').value.trim() || null,
+    home: $('near').value || null,
+  };
+}
+
+/** From a check to the search screen with its need as filters, to find offers to compare. */
+function findMore(c) {
+  // (form.reset is shadowed by the button with id "reset")
+  HTMLFormElement.prototype.reset.call($('search-form'));
+  $('basis').value = c.need.legal_basis;
+  $('target-group').value = c.need.target_group;
+  $('age').value = String(c.need.age);
+  $('near').value = String(c.need.home_municipality);
+  $('sort').value = 'distance';
+  showView('search');
+  setTimeout(runSearch, 0);
+}
+
 async function start() {
   try {
     await refreshHeader();
     const ref = await referenceData();
+    initChecks(ref, { findMore });
+    setOfferExtras((o) => {
+      const c = activeCheck();
+      if (!c) return null;
+      const onList = c.shortlist.some((s) => s.figures.offer_id === o.id);
+      return h('button', {
+        type: 'button', id: 'add-to-shortlist', disabled: onList,
+        onclick: async (e) => {
+          const button = e.currentTarget;
+          if (await addOfferToActive(o.id)) {
+            button.disabled = true;
+            button.textContent = 'På kortlisten';
+          }
+        },
+      }, onList ? 'På kortlisten' : `Føj til kortliste (${c.id})`);
+    });
     await initSearch(ref, (id) => {
       markSelected(id);
       openOffer(id, currentOrigin());
@@ -50,6 +114,12 @@ async function start() {
     showError(e);
   }
   $('import-button').addEventListener('click', importFlow);
+  $('tab-search').addEventListener('click', () => showView('search'));
+  $('tab-checks').addEventListener('click', () => showView('checks'));
+  $('start-check').addEventListener('click', () => {
+    showView('checks');
+    showNewForm(needFromSearch());
+  });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && !$('offer').hidden) closeOffer();
   });

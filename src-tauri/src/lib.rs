@@ -37,6 +37,16 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::catalogue::offer_detail,
             commands::catalogue::import_catalogue,
             commands::app::ui_ready,
+            commands::checks::checks_list,
+            commands::checks::check_get,
+            commands::checks::check_create,
+            commands::checks::check_confirm,
+            commands::checks::check_reject,
+            commands::checks::check_shortlist_add,
+            commands::checks::check_shortlist_remove,
+            commands::checks::check_close,
+            commands::checks::settings_get,
+            commands::checks::settings_set,
         ])
 }
 

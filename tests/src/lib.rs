@@ -58,7 +58,20 @@ pub struct App {
 }
 
 impl App {
+    /// Starts the app; a session that fails to open (a rare race in WebKitWebDriver's start)
+    /// is tried again with a fresh driver.
     pub async fn start() -> App {
+        let mut last = String::new();
+        for _ in 0..3 {
+            match App::try_start().await {
+                Ok(app) => return app,
+                Err(e) => last = e,
+            }
+        }
+        panic!("WebDriver session: {last}");
+    }
+
+    async fn try_start() -> Result<App, String> {
         let binary = app_binary();
         assert!(
             binary.exists(),
@@ -96,12 +109,12 @@ impl App {
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
-            .expect("WebDriver session");
-        App {
+            .map_err(|e| format!("{e:?}"))?;
+        Ok(App {
             client,
             data_dir,
             _driver: driver,
-        }
+        })
     }
 
     /// Waits two animation frames, so screenshots show what the DOM says.

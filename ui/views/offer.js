@@ -5,6 +5,12 @@ import { showError } from '../components/message.js';
 
 const panel = () => document.getElementById('offer');
 
+// Extra buttons for the offer's header (e.g. "Føj til kortliste" while a check is open).
+let extras = () => null;
+export function setOfferExtras(fn) {
+  extras = fn;
+}
+
 export async function openOffer(id, origin) {
   try {
     const o = await offerDetail(id, origin);
@@ -28,7 +34,7 @@ function render(o) {
   const current = o.operators.find((op) => op.current) || o.operators[0];
   const p = panel();
   p.replaceChildren(
-    h('header', {}, h('h2', { id: 'offer-name' }, o.name), h('button', { type: 'button', class: 'secondary', id: 'close-offer', onclick: closeOffer, title: 'Luk (Esc)' }, 'Luk')),
+    h('header', {}, h('h2', { id: 'offer-name' }, o.name), extras(o), h('button', { type: 'button', class: 'secondary', id: 'close-offer', onclick: closeOffer, title: 'Luk (Esc)' }, 'Luk')),
     h('div', { class: 'sub' }, `${o.id} · ${o.catalogue_extracted_text}`),
     h('p', {}, o.description),
     h(

@@ -1,15 +1,14 @@
 //! `plads check …` (the public-first check) and `plads settings …`.
 
 use clap::{Args, Subcommand};
-use pladsoverblik_core::catalogue::model::LegalBasis;
-use pladsoverblik_core::placement::{
-    self, CheckKind, Closing, Conclusion, Confirmation, ContactMethod, Need, NewCheck,
-    RejectReason, Rejection,
+use pladsoverblik_core::placement;
+use pladsoverblik_core::placement::forms::{
+    ClosingForm, ConfirmationForm, NeedForm, NewCheckForm, RejectionForm,
 };
-use pladsoverblik_core::{geo, Error, Result};
+use pladsoverblik_core::{Error, Result};
 use std::path::PathBuf;
 
-use crate::{args, open, print_json, today};
+use crate::{open, print_json, today};
 
 /// Options every check command takes.
 #[derive(Args)]
@@ -45,14 +44,14 @@ pub struct NeedArgs {
 }
 
 impl NeedArgs {
-    fn need(&self) -> Result<Need> {
-        Ok(Need {
-            legal_basis: LegalBasis::parse(&self.basis)?,
-            target_group: self.target_group.trim().to_string(),
-            age: args::age(&self.age)?,
-            home_municipality: geo::find_municipality(&self.home)?.code,
-            wanted_start: args::date(&self.start)?,
-        })
+    fn form(&self) -> NeedForm {
+        NeedForm {
+            legal_basis: self.basis.clone(),
+            target_group: self.target_group.clone(),
+            age: self.age.clone(),
+            home_municipality: self.home.clone(),
+            wanted_start: self.start.clone(),
+        }
     }
 }
 
@@ -185,14 +184,6 @@ fn print_check(check: &placement::Check, json: bool) -> Result<()> {
     }
 }
 
-fn number(label: &str, input: &str) -> Result<u32> {
-    input.trim().parse::<u32>().map_err(|_| {
-        Error::Invalid(format!(
-            "{label}: «{input}» skal være et helt tal (0 eller derover)."
-        ))
-    })
-}
-
 pub fn run(command: CheckCommand) -> Result<()> {
     match command {
         CheckCommand::New {
@@ -203,12 +194,13 @@ pub fn run(command: CheckCommand) -> Result<()> {
             common,
         } => {
             let engine = open(&common.db)?;
-            let input = NewCheck {
-                kind: CheckKind::parse(&kind)?,
-                need: need.need()?,
+            let input = NewCheckForm {
+                kind,
+                need: need.form(),
                 reference,
-                radius_km: radius,
-            };
+                radius_km: radius.map(|r| r.to_string()).unwrap_or_default(),
+            }
+            .parse()?;
             let check = engine.check_create(&input, today(&common.today)?)?;
             print_check(&check, common.json)
         }
@@ -242,14 +234,15 @@ pub fn run(command: CheckCommand) -> Result<()> {
             note,
             common,
         } => {
-            let confirmation = Confirmation {
+            let confirmation = ConfirmationForm {
                 offer_id: offer,
-                contacted_on: args::date(&date)?,
-                free_places: number("Ledige pladser", &free)?,
-                method: ContactMethod::parse(&method)?,
+                contacted_on: date,
+                free_places: free,
+                method,
                 contact,
                 note,
-            };
+            }
+            .parse()?;
             let check =
                 open(&common.db)?.check_confirm(&id, &confirmation, today(&common.today)?)?;
             print_check(&check, common.json)
@@ -261,11 +254,12 @@ pub fn run(command: CheckCommand) -> Result<()> {
             note,
             common,
         } => {
-            let rejection = Rejection {
+            let rejection = RejectionForm {
                 offer_id: offer,
-                reason: RejectReason::parse(&reason)?,
+                reason,
                 note,
-            };
+            }
+            .parse()?;
             let check = open(&common.db)?.check_reject(&id, &rejection, today(&common.today)?)?;
             print_check(&check, common.json)
         }
@@ -295,11 +289,12 @@ pub fn run(command: CheckCommand) -> Result<()> {
             note,
             common,
         } => {
-            let closing = Closing {
-                conclusion: Conclusion::parse(&conclusion)?,
-                chosen_offer_id: offer,
+            let closing = ClosingForm {
+                conclusion,
+                chosen_offer_id: offer.unwrap_or_default(),
                 note,
-            };
+            }
+            .parse()?;
             let check = open(&common.db)?.check_close(&id, &closing, today(&common.today)?)?;
             print_check(&check, common.json)
         }
@@ -322,7 +317,8 @@ pub fn run(command: CheckCommand) -> Result<()> {
                         home,
                         start,
                     }
-                    .need()?,
+                    .form()
+                    .parse()?,
                 ),
                 _ => None,
             };

@@ -187,3 +187,166 @@ fn danish_amounts_on_the_command_line() {
     assert_eq!(count("3.500"), count("3500"));
     assert!(count("2500") < count("3500"));
 }
+
+/// The public-first check scripted end to end: new → reject → shortlist → close → can-choose.
+#[test]
+fn a_check_scripted_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let json = |o: &Output| -> serde_json::Value {
+        assert!(o.status.success(), "{}", stderr(o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let need = [
+        "--basis",
+        "108",
+        "--target-group",
+        "FN.P.PV.PER",
+        "--age",
+        "30",
+        "--home",
+        "Roskilde",
+        "--start",
+        "01.12.2026",
+        "--today",
+        "25.11.2026",
+    ];
+    let mut args = vec!["check", "new", "--json", "--reference", "Sag 27.13.20"];
+    args.extend(need);
+    let check = json(&plads(d, &args));
+    let id = check["id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("A-"), "{id}");
+    assert_eq!(check["status"], "aaben");
+    let candidates: Vec<String> = check["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["offer_id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!candidates.is_empty());
+
+    // Choosing the private offer is refused, with exit code 1 and the reason in Danish.
+    let o = plads(d, &["check", "can-choose", &id, "--offer", "SJ-1174"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("er ikke lukket"), "{}", stderr(&o));
+    let o = plads(
+        d,
+        &["check", "close", &id, "--conclusion", "privat_begrundet"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("mangler en bekræftelse eller begrundelse"));
+
+    for offer in &candidates {
+        let o = plads(
+            d,
+            &[
+                "check",
+                "reject",
+                &id,
+                "--offer",
+                offer,
+                "--reason",
+                "afslaaet_af_tilbuddet",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    json(&plads(
+        d,
+        &["check", "shortlist", &id, "--add", "SJ-1174", "--json"],
+    ));
+    let closed = json(&plads(
+        d,
+        &[
+            "check",
+            "close",
+            &id,
+            "--conclusion",
+            "privat_begrundet",
+            "--offer",
+            "SJ-1174",
+            "--json",
+        ],
+    ));
+    assert_eq!(closed["status"], "lukket");
+    assert_eq!(closed["shortlist"][0]["choosable"], true);
+    let o = plads(d, &["check", "can-choose", &id, "--offer", "SJ-1174"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("kan vælges gennem afstemning"),
+        "{}",
+        stdout(&o)
+    );
+    // Another need (age 19) cannot use it.
+    let mut other = vec!["check", "can-choose", id.as_str(), "--offer", "SJ-1174"];
+    other.extend([
+        "--basis",
+        "108",
+        "--target-group",
+        "FN.P.PV.PER",
+        "--age",
+        "19",
+    ]);
+    other.extend(["--home", "Roskilde", "--start", "01.12.2026"]);
+    let o = plads(d, &other);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("alder 19 år"), "{}", stderr(&o));
+
+    // The text summary and the list.
+    let o = plads(d, &["check", "show", &id]);
+    let text = stdout(&o);
+    assert!(
+        text.contains(&format!("Afstemning {id} af ledige offentlige pladser")),
+        "{text}"
+    );
+    assert!(
+        text.contains("Konklusion: Køb hos privat leverandør er begrundet: Botilbuddet Solsikken"),
+        "{text}"
+    );
+    let list = json(&plads(d, &["check", "list", "--json"]));
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["status"], "lukket");
+
+    // Bad input names the field and changes nothing.
+    let mut bad = vec!["check", "new"];
+    bad.extend([
+        "--basis",
+        "108",
+        "--target-group",
+        "FN.P.PV.PER",
+        "--age",
+        "tredive",
+    ]);
+    bad.extend(["--home", "Roskilde", "--start", "01.12.2026"]);
+    let o = plads(d, &bad);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o).trim(),
+        "Fejl: Alder: «tredive» skal være et helt tal mellem 0 og 120."
+    );
+    let list = json(&plads(d, &["check", "list", "--json"]));
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn settings_are_checked_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = plads(
+        dir.path(),
+        &["settings", "set", "check_validity_days", "200"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o).trim(),
+        "Fejl: En afstemning er gyldig i (dage): 200 skal være mellem 1 og 90."
+    );
+    let o = plads(
+        dir.path(),
+        &["settings", "set", "user_name", "Karen Jensen"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = plads(dir.path(), &["settings", "--json"]);
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(s["effective_user"], "Karen Jensen");
+    assert_eq!(s["check_validity_days"], 14);
+}

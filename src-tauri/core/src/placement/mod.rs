@@ -8,6 +8,7 @@
 //! refuses it), and a private offer can only be chosen through a closed, still valid check
 //! for the same need that justified private purchase.
 
+pub mod forms;
 pub mod rules;
 mod store;
 
@@ -543,10 +544,21 @@ impl Check {
             )));
         }
         let Some(closed) = &self.closed else {
-            return Err(Error::Invalid(format!(
-                "Afstemning {id} er ikke lukket. Giv en begrundelse for hvert offentligt tilbud med ledig eller ukendt plads ({} mangler), og luk afstemningen.",
-                self.blocking
-            )));
+            return Err(Error::Invalid(if self.blocking > 0 {
+                format!(
+                    "Afstemning {id} er ikke lukket. {} offentlige tilbud med ledig eller ukendt plads mangler en bekræftelse eller begrundelse; derefter kan afstemningen lukkes.",
+                    self.blocking
+                )
+            } else {
+                format!(
+                    "Afstemning {id} er ikke lukket. Luk den med konklusionen «{}».",
+                    match kind {
+                        CheckKind::Privat => Conclusion::PrivatBegrundet.label(),
+                        CheckKind::Enkeltmand => Conclusion::EnkeltmandBegrundet.label(),
+                    }
+                    .to_lowercase()
+                )
+            }));
         };
         let justifying = match kind {
             CheckKind::Privat => Conclusion::PrivatBegrundet,

@@ -1,0 +1,79 @@
+//! Public-first check commands (afstemning) and settings: each parses the typed form in the
+//! core and calls one core function.
+
+use pladsoverblik_core::placement::forms::{
+    ClosingForm, ConfirmationForm, NewCheckForm, RejectionForm,
+};
+use pladsoverblik_core::placement::{Check, CheckListItem};
+use pladsoverblik_core::settings::Settings;
+use pladsoverblik_core::Engine;
+use tauri::State;
+
+use crate::error::IpcResult;
+use crate::today;
+
+#[tauri::command(async)]
+pub fn checks_list(engine: State<'_, Engine>) -> IpcResult<Vec<CheckListItem>> {
+    Ok(engine.checks(today())?)
+}
+
+#[tauri::command(async)]
+pub fn check_get(engine: State<'_, Engine>, id: String) -> IpcResult<Check> {
+    Ok(engine.check(&id, today())?)
+}
+
+#[tauri::command(async)]
+pub fn check_create(engine: State<'_, Engine>, form: NewCheckForm) -> IpcResult<Check> {
+    Ok(engine.check_create(&form.parse()?, today())?)
+}
+
+#[tauri::command(async)]
+pub fn check_confirm(
+    engine: State<'_, Engine>,
+    id: String,
+    form: ConfirmationForm,
+) -> IpcResult<Check> {
+    Ok(engine.check_confirm(&id, &form.parse()?, today())?)
+}
+
+#[tauri::command(async)]
+pub fn check_reject(
+    engine: State<'_, Engine>,
+    id: String,
+    form: RejectionForm,
+) -> IpcResult<Check> {
+    Ok(engine.check_reject(&id, &form.parse()?, today())?)
+}
+
+#[tauri::command(async)]
+pub fn check_shortlist_add(
+    engine: State<'_, Engine>,
+    id: String,
+    offer_id: String,
+) -> IpcResult<Check> {
+    Ok(engine.check_shortlist_add(&id, &offer_id, today())?)
+}
+
+#[tauri::command(async)]
+pub fn check_shortlist_remove(
+    engine: State<'_, Engine>,
+    id: String,
+    offer_id: String,
+) -> IpcResult<Check> {
+    Ok(engine.check_shortlist_remove(&id, &offer_id, today())?)
+}
+
+#[tauri::command(async)]
+pub fn check_close(engine: State<'_, Engine>, id: String, form: ClosingForm) -> IpcResult<Check> {
+    Ok(engine.check_close(&id, &form.parse()?, today())?)
+}
+
+#[tauri::command(async)]
+pub fn settings_get(engine: State<'_, Engine>) -> IpcResult<Settings> {
+    Ok(engine.settings()?)
+}
+
+#[tauri::command(async)]
+pub fn settings_set(engine: State<'_, Engine>, key: String, value: String) -> IpcResult<Settings> {
+    Ok(engine.set_setting(&key, &value)?)
+}

@@ -1,0 +1,263 @@
+//! The public-first check through the real window: need → candidates → reason → close →
+//! the private offer on the shortlist becomes choosable. Needs a display (make test-e2e).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use fantoccini::elements::Element;
+use fantoccini::Locator;
+use pladsoverblik_core::placement::forms::{NeedForm, NewCheckForm};
+use pladsoverblik_core::Engine;
+use pladsoverblik_tests::App;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(15);
+
+/// A need the example catalogue answers with one public candidate and one private offer.
+const BASIS: &str = "SEL-108";
+const GROUP: &str = "FN.P.PV.PER";
+const AGE: &str = "30";
+const HOME: &str = "265";
+const PRIVATE: &str = "SJ-1174";
+
+async fn find(app: &App, css: &str) -> Element {
+    app.client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css} never appeared"))
+}
+
+async fn click(app: &App, css: &str) {
+    // A list may re-render between finding a row and clicking it: find it again then.
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let e = find(app, css).await;
+        // Scroll containers are not always scrolled by the driver itself.
+        let scrolled = app
+            .client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(&e).unwrap()],
+            )
+            .await;
+        let clicked = match scrolled {
+            Ok(_) => e.click().await,
+            Err(err) => Err(err),
+        };
+        match clicked {
+            Ok(_) => return,
+            Err(err) if std::time::Instant::now() > deadline => {
+                panic!("clicking {css}: {err:?}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(150)).await,
+        }
+    }
+}
+
+/// Waits until the element's text contains `needle`; returns the text.
+async fn wait_text(app: &App, css: &str, needle: &str) -> String {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let text = match app.client.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text.contains(needle) {
+            return text;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{css} never said «{needle}»; it says «{text}»"
+        );
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display and tauri-driver: make test-e2e"]
+async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
+    // What the core finds for this need on the example catalogue.
+    let engine = Engine::open_in_memory().unwrap();
+    let expected = engine
+        .check_create(
+            &NewCheckForm {
+                need: NeedForm {
+                    legal_basis: BASIS.into(),
+                    target_group: GROUP.into(),
+                    age: AGE.into(),
+                    home_municipality: HOME.into(),
+                    wanted_start: chrono::Local::now().date_naive().to_string(),
+                },
+                ..Default::default()
+            }
+            .parse()
+            .unwrap(),
+            chrono::Local::now().date_naive(),
+        )
+        .unwrap();
+    let want: Vec<String> = expected
+        .candidates
+        .iter()
+        .map(|c| c.offer_id.clone())
+        .collect();
+    assert!(!want.is_empty(), "the need must have public candidates");
+    assert!(expected.blocking > 0);
+
+    let app = App::start().await;
+    let c = &app.client;
+    wait_text(&app, "#result-count", "180 tilbud").await;
+
+    // 1. The need, from the search screen's filters.
+    c.find(Locator::Id("basis"))
+        .await
+        .unwrap()
+        .select_by_value(BASIS)
+        .await
+        .unwrap();
+    c.find(Locator::Id("target-group"))
+        .await
+        .unwrap()
+        .select_by_value(GROUP)
+        .await
+        .unwrap();
+    c.find(Locator::Id("age"))
+        .await
+        .unwrap()
+        .send_keys(AGE)
+        .await
+        .unwrap();
+    c.find(Locator::Id("near"))
+        .await
+        .unwrap()
+        .select_by_value(HOME)
+        .await
+        .unwrap();
+    click(&app, "#start-check").await;
+    let basis = find(&app, "#nc-basis").await;
+    assert_eq!(basis.prop("value").await.unwrap().as_deref(), Some(BASIS));
+    let age = find(&app, "#nc-age").await;
+    assert_eq!(age.prop("value").await.unwrap().as_deref(), Some(AGE));
+    click(&app, "#nc-submit").await;
+
+    // 2. The candidates: the same as the core's, each with its figure and date.
+    let title = wait_text(&app, "#check-title", "Afstemning A-").await;
+    let id = title.trim_start_matches("Afstemning ").to_string();
+    find(&app, "#check-candidates").await;
+    let value = c
+        .execute(
+            "return Array.from(document.querySelectorAll('#check-candidates tbody tr[data-offer]')).map(r => r.dataset.offer);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let mut got: Vec<String> = serde_json::from_value(value).unwrap();
+    let mut want_sorted = want.clone();
+    got.sort();
+    want_sorted.sort();
+    assert_eq!(got, want_sorted);
+    wait_text(
+        &app,
+        "#check-outstanding",
+        "mangler en bekræftelse eller begrundelse",
+    )
+    .await;
+
+    // 3. Closing as a private purchase is refused while a public offer may have room.
+    click(&app, "#conclusion-private").await;
+    click(&app, "#close-check").await;
+    let msg = wait_text(&app, "#message:not([hidden])", "kan ikke lukkes").await;
+    assert!(
+        msg.contains("mangler en bekræftelse eller begrundelse"),
+        "{msg}"
+    );
+    wait_text(&app, "#check-status", "åben").await;
+
+    // 4. A reason for every public candidate that may have room.
+    for offer in &expected.candidates {
+        if !offer.blocking {
+            continue;
+        }
+        click(
+            &app,
+            &format!(
+                "#check-candidates tr[data-offer='{}'] button[data-action='reject']",
+                offer.offer_id
+            ),
+        )
+        .await;
+        find(&app, "#reject-form select[name='reason']")
+            .await
+            .select_by_value("ikke_egnet")
+            .await
+            .unwrap();
+        find(&app, "#reject-form input[name='note']")
+            .await
+            .send_keys("kan ikke rumme borgerens behov for skærmet enkeltbolig")
+            .await
+            .unwrap();
+        click(&app, "#reject-form button[type='submit']").await;
+        wait_text(
+            &app,
+            &format!(
+                "#check-candidates tr[data-offer='{}'] .handling",
+                offer.offer_id
+            ),
+            "Afvist: Ikke egnet: kan ikke rumme",
+        )
+        .await;
+    }
+    wait_text(&app, "#check-outstanding", "afstemningen kan lukkes").await;
+
+    // 5. The private offer, found from the search screen, goes on the shortlist.
+    click(&app, "#find-more").await;
+    wait_text(&app, "#shortlist-banner", &id).await;
+    click(&app, &format!("#results tbody tr[data-id='{PRIVATE}'] td")).await;
+    click(&app, "#add-to-shortlist").await;
+    wait_text(&app, "#add-to-shortlist", "På kortlisten").await;
+    click(&app, "#back-to-check").await;
+    let cell = format!("#shortlist td.choosable[data-offer='{PRIVATE}']");
+    let before = wait_text(&app, &cell, "ikke lukket").await;
+    assert!(before.contains(&id), "{before}");
+    let class = find(&app, &cell)
+        .await
+        .attr("class")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(class.contains("no"), "{class}");
+
+    if let Some(path) = std::env::var_os("PLADSOVERBLIK_SCREENSHOT_CHECK") {
+        app.settle().await;
+        std::fs::write(path, c.screenshot().await.unwrap()).unwrap();
+    }
+
+    // 6. Close: private purchase justified, the private offer chosen.
+    click(&app, "#conclusion-private").await;
+    find(&app, "#close-form select[name='private_offer']")
+        .await
+        .select_by_value(PRIVATE)
+        .await
+        .unwrap();
+    click(&app, "#close-check").await;
+    wait_text(&app, "#check-status", "lukket, gyldig til og med").await;
+    let after = wait_text(&app, &cell, "Kan vælges gennem afstemning").await;
+    assert!(after.contains(&id), "{after}");
+    let class = find(&app, &cell)
+        .await
+        .attr("class")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(class.contains("yes"), "{class}");
+    // A closed check offers no more changes.
+    assert!(c.find(Locator::Css("#close-form")).await.is_err());
+    assert!(c
+        .find(Locator::Css(
+            "#check-candidates button[data-action='reject']"
+        ))
+        .await
+        .is_err());
+    // And the list says so.
+    wait_text(&app, &format!("#check-list tr[data-id='{id}']"), "lukket").await;
+    app.close().await;
+}

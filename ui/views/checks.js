@@ -1,0 +1,319 @@
+// The Afstemninger screen: the list of checks, the new-check form, one check with its
+// candidates (confirm / reject / shortlist), the shortlist side by side, and closing.
+import {
+  listChecks, getCheck, createCheck, confirmFree, rejectOffer, addToShortlist,
+  removeFromShortlist, closeCheck,
+} from '../api/checks.js';
+import { h, option } from '../components/dom.js';
+import { showError, showInfo, clearMessage } from '../components/message.js';
+
+const $ = (id) => document.getElementById(id);
+
+let ref = null;
+let current = null; // the check on screen
+let hooks = { findMore: () => {} };
+
+/** The open check offers are added to from the search screen, if any. */
+export function activeCheck() {
+  return current && !current.closed ? current : null;
+}
+
+export function initChecks(referenceData, options) {
+  ref = referenceData;
+  hooks = options;
+  $('new-check-button').addEventListener('click', () => showNewForm({}));
+}
+
+export async function refreshList() {
+  try {
+    const items = await listChecks();
+    const body = $('check-list').tBodies[0];
+    body.replaceChildren(
+      ...items.map((c) =>
+        h(
+          'tr',
+          {
+            tabindex: 0,
+            'data-id': c.id,
+            class: current?.id === c.id ? 'selected' : '',
+            onclick: () => openCheck(c.id),
+            onkeydown: (e) => { if (e.key === 'Enter') openCheck(c.id); },
+          },
+          h('td', {}, h('div', { class: 'offer-name' }, c.id), h('div', { class: 'sub' }, c.text.created)),
+          h('td', {}, c.text.need, c.reference ? h('div', { class: 'sub' }, c.reference) : null),
+          h('td', {}, h('span', { class: `status ${c.status}` }, c.text.status),
+            c.valid_until ? h('div', { class: 'sub' }, `til ${c.text.valid_until}`) : null),
+        ),
+      ),
+    );
+    if (items.length === 0) {
+      body.append(h('tr', {}, h('td', { colspan: 3, class: 'sub' }, 'Ingen afstemninger endnu. Tryk «Ny afstemning».')));
+    }
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function todayText() {
+  const d = new Date();
+  return `${String(d.getDate()).padStart(2, '0')}.${String(d.getMonth() + 1).padStart(2, '0')}.${d.getFullYear()}`;
+}
+
+function field(label, control, hint) {
+  return h('label', { class: 'field' }, h('span', {}, label), control, hint ? h('small', { class: 'sub' }, hint) : null);
+}
+
+/** The need form; `prefill` may carry basis, group, age, home (from the search screen). */
+export function showNewForm(prefill) {
+  current = null;
+  const select = (id, items, value, empty) => {
+    const s = h('select', { id }, empty ? option('', empty) : null, items.map(([v, l]) => option(v, l)));
+    s.value = value ?? '';
+    return s;
+  };
+  const form = h(
+    'form',
+    { id: 'new-check', class: 'panel-form', autocomplete: 'off' },
+    h('h2', {}, 'Ny afstemning'),
+    h('p', { class: 'sub' }, 'Beskriv behovet. Borgerens navn og CPR-nummer hører ikke til her, kun i kontrakten.'),
+    field('Formål', select('nc-kind', [['privat', 'Før køb hos privat leverandør'], ['enkeltmand', 'Før oprettelse af enkeltmandstilbud']], 'privat')),
+    field('Lovgrundlag', select('nc-basis', ref.legal_bases.map((b) => [b.code, b.label]), prefill.basis, 'Vælg …')),
+    field('Målgruppe', select('nc-group', ref.target_groups.map((g) => [g.code, `${'\u00a0\u00a0'.repeat(g.depth)}${g.label}`]), prefill.group, 'Vælg …'), 'Undergrupper tæller med.'),
+    h('div', { class: 'row' },
+      field('Alder', h('input', { id: 'nc-age', type: 'text', inputmode: 'numeric', size: 4, value: prefill.age ?? '' })),
+      field('Ønsket start', h('input', { id: 'nc-start', type: 'text', size: 11, placeholder: 'dd.mm.åååå', value: prefill.start ?? todayText() }))),
+    field('Hjemkommune', select('nc-home', ref.municipalities.map((m) => [String(m.code), m.name]), prefill.home, 'Vælg …')),
+    field('Ekstra afstand (km)', h('input', { id: 'nc-radius', type: 'text', inputmode: 'numeric', size: 5, placeholder: 'standard' }),
+      'Ud over hjemkommunens region medtages offentlige tilbud inden for denne afstand.'),
+    field('Sagsreference', h('input', { id: 'nc-reference', type: 'text', maxlength: 100, placeholder: 'fx journalnummer' })),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'nc-submit' }, 'Find offentlige tilbud')),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const check = await createCheck({
+        kind: $('nc-kind').value,
+        need: {
+          legal_basis: $('nc-basis').value,
+          target_group: $('nc-group').value,
+          age: $('nc-age').value,
+          home_municipality: $('nc-home').value,
+          wanted_start: $('nc-start').value,
+        },
+        reference: $('nc-reference').value,
+        radius_km: $('nc-radius').value,
+      });
+      clearMessage();
+      render(check);
+      await refreshList();
+    } catch (err) {
+      showError(err);
+    }
+  });
+  $('check-panel').replaceChildren(form);
+  $('nc-basis').focus();
+}
+
+export async function openCheck(id) {
+  try {
+    render(await getCheck(id));
+    await refreshList();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+/** Runs a change and shows the check as it comes back. */
+async function apply(action, done) {
+  try {
+    const check = await action();
+    clearMessage();
+    render(check);
+    if (done) showInfo(done);
+    await refreshList();
+    return true;
+  } catch (e) {
+    showError(e);
+    return false;
+  }
+}
+
+function facts(c) {
+  const rows = [
+    ['Formål', c.text.kind],
+    ['Behov', c.text.need],
+    c.reference ? ['Sagsreference', c.reference] : null,
+    ['Afgrænsning', c.text.scope],
+    ['Katalog', c.text.catalogue],
+    ['Oprettet', c.text.created],
+    c.closed ? ['Lukket', c.text.closed] : null,
+    c.closed ? ['Konklusion', c.text.conclusion] : null,
+  ].filter(Boolean);
+  return h('dl', { class: 'facts' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+function candidateRows(c) {
+  const open = !c.closed;
+  const onList = new Set(c.shortlist.map((s) => s.figures.offer_id));
+  return c.candidates.map((k) =>
+    h(
+      'tr',
+      { 'data-offer': k.offer_id, class: k.blocking ? 'blocking' : '' },
+      h('td', {}, h('div', { class: 'offer-name' }, k.name), h('div', { class: 'sub' }, `${k.city} · ${k.operator_name}`)),
+      h('td', {}, h('span', { class: `badge ${k.operator_type}` }, k.text.operator_type)),
+      h('td', { class: 'num' }, k.text.distance, k.in_region ? null : h('div', { class: 'sub' }, 'uden for regionen')),
+      h('td', {}, h('span', { class: k.effective_free ? 'free' : 'free none' }, k.text.free),
+        h('div', { class: k.text.as_of.includes('forældet') ? 'sub stale' : 'sub' }, k.text.as_of)),
+      h('td', {}, h('span', { class: `state ${k.rejection ? 'afvist' : k.state}` }, k.text.state)),
+      h('td', { class: 'handling' }, k.text.handling),
+      h('td', { class: 'row-actions' },
+        open ? [
+          h('button', { type: 'button', class: 'secondary small', 'data-action': 'confirm', onclick: (e) => confirmRow(c, k, e.currentTarget) }, 'Bekræft'),
+          h('button', { type: 'button', class: 'secondary small', 'data-action': 'reject', onclick: (e) => rejectRow(c, k, e.currentTarget) }, 'Afvis'),
+          onList.has(k.offer_id) ? null
+            : h('button', { type: 'button', class: 'secondary small', 'data-action': 'shortlist', onclick: () => apply(() => addToShortlist(c.id, k.offer_id), `${k.name} er føjet til kortlisten.`) }, 'Kortliste'),
+        ] : null),
+    ),
+  );
+}
+
+/** An inline form under a candidate's row. */
+function inlineForm(button, id, fields, save) {
+  const row = button.closest('tr');
+  row.parentElement.querySelectorAll('tr.inline').forEach((r) => r.remove());
+  const form = h('form', { class: 'inline-form', id }, fields,
+    h('button', { type: 'submit' }, 'Gem'),
+    h('button', { type: 'button', class: 'secondary', onclick: () => inline.remove() }, 'Annullér'));
+  const inline = h('tr', { class: 'inline' }, h('td', { colspan: 7 }, form));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    await save(form);
+  });
+  row.after(inline);
+  form.querySelector('input, select')?.focus();
+}
+
+function confirmRow(c, k, button) {
+  inlineForm(button, 'confirm-form', [
+    field('Kontaktdato', h('input', { name: 'contacted_on', size: 11, value: todayText() })),
+    field('Ledige pladser', h('input', { name: 'free_places', size: 4, inputmode: 'numeric' })),
+    field('Kontaktform', h('select', { name: 'method' }, option('telefon', 'Telefon'), option('email', 'E-mail'), option('tilbudsportalen', 'Tilbudsportalen'), option('andet', 'Andet'))),
+    field('Talt med', h('input', { name: 'contact', size: 22, placeholder: 'navn og funktion' })),
+    field('Bemærkning', h('input', { name: 'note', size: 24 })),
+  ], (form) => apply(() => confirmFree(c.id, {
+    offer_id: k.offer_id,
+    contacted_on: form.elements.contacted_on.value,
+    free_places: form.elements.free_places.value,
+    method: form.elements.method.value,
+    contact: form.elements.contact.value,
+    note: form.elements.note.value,
+  }), `Bekræftelsen for ${k.name} er registreret.`));
+}
+
+function rejectRow(c, k, button) {
+  inlineForm(button, 'reject-form', [
+    field('Begrundelse', h('select', { name: 'reason' },
+      option('', 'Vælg …'),
+      option('ingen_ledig_plads', 'Ingen ledig plads'),
+      option('afslaaet_af_tilbuddet', 'Afslået af tilbuddet'),
+      option('ikke_egnet', 'Ikke egnet: …'),
+      option('andet', 'Anden begrundelse: …'))),
+    field('Forklaring', h('input', { name: 'note', size: 40, placeholder: 'påkrævet ved «ikke egnet» og «anden»' })),
+  ], (form) => apply(() => rejectOffer(c.id, {
+    offer_id: k.offer_id,
+    reason: form.elements.reason.value,
+    note: form.elements.note.value,
+  }), `Begrundelsen for ${k.name} er registreret.`));
+}
+
+const COMPARE = [
+  ['Driftsherre', (f) => `${f.operator_name} (${f.operator_type})`],
+  ['Offentligt / privat', (f) => (f.counts_as_public ? 'Offentligt' : 'Privat (kræver afstemning)')],
+  ['Lovgrundlag', (f) => f.legal_bases],
+  ['Målgrupper', (f) => f.target_groups.join(', ')],
+  ['Alder', (f) => f.age],
+  ['Ledige pladser', (f) => f.free_text],
+  ['Opgjort', (f) => f.free_as_of_text],
+  ['Døgntakst ekskl. moms', (f) => f.daily_rate_text],
+  ['Afstand', (f) => f.distance_text],
+  ['Beliggenhed', (f) => (f.city === f.municipality ? f.city : `${f.city}, ${f.municipality} Kommune`)],
+  ['Godkendelse', (f) => f.approval],
+];
+
+function shortlist(c) {
+  const list = c.shortlist;
+  return h('section', { class: 'shortlist', 'aria-labelledby': 'shortlist-title' },
+    h('header', {},
+      h('h3', { id: 'shortlist-title' }, `Kortliste (${list.length})`),
+      c.closed ? null : h('button', { type: 'button', class: 'secondary', id: 'find-more', onclick: () => hooks.findMore(c) }, 'Find flere tilbud til kortlisten')),
+    list.length === 0
+      ? h('p', { class: 'sub' }, 'Føj offentlige kandidater eller private tilbud til kortlisten for at sammenligne dem side om side.')
+      : h('div', { class: 'compare-wrap' }, h('table', { id: 'shortlist', class: 'compare' },
+          h('thead', {}, h('tr', {}, h('th', {}, ''), list.map((s) => h('th', { scope: 'col', 'data-offer': s.figures.offer_id }, s.figures.name,
+            c.closed ? null : h('button', { type: 'button', class: 'link', title: 'Fjern fra kortlisten', onclick: () => apply(() => removeFromShortlist(c.id, s.figures.offer_id)) }, 'Fjern'))))),
+          h('tbody', {},
+            COMPARE.map(([label, get]) => h('tr', {}, h('th', { scope: 'row' }, label), list.map((s) => h('td', {}, get(s.figures))))),
+            h('tr', { class: 'choosable-row' }, h('th', { scope: 'row' }, 'Kan vælges'),
+              list.map((s) => h('td', { class: s.choosable ? 'choosable yes' : 'choosable no', 'data-offer': s.figures.offer_id }, s.choosable_text)))))),
+  );
+}
+
+function closeForm(c) {
+  const publicChoices = [
+    ...c.candidates.filter((k) => !k.rejection).map((k) => [k.offer_id, k.name]),
+    ...c.shortlist.filter((s) => s.figures.counts_as_public && !c.candidates.some((k) => k.offer_id === s.figures.offer_id))
+      .map((s) => [s.figures.offer_id, s.figures.name]),
+  ];
+  const privateChoices = c.shortlist.filter((s) => !s.figures.counts_as_public).map((s) => [s.figures.offer_id, s.figures.name]);
+  const justified = c.kind === 'enkeltmand' ? 'enkeltmand_begrundet' : 'privat_begrundet';
+  const justifiedLabel = c.kind === 'enkeltmand' ? 'Oprettelse af enkeltmandstilbud er begrundet' : 'Køb hos privat leverandør er begrundet';
+  const form = h('form', { id: 'close-form', class: 'close-form' },
+    h('h3', {}, 'Luk afstemningen'),
+    h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'conclusion', value: 'offentligt_valgt' }), ' Et offentligt tilbud er valgt: ',
+      h('select', { name: 'public_offer', 'aria-label': 'Valgt offentligt tilbud' }, option('', 'Vælg …'), publicChoices.map(([v, l]) => option(v, l)))),
+    h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'conclusion', value: justified, id: 'conclusion-private' }), ` ${justifiedLabel}`,
+      c.kind === 'privat' && privateChoices.length
+        ? [': ', h('select', { name: 'private_offer', 'aria-label': 'Valgt privat tilbud' }, option('', 'Intet valgt endnu'), privateChoices.map(([v, l]) => option(v, l)))]
+        : null),
+    field('Bemærkning', h('input', { name: 'note', size: 60 })),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'close-check' }, 'Luk afstemning')),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const conclusion = form.elements.conclusion.value;
+    const chosen = conclusion === 'offentligt_valgt'
+      ? form.elements.public_offer.value
+      : (form.elements.private_offer?.value ?? '');
+    apply(() => closeCheck(c.id, { conclusion, chosen_offer_id: chosen, note: form.elements.note.value }),
+      `Afstemning ${c.id} er lukket.`);
+  });
+  return form;
+}
+
+function render(c) {
+  current = c;
+  const panel = $('check-panel');
+  panel.replaceChildren(
+    h('header', { class: 'check-head' },
+      h('h2', { id: 'check-title' }, `Afstemning ${c.id}`),
+      h('span', { id: 'check-status', class: `status ${c.status}` }, c.text.status)),
+    facts(c),
+    c.text.outstanding ? h('p', { id: 'check-outstanding', class: c.blocking ? 'outstanding' : 'outstanding done' }, c.text.outstanding) : null,
+    h('h3', {}, `Offentlige kandidater (${c.candidates.length})`),
+    c.candidates.length === 0
+      ? h('p', { class: 'sub' }, 'Ingen offentlige tilbud matcher behovet i afgrænsningen.')
+      : h('table', { id: 'check-candidates', class: 'results-table' },
+          h('thead', {}, h('tr', {}, ['Tilbud', 'Driftsherre', 'Afstand', 'Ledige pladser', 'Vurdering', 'Håndtering', ''].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, candidateRows(c))),
+    shortlist(c),
+    c.closed ? null : closeForm(c),
+  );
+  for (const tr of $('check-list').tBodies[0].rows) tr.classList.toggle('selected', tr.dataset.id === c.id);
+}
+
+/** Adds an offer from the search screen to the open check's shortlist. */
+export async function addOfferToActive(offerId) {
+  const c = activeCheck();
+  if (!c) return false;
+  return apply(() => addToShortlist(c.id, offerId), 'Tilbuddet er føjet til kortlisten.');
+}
