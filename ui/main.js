@@ -4,6 +4,7 @@ import { initSearch, run as runSearch, currentOrigin, markSelected } from './vie
 import { openOffer, closeOffer, setOfferExtras } from './views/offer.js';
 import { initChecks, refreshList, showNewForm, activeCheck, addOfferToActive, openCheck } from './views/checks.js';
 import { h } from './components/dom.js';
+import { openSettings } from './views/settings.js';
 import { showError, showInfo } from './components/message.js';
 
 const $ = (id) => document.getElementById(id);
@@ -114,6 +115,7 @@ async function start() {
     showError(e);
   }
   $('import-button').addEventListener('click', importFlow);
+  $('settings-button').addEventListener('click', openSettings);
   $('tab-search').addEventListener('click', () => showView('search'));
   $('tab-checks').addEventListener('click', () => showView('checks'));
   $('start-check').addEventListener('click', () => {

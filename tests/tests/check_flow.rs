@@ -107,6 +107,16 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
     let c = &app.client;
     wait_text(&app, "#result-count", "180 tilbud").await;
 
+    // 0. The caseworker's name for the audit log, in the settings.
+    click(&app, "#settings-button").await;
+    find(&app, "#setting-user_name")
+        .await
+        .send_keys("Karen Jensen")
+        .await
+        .unwrap();
+    click(&app, "#settings-save").await;
+    wait_text(&app, "#message", "Loggen skriver «Karen Jensen»").await;
+
     // 1. The need, from the search screen's filters.
     c.find(Locator::Id("basis"))
         .await
@@ -142,6 +152,7 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
     // 2. The candidates: the same as the core's, each with its figure and date.
     let title = wait_text(&app, "#check-title", "Afstemning A-").await;
     let id = title.trim_start_matches("Afstemning ").to_string();
+    wait_text(&app, "#check-panel .facts", "af Karen Jensen").await;
     find(&app, "#check-candidates").await;
     let value = c
         .execute(
