@@ -58,6 +58,7 @@ deps-driver:
 # Figures for docs/benchmarks.md (release build, generated 100.000-offer catalogue).
 bench: deps-apt
 	$(CARGO) build --release -p pladsoverblik-cli -p pladsoverblik --features pladsoverblik/custom-protocol
+	$(CARGO) build --release -p pladsoverblik --features custom-protocol --example empty_window
 	scripts/bench.sh $(TARGET_DIR)/release
 
 # The screenshot in docs/.

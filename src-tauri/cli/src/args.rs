@@ -185,22 +185,11 @@ pub fn date(input: &str) -> Result<chrono::NaiveDate> {
 
 /// "3500", "3.500", "3.500,50", "3500.50" → Decimal.
 fn danish_amount(input: &str) -> Result<Decimal> {
-    let t = input.trim().trim_end_matches("kr.").trim();
-    let normalised = if t.contains(',') {
-        t.replace('.', "").replace(',', ".")
-    } else if t.matches('.').count() == 1 && t.split('.').nth(1).is_some_and(|f| f.len() == 3) {
-        t.replace('.', "")
-    } else {
-        t.to_string()
-    };
-    Decimal::from_str(&normalised)
-        .ok()
-        .filter(|d| !d.is_sign_negative())
-        .ok_or_else(|| {
-            Error::Invalid(format!(
-                "Beløbet «{input}» kan ikke læses; skriv fx 3.500,00."
-            ))
-        })
+    fmt::parse_amount(input).ok_or_else(|| {
+        Error::Invalid(format!(
+            "Beløbet «{input}» kan ikke læses; skriv fx 3.500,00."
+        ))
+    })
 }
 
 impl SearchArgs {

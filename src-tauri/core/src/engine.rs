@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crate::catalogue::{self, detail, import};
+use crate::contracts;
 use crate::error::{Error, Result};
 use crate::geo::Point;
 use crate::placement::{self, Check};
@@ -269,6 +270,86 @@ impl Engine {
                 )
             },
         )
+    }
+
+    /// A new contract's form, filled from a closed check and/or an offer.
+    pub fn contract_prefill(
+        &self,
+        check_id: Option<&str>,
+        offer_id: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<contracts::ContractForm> {
+        contracts::prefill(self.db().conn(), check_id, offer_id, today)
+    }
+
+    /// What a form comes to (problems, price, notice) without saving it.
+    pub fn contract_evaluate(
+        &self,
+        form: &contracts::ContractForm,
+        today: NaiveDate,
+    ) -> Result<contracts::Evaluation> {
+        contracts::evaluate(self.db().conn(), form, today)
+    }
+
+    pub fn contract_create(
+        &self,
+        form: &contracts::ContractForm,
+        today: NaiveDate,
+    ) -> Result<contracts::ContractView> {
+        contracts::create_draft(self.db().conn(), form, today)
+    }
+
+    pub fn contract_save(
+        &self,
+        id: &str,
+        form: &contracts::ContractForm,
+        today: NaiveDate,
+    ) -> Result<contracts::ContractView> {
+        contracts::save_draft(self.db().conn(), id, form, today)
+    }
+
+    pub fn contract_issue(&self, id: &str, today: NaiveDate) -> Result<contracts::ContractView> {
+        contracts::issue(self.db().conn(), id, today)
+    }
+
+    pub fn contract_correct(
+        &self,
+        id: &str,
+        reason: &str,
+        today: NaiveDate,
+    ) -> Result<contracts::ContractView> {
+        contracts::correct(self.db().conn(), id, reason, today)
+    }
+
+    pub fn contract_set_state(
+        &self,
+        id: &str,
+        state: contracts::ContractState,
+        today: NaiveDate,
+    ) -> Result<contracts::ContractView> {
+        contracts::set_state(self.db().conn(), id, state, today)
+    }
+
+    pub fn contract_terminate(
+        &self,
+        id: &str,
+        party: contracts::NoticeParty,
+        given_on: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<contracts::ContractView> {
+        contracts::terminate(self.db().conn(), id, party, given_on, today)
+    }
+
+    pub fn contract_renew(&self, id: &str, today: NaiveDate) -> Result<contracts::ContractView> {
+        contracts::renew(self.db().conn(), id, today)
+    }
+
+    pub fn contract(&self, id: &str, today: NaiveDate) -> Result<contracts::ContractView> {
+        contracts::load(self.db().conn(), id, today)
+    }
+
+    pub fn contracts(&self, today: NaiveDate) -> Result<Vec<contracts::ContractListItem>> {
+        contracts::list(self.db().conn(), today)
     }
 
     /// Runs `f` with the database (CLI commands and tests that need more than the above).

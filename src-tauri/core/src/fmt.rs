@@ -49,6 +49,24 @@ pub fn number(value: Decimal, decimals: u32) -> String {
     out
 }
 
+/// A non-negative amount as a Danish user types it: "3500", "3.500", "3.500,50", "3500.50",
+/// "3.500 kr.".
+pub fn parse_amount(input: &str) -> Option<Decimal> {
+    let t = input.trim().trim_end_matches("kr.").trim();
+    let normalised = if t.contains(',') {
+        t.replace('.', "").replace(',', ".")
+    } else if t.matches('.').count() > 1 || t.split('.').nth(1).is_some_and(|f| f.len() == 3) {
+        // "3.500" and "1.234.567": dots group thousands.
+        t.replace('.', "")
+    } else {
+        t.to_string()
+    };
+    let normalised = normalised.replace(' ', "");
+    <Decimal as std::str::FromStr>::from_str(&normalised)
+        .ok()
+        .filter(|d| !d.is_sign_negative())
+}
+
 /// `1.234,56 kr.`
 pub fn kr(value: Decimal) -> String {
     format!("{} kr.", number(value, 2))

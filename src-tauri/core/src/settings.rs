@@ -3,6 +3,7 @@
 //! a Danish label, a default and a valid range; a bad value is refused with a Danish message.
 
 use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -43,8 +44,60 @@ pub const CHECK_RADIUS_KM: NumberSetting = NumberSetting {
     max: 500,
 };
 
-pub const NUMBERS: [&NumberSetting; 3] =
-    [&STALE_AFTER_DAYS, &CHECK_VALIDITY_DAYS, &CHECK_RADIUS_KM];
+/// The longest term a contract may have (R3).
+pub const CONTRACT_MAX_TERM_MONTHS: NumberSetting = NumberSetting {
+    key: "contract_max_term_months",
+    label: "En kontrakt må højst løbe (måneder)",
+    default: 12,
+    min: 1,
+    max: 36,
+};
+
+/// Contracts ending within this many days are flagged (R3).
+pub const CONTRACT_WARN_DAYS: NumberSetting = NumberSetting {
+    key: "contract_warn_days",
+    label: "Advar om kontrakter, der udløber inden for (dage)",
+    default: 60,
+    min: 1,
+    max: 365,
+};
+
+pub const NUMBERS: [&NumberSetting; 5] = [
+    &STALE_AFTER_DAYS,
+    &CHECK_VALIDITY_DAYS,
+    &CHECK_RADIUS_KM,
+    &CONTRACT_MAX_TERM_MONTHS,
+    &CONTRACT_WARN_DAYS,
+];
+
+/// The PL rate of a year (from the latest økonomiaftale), in per cent: `pl_rate_2027`.
+pub const PL_RATE_PREFIX: &str = "pl_rate_";
+
+/// The PL rate set for `year`, if any.
+pub fn pl_rate(conn: &Connection, year: i32) -> Result<Option<Decimal>> {
+    Ok(raw(conn, &format!("{PL_RATE_PREFIX}{year}"))?
+        .and_then(|v| v.replace(',', ".").parse::<Decimal>().ok()))
+}
+
+/// All PL rates set, by year.
+pub fn pl_rates(conn: &Connection) -> Result<Vec<(i32, Decimal)>> {
+    let mut st =
+        conn.prepare("SELECT key, value FROM settings WHERE key LIKE 'pl_rate_%' ORDER BY key")?;
+    let mut rows = st.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let key: String = r.get(0)?;
+        let value: String = r.get(1)?;
+        if let (Some(year), Ok(rate)) = (
+            key.strip_prefix(PL_RATE_PREFIX)
+                .and_then(|y| y.parse::<i32>().ok()),
+            value.replace(',', ".").parse::<Decimal>(),
+        ) {
+            out.push((year, rate));
+        }
+    }
+    Ok(out)
+}
 
 /// The name recorded in the audit log (empty: the OS user).
 pub const USER_NAME: &str = "user_name";
@@ -57,6 +110,10 @@ pub struct Settings {
     pub stale_after_days: i64,
     pub check_validity_days: i64,
     pub check_radius_km: i64,
+    pub contract_max_term_months: i64,
+    pub contract_warn_days: i64,
+    /// (year, PL rate in per cent)
+    pub pl_rates: Vec<(i32, Decimal)>,
 }
 
 fn raw(conn: &Connection, key: &str) -> Result<Option<String>> {
@@ -82,6 +139,9 @@ pub fn load(conn: &Connection) -> Result<Settings> {
         stale_after_days: number(conn, &STALE_AFTER_DAYS)?,
         check_validity_days: number(conn, &CHECK_VALIDITY_DAYS)?,
         check_radius_km: number(conn, &CHECK_RADIUS_KM)?,
+        contract_max_term_months: number(conn, &CONTRACT_MAX_TERM_MONTHS)?,
+        contract_warn_days: number(conn, &CONTRACT_WARN_DAYS)?,
+        pl_rates: pl_rates(conn)?,
     })
 }
 
@@ -89,14 +149,29 @@ pub fn load(conn: &Connection) -> Result<Settings> {
 /// trimmed (empty means the OS user). The change is in the audit log.
 pub fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
     let value = value.trim();
-    if key == USER_NAME {
+    if let Some(year) = key.strip_prefix(PL_RATE_PREFIX) {
+        let ok_year = year
+            .parse::<i32>()
+            .is_ok_and(|y| (2000..=2100).contains(&y));
+        if !ok_year {
+            return Err(Error::Invalid(format!(
+                "PL-sats: «{year}» er ikke et årstal (brug fx {PL_RATE_PREFIX}2027)."
+            )));
+        }
+        let rate = value.replace(',', ".").parse::<Decimal>().ok();
+        if !rate.is_some_and(|r| r >= Decimal::ZERO && r <= Decimal::from(20)) {
+            return Err(Error::Invalid(format!(
+                "PL-sats for {year}: «{value}» skal være en procentsats mellem 0 og 20, fx 2,9."
+            )));
+        }
+    } else if key == USER_NAME {
         if value.chars().count() > 80 {
             return Err(Error::Invalid("Brugernavnet må højst være 80 tegn.".into()));
         }
     } else {
         let setting = NUMBERS.iter().find(|s| s.key == key).ok_or_else(|| {
             Error::Invalid(format!(
-                "Indstillingen «{key}» findes ikke. Brug en af: {USER_NAME}, {}.",
+                "Indstillingen «{key}» findes ikke. Brug en af: {USER_NAME}, {}, {PL_RATE_PREFIX}ÅÅÅÅ.",
                 NUMBERS.map(|s| s.key).join(", ")
             ))
         })?;

@@ -20,6 +20,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_checks.sql",
         include_str!("../migrations/0003_checks.sql"),
     ),
+    (
+        "0004_contracts.sql",
+        include_str!("../migrations/0004_contracts.sql"),
+    ),
 ];
 
 /// The schema version this build knows (= number of migrations).

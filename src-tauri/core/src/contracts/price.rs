@@ -1,0 +1,251 @@
+//! Contract arithmetic with `rust_decimal`: days in a term (leap years included), line totals
+//! for daily, monthly and one-off amounts, per-day / per-month / whole-term figures, and the
+//! last day after notice.
+
+use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+use super::templates::NoticeRule;
+use crate::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Dag,
+    Maaned,
+    Engang,
+}
+
+impl Unit {
+    pub fn parse(s: &str) -> Option<Unit> {
+        match s.trim().to_lowercase().as_str() {
+            "dag" | "døgn" | "pr. døgn" => Some(Unit::Dag),
+            "maaned" | "måned" | "pr. måned" => Some(Unit::Maaned),
+            "engang" | "engangsbeløb" => Some(Unit::Engang),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Dag => "pr. døgn",
+            Unit::Maaned => "pr. måned",
+            Unit::Engang => "engangsbeløb",
+        }
+    }
+}
+
+pub fn round_oere(v: Decimal) -> Decimal {
+    v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Days from `from` to `to`, both included.
+pub fn days_inclusive(from: NaiveDate, to: NaiveDate) -> i64 {
+    (to - from).num_days() + 1
+}
+
+/// The last day of a term of `months` whole months starting on `start`.
+pub fn term_end(start: NaiveDate, months: u32) -> NaiveDate {
+    start
+        .checked_add_months(Months::new(months))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(start)
+}
+
+/// Whole calendar months from `from` and the days left over up to `to` (both included).
+pub fn months_and_days(from: NaiveDate, to: NaiveDate) -> (u32, i64) {
+    let mut months = 0;
+    while let Some(next) = from.checked_add_months(Months::new(months + 1)) {
+        if next.pred_opt().is_some_and(|last| last <= to) {
+            months += 1;
+        } else {
+            break;
+        }
+    }
+    let rest_from = from.checked_add_months(Months::new(months)).unwrap_or(from);
+    (months, (days_inclusive(rest_from, to)).max(0))
+}
+
+/// What `amount` per `unit` comes to over `from..=to`: daily × days; monthly × whole months
+/// plus the remaining days at amount × 12 / 365; one-off once.
+pub fn line_total(amount: Decimal, unit: Unit, from: NaiveDate, to: NaiveDate) -> Decimal {
+    match unit {
+        Unit::Dag => round_oere(amount * Decimal::from(days_inclusive(from, to))),
+        Unit::Maaned => {
+            let (months, days) = months_and_days(from, to);
+            round_oere(
+                amount * Decimal::from(months)
+                    + amount * Decimal::from(12) * Decimal::from(days) / Decimal::from(365),
+            )
+        }
+        Unit::Engang => round_oere(amount),
+    }
+}
+
+/// The per-day equivalent (a one-off amount has none).
+pub fn per_day(amount: Decimal, unit: Unit) -> Decimal {
+    match unit {
+        Unit::Dag => amount,
+        Unit::Maaned => amount * Decimal::from(12) / Decimal::from(365),
+        Unit::Engang => Decimal::ZERO,
+    }
+}
+
+/// The per-month equivalent (a one-off amount has none).
+pub fn per_month(amount: Decimal, unit: Unit) -> Decimal {
+    match unit {
+        Unit::Dag => amount * Decimal::from(365) / Decimal::from(12),
+        Unit::Maaned => amount,
+        Unit::Engang => Decimal::ZERO,
+    }
+}
+
+/// The calendar-year pieces of a term: rates change on 1 January.
+pub fn year_segments(start: NaiveDate, end: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut out = Vec::new();
+    let mut from = start;
+    while from <= end {
+        let year_end = NaiveDate::from_ymd_opt(from.year(), 12, 31).unwrap_or(end);
+        let to = year_end.min(end);
+        out.push((from, to));
+        match to.succ_opt() {
+            Some(next) => from = next,
+            None => break,
+        }
+    }
+    out
+}
+
+/// The last day of the contract if notice is given on `given` under `rule`: the notice period
+/// from that day (to the end of that month for "løbende måned + …"), never after `end`.
+pub fn last_day_after_notice(given: NaiveDate, rule: &NoticeRule, end: NaiveDate) -> NaiveDate {
+    let mut d = given
+        .checked_add_months(Months::new(rule.months))
+        .unwrap_or(given)
+        + chrono::Duration::days(i64::from(rule.days));
+    if rule.to_month_end {
+        d = last_of_month(d);
+    }
+    d.min(end)
+}
+
+fn last_of_month(d: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year(), d.month(), 1)
+        .and_then(|first| first.checked_add_months(Months::new(1)))
+        .and_then(|next| next.pred_opt())
+        .unwrap_or(d)
+}
+
+/// `1.234,56 kr.` with the unit: `3.200,00 kr. pr. døgn`.
+pub fn amount_text(amount: Decimal, unit: Unit) -> String {
+    format!("{} {}", fmt::kr(amount), unit.label())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn a_term_over_29_february_2028() {
+        // 01.03.2027–29.02.2028 is exactly 12 months and 366 days.
+        assert_eq!(term_end(d(2027, 3, 1), 12), d(2028, 2, 29));
+        assert_eq!(days_inclusive(d(2027, 3, 1), d(2028, 2, 29)), 366);
+        assert_eq!(
+            line_total(dec("3200"), Unit::Dag, d(2027, 3, 1), d(2028, 2, 29)),
+            dec("1171200.00")
+        );
+        // A monthly rate over the same 12 whole months is 12 × the rate, leap day or not.
+        assert_eq!(
+            line_total(dec("95000"), Unit::Maaned, d(2027, 3, 1), d(2028, 2, 29)),
+            dec("1140000.00")
+        );
+    }
+
+    #[test]
+    fn part_months_are_paid_by_the_day() {
+        // 15.01.2027–14.03.2027: two whole months (15.01–14.02 and 15.02–14.03).
+        assert_eq!(
+            line_total(dec("91250"), Unit::Maaned, d(2027, 1, 15), d(2027, 3, 14)),
+            dec("182500.00")
+        );
+        // 01.01.2027–10.01.2027: 10 days at 91.250 × 12 / 365 = 3.000 per day.
+        assert_eq!(
+            line_total(dec("91250"), Unit::Maaned, d(2027, 1, 1), d(2027, 1, 10)),
+            dec("30000.00")
+        );
+        assert_eq!(per_day(dec("91250"), Unit::Maaned), dec("3000"));
+        assert_eq!(
+            round_oere(per_month(dec("3000"), Unit::Dag)),
+            dec("91250.00")
+        );
+        assert_eq!(
+            line_total(dec("12500"), Unit::Engang, d(2027, 1, 1), d(2027, 12, 31)),
+            dec("12500.00")
+        );
+    }
+
+    #[test]
+    fn a_term_across_new_year_splits_by_year() {
+        let segs = year_segments(d(2026, 12, 1), d(2027, 11, 30));
+        assert_eq!(
+            segs,
+            vec![
+                (d(2026, 12, 1), d(2026, 12, 31)),
+                (d(2027, 1, 1), d(2027, 11, 30))
+            ]
+        );
+        assert_eq!(days_inclusive(segs[0].0, segs[0].1), 31);
+        assert_eq!(days_inclusive(segs[1].0, segs[1].1), 334);
+    }
+
+    #[test]
+    fn notice_given_mid_month() {
+        let buyer = NoticeRule {
+            months: 1,
+            days: 0,
+            to_month_end: true,
+            example: true,
+        };
+        let provider = NoticeRule {
+            months: 3,
+            days: 0,
+            to_month_end: true,
+            example: true,
+        };
+        let end = d(2027, 11, 30);
+        assert_eq!(
+            last_day_after_notice(d(2027, 3, 12), &buyer, end),
+            d(2027, 4, 30)
+        );
+        assert_eq!(
+            last_day_after_notice(d(2027, 3, 12), &provider, end),
+            d(2027, 6, 30)
+        );
+        // 31.01 + 1 month lands in February (28 days in 2027): end of February.
+        assert_eq!(
+            last_day_after_notice(d(2027, 1, 31), &buyer, end),
+            d(2027, 2, 28)
+        );
+        // Never after the contract's own end.
+        assert_eq!(last_day_after_notice(d(2027, 10, 20), &provider, end), end);
+        let days = NoticeRule {
+            months: 0,
+            days: 14,
+            to_month_end: false,
+            example: false,
+        };
+        assert_eq!(
+            last_day_after_notice(d(2027, 3, 12), &days, end),
+            d(2027, 3, 26)
+        );
+    }
+}

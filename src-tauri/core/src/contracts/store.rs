@@ -1,0 +1,710 @@
+//! Contracts in the database: drafts, issuing, versions, states, notice and renewal. Every
+//! change of state is in the audit log (never the citizen's name or CPR).
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use super::draft::evaluate;
+use super::price;
+use super::*;
+use crate::{audit, fmt, settings};
+
+fn json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value)
+        .map_err(|e| Error::Invalid(format!("Kontrakten kunne ikke gemmes: {e}")))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(id: &str, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::Invalid(format!(
+            "Kontrakt {id}: data i databasen kan ikke læses ({e})."
+        ))
+    })
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn next_id(conn: &Connection, year: i32) -> Result<String> {
+    let n: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM contracts WHERE id LIKE ?1",
+        [format!("K-{year}-%")],
+        |r| r.get(0),
+    )?;
+    Ok(format!("K-{year}-{:04}", n + 1))
+}
+
+/// Starts a contract from a form (usually prefilled from a check or an offer).
+pub fn create_draft(
+    conn: &Connection,
+    form: &ContractForm,
+    today: NaiveDate,
+) -> Result<ContractView> {
+    if form.offer_id.trim().is_empty() {
+        return Err(Error::Invalid(
+            "Tilbud: vælg det tilbud, kontrakten gælder.".into(),
+        ));
+    }
+    let tx = conn.unchecked_transaction()?;
+    let id = next_id(&tx, today.year())?;
+    let user = audit::current_user(&tx);
+    let check = form.check_id.trim();
+    if !check.is_empty() {
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM checks WHERE id = ?1)",
+            [check],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            return Err(Error::Invalid(format!(
+                "Afstemning: «{check}» findes ikke."
+            )));
+        }
+    }
+    tx.execute(
+        "INSERT INTO contracts (id, created_at, created_by, offer_id, check_id, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'kladde')",
+        params![
+            id,
+            audit::now_local(),
+            user,
+            form.offer_id.trim(),
+            (!check.is_empty()).then_some(check)
+        ],
+    )?;
+    insert_version(&tx, &id, 1, form, "")?;
+    audit::record(
+        &tx,
+        "contract.draft",
+        &id,
+        &serde_json::json!({ "offer_id": form.offer_id.trim(), "check_id": check }),
+    )?;
+    tx.commit()?;
+    load(conn, &id, today)
+}
+
+fn insert_version(
+    conn: &Connection,
+    id: &str,
+    version: u32,
+    form: &ContractForm,
+    reason: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO contract_versions (contract_id, version, created_at, created_by, form, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            id,
+            version,
+            audit::now_local(),
+            audit::current_user(conn),
+            json(form)?,
+            reason
+        ],
+    )?;
+    Ok(())
+}
+
+struct Header {
+    state: ContractState,
+    offer_id: String,
+    check_id: Option<String>,
+    renewed_from: Option<String>,
+    notice: Option<(String, String, String)>,
+}
+
+fn header(conn: &Connection, id: &str) -> Result<Header> {
+    let row = conn
+        .query_row(
+            "SELECT state, offer_id, check_id, renewed_from, notice_party, notice_given_on, end_after_notice
+             FROM contracts WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("Kontrakten «{id}» findes ikke.")))?;
+    Ok(Header {
+        state: ContractState::parse(&row.0)?,
+        offer_id: row.1,
+        check_id: row.2,
+        renewed_from: row.3,
+        notice: match (row.4, row.5, row.6) {
+            (Some(a), Some(b), Some(c)) => Some((a, b, c)),
+            _ => None,
+        },
+    })
+}
+
+struct StoredVersion {
+    view: VersionView,
+    form: ContractForm,
+    data: Option<ContractData>,
+}
+
+fn versions(conn: &Connection, id: &str) -> Result<Vec<StoredVersion>> {
+    let mut st = conn.prepare(
+        "SELECT version, created_at, created_by, form, data, data_sha256, issued_at, issued_by, reason, pdf_sha256
+         FROM contract_versions WHERE contract_id = ?1 ORDER BY version",
+    )?;
+    let mut rows = st.query([id])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let form: String = r.get(3)?;
+        let data: Option<String> = r.get(4)?;
+        let issued_at: Option<String> = r.get(6)?;
+        out.push(StoredVersion {
+            view: VersionView {
+                version: r.get(0)?,
+                issued: issued_at.is_some(),
+                created_at: r.get(1)?,
+                created_by: r.get(2)?,
+                issued_at,
+                issued_by: r.get(7)?,
+                reason: r.get(8)?,
+                data_sha256: r.get(5)?,
+                pdf_sha256: r.get(9)?,
+            },
+            form: from_json(id, &form)?,
+            data: data.as_deref().map(|d| from_json(id, d)).transpose()?,
+        });
+    }
+    Ok(out)
+}
+
+/// The contract with its current version judged on `today`.
+pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractView> {
+    let id = id.trim();
+    let h = header(conn, id)?;
+    let mut all = versions(conn, id)?;
+    let current = all
+        .pop()
+        .ok_or_else(|| Error::Invalid(format!("Kontrakt {id} har ingen versioner.")))?;
+    let evaluation = evaluate(conn, &current.form, today)?;
+    let renewed_by: Option<String> = conn
+        .query_row(
+            "SELECT id FROM contracts WHERE renewed_from = ?1 ORDER BY id DESC LIMIT 1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let termination = h.notice.as_ref().and_then(|(party, given, last)| {
+        let party = NoticeParty::parse(party).ok()?;
+        let given = fmt::parse_date(given)?;
+        let last = fmt::parse_date(last)?;
+        Some(Termination {
+            text: format!(
+                "Opsagt af {} den {}; sidste dag {}.",
+                party.label(),
+                fmt::date(given),
+                fmt::date(last)
+            ),
+            party,
+            given_on: given,
+            last_day: last,
+        })
+    });
+    let warn_days = settings::number(conn, &settings::CONTRACT_WARN_DAYS)?;
+    let data_for_warnings = current
+        .data
+        .as_ref()
+        .or(all.iter().rev().find_map(|v| v.data.as_ref()));
+    let warnings = data_for_warnings
+        .map(|d| warnings(h.state, d, termination.as_ref(), today, warn_days))
+        .unwrap_or_default();
+    let mut version_views: Vec<VersionView> = all.into_iter().map(|v| v.view).collect();
+    version_views.push(current.view.clone());
+    Ok(ContractView {
+        id: id.to_string(),
+        state_text: match (&termination, &renewed_by) {
+            (Some(t), _) => format!("{} – {}", h.state.label(), t.text),
+            (None, Some(r)) if h.state == ContractState::Fornyet => format!("Fornyet som {r}"),
+            _ => h.state.label().to_string(),
+        },
+        state: h.state,
+        offer_id: h.offer_id,
+        check_id: h.check_id,
+        renewed_from: h.renewed_from,
+        renewed_by,
+        versions: version_views,
+        current: current.view,
+        form: current.form,
+        evaluation,
+        data: current.data,
+        termination,
+        warnings,
+    })
+}
+
+fn warnings(
+    state: ContractState,
+    d: &ContractData,
+    termination: Option<&Termination>,
+    today: NaiveDate,
+    warn_days: i64,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if matches!(state, ContractState::Fornyet | ContractState::Kladde) {
+        return out;
+    }
+    let end = termination.map_or(d.end, |t| t.last_day);
+    let left = (end - today).num_days();
+    if left < 0 {
+        out.push(format!("Udløbet {}", fmt::date(end)));
+    } else if left <= warn_days {
+        out.push(if left == 0 {
+            "Udløber i dag".to_string()
+        } else {
+            format!("Udløber om {left} dage ({})", fmt::date(end))
+        });
+    }
+    if let Some(f) = d.followups.iter().find(|f| **f >= today) {
+        let until = (*f - today).num_days();
+        if until <= 14 {
+            out.push(format!("Opfølgning {} (om {until} dage)", fmt::date(*f)));
+        }
+    }
+    out
+}
+
+fn current_version(conn: &Connection, id: &str) -> Result<(u32, bool, String)> {
+    conn.query_row(
+        "SELECT version, issued_at IS NOT NULL, form FROM contract_versions
+         WHERE contract_id = ?1 ORDER BY version DESC LIMIT 1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound(format!("Kontrakten «{id}» findes ikke.")))
+}
+
+/// Saves the current draft version with what the user typed (problems or not).
+pub fn save_draft(
+    conn: &Connection,
+    id: &str,
+    form: &ContractForm,
+    today: NaiveDate,
+) -> Result<ContractView> {
+    let id = id.trim();
+    let (version, issued, _) = current_version(conn, id)?;
+    if issued {
+        return Err(Error::Invalid(format!(
+            "Kontrakt {id} version {version} er udstedt og kan ikke ændres. Lav en rettelse (ny version)."
+        )));
+    }
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "UPDATE contract_versions SET form = ?3 WHERE contract_id = ?1 AND version = ?2",
+        params![id, version, json(form)?],
+    )?;
+    tx.execute(
+        "UPDATE contracts SET offer_id = ?2, check_id = ?3 WHERE id = ?1",
+        params![
+            id,
+            form.offer_id.trim(),
+            Some(form.check_id.trim()).filter(|c| !c.is_empty())
+        ],
+    )?;
+    audit::record(
+        &tx,
+        "contract.save",
+        id,
+        &serde_json::json!({ "version": version }),
+    )?;
+    tx.commit()?;
+    load(conn, id, today)
+}
+
+/// Issues the current draft: every problem must be solved. From then on the version never
+/// changes; its canonical data and SHA-256 are stored.
+pub fn issue(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractView> {
+    let id = id.trim();
+    let (version, issued, form) = current_version(conn, id)?;
+    if issued {
+        return Err(Error::Invalid(format!(
+            "Kontrakt {id} version {version} er allerede udstedt."
+        )));
+    }
+    let form: ContractForm = from_json(id, &form)?;
+    let evaluation = evaluate(conn, &form, today)?;
+    let Some(mut data) = evaluation.data else {
+        let list: Vec<String> = evaluation
+            .problems
+            .iter()
+            .map(|p| format!("  - {}", p.message))
+            .collect();
+        return Err(Error::Invalid(format!(
+            "Kontrakt {id} kan ikke udstedes, før {} fejl er rettet:\n{}",
+            list.len(),
+            list.join("\n")
+        )));
+    };
+    data.number = id.to_string();
+    data.version = version;
+    let canonical = serde_json::to_vec(&data)
+        .map_err(|e| Error::Invalid(format!("Kontrakten kunne ikke gemmes: {e}")))?;
+    let hash = sha256_hex(&canonical);
+    let h = header(conn, id)?;
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "UPDATE contract_versions SET data = ?3, data_sha256 = ?4, issued_at = ?5, issued_by = ?6
+         WHERE contract_id = ?1 AND version = ?2",
+        params![
+            id,
+            version,
+            String::from_utf8_lossy(&canonical),
+            hash,
+            audit::now_local(),
+            audit::current_user(&tx)
+        ],
+    )?;
+    tx.execute(
+        "UPDATE contracts SET state = 'udstedt', check_id = ?2 WHERE id = ?1",
+        params![id, data.check_id],
+    )?;
+    if let Some(old) = &h.renewed_from {
+        tx.execute(
+            "UPDATE contracts SET state = 'fornyet' WHERE id = ?1",
+            [old],
+        )?;
+        audit::record(
+            &tx,
+            "contract.renewed",
+            old,
+            &serde_json::json!({ "renewed_by": id }),
+        )?;
+    }
+    audit::record(
+        &tx,
+        "contract.issue",
+        id,
+        &serde_json::json!({ "version": version, "sha256": hash, "template": data.template.id, "check_id": data.check_id }),
+    )?;
+    tx.commit()?;
+    load(conn, id, today)
+}
+
+/// A correction: a new draft version with the issued form, pointing to it, with a reason.
+pub fn correct(
+    conn: &Connection,
+    id: &str,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<ContractView> {
+    let id = id.trim();
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::Invalid(
+            "Årsag: skriv hvorfor kontrakten rettes.".into(),
+        ));
+    }
+    let (version, issued, form) = current_version(conn, id)?;
+    if !issued {
+        return Err(Error::Invalid(format!(
+            "Kontrakt {id} version {version} er endnu ikke udstedt; ret kladden direkte."
+        )));
+    }
+    let h = header(conn, id)?;
+    if matches!(h.state, ContractState::Opsagt | ContractState::Fornyet) {
+        return Err(Error::Invalid(format!(
+            "Kontrakt {id} er {} og kan ikke rettes.",
+            h.state.label().to_lowercase()
+        )));
+    }
+    let form: ContractForm = from_json(id, &form)?;
+    let tx = conn.unchecked_transaction()?;
+    insert_version(&tx, id, version + 1, &form, reason)?;
+    audit::record(
+        &tx,
+        "contract.correct",
+        id,
+        &serde_json::json!({ "version": version + 1, "replaces": version }),
+    )?;
+    tx.commit()?;
+    load(conn, id, today)
+}
+
+/// Marks an issued contract signed or active.
+pub fn set_state(
+    conn: &Connection,
+    id: &str,
+    state: ContractState,
+    today: NaiveDate,
+) -> Result<ContractView> {
+    let id = id.trim();
+    let h = header(conn, id)?;
+    let (_, issued, _) = current_version(conn, id)?;
+    let allowed = issued
+        && matches!(
+            (h.state, state),
+            (ContractState::Udstedt, ContractState::Underskrevet)
+                | (ContractState::Udstedt, ContractState::Aktiv)
+                | (ContractState::Underskrevet, ContractState::Aktiv)
+        );
+    if !allowed {
+        return Err(Error::Invalid(format!(
+            "Kontrakt {id} er {} og kan ikke markeres som {}.",
+            h.state.label().to_lowercase(),
+            state.label().to_lowercase()
+        )));
+    }
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "UPDATE contracts SET state = ?2 WHERE id = ?1",
+        params![id, state.code()],
+    )?;
+    audit::record(
+        &tx,
+        "contract.state",
+        id,
+        &serde_json::json!({ "from": h.state.code(), "to": state.code() }),
+    )?;
+    tx.commit()?;
+    load(conn, id, today)
+}
+
+/// Records notice given by `party` on `given_on` and the computed last day.
+pub fn terminate(
+    conn: &Connection,
+    id: &str,
+    party: NoticeParty,
+    given_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<ContractView> {
+    let id = id.trim();
+    let view = load(conn, id, today)?;
+    let Some(data) = &view.data else {
+        return Err(Error::Invalid(format!(
+            "Kontrakt {id} er ikke udstedt og kan ikke opsiges."
+        )));
+    };
+    if !matches!(
+        view.state,
+        ContractState::Udstedt | ContractState::Underskrevet | ContractState::Aktiv
+    ) {
+        return Err(Error::Invalid(format!(
+            "Kontrakt {id} er {} og kan ikke opsiges.",
+            view.state.label().to_lowercase()
+        )));
+    }
+    if given_on > today {
+        return Err(Error::Invalid(format!(
+            "Opsigelsesdato: {} ligger i fremtiden; registrér opsigelsen, når den er givet.",
+            fmt::date(given_on)
+        )));
+    }
+    if given_on > data.end {
+        return Err(Error::Invalid(format!(
+            "Opsigelsesdato: {} ligger efter kontraktens slutdato {}.",
+            fmt::date(given_on),
+            fmt::date(data.end)
+        )));
+    }
+    let rule = match party {
+        NoticeParty::Koeber => &data.notice.buyer,
+        NoticeParty::Leverandoer => &data.notice.provider,
+    };
+    let last = price::last_day_after_notice(given_on.max(data.start), rule, data.end);
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "UPDATE contracts SET state = 'opsagt', notice_party = ?2, notice_given_on = ?3, end_after_notice = ?4 WHERE id = ?1",
+        params![id, party.code(), given_on.to_string(), last.to_string()],
+    )?;
+    audit::record(
+        &tx,
+        "contract.terminate",
+        id,
+        &serde_json::json!({ "party": party.code(), "given_on": given_on.to_string(), "last_day": last.to_string() }),
+    )?;
+    tx.commit()?;
+    load(conn, id, today)
+}
+
+enum Shift {
+    Months(u32),
+    Days(i64),
+}
+
+/// Renewal: a new time-limited contract drafted from the old one, starting the day after it
+/// ends, with the follow-ups moved along. It is linked to the old one, which becomes
+/// "fornyet" when the new one is issued.
+pub fn renew(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractView> {
+    let id = id.trim();
+    let view = load(conn, id, today)?;
+    let Some(data) = &view.data else {
+        return Err(Error::Invalid(format!(
+            "Kontrakt {id} er ikke udstedt og kan ikke fornyes."
+        )));
+    };
+    if matches!(view.state, ContractState::Opsagt | ContractState::Fornyet) {
+        return Err(Error::Invalid(format!(
+            "Kontrakt {id} er {} og kan ikke fornyes.",
+            view.state.label().to_lowercase()
+        )));
+    }
+    if let Some(next) = &view.renewed_by {
+        return Err(Error::Invalid(format!(
+            "Kontrakt {id} er allerede fornyet som {next}."
+        )));
+    }
+    let max_months = settings::number(conn, &settings::CONTRACT_MAX_TERM_MONTHS)?;
+    let start = data.end.succ_opt().unwrap_or(data.end);
+    // The same term as before: whole months stay whole months (leap days or not).
+    let longest = price::term_end(start, max_months as u32);
+    let end = match price::months_and_days(data.start, data.end) {
+        (months, 0) => price::term_end(start, months),
+        _ => start + chrono::Duration::days((data.end - data.start).num_days()),
+    }
+    .min(longest);
+    // Follow-ups move with the term: by whole months when the term moved by whole months.
+    let shift = match price::months_and_days(data.start, data.end) {
+        (months, 0) => Shift::Months(months),
+        _ => Shift::Days((start - data.start).num_days()),
+    };
+    let followups: Vec<String> = data
+        .followups
+        .iter()
+        .filter_map(|f| match shift {
+            Shift::Months(m) => f.checked_add_months(chrono::Months::new(m)),
+            Shift::Days(d) => Some(*f + chrono::Duration::days(d)),
+        })
+        .filter(|f| *f <= end)
+        .map(fmt::date)
+        .collect();
+    let form = ContractForm {
+        start: fmt::date(start),
+        end: fmt::date(end),
+        followups: followups.join(", "),
+        ..view.form.clone()
+    };
+    let tx = conn.unchecked_transaction()?;
+    let new_id = next_id(&tx, today.year())?;
+    tx.execute(
+        "INSERT INTO contracts (id, created_at, created_by, offer_id, check_id, state, renewed_from)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'kladde', ?6)",
+        params![
+            new_id,
+            audit::now_local(),
+            audit::current_user(&tx),
+            form.offer_id.trim(),
+            Some(form.check_id.trim()).filter(|c| !c.is_empty()),
+            id
+        ],
+    )?;
+    insert_version(&tx, &new_id, 1, &form, &format!("Fornyelse af {id}"))?;
+    audit::record(
+        &tx,
+        "contract.renew",
+        &new_id,
+        &serde_json::json!({ "renews": id }),
+    )?;
+    tx.commit()?;
+    load(conn, &new_id, today)
+}
+
+/// Stores the SHA-256 of the issued version's PDF (once; the PDF issue uses it).
+pub fn set_pdf_hash(conn: &Connection, id: &str, version: u32, hash: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE contract_versions SET pdf_sha256 = ?3 WHERE contract_id = ?1 AND version = ?2 AND pdf_sha256 IS NULL",
+        params![id, version, hash],
+    )?;
+    Ok(())
+}
+
+/// All contracts, those running out first; the CPR masked.
+pub fn list(conn: &Connection, today: NaiveDate) -> Result<Vec<ContractListItem>> {
+    let ids: Vec<String> = {
+        let mut st = conn.prepare("SELECT id FROM contracts ORDER BY id DESC")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let warn_days = settings::number(conn, &settings::CONTRACT_WARN_DAYS)?;
+    let mut out = Vec::new();
+    for id in ids {
+        let h = header(conn, &id)?;
+        let all = versions(conn, &id)?;
+        let Some(current) = all.last() else { continue };
+        let issued = all.iter().rev().find_map(|v| v.data.as_ref());
+        let form = &current.form;
+        let (start, end, followups) = match issued {
+            Some(d) if current.data.is_some() => (Some(d.start), Some(d.end), d.followups.clone()),
+            _ => (
+                fmt::parse_date(&form.start),
+                fmt::parse_date(&form.end),
+                Vec::new(),
+            ),
+        };
+        let termination = h.notice.as_ref().and_then(|(party, given, last)| {
+            Some(Termination {
+                party: NoticeParty::parse(party).ok()?,
+                given_on: fmt::parse_date(given)?,
+                last_day: fmt::parse_date(last)?,
+                text: String::new(),
+            })
+        });
+        let end = termination.as_ref().map(|t| t.last_day).or(end);
+        let next_followup = followups.iter().find(|f| **f >= today).copied();
+        let offer_name: String = conn
+            .query_row(
+                "SELECT name FROM offers WHERE id = ?1",
+                [&h.offer_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .or_else(|| issued.map(|d| d.offer.name.clone()))
+            .unwrap_or_else(|| h.offer_id.clone());
+        out.push(ContractListItem {
+            warnings: issued
+                .filter(|_| current.data.is_some())
+                .map(|d| warnings(h.state, d, termination.as_ref(), today, warn_days))
+                .unwrap_or_default(),
+            id,
+            version: current.view.version,
+            state: h.state,
+            state_text: if current.data.is_none() && current.view.version > 1 {
+                format!(
+                    "{} (rettelse v{} i kladde)",
+                    h.state.label(),
+                    current.view.version
+                )
+            } else {
+                h.state.label().to_string()
+            },
+            offer_name,
+            citizen_name: form.citizen_name.trim().to_string(),
+            citizen_cpr_masked: ids::mask_cpr(&form.citizen_cpr),
+            days_left: end.map(|e| (e - today).num_days()),
+            period_text: match (start, end) {
+                (Some(s), Some(e)) => format!("{}–{}", fmt::date(s), fmt::date(e)),
+                _ => "ikke udfyldt".into(),
+            },
+            next_followup_text: next_followup.map(fmt::date).unwrap_or_default(),
+            start,
+            end,
+            next_followup,
+        });
+    }
+    // Running out soonest first; drafts and ended ones after.
+    out.sort_by_key(|c| {
+        let open = matches!(
+            c.state,
+            ContractState::Udstedt | ContractState::Underskrevet | ContractState::Aktiv
+        );
+        (!open, c.days_left.filter(|d| *d >= 0).unwrap_or(i64::MAX))
+    });
+    Ok(out)
+}

@@ -1,0 +1,267 @@
+//! The standard contract templates: versioned data in `assets/contract-templates/`, embedded.
+//! One source of truth for the clause texts (the PDF lays them out, never copies them).
+
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+use crate::error::{Error, Result};
+
+const TEMPLATES_JSON: &str =
+    include_str!("../../../../assets/contract-templates/standardkontrakter.json");
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct NoticeRule {
+    pub months: u32,
+    pub days: u32,
+    /// "løbende måned + …": the notice runs to the end of a month.
+    pub to_month_end: bool,
+    /// An example value to be agreed locally before use.
+    #[serde(default)]
+    pub example: bool,
+}
+
+impl NoticeRule {
+    /// "løbende måned + 1 måned", "14 dage", …
+    pub fn text(&self) -> String {
+        let mut parts = Vec::new();
+        if self.months > 0 {
+            parts.push(if self.months == 1 {
+                "1 måned".to_string()
+            } else {
+                format!("{} måneder", self.months)
+            });
+        }
+        if self.days > 0 {
+            parts.push(format!("{} dage", self.days));
+        }
+        let span = if parts.is_empty() {
+            "0 dage".to_string()
+        } else {
+            parts.join(" og ")
+        };
+        if self.to_month_end {
+            format!("løbende måned + {span}")
+        } else {
+            span
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Notice {
+    pub buyer: NoticeRule,
+    pub provider: NoticeRule,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Payment {
+    pub days_after_invoice: u32,
+    /// "forud" or "bagud".
+    pub timing: String,
+    /// Outside the rammeaftale the parties may agree on forud or bagud.
+    pub timing_negotiable: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Absence {
+    pub absence_days: u32,
+    pub hospital_days: u32,
+    #[serde(default)]
+    pub example: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Template {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub children: bool,
+    pub within_rammeaftale: bool,
+    pub notice: Notice,
+    pub payment: Payment,
+    pub absence: Absence,
+    /// Outside the rammeaftale the rate is uplifted yearly by the PL rate.
+    pub pl_uplift: bool,
+    pub regulation: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Clause {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    #[serde(default)]
+    pub children_text: Option<String>,
+    #[serde(default)]
+    pub outside_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TemplateSet {
+    pub format: String,
+    pub version: String,
+    pub note: String,
+    pub templates: Vec<Template>,
+    pub clauses: Vec<Clause>,
+}
+
+/// A clause as it stands in one contract: numbered, placeholders filled.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RenderedClause {
+    pub number: usize,
+    pub title: String,
+    pub text: String,
+}
+
+pub fn set() -> Result<&'static TemplateSet> {
+    static SET: OnceLock<std::result::Result<TemplateSet, String>> = OnceLock::new();
+    SET.get_or_init(|| serde_json::from_str(TEMPLATES_JSON).map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| Error::Invalid(format!("Kontraktskabelonerne kan ikke læses: {e}")))
+}
+
+/// The template for a contract: children (Barnets Lov) or adults, within the rammeaftale or not.
+pub fn choose(children: bool, within_rammeaftale: bool) -> Result<&'static Template> {
+    set()?
+        .templates
+        .iter()
+        .find(|t| t.children == children && t.within_rammeaftale == within_rammeaftale)
+        .ok_or_else(|| {
+            Error::Invalid("Der findes ingen kontraktskabelon til denne kombination.".into())
+        })
+}
+
+pub fn by_id(id: &str) -> Result<&'static Template> {
+    set()?
+        .templates
+        .iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| Error::NotFound(format!("Kontraktskabelonen «{id}» findes ikke.")))
+}
+
+/// The template's clauses with `{{name}}` placeholders filled from `values`. Placeholders
+/// are filled in one pass, so a value (user text) is never read as a placeholder.
+pub fn render(template: &Template, values: &[(&str, String)]) -> Result<Vec<RenderedClause>> {
+    let clauses = &set()?.clauses;
+    Ok(clauses
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let text = if template.children {
+                c.children_text.as_ref()
+            } else {
+                None
+            }
+            .or(if template.within_rammeaftale {
+                None
+            } else {
+                c.outside_text.as_ref()
+            })
+            .unwrap_or(&c.text);
+            RenderedClause {
+                number: i + 1,
+                title: c.title.clone(),
+                text: fill(text, values),
+            }
+        })
+        .collect())
+}
+
+fn fill(text: &str, values: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find("}}") {
+            Some(end) => {
+                let name = &after[..end];
+                match values.iter().find(|(k, _)| *k == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push_str("{{");
+                        out.push_str(name);
+                        out.push_str("}}");
+                    }
+                }
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn four_templates_one_per_combination() {
+        for children in [false, true] {
+            for within in [false, true] {
+                let t = choose(children, within).unwrap();
+                assert_eq!(t.children, children);
+                assert_eq!(t.within_rammeaftale, within);
+                assert_eq!(t.payment.days_after_invoice, 30);
+                assert_eq!(t.pl_uplift, !within);
+            }
+        }
+    }
+
+    #[test]
+    fn every_placeholder_is_known() {
+        let known = [
+            "lovgrundlag",
+            "tilbud",
+            "maks_loebetid",
+            "regulering",
+            "betaling_tidspunkt",
+            "betalingsfrist",
+            "fravaer_dage",
+            "hospital_dage",
+            "koeber_varsel",
+            "leverandoer_varsel",
+        ];
+        let values: Vec<(&str, String)> = known.iter().map(|k| (*k, "X".to_string())).collect();
+        for t in &set().unwrap().templates {
+            for c in render(t, &values).unwrap() {
+                assert!(!c.text.contains("{{"), "{}: {}", t.id, c.text);
+            }
+        }
+    }
+
+    #[test]
+    fn user_text_is_never_read_as_a_placeholder() {
+        let out = fill(
+            "A {{tilbud}} B",
+            &[
+                ("tilbud", "{{lovgrundlag}}".into()),
+                ("lovgrundlag", "Z".into()),
+            ],
+        );
+        assert_eq!(out, "A {{lovgrundlag}} B");
+    }
+
+    #[test]
+    fn notice_texts() {
+        let r = NoticeRule {
+            months: 1,
+            days: 0,
+            to_month_end: true,
+            example: true,
+        };
+        assert_eq!(r.text(), "løbende måned + 1 måned");
+        let r = NoticeRule {
+            months: 0,
+            days: 14,
+            to_month_end: false,
+            example: false,
+        };
+        assert_eq!(r.text(), "14 dage");
+    }
+}

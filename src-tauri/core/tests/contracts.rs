@@ -1,0 +1,502 @@
+//! Standard contracts: hand-checked prices, every validation message, issuing and
+//! immutability, notice, renewal, the public-first guard, and CPR kept out of logs and lists.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+mod common;
+
+use common::*;
+use pladsoverblik_core::catalogue::model::LegalBasis;
+use pladsoverblik_core::contracts::{ContractForm, ContractState, NoticeParty};
+use pladsoverblik_core::placement::{
+    CheckKind, Closing, Conclusion, Need, NewCheck, RejectReason, Rejection,
+};
+use pladsoverblik_core::Engine;
+use rust_decimal::Decimal;
+use serde_json::json;
+use std::str::FromStr;
+
+const BUYER_EAN: &str = "5798000000001";
+const PROVIDER_EAN: &str = "5790000000005";
+const CPR: &str = "010190-1234";
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    engine: Engine,
+}
+
+/// The small fixture with rates for 2027 and 2028 on Kildevang (K-1).
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cat = small_json();
+    let rates = cat["offers"][0]["rates"].as_array_mut().unwrap();
+    rates.push(json!({"basis": "SEL-108", "year": 2027, "amount": "3300.00", "unit": "dag", "vat_pct": "0"}));
+    rates.push(json!({"basis": "SEL-108", "year": 2028, "amount": "3400.00", "unit": "dag", "vat_pct": "0"}));
+    let file = write_json(dir.path(), "k.json", &cat);
+    let engine = Engine::open(&dir.path().join("t.sqlite")).unwrap();
+    engine.import_file(&file, |_, _| {}).unwrap();
+    Fixture { _dir: dir, engine }
+}
+
+fn form(offer: &str, start: &str, end: &str, followups: &str) -> ContractForm {
+    ContractForm {
+        offer_id: offer.into(),
+        legal_basis: "SEL-108".into(),
+        buyer_municipality: "Roskilde".into(),
+        buyer_ean: BUYER_EAN.into(),
+        buyer_contact: "Karen Jensen, 4631 0000".into(),
+        provider_ean: PROVIDER_EAN.into(),
+        citizen_name: "Søren Ærø Åberg".into(),
+        citizen_cpr: CPR.into(),
+        intervention: "Længerevarende botilbud med døgndækning.".into(),
+        goals: "Mestre egen økonomi\nDeltage i beskæftigelse".into(),
+        start: start.into(),
+        end: end.into(),
+        followups: followups.into(),
+        ..Default::default()
+    }
+}
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn problems(f: &Fixture, form: &ContractForm, today: chrono::NaiveDate) -> Vec<String> {
+    f.engine
+        .contract_evaluate(form, today)
+        .unwrap()
+        .problems
+        .into_iter()
+        .map(|p| p.message)
+        .collect()
+}
+
+#[test]
+fn a_term_over_29_february_2028_is_priced_by_the_day_per_year() {
+    let f = fixture();
+    let e = f
+        .engine
+        .contract_evaluate(
+            &form("K-1", "01.03.2027", "29.02.2028", "01.06.2027"),
+            day(2027, 2, 1),
+        )
+        .unwrap();
+    assert!(e.problems.is_empty(), "{:?}", e.problems);
+    let price = e.price.unwrap();
+    assert_eq!(price.days, 366);
+    // 306 days of 2027 at 3.300 + 60 days of 2028 (29.02 included) at 3.400.
+    assert_eq!(price.lines[0].days, 306);
+    assert_eq!(price.lines[0].total, dec("1009800.00"));
+    assert_eq!(price.lines[1].days, 60);
+    assert_eq!(price.lines[1].total, dec("204000.00"));
+    assert_eq!(price.total, dec("1213800.00"));
+    assert_eq!(price.total_text, "1.213.800,00 kr.");
+    assert_eq!(price.per_day_text, "3.300,00 kr.");
+    assert_eq!(price.per_month_text, "100.375,00 kr.");
+    assert_eq!(price.vat_text, "Beløbene er uden moms.");
+    assert_eq!(e.template.unwrap().id, "voksne-rammeaftale");
+}
+
+#[test]
+fn a_term_across_1_january_2027_changes_region_and_rate_year() {
+    let f = fixture();
+    let mut fm = form("K-1", "01.12.2026", "30.11.2027", "01.03.2027, 01.09.2027");
+    fm.addons.push(pladsoverblik_core::contracts::AddOnForm {
+        description: "Ekstra nattevagt".into(),
+        basis: "Særlig støtte om natten, 2 timer pr. døgn à 225 kr.".into(),
+        amount: "450,00".into(),
+        unit: "dag".into(),
+    });
+    let e = f.engine.contract_evaluate(&fm, today()).unwrap();
+    assert!(e.problems.is_empty(), "{:?}", e.problems);
+    let price = e.price.as_ref().unwrap();
+    assert_eq!(
+        price.lines[0].label,
+        "Grundtakst 2026 (01.12.2026–31.12.2026, 31 dage)"
+    );
+    assert_eq!(price.lines[0].total, dec("99200.00"));
+    assert_eq!(price.lines[1].basis, "Takstoversigt 2027");
+    assert_eq!(price.lines[1].total, dec("1102200.00")); // 334 × 3.300
+    assert_eq!(price.lines[2].total, dec("164250.00")); // 365 × 450
+    assert_eq!(price.total, dec("1365650.00"));
+    assert_eq!(price.per_day, dec("3650.00"));
+    let data = e.data.unwrap();
+    assert_eq!(
+        data.buyer_region_text,
+        "Region Sjælland til 31.12.2026, derefter Region Østdanmark fra 01.01.2027"
+    );
+    assert_eq!(data.buyer.name, "Roskilde Kommune");
+    assert_eq!(data.payer.ean, BUYER_EAN);
+}
+
+#[test]
+fn validation_messages_name_each_field() {
+    let f = fixture();
+    let t = day(2026, 11, 24);
+    let base = form("K-1", "01.12.2026", "30.11.2027", "01.03.2027");
+    assert!(problems(&f, &base, t).is_empty());
+    let cases: Vec<(ContractForm, &str)> = vec![
+        (ContractForm { citizen_cpr: "310290-1234".into(), ..base.clone() }, "CPR-nummer: 31.02.1990 er ikke en gyldig fødselsdato."),
+        (ContractForm { citizen_cpr: "0101901".into(), ..base.clone() }, "CPR-nummer: skal have formen DDMMÅÅ-LLLL (10 cifre)."),
+        (ContractForm { provider_cvr: "29403474".into(), ..base.clone() }, "Leverandørens CVR-nummer: 29403474 er ikke et gyldigt CVR-nummer (kontrolcifferet passer ikke)."),
+        (ContractForm { buyer_ean: "5798000000002".into(), ..base.clone() }, "Købers EAN-nummer: 5798000000002 er ikke et gyldigt EAN-nummer (kontrolcifferet skulle være 1)."),
+        (ContractForm { end: "01.12.2027".into(), ..base.clone() }, "Slutdato: kontrakten må højst løbe 12 måneder, dvs. til og med 30.11.2027."),
+        (ContractForm { end: "".into(), ..base.clone() }, "Slutdato: skal udfyldes (dd.mm.åååå)."),
+        (ContractForm { end: "30.11.2026".into(), followups: "".into(), ..base.clone() }, "Slutdato: 30.11.2026 ligger før startdatoen 01.12.2026."),
+        (ContractForm { followups: "01.01.2028".into(), ..base.clone() }, "Opfølgning: 01.01.2028 ligger uden for kontraktens periode 01.12.2026–30.11.2027."),
+        (ContractForm { followups: "".into(), ..base.clone() }, "Opfølgning: angiv mindst én opfølgningsdato inden for kontraktens periode."),
+        (ContractForm { followups: "1. marts".into(), ..base.clone() }, "Opfølgning: «1.» er ikke en dato; skriv dd.mm.åååå."),
+        (ContractForm { goals: " \n ".into(), ..base.clone() }, "Mål: skriv mindst ét mål for indsatsen."),
+        (ContractForm { legal_basis: "SEL-107".into(), ..base.clone() }, "Lovgrundlag: Kildevang tilbyder ikke pladser efter SEL § 107."),
+        (ContractForm { buyer_municipality: "Atlantis".into(), ..base.clone() }, "Køber (handlekommune): Kommunen «Atlantis» findes ikke."),
+        (
+            ContractForm {
+                addons: vec![pladsoverblik_core::contracts::AddOnForm {
+                    description: "Ledsagelse".into(),
+                    basis: "Til lægebesøg".into(),
+                    amount: "4,5,0".into(),
+                    unit: "dag".into(),
+                }],
+                ..base.clone()
+            },
+            "Tillægsydelse 1, beløb: «4,5,0» skal være et beløb over 0, fx 450,00.",
+        ),
+        (ContractForm { start: "01.01.2026".into(), end: "31.12.2026".into(), followups: "01.06.2026".into(), ..base.clone() }, ""),
+    ];
+    for (i, (fm, expected)) in cases.into_iter().enumerate() {
+        let got = problems(&f, &fm, t);
+        if expected.is_empty() {
+            assert!(got.is_empty(), "case {i}: {got:?}");
+        } else {
+            assert!(got.iter().any(|m| m == expected), "case {i}: {got:?}");
+        }
+    }
+    // Modulus 11 is not applied: 010190-1235 fails it and is accepted.
+    let ok = ContractForm {
+        citizen_cpr: "010190-1235".into(),
+        ..base.clone()
+    };
+    assert!(problems(&f, &ok, t).is_empty());
+    // A rate year the rate sheet does not have.
+    let late = form("K-1", "01.01.2029", "31.12.2029", "01.06.2029");
+    let got = problems(&f, &late, day(2028, 12, 1));
+    assert!(
+        got.iter().any(|m| m == "Takst: takstoversigten har ingen takst for Kildevang efter SEL § 108 i 2029. Indlæs takstoversigten for 2029."),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn issued_versions_never_change_and_corrections_are_new_versions() {
+    let f = fixture();
+    let t = today();
+    let draft = f
+        .engine
+        .contract_create(&form("K-1", "01.12.2026", "30.11.2027", "01.03.2027"), t)
+        .unwrap();
+    let id = draft.id.clone();
+    assert_eq!(draft.state, ContractState::Kladde);
+    // A draft keeps what was typed, even when it is wrong.
+    let mut typed = draft.form.clone();
+    typed.citizen_cpr = "31029".into();
+    let saved = f.engine.contract_save(&id, &typed, t).unwrap();
+    assert_eq!(saved.form.citizen_cpr, "31029");
+    let err = f.engine.contract_issue(&id, t).unwrap_err().to_string();
+    assert!(
+        err.contains("kan ikke udstedes") && err.contains("CPR-nummer"),
+        "{err}"
+    );
+    typed.citizen_cpr = CPR.into();
+    f.engine.contract_save(&id, &typed, t).unwrap();
+    let issued = f.engine.contract_issue(&id, t).unwrap();
+    assert_eq!(issued.state, ContractState::Udstedt);
+    let v1 = issued.data.clone().unwrap();
+    assert_eq!(v1.number, id);
+    assert_eq!(v1.version, 1);
+    assert_eq!(v1.clauses.len(), 17);
+    assert!(
+        v1.clauses[10].text.contains("løbende måned + 1 måned"),
+        "{}",
+        v1.clauses[10].text
+    );
+    let hash1 = issued.current.data_sha256.clone().unwrap();
+    assert_eq!(hash1.len(), 64);
+
+    // No change through the app…
+    let err = f
+        .engine
+        .contract_save(&id, &typed, t)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("er udstedt og kan ikke ændres"), "{err}");
+    // …nor behind its back.
+    f.engine
+        .with_db(|db| {
+            let c = db.conn();
+            assert!(c
+                .execute(
+                    "UPDATE contract_versions SET form = '{}' WHERE contract_id = ?1",
+                    [&id]
+                )
+                .is_err());
+            assert!(c
+                .execute(
+                    "DELETE FROM contract_versions WHERE contract_id = ?1",
+                    [&id]
+                )
+                .is_err());
+            assert!(c
+                .execute("DELETE FROM contracts WHERE id = ?1", [&id])
+                .is_err());
+            // Only the PDF's hash may be set, once.
+            assert_eq!(
+                c.execute(
+                    "UPDATE contract_versions SET pdf_sha256 = 'x' WHERE contract_id = ?1",
+                    [&id]
+                )
+                .unwrap(),
+                1
+            );
+            assert!(c
+                .execute(
+                    "UPDATE contract_versions SET pdf_sha256 = 'y' WHERE contract_id = ?1",
+                    [&id]
+                )
+                .is_err());
+            Ok(())
+        })
+        .unwrap();
+
+    // A correction: a new version pointing to the old one, with its reason.
+    assert!(f.engine.contract_correct(&id, " ", t).is_err());
+    let v2 = f
+        .engine
+        .contract_correct(&id, "Ny nattevagt aftalt", t)
+        .unwrap();
+    assert_eq!(v2.current.version, 2);
+    assert_eq!(v2.current.reason, "Ny nattevagt aftalt");
+    let mut changed = v2.form.clone();
+    changed
+        .addons
+        .push(pladsoverblik_core::contracts::AddOnForm {
+            description: "Nattevagt".into(),
+            basis: "2 timer pr. døgn".into(),
+            amount: "450".into(),
+            unit: "dag".into(),
+        });
+    f.engine.contract_save(&id, &changed, t).unwrap();
+    let v2 = f.engine.contract_issue(&id, t).unwrap();
+    assert_eq!(v2.data.as_ref().unwrap().version, 2);
+    assert_ne!(v2.current.data_sha256.as_ref().unwrap(), &hash1);
+    assert_eq!(v2.versions[0].data_sha256.as_ref().unwrap(), &hash1);
+}
+
+#[test]
+fn notice_renewal_and_the_list() {
+    let f = fixture();
+    let t = today();
+    let id = f
+        .engine
+        .contract_create(&form("K-1", "01.12.2026", "30.11.2027", "01.03.2027"), t)
+        .unwrap()
+        .id;
+    f.engine.contract_issue(&id, t).unwrap();
+    assert!(f
+        .engine
+        .contract_set_state(&id, ContractState::Kladde, t)
+        .is_err());
+    f.engine
+        .contract_set_state(&id, ContractState::Underskrevet, t)
+        .unwrap();
+    f.engine
+        .contract_set_state(&id, ContractState::Aktiv, t)
+        .unwrap();
+
+    // The list: CPR masked, running out flagged within 60 days.
+    let list = f.engine.contracts(day(2027, 10, 15)).unwrap();
+    assert_eq!(list[0].citizen_cpr_masked, "010190-xxxx");
+    assert_eq!(
+        list[0].warnings,
+        vec!["Udløber om 46 dage (30.11.2027)".to_string()]
+    );
+    let list = f.engine.contracts(day(2027, 2, 20)).unwrap();
+    assert_eq!(
+        list[0].warnings,
+        vec!["Opfølgning 01.03.2027 (om 9 dage)".to_string()]
+    );
+
+    // Renewal: a new time-limited draft from the day after the end.
+    let renewal = f.engine.contract_renew(&id, day(2027, 10, 15)).unwrap();
+    assert_eq!(renewal.renewed_from.as_deref(), Some(id.as_str()));
+    assert_eq!(renewal.form.start, "01.12.2027");
+    assert_eq!(renewal.form.end, "30.11.2028");
+    assert_eq!(renewal.form.followups, "01.03.2028");
+    assert!(f.engine.contract_renew(&id, day(2027, 10, 15)).is_err());
+    f.engine
+        .contract_issue(&renewal.id, day(2027, 10, 15))
+        .unwrap();
+    let old = f.engine.contract(&id, day(2027, 10, 15)).unwrap();
+    assert_eq!(old.state, ContractState::Fornyet);
+    assert_eq!(old.renewed_by.as_deref(), Some(renewal.id.as_str()));
+
+    // Notice given mid-month by the buyer: the rest of March and all of April.
+    let err = f
+        .engine
+        .contract_terminate(
+            &renewal.id,
+            NoticeParty::Koeber,
+            day(2028, 3, 12),
+            day(2028, 3, 1),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("ligger i fremtiden"), "{err}");
+    let ended = f
+        .engine
+        .contract_terminate(
+            &renewal.id,
+            NoticeParty::Koeber,
+            day(2028, 3, 12),
+            day(2028, 3, 12),
+        )
+        .unwrap();
+    let term = ended.termination.unwrap();
+    assert_eq!(term.last_day, day(2028, 4, 30));
+    assert_eq!(
+        term.text,
+        "Opsagt af køber den 12.03.2028; sidste dag 30.04.2028."
+    );
+    assert_eq!(ended.state, ContractState::Opsagt);
+}
+
+#[test]
+fn a_private_offer_needs_a_valid_check_for_the_same_need_and_pl_uplift() {
+    let f = fixture();
+    let t = today();
+    let mut fm = form("P-2", "01.12.2026", "30.11.2027", "01.03.2027");
+    fm.provider_cvr = "29403473".into();
+    let got = problems(&f, &fm, t);
+    assert!(
+        got.iter().any(|m| m.starts_with("Afstemning: Autismehuset Ørnereden er et privat tilbud og kan kun vælges gennem en lukket afstemning")),
+        "{got:?}"
+    );
+
+    // A check for this need (age 36 in November 2026 from the CPR), closed as justified.
+    let check = f
+        .engine
+        .check_create(
+            &NewCheck {
+                kind: CheckKind::Privat,
+                need: Need {
+                    legal_basis: LegalBasis::Sel108,
+                    target_group: "FN.P.IK.AU".into(),
+                    age: 36,
+                    home_municipality: 265,
+                    wanted_start: day(2026, 12, 1),
+                },
+                reference: String::new(),
+                radius_km: Some(0),
+            },
+            t,
+        )
+        .unwrap();
+    for c in &check.candidates {
+        f.engine
+            .check_reject(
+                &check.id,
+                &Rejection {
+                    offer_id: c.offer_id.clone(),
+                    reason: RejectReason::IngenLedigPlads,
+                    note: String::new(),
+                },
+                t,
+            )
+            .unwrap();
+    }
+    f.engine
+        .check_close(
+            &check.id,
+            &Closing {
+                conclusion: Conclusion::PrivatBegrundet,
+                chosen_offer_id: None,
+                note: String::new(),
+            },
+            t,
+        )
+        .unwrap();
+    fm.check_id = check.id.clone();
+
+    // Into 2027 outside the rammeaftale, the rate is uplifted by the PL rate, which must be set.
+    let got = problems(&f, &fm, t);
+    assert!(
+        got.iter()
+            .any(|m| m.contains("PL-satsen for 2027, som ikke er sat")),
+        "{got:?}"
+    );
+    f.engine.set_setting("pl_rate_2027", "2,9").unwrap();
+    let e = f.engine.contract_evaluate(&fm, t).unwrap();
+    assert!(e.problems.is_empty(), "{:?}", e.problems);
+    assert_eq!(
+        e.template.as_ref().unwrap().id,
+        "voksne-uden-for-rammeaftale"
+    );
+    let price = e.price.unwrap();
+    assert_eq!(price.lines[1].amount, dec("3272.22")); // 3.180 × 1,029
+    assert_eq!(price.lines[1].basis, "2026-takst + PL 2,9 %");
+    assert_eq!(
+        price.vat_text,
+        "Beløbene er inkl. 6 % moms som i takstoversigten."
+    );
+    assert!(e.payment_timing_negotiable);
+
+    // The same check cannot carry a citizen of another age.
+    let other = ContractForm {
+        citizen_cpr: "010100-4000".into(),
+        ..fm.clone()
+    };
+    let got = problems(&f, &other, t);
+    assert!(
+        got.iter()
+            .any(|m| m.contains("gælder et andet behov") && m.contains("alder 26 år")),
+        "{got:?}"
+    );
+    // Nor be used after its validity.
+    let closed_on = f.engine.check(&check.id, t).unwrap().closed.unwrap();
+    let got = problems(&f, &fm, closed_on.valid_until.succ_opt().unwrap());
+    assert!(got.iter().any(|m| m.contains("udløb")), "{got:?}");
+
+    let id = f.engine.contract_create(&fm, t).unwrap().id;
+    let issued = f.engine.contract_issue(&id, t).unwrap();
+    assert_eq!(issued.check_id.as_deref(), Some(check.id.as_str()));
+}
+
+#[test]
+fn the_citizen_is_never_in_the_audit_log() {
+    let f = fixture();
+    let t = today();
+    let id = f
+        .engine
+        .contract_create(&form("K-1", "01.12.2026", "30.11.2027", "01.03.2027"), t)
+        .unwrap()
+        .id;
+    f.engine.contract_issue(&id, t).unwrap();
+    f.engine
+        .contract_correct(&id, "Rettelse af mål", t)
+        .unwrap();
+    let log: Vec<String> = f
+        .engine
+        .with_db(|db| {
+            let mut st = db
+                .conn()
+                .prepare("SELECT action || ' ' || subject || ' ' || details FROM audit_log")?;
+            let rows = st.query_map([], |r| r.get(0))?;
+            Ok(rows.map(|r| r.unwrap()).collect())
+        })
+        .unwrap();
+    assert!(log.iter().any(|l| l.starts_with("contract.issue")));
+    for line in &log {
+        assert!(
+            !line.contains("010190") && !line.contains("Søren"),
+            "{line}"
+        );
+    }
+}
