@@ -77,6 +77,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::check::CheckCommand,
     },
+    /// Standardkontrakter: kladde, udstedelse, rettelse, opsigelse, fornyelse.
+    Contract {
+        #[command(subcommand)]
+        command: crate::contract::ContractCommand,
+    },
     /// Vis eller ændr indstillinger (brugernavn, forældelse, gyldighed, afstand).
     Settings {
         #[command(subcommand)]
@@ -275,7 +280,7 @@ pub fn exit_with_clap_error(e: clap::Error) -> ! {
     let msg = match e.kind() {
         ErrorKind::UnknownArgument => format!("ukendt argument «{}»", ctx(ContextKind::InvalidArg)),
         ErrorKind::InvalidSubcommand => format!(
-            "ukendt kommando «{}»; brug generate-catalogue, import-catalogue, info, show, search, check eller settings",
+            "ukendt kommando «{}»; brug generate-catalogue, import-catalogue, info, show, search, check, contract eller settings",
             ctx(ContextKind::InvalidSubcommand)
         ),
         ErrorKind::MissingRequiredArgument => {

@@ -3,6 +3,7 @@
 
 mod args;
 mod check;
+mod contract;
 
 use chrono::NaiveDate;
 use clap::Parser;
@@ -158,6 +159,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Search(a) => search(a),
         Command::Check { command } => check::run(command),
+        Command::Contract { command } => contract::run(command),
         Command::Settings { command, db, json } => check::settings(command, &db, json),
     }
 }

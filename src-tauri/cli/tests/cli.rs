@@ -350,3 +350,95 @@ fn settings_are_checked_and_kept() {
     assert_eq!(s["effective_user"], "Karen Jensen");
     assert_eq!(s["check_validity_days"], 14);
 }
+
+/// A contract scripted: draft with a problem, fix it, issue, list (CPR masked), terminate.
+#[test]
+fn a_contract_scripted_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut draft = vec!["contract", "draft", "--offer", "SJ-1101", "--basis", "108"];
+    draft.extend(["--buyer", "Roskilde", "--buyer-ean", "5798000000001"]);
+    draft.extend([
+        "--provider-ean",
+        "5790000000005",
+        "--citizen-name",
+        "Søren Ærø",
+    ]);
+    draft.extend([
+        "--cpr",
+        "310290-1234",
+        "--intervention",
+        "Botilbud med døgndækning",
+    ]);
+    draft.extend(["--goal", "Mestre egen økonomi", "--start", "01.12.2026"]);
+    draft.extend([
+        "--end",
+        "30.11.2027",
+        "--followup",
+        "01.03.2027",
+        "--today",
+        "25.11.2026",
+    ]);
+    let o = plads(d, &draft);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Kontrakt K-"), "{out}");
+    assert!(
+        out.contains("CPR-nummer: 31.02.1990 er ikke en gyldig fødselsdato."),
+        "{out}"
+    );
+    let id = out.split_whitespace().nth(1).unwrap().to_string();
+
+    let o = plads(d, &["contract", "issue", &id, "--today", "25.11.2026"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("kan ikke udstedes"), "{}", stderr(&o));
+    let o = plads(
+        d,
+        &[
+            "contract",
+            "edit",
+            &id,
+            "--cpr",
+            "010190-1234",
+            "--today",
+            "25.11.2026",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = plads(
+        d,
+        &["contract", "issue", &id, "--today", "25.11.2026", "--json"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["state"], "udstedt");
+    // 365 days × 3.334 kr. (the 2026 rate; provisional for 2027).
+    assert_eq!(v["data"]["price"]["total"], "1216910.00");
+
+    let o = plads(d, &["contract", "list", "--today", "25.11.2026"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("010190-xxxx") && !out.contains("1234"),
+        "{out}"
+    );
+    let o = plads(
+        d,
+        &[
+            "contract",
+            "terminate",
+            &id,
+            "--party",
+            "leverandoer",
+            "--date",
+            "12.03.2027",
+            "--today",
+            "15.03.2027",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("sidste dag 30.06.2027"),
+        "{}",
+        stdout(&o)
+    );
+}

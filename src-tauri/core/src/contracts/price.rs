@@ -36,8 +36,11 @@ impl Unit {
     }
 }
 
+/// Rounded to øre (half away from zero) and always written with two decimals.
 pub fn round_oere(v: Decimal) -> Decimal {
-    v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    let mut r = v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(2);
+    r
 }
 
 /// Days from `from` to `to`, both included.

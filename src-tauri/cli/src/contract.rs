@@ -1,0 +1,343 @@
+//! `plads contract …`: standard contracts from the command line.
+
+use clap::{Args, Subcommand};
+use pladsoverblik_core::contracts::{
+    ids, AddOnForm, ContractForm, ContractState, ContractView, NoticeParty,
+};
+use pladsoverblik_core::{Error, Result};
+
+use crate::check::Common;
+use crate::{args, open, print_json, today};
+
+/// Contract fields; on `draft` they override what is filled from the check or offer, on
+/// `edit` they change the draft.
+#[derive(Args, Default)]
+pub struct Fields {
+    #[arg(long)]
+    pub offer: Option<String>,
+    #[arg(long)]
+    pub department: Option<String>,
+    /// Lovgrundlag, fx 108.
+    #[arg(long)]
+    pub basis: Option<String>,
+    /// Handlekommune (kode eller navn).
+    #[arg(long)]
+    pub buyer: Option<String>,
+    #[arg(long)]
+    pub buyer_ean: Option<String>,
+    #[arg(long)]
+    pub buyer_contact: Option<String>,
+    /// Betalingskommune, hvis en anden end handlekommunen.
+    #[arg(long)]
+    pub payer: Option<String>,
+    #[arg(long)]
+    pub payer_ean: Option<String>,
+    #[arg(long)]
+    pub provider_cvr: Option<String>,
+    #[arg(long)]
+    pub provider_ean: Option<String>,
+    #[arg(long)]
+    pub citizen_name: Option<String>,
+    /// Borgerens CPR-nummer (DDMMÅÅ-LLLL).
+    #[arg(long)]
+    pub cpr: Option<String>,
+    #[arg(long)]
+    pub intervention: Option<String>,
+    /// Et mål for indsatsen (kan gentages).
+    #[arg(long = "goal")]
+    pub goals: Vec<String>,
+    #[arg(long)]
+    pub start: Option<String>,
+    #[arg(long)]
+    pub end: Option<String>,
+    /// En opfølgningsdato (kan gentages).
+    #[arg(long = "followup")]
+    pub followups: Vec<String>,
+    /// forud eller bagud (uden for rammeaftalen).
+    #[arg(long)]
+    pub payment: Option<String>,
+    /// Tillægsydelse "beskrivelse;begrundelse;beløb;enhed" (enhed: dag, maaned, engang).
+    #[arg(long = "addon")]
+    pub addons: Vec<String>,
+}
+
+impl Fields {
+    fn apply(self, form: &mut ContractForm) -> Result<()> {
+        let set = |target: &mut String, value: Option<String>| {
+            if let Some(v) = value {
+                *target = v;
+            }
+        };
+        set(&mut form.offer_id, self.offer);
+        set(&mut form.department_id, self.department);
+        set(&mut form.legal_basis, self.basis);
+        set(&mut form.buyer_municipality, self.buyer);
+        set(&mut form.buyer_ean, self.buyer_ean);
+        set(&mut form.buyer_contact, self.buyer_contact);
+        set(&mut form.payer_municipality, self.payer);
+        set(&mut form.payer_ean, self.payer_ean);
+        set(&mut form.provider_cvr, self.provider_cvr);
+        set(&mut form.provider_ean, self.provider_ean);
+        set(&mut form.citizen_name, self.citizen_name);
+        set(&mut form.citizen_cpr, self.cpr);
+        set(&mut form.intervention, self.intervention);
+        set(&mut form.start, self.start);
+        set(&mut form.end, self.end);
+        set(&mut form.payment_timing, self.payment);
+        if !self.goals.is_empty() {
+            form.goals = self.goals.join("\n");
+        }
+        if !self.followups.is_empty() {
+            form.followups = self.followups.join(", ");
+        }
+        for (i, a) in self.addons.iter().enumerate() {
+            let parts: Vec<&str> = a.split(';').map(str::trim).collect();
+            let [description, basis, amount, unit] = parts.as_slice() else {
+                return Err(Error::Invalid(format!(
+                    "Tillægsydelse {}: «{a}» skal have formen \"beskrivelse;begrundelse;beløb;enhed\".",
+                    i + 1
+                )));
+            };
+            form.addons.push(AddOnForm {
+                description: description.to_string(),
+                basis: basis.to_string(),
+                amount: amount.to_string(),
+                unit: unit.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[derive(Subcommand)]
+pub enum ContractCommand {
+    /// Opret en kontraktkladde ud fra en lukket afstemning og/eller et tilbud.
+    Draft {
+        /// Afstemningen kontrakten bygger på (påkrævet for private tilbud).
+        #[arg(long)]
+        check: Option<String>,
+        #[command(flatten)]
+        fields: Fields,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Ret en kladde (kun de felter, der angives).
+    Edit {
+        id: String,
+        #[command(flatten)]
+        fields: Fields,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Udsted kladden; derefter kan versionen aldrig ændres.
+    Issue {
+        id: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Ret en udstedt kontrakt: en ny version, der henviser til den forrige.
+    Correct {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Markér en udstedt kontrakt som underskrevet eller aktiv.
+    Mark {
+        id: String,
+        /// underskrevet eller aktiv.
+        state: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Registrér en opsigelse; sidste dag beregnes efter skabelonens varsel.
+    Terminate {
+        id: String,
+        /// koeber eller leverandoer.
+        #[arg(long)]
+        party: String,
+        /// Datoen opsigelsen er givet (dd.mm.åååå).
+        #[arg(long)]
+        date: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Forny: en ny tidsbegrænset kladde fra dagen efter slutdatoen.
+    Renew {
+        id: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Vis en kontrakt.
+    Show {
+        id: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Vis alle kontrakter; de, der udløber først, øverst. CPR er maskeret.
+    List {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn print_contract(c: &ContractView, json: bool) -> Result<()> {
+    if json {
+        return print_json(c);
+    }
+    println!(
+        "Kontrakt {} version {} – {}",
+        c.id, c.current.version, c.state_text
+    );
+    if let Some(t) = &c.evaluation.template {
+        println!("Skabelon: {} (version {})", t.title, t.version);
+    }
+    if let Some(o) = &c.evaluation.offer {
+        println!("Tilbud: {} ({}), {}", o.name, o.id, o.operator_name);
+    }
+    println!(
+        "Borger: {} ({})",
+        c.form.citizen_name.trim(),
+        ids::mask_cpr(&c.form.citizen_cpr)
+    );
+    println!("Periode: {} – {}", c.form.start.trim(), c.form.end.trim());
+    if !c.form.followups.trim().is_empty() {
+        println!("Opfølgning: {}", c.form.followups.trim());
+    }
+    if let Some(p) = &c.evaluation.price {
+        for l in &p.lines {
+            println!(
+                "  {}: {} ({}) = {}",
+                l.label, l.amount_text, l.basis, l.total_text
+            );
+        }
+        println!(
+            "Pris pr. døgn {}, pr. måned {}, hele perioden {}",
+            p.per_day_text, p.per_month_text, p.total_text
+        );
+        println!("{}", p.vat_text);
+    }
+    if let Some(n) = &c.evaluation.notice {
+        println!(
+            "Opsigelse: køber {}, leverandør {}{}",
+            n.buyer_text,
+            n.provider_text,
+            if n.example_values {
+                " (eksempelværdier)"
+            } else {
+                ""
+            }
+        );
+    }
+    if !c.evaluation.notice_today_text.is_empty() {
+        println!("{}", c.evaluation.notice_today_text);
+    }
+    if let Some(h) = &c.current.data_sha256 {
+        println!("SHA-256: {h}");
+    }
+    for w in &c.warnings {
+        println!("Advarsel: {w}");
+    }
+    if c.data.is_none() && !c.evaluation.problems.is_empty() {
+        println!(
+            "{} fejl skal rettes, før kontrakten kan udstedes:",
+            c.evaluation.problems.len()
+        );
+        for p in &c.evaluation.problems {
+            println!("  - {}", p.message);
+        }
+    }
+    Ok(())
+}
+
+pub fn run(command: ContractCommand) -> Result<()> {
+    match command {
+        ContractCommand::Draft {
+            check,
+            fields,
+            common,
+        } => {
+            let engine = open(&common.db)?;
+            let day = today(&common.today)?;
+            let mut form = if check.is_some() || fields.offer.is_some() {
+                engine.contract_prefill(check.as_deref(), fields.offer.as_deref(), day)?
+            } else {
+                return Err(Error::Invalid(
+                    "Angiv --check AFSTEMNING eller --offer TILBUD.".into(),
+                ));
+            };
+            fields.apply(&mut form)?;
+            print_contract(&engine.contract_create(&form, day)?, common.json)
+        }
+        ContractCommand::Edit { id, fields, common } => {
+            let engine = open(&common.db)?;
+            let day = today(&common.today)?;
+            let mut form = engine.contract(&id, day)?.form;
+            fields.apply(&mut form)?;
+            print_contract(&engine.contract_save(&id, &form, day)?, common.json)
+        }
+        ContractCommand::Issue { id, common } => {
+            let c = open(&common.db)?.contract_issue(&id, today(&common.today)?)?;
+            print_contract(&c, common.json)
+        }
+        ContractCommand::Correct { id, reason, common } => {
+            let c = open(&common.db)?.contract_correct(&id, &reason, today(&common.today)?)?;
+            print_contract(&c, common.json)
+        }
+        ContractCommand::Mark { id, state, common } => {
+            let state = match state.trim().to_lowercase().as_str() {
+                "signed" => ContractState::Underskrevet,
+                "active" => ContractState::Aktiv,
+                other => ContractState::parse(other)?,
+            };
+            let c = open(&common.db)?.contract_set_state(&id, state, today(&common.today)?)?;
+            print_contract(&c, common.json)
+        }
+        ContractCommand::Terminate {
+            id,
+            party,
+            date,
+            common,
+        } => {
+            let c = open(&common.db)?.contract_terminate(
+                &id,
+                NoticeParty::parse(&party)?,
+                args::date(&date)?,
+                today(&common.today)?,
+            )?;
+            print_contract(&c, common.json)
+        }
+        ContractCommand::Renew { id, common } => {
+            let c = open(&common.db)?.contract_renew(&id, today(&common.today)?)?;
+            print_contract(&c, common.json)
+        }
+        ContractCommand::Show { id, common } => {
+            let c = open(&common.db)?.contract(&id, today(&common.today)?)?;
+            print_contract(&c, common.json)
+        }
+        ContractCommand::List { common } => {
+            let list = open(&common.db)?.contracts(today(&common.today)?)?;
+            if common.json {
+                return print_json(&list);
+            }
+            if list.is_empty() {
+                println!("Ingen kontrakter endnu.");
+            }
+            for c in &list {
+                println!(
+                    "{} v{}  {:<12} {:<32} {} {}  {}  {}",
+                    c.id,
+                    c.version,
+                    c.state_text,
+                    c.offer_name,
+                    c.citizen_name,
+                    c.citizen_cpr_masked,
+                    c.period_text,
+                    c.warnings.join("; ")
+                );
+            }
+            Ok(())
+        }
+    }
+}
