@@ -5,6 +5,7 @@ import { openOffer, closeOffer, setOfferExtras } from './views/offer.js';
 import { initChecks, refreshList, showNewForm, activeCheck, addOfferToActive, openCheck } from './views/checks.js';
 import { h } from './components/dom.js';
 import { openSettings } from './views/settings.js';
+import { initContracts, refreshContracts, newContract } from './views/contracts.js';
 import { showError, showInfo } from './components/message.js';
 
 const $ = (id) => document.getElementById(id);
@@ -39,15 +40,24 @@ async function importFlow() {
   }
 }
 
+const VIEWS = ['search', 'checks', 'contracts'];
+
 function showView(name) {
-  $('search-view').hidden = name !== 'search';
-  $('checks-view').hidden = name !== 'checks';
-  $('tab-search').toggleAttribute('aria-current', name === 'search');
-  $('tab-checks').toggleAttribute('aria-current', name === 'checks');
-  if (name === 'search') $('tab-search').setAttribute('aria-current', 'page');
-  if (name === 'checks') $('tab-checks').setAttribute('aria-current', 'page');
+  for (const v of VIEWS) {
+    $(`${v}-view`).hidden = v !== name;
+    const tab = $(`tab-${v}`);
+    if (v === name) tab.setAttribute('aria-current', 'page');
+    else tab.removeAttribute('aria-current');
+  }
   updateBanner();
   if (name === 'checks') refreshList();
+  if (name === 'contracts') refreshContracts();
+}
+
+/** "Opret kontrakt": from a closed check (its chosen offer) or from an offer page. */
+async function createContract(checkId, offerId) {
+  showView('contracts');
+  await newContract(checkId, offerId);
 }
 
 /** While a check is open, the search screen says offers can be added to its shortlist. */
@@ -89,10 +99,13 @@ async function start() {
   try {
     await refreshHeader();
     const ref = await referenceData();
-    initChecks(ref, { findMore });
+    initChecks(ref, { findMore, createContract: (c) => createContract(c.id, c.closed?.chosen_offer_id) });
+    initContracts(ref);
     setOfferExtras((o) => {
       const c = activeCheck();
-      if (!c) return null;
+      if (!c) {
+        return h('button', { type: 'button', class: 'secondary', id: 'offer-create-contract', onclick: () => createContract(null, o.id) }, 'Opret kontrakt');
+      }
       const onList = c.shortlist.some((s) => s.figures.offer_id === o.id);
       return h('button', {
         type: 'button', id: 'add-to-shortlist', disabled: onList,
@@ -118,6 +131,7 @@ async function start() {
   $('settings-button').addEventListener('click', openSettings);
   $('tab-search').addEventListener('click', () => showView('search'));
   $('tab-checks').addEventListener('click', () => showView('checks'));
+  $('tab-contracts').addEventListener('click', () => showView('contracts'));
   $('start-check').addEventListener('click', () => {
     showView('checks');
     showNewForm(needFromSearch());

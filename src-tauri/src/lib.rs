@@ -47,6 +47,17 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::checks::check_close,
             commands::checks::settings_get,
             commands::checks::settings_set,
+            commands::contracts::contracts_list,
+            commands::contracts::contract_get,
+            commands::contracts::contract_prefill,
+            commands::contracts::contract_evaluate,
+            commands::contracts::contract_create,
+            commands::contracts::contract_save,
+            commands::contracts::contract_issue,
+            commands::contracts::contract_correct,
+            commands::contracts::contract_mark,
+            commands::contracts::contract_terminate,
+            commands::contracts::contract_renew,
         ])
 }
 

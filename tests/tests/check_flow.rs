@@ -114,6 +114,13 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
         .send_keys("Karen Jensen")
         .await
         .unwrap();
+    // The PL rate for next year: a private contract's rate is uplifted by it from 1 January.
+    let next_year = chrono::Datelike::year(&chrono::Local::now().date_naive()) + 1;
+    find(&app, &format!("#setting-pl_rate_{next_year}"))
+        .await
+        .send_keys("2,9")
+        .await
+        .unwrap();
     click(&app, "#settings-save").await;
     wait_text(&app, "#message", "Loggen skriver «Karen Jensen»").await;
 
@@ -270,5 +277,58 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
         .is_err());
     // And the list says so.
     wait_text(&app, &format!("#check-list tr[data-id='{id}']"), "lukket").await;
+
+    // 7. The contract: drafted from the closed check, completed, issued.
+    click(&app, "#create-contract").await;
+    let title = wait_text(&app, "#contract-title", "Kontrakt K-").await;
+    let contract = title
+        .trim_start_matches("Kontrakt ")
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    wait_text(&app, "#contract-problems", "CPR-nummer: skal udfyldes.").await;
+    for (field, value) in [
+        ("#c-buyer_ean", "5798000000001"),
+        ("#c-provider_cvr", "29403473"),
+        ("#c-provider_ean", "5790000000005"),
+        ("#c-citizen_name", "Søren Ærø Åberg"),
+        ("#c-citizen_cpr", "010196-1235"),
+        (
+            "#c-intervention",
+            "Længerevarende botilbud med døgndækning.",
+        ),
+        ("#c-goals", "Mestre egen økonomi"),
+    ] {
+        let input = find(&app, field).await;
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+    find(&app, "#contract-ready").await;
+    if let Some(path) = std::env::var_os("PLADSOVERBLIK_SCREENSHOT_CONTRACT") {
+        app.settle().await;
+        std::fs::write(path, c.screenshot().await.unwrap()).unwrap();
+    }
+    let total = wait_text(&app, "#contract-total", " kr.").await;
+    assert!(
+        total.ends_with(",00 kr.") || total.contains(','),
+        "a Danish amount: {total}"
+    );
+    click(&app, "#contract-issue").await;
+    wait_text(&app, "#contract-state", "Udstedt").await;
+    let facts = wait_text(&app, "#contract-facts", "SHA-256").await;
+    assert!(
+        facts.contains(&id),
+        "the contract rests on the check: {facts}"
+    );
+    assert!(facts.contains("Botilbuddet Solsikken"), "{facts}");
+    // The list masks the CPR.
+    let row = wait_text(
+        &app,
+        &format!("#contract-list tr[data-id='{contract}']"),
+        "010196-xxxx",
+    )
+    .await;
+    assert!(!row.contains("1235"), "{row}");
     app.close().await;
 }

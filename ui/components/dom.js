@@ -19,3 +19,9 @@ export function h(tag, attrs = {}, ...children) {
 export function option(value, label) {
   return h('option', { value }, label);
 }
+
+/** Replaces an element's children; arrays are flattened and null/false left out, as in h(). */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}

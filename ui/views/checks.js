@@ -4,7 +4,7 @@ import {
   listChecks, getCheck, createCheck, confirmFree, rejectOffer, addToShortlist,
   removeFromShortlist, closeCheck,
 } from '../api/checks.js';
-import { h, option } from '../components/dom.js';
+import { h, option, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
 
 const $ = (id) => document.getElementById(id);
@@ -293,7 +293,7 @@ function closeForm(c) {
 function render(c) {
   current = c;
   const panel = $('check-panel');
-  panel.replaceChildren(
+  fill(panel,
     h('header', { class: 'check-head' },
       h('h2', { id: 'check-title' }, `Afstemning ${c.id}`),
       h('span', { id: 'check-status', class: `status ${c.status}` }, c.text.status)),
@@ -307,6 +307,11 @@ function render(c) {
           h('tbody', {}, candidateRows(c))),
     shortlist(c),
     c.closed ? null : closeForm(c),
+    c.closed && c.status === 'lukket' && c.closed.conclusion !== 'enkeltmand_begrundet'
+      ? h('div', { class: 'actions' },
+          h('button', { type: 'button', id: 'create-contract', onclick: () => hooks.createContract(c) },
+            c.closed.chosen_offer_id ? `Opret kontrakt med ${c.closed.chosen_offer_name}` : 'Opret kontrakt'))
+      : null,
   );
   for (const tr of $('check-list').tBodies[0].rows) tr.classList.toggle('selected', tr.dataset.id === c.id);
 }

@@ -1,6 +1,6 @@
 // The offer page: everything about one offer, each figure with its date and age.
 import { offerDetail } from '../api/catalogue.js';
-import { h } from '../components/dom.js';
+import { h, fill } from '../components/dom.js';
 import { showError } from '../components/message.js';
 
 const panel = () => document.getElementById('offer');
@@ -33,7 +33,7 @@ export function closeOffer() {
 function render(o) {
   const current = o.operators.find((op) => op.current) || o.operators[0];
   const p = panel();
-  p.replaceChildren(
+  fill(p,
     h('header', {}, h('h2', { id: 'offer-name' }, o.name), extras(o), h('button', { type: 'button', class: 'secondary', id: 'close-offer', onclick: closeOffer, title: 'Luk (Esc)' }, 'Luk')),
     h('div', { class: 'sub' }, `${o.id} · ${o.catalogue_extracted_text}`),
     h('p', {}, o.description),

@@ -9,7 +9,18 @@ const FIELDS = [
   ['stale_after_days', 'Ledige pladser er forældede efter (dage)', 'Standard 30'],
   ['check_validity_days', 'En afstemning er gyldig i (dage)', 'Standard 14'],
   ['check_radius_km', 'Afstemningen omfatter også tilbud inden for (km)', 'Ud over hjemkommunens region. Standard 50'],
+  ['contract_max_term_months', 'En kontrakt må højst løbe (måneder)', 'Standard 12'],
+  ['contract_warn_days', 'Advar om kontrakter, der udløber inden for (dage)', 'Standard 60'],
 ];
+
+/** PL rates for this year and the next (uplift of rates outside the rammeaftale). */
+function plFields(s) {
+  const year = new Date().getFullYear();
+  return [year, year + 1].map((y) => {
+    const found = s.pl_rates.find(([py]) => py === y);
+    return [`pl_rate_${y}`, `PL-sats ${y} (%)`, 'Fra den seneste økonomiaftale, fx 2,9', found ? String(found[1]).replace('.', ',') : ''];
+  });
+}
 
 export async function openSettings() {
   const dialog = document.getElementById('settings-dialog');
@@ -20,10 +31,12 @@ export async function openSettings() {
     showError(e);
     return;
   }
+  const fields = [...FIELDS.map(([key, label, hint]) => [key, label, hint, String(s[key] ?? '')]), ...plFields(s)];
+  const initial = Object.fromEntries(fields.map(([key, , , value]) => [key, value]));
   const form = h('form', { method: 'dialog', id: 'settings-form', class: 'panel-form' },
     h('h2', {}, 'Indstillinger'),
-    FIELDS.map(([key, label, hint]) => h('label', { class: 'field' }, h('span', {}, label),
-      h('input', { name: key, id: `setting-${key}`, value: String(s[key] ?? ''), placeholder: key === 'user_name' ? s.effective_user : '' }),
+    fields.map(([key, label, hint, value]) => h('label', { class: 'field' }, h('span', {}, label),
+      h('input', { name: key, id: `setting-${key}`, value, placeholder: key === 'user_name' ? s.effective_user : '' }),
       h('small', { class: 'sub' }, hint))),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', id: 'settings-save' }, 'Gem'),
@@ -31,9 +44,9 @@ export async function openSettings() {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
-      for (const [key] of FIELDS) {
+      for (const [key] of fields) {
         const value = form.elements[key].value;
-        if (value !== String(s[key] ?? '')) s = await setSetting(key, value);
+        if (value !== initial[key]) s = await setSetting(key, value);
       }
       dialog.close();
       showInfo(`Indstillingerne er gemt. Loggen skriver «${s.effective_user}».`);

@@ -1,3 +1,4 @@
 pub mod app;
 pub mod catalogue;
 pub mod checks;
+pub mod contracts;

@@ -292,6 +292,18 @@ impl NoticeParty {
     }
 }
 
+/// Notice as typed: the party ("koeber"/"leverandoer") and the date it was given.
+pub fn parse_notice(party: &str, given_on: &str) -> Result<(NoticeParty, NaiveDate)> {
+    let party = NoticeParty::parse(party)?;
+    let date = crate::fmt::parse_date(given_on).ok_or_else(|| {
+        Error::Invalid(format!(
+            "Opsigelsesdato: «{}» er ikke en dato; skriv dd.mm.åååå.",
+            given_on.trim()
+        ))
+    })?;
+    Ok((party, date))
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct VersionView {
     pub version: u32,

@@ -1,0 +1,87 @@
+//! Contract commands: each takes the engine from managed state and calls one core function.
+
+use pladsoverblik_core::contracts::{
+    self, ContractForm, ContractListItem, ContractState, ContractView, Evaluation,
+};
+use pladsoverblik_core::Engine;
+use tauri::State;
+
+use crate::error::IpcResult;
+use crate::today;
+
+#[tauri::command(async)]
+pub fn contracts_list(engine: State<'_, Engine>) -> IpcResult<Vec<ContractListItem>> {
+    Ok(engine.contracts(today())?)
+}
+
+#[tauri::command(async)]
+pub fn contract_get(engine: State<'_, Engine>, id: String) -> IpcResult<ContractView> {
+    Ok(engine.contract(&id, today())?)
+}
+
+#[tauri::command(async)]
+pub fn contract_prefill(
+    engine: State<'_, Engine>,
+    check_id: Option<String>,
+    offer_id: Option<String>,
+) -> IpcResult<ContractForm> {
+    Ok(engine.contract_prefill(check_id.as_deref(), offer_id.as_deref(), today())?)
+}
+
+#[tauri::command(async)]
+pub fn contract_evaluate(engine: State<'_, Engine>, form: ContractForm) -> IpcResult<Evaluation> {
+    Ok(engine.contract_evaluate(&form, today())?)
+}
+
+#[tauri::command(async)]
+pub fn contract_create(engine: State<'_, Engine>, form: ContractForm) -> IpcResult<ContractView> {
+    Ok(engine.contract_create(&form, today())?)
+}
+
+#[tauri::command(async)]
+pub fn contract_save(
+    engine: State<'_, Engine>,
+    id: String,
+    form: ContractForm,
+) -> IpcResult<ContractView> {
+    Ok(engine.contract_save(&id, &form, today())?)
+}
+
+#[tauri::command(async)]
+pub fn contract_issue(engine: State<'_, Engine>, id: String) -> IpcResult<ContractView> {
+    Ok(engine.contract_issue(&id, today())?)
+}
+
+#[tauri::command(async)]
+pub fn contract_correct(
+    engine: State<'_, Engine>,
+    id: String,
+    reason: String,
+) -> IpcResult<ContractView> {
+    Ok(engine.contract_correct(&id, &reason, today())?)
+}
+
+#[tauri::command(async)]
+pub fn contract_mark(
+    engine: State<'_, Engine>,
+    id: String,
+    state: String,
+) -> IpcResult<ContractView> {
+    Ok(engine.contract_set_state(&id, ContractState::parse(&state)?, today())?)
+}
+
+#[tauri::command(async)]
+pub fn contract_terminate(
+    engine: State<'_, Engine>,
+    id: String,
+    party: String,
+    given_on: String,
+) -> IpcResult<ContractView> {
+    let (party, date) = contracts::parse_notice(&party, &given_on)?;
+    Ok(engine.contract_terminate(&id, party, date, today())?)
+}
+
+#[tauri::command(async)]
+pub fn contract_renew(engine: State<'_, Engine>, id: String) -> IpcResult<ContractView> {
+    Ok(engine.contract_renew(&id, today())?)
+}

@@ -1,0 +1,14 @@
+// Standard contracts. Forms are sent as typed; the core evaluates them and names each problem.
+import { invoke } from './tauri.js';
+
+export const listContracts = () => invoke('contracts_list');
+export const getContract = (id) => invoke('contract_get', { id });
+export const prefillContract = (checkId, offerId) => invoke('contract_prefill', { checkId: checkId ?? null, offerId: offerId ?? null });
+export const evaluateContract = (form) => invoke('contract_evaluate', { form });
+export const createContract = (form) => invoke('contract_create', { form });
+export const saveContract = (id, form) => invoke('contract_save', { id, form });
+export const issueContract = (id) => invoke('contract_issue', { id });
+export const correctContract = (id, reason) => invoke('contract_correct', { id, reason });
+export const markContract = (id, state) => invoke('contract_mark', { id, state });
+export const terminateContract = (id, party, givenOn) => invoke('contract_terminate', { id, party, givenOn });
+export const renewContract = (id) => invoke('contract_renew', { id });

@@ -1,0 +1,342 @@
+// The Kontrakter screen: the list (what runs out soon, follow-ups due; CPR masked), the
+// editor for drafts with live problems and price, and the issued contract with its life:
+// signed, active, notice, renewal, correction.
+import {
+  listContracts, getContract, prefillContract, evaluateContract, createContract, saveContract,
+  issueContract, correctContract, markContract, terminateContract, renewContract,
+} from '../api/contracts.js';
+import { h, option, fill } from '../components/dom.js';
+import { showError, showInfo, clearMessage } from '../components/message.js';
+
+const $ = (id) => document.getElementById(id);
+
+let ref = null;
+let current = null;
+let evalTimer = null;
+let evalSeq = 0;
+
+export function initContracts(referenceData) {
+  ref = referenceData;
+}
+
+export async function refreshContracts() {
+  try {
+    const items = await listContracts();
+    const body = $('contract-list').tBodies[0];
+    body.replaceChildren(
+      ...items.map((c) =>
+        h('tr', {
+          tabindex: 0,
+          'data-id': c.id,
+          class: current?.id === c.id ? 'selected' : '',
+          onclick: () => openContract(c.id),
+          onkeydown: (e) => { if (e.key === 'Enter') openContract(c.id); },
+        },
+        h('td', {}, h('div', { class: 'offer-name' }, `${c.id} v${c.version}`), h('div', { class: 'sub' }, c.state_text)),
+        h('td', {}, c.citizen_name || '–', h('div', { class: 'sub cpr' }, c.citizen_cpr_masked)),
+        h('td', {}, c.offer_name, h('div', { class: 'sub' }, c.period_text)),
+        h('td', { class: 'warnings' }, c.warnings.map((w) => h('div', { class: 'warning' }, w))))),
+    );
+    if (items.length === 0) {
+      body.append(h('tr', {}, h('td', { colspan: 4, class: 'sub' }, 'Ingen kontrakter endnu. Opret en fra en lukket afstemning eller fra et offentligt tilbud.')));
+    }
+  } catch (e) {
+    showError(e);
+  }
+}
+
+/** A new contract from a closed check and/or an offer: the draft is stored at once. */
+export async function newContract(checkId, offerId) {
+  try {
+    const form = await prefillContract(checkId, offerId);
+    const view = await createContract(form);
+    clearMessage();
+    render(view);
+    await refreshContracts();
+    showInfo(`Kladde ${view.id} er oprettet. Udfyld de manglende felter og udsted kontrakten.`);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+export async function openContract(id) {
+  try {
+    render(await getContract(id));
+    await refreshContracts();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function apply(action, done) {
+  try {
+    const view = await action();
+    clearMessage();
+    render(view);
+    await refreshContracts();
+    if (done) showInfo(done);
+    return view;
+  } catch (e) {
+    showError(e);
+    return null;
+  }
+}
+
+// ---- editor -------------------------------------------------------------------------
+
+const TEXT_FIELDS = [
+  ['buyer_ean', 'Købers EAN-nummer', { inputmode: 'numeric', size: 15 }],
+  ['buyer_contact', 'Købers kontaktperson', { size: 30 }],
+  ['payer_ean', 'Betalingskommunens EAN-nummer', { inputmode: 'numeric', size: 15, placeholder: 'som køber' }],
+  ['provider_cvr', 'Leverandørens CVR-nummer', { inputmode: 'numeric', size: 10 }],
+  ['provider_ean', 'Leverandørens EAN-nummer', { inputmode: 'numeric', size: 15 }],
+  ['citizen_name', 'Borgerens navn', { size: 30, autocomplete: 'off' }],
+  ['citizen_cpr', 'CPR-nummer', { size: 12, placeholder: 'DDMMÅÅ-LLLL', autocomplete: 'off' }],
+  ['start', 'Startdato', { size: 11, placeholder: 'dd.mm.åååå' }],
+  ['end', 'Slutdato', { size: 11, placeholder: 'dd.mm.åååå' }],
+  ['followups', 'Opfølgning', { size: 30, placeholder: 'dd.mm.åååå, dd.mm.åååå' }],
+];
+
+function field(label, control, hint) {
+  return h('label', { class: 'field' }, h('span', {}, label), control, hint ? h('small', { class: 'sub' }, hint) : null);
+}
+
+function municipalitySelect(id, value, empty) {
+  const s = h('select', { id, name: id }, option('', empty), ref.municipalities.map((m) => option(String(m.code), m.name)));
+  const found = ref.municipalities.find((m) => String(m.code) === String(value) || m.name === value);
+  s.value = found ? String(found.code) : '';
+  return s;
+}
+
+function addonRow(a = {}) {
+  const unit = h('select', { name: 'addon-unit' }, option('dag', 'pr. døgn'), option('maaned', 'pr. måned'), option('engang', 'engangsbeløb'));
+  unit.value = a.unit || 'dag';
+  return h('tr', { class: 'addon' },
+    h('td', {}, h('input', { name: 'addon-description', value: a.description ?? '', size: 18, 'aria-label': 'Beskrivelse' })),
+    h('td', {}, h('input', { name: 'addon-basis', value: a.basis ?? '', size: 26, 'aria-label': 'Begrundelse og beregningsgrundlag' })),
+    h('td', {}, h('input', { name: 'addon-amount', value: a.amount ?? '', size: 9, inputmode: 'decimal', 'aria-label': 'Beløb' })),
+    h('td', {}, unit),
+    h('td', {}, h('button', { type: 'button', class: 'link', onclick: (e) => { e.currentTarget.closest('tr').remove(); scheduleEvaluate(); } }, 'Fjern')));
+}
+
+function readForm() {
+  const form = $('contract-form');
+  const value = (name) => form.elements[name]?.value ?? '';
+  const out = { ...current.form };
+  for (const [name] of TEXT_FIELDS) out[name] = value(name);
+  out.legal_basis = value('legal_basis');
+  out.buyer_municipality = value('buyer_municipality');
+  out.payer_municipality = value('payer_municipality');
+  out.intervention = value('intervention');
+  out.goals = value('goals');
+  out.payment_timing = value('payment_timing') || out.payment_timing;
+  out.addons = [...form.querySelectorAll('tr.addon')].map((tr) => ({
+    description: tr.querySelector('[name=addon-description]').value,
+    basis: tr.querySelector('[name=addon-basis]').value,
+    amount: tr.querySelector('[name=addon-amount]').value,
+    unit: tr.querySelector('[name=addon-unit]').value,
+  }));
+  return out;
+}
+
+function scheduleEvaluate() {
+  clearTimeout(evalTimer);
+  evalTimer = setTimeout(async () => {
+    const mine = ++evalSeq;
+    try {
+      const evaluation = await evaluateContract(readForm());
+      if (mine === evalSeq) renderEvaluation(evaluation);
+    } catch (e) {
+      showError(e);
+    }
+  }, 250);
+}
+
+function priceTable(price) {
+  return h('table', { id: 'contract-price', class: 'price-table' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Linje'), h('th', { class: 'num' }, 'Sats'), h('th', { class: 'num' }, 'I alt'))),
+    h('tbody', {}, price.lines.map((l) => h('tr', { class: l.provisional ? 'provisional' : '' },
+      h('td', {}, l.label, h('div', { class: 'sub' }, l.basis)), h('td', { class: 'num' }, l.amount_text), h('td', { class: 'num' }, l.total_text)))),
+    h('tfoot', {},
+      h('tr', {}, h('th', { colspan: 2 }, 'Pr. døgn'), h('td', { class: 'num' }, price.per_day_text)),
+      h('tr', {}, h('th', { colspan: 2 }, 'Pr. måned'), h('td', { class: 'num' }, price.per_month_text)),
+      h('tr', { class: 'total' }, h('th', { colspan: 2 }, `Hele perioden (${price.days} dage)`), h('td', { class: 'num', id: 'contract-total' }, price.total_text))),
+    h('caption', { class: 'sub' }, price.vat_text));
+}
+
+function renderEvaluation(e) {
+  const box = $('contract-evaluation');
+  if (!box) return;
+  fill(box,
+    e.template ? h('p', { class: 'sub', id: 'contract-template' }, `${e.template.title} (skabelon ${e.template.version})`) : null,
+    e.problems.length
+      ? [h('h3', {}, `${e.problems.length} fejl skal rettes før udstedelse`),
+        h('ul', { id: 'contract-problems', class: 'problems' }, e.problems.map((p) => h('li', { 'data-field': p.field }, p.message)))]
+      : h('p', { id: 'contract-ready', class: 'outstanding done' }, 'Kontrakten er klar til at blive udstedt.'),
+    e.price ? [h('h3', {}, 'Pris'), priceTable(e.price)] : null,
+    e.notice ? h('p', { class: 'sub' }, `Opsigelse: køber ${e.notice.buyer_text}, leverandør ${e.notice.provider_text}${e.notice.example_values ? ' (eksempelværdier)' : ''}. ${e.notice_today_text}`) : null,
+  );
+  const timing = $('payment-timing-field');
+  if (timing) timing.hidden = !e.payment_timing_negotiable;
+  for (const el of document.querySelectorAll('#contract-form [aria-invalid]')) el.removeAttribute('aria-invalid');
+  for (const p of e.problems) {
+    const el = $('contract-form')?.elements[p.field];
+    if (el && el.setAttribute) el.setAttribute('aria-invalid', 'true');
+  }
+}
+
+function editor(c) {
+  const f = c.form;
+  const offer = c.evaluation.offer;
+  const timing = h('select', { name: 'payment_timing' }, option('forud', 'forud'), option('bagud', 'bagud'));
+  timing.value = f.payment_timing || 'forud';
+  const basis = h('select', { name: 'legal_basis' }, option('', 'Vælg …'), ref.legal_bases.map((b) => option(b.code, b.label)));
+  basis.value = f.legal_basis;
+  const input = (name, attrs) => h('input', { name, id: `c-${name}`, value: f[name] ?? '', ...attrs });
+  const form = h('form', { id: 'contract-form', class: 'contract-form', autocomplete: 'off' },
+    h('fieldset', {}, h('legend', {}, 'Tilbud og afstemning'),
+      h('p', {}, offer ? `${offer.name} (${offer.id}) · ${offer.operator_name} (${offer.operator_type})` : f.offer_id),
+      f.check_id ? h('p', { class: 'sub' }, `Bygger på afstemning ${f.check_id}`) : null,
+      field('Lovgrundlag', basis)),
+    h('fieldset', {}, h('legend', {}, 'Parter'),
+      h('div', { class: 'row' },
+        field('Køber (handlekommune)', municipalitySelect('buyer_municipality', f.buyer_municipality, 'Vælg …')),
+        field(TEXT_FIELDS[0][1], input('buyer_ean', TEXT_FIELDS[0][2]))),
+      field(TEXT_FIELDS[1][1], input('buyer_contact', TEXT_FIELDS[1][2])),
+      h('div', { class: 'row' },
+        field('Betalingskommune', municipalitySelect('payer_municipality', f.payer_municipality, 'Samme som køber')),
+        field(TEXT_FIELDS[2][1], input('payer_ean', TEXT_FIELDS[2][2]))),
+      h('div', { class: 'row' },
+        field(TEXT_FIELDS[3][1], input('provider_cvr', TEXT_FIELDS[3][2])),
+        field(TEXT_FIELDS[4][1], input('provider_ean', TEXT_FIELDS[4][2])))),
+    h('fieldset', {}, h('legend', {}, 'Borger og indsats'),
+      h('div', { class: 'row' },
+        field(TEXT_FIELDS[5][1], input('citizen_name', TEXT_FIELDS[5][2])),
+        field(TEXT_FIELDS[6][1], input('citizen_cpr', TEXT_FIELDS[6][2]))),
+      field('Indsats', h('textarea', { name: 'intervention', id: 'c-intervention', rows: 2, cols: 60 }, f.intervention)),
+      field('Mål (ét pr. linje)', h('textarea', { name: 'goals', id: 'c-goals', rows: 3, cols: 60 }, f.goals))),
+    h('fieldset', {}, h('legend', {}, 'Periode og betaling'),
+      h('div', { class: 'row' },
+        field(TEXT_FIELDS[7][1], input('start', TEXT_FIELDS[7][2])),
+        field(TEXT_FIELDS[8][1], input('end', TEXT_FIELDS[8][2]), c.evaluation.max_end ? 'Tidsbegrænset: højst den længste løbetid' : null),
+        field(TEXT_FIELDS[9][1], input('followups', TEXT_FIELDS[9][2]))),
+      h('div', { id: 'payment-timing-field', hidden: !c.evaluation.payment_timing_negotiable }, field('Betaling', timing))),
+    h('fieldset', {}, h('legend', {}, 'Tillægsydelser'),
+      h('table', { class: 'addons' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'Beskrivelse'), h('th', {}, 'Begrundelse og beregning'), h('th', {}, 'Beløb'), h('th', {}, 'Enhed'), h('th', {}, ''))),
+        h('tbody', { id: 'addon-rows' }, f.addons.map(addonRow))),
+      h('button', { type: 'button', class: 'secondary small', id: 'add-addon', onclick: () => { $('addon-rows').append(addonRow()); } }, 'Tilføj tillægsydelse')),
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'secondary', id: 'contract-save' }, 'Gem kladde'),
+      h('button', { type: 'button', id: 'contract-issue', onclick: issueCurrent }, 'Udsted kontrakt')),
+  );
+  form.addEventListener('input', scheduleEvaluate);
+  form.addEventListener('change', scheduleEvaluate);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    apply(() => saveContract(current.id, readForm()), `Kladde ${current.id} er gemt.`);
+  });
+  return form;
+}
+
+async function issueCurrent() {
+  const id = current.id;
+  const saved = await apply(() => saveContract(id, readForm()));
+  if (!saved) return;
+  await apply(() => issueContract(id), `Kontrakt ${id} er udstedt og kan ikke længere ændres.`);
+}
+
+// ---- issued contract ----------------------------------------------------------------
+
+function issuedView(c) {
+  const d = c.data;
+  const state = c.state;
+  const canMark = (s) => (state === 'udstedt' && (s === 'underskrevet' || s === 'aktiv')) || (state === 'underskrevet' && s === 'aktiv');
+  const open = ['udstedt', 'underskrevet', 'aktiv'].includes(state);
+  const facts = [
+    ['Skabelon', `${d.template.title} (version ${d.template.version})`],
+    ['Køber', `${d.buyer.name}, EAN ${d.buyer.ean}${d.buyer.contact ? ` · ${d.buyer.contact}` : ''}`],
+    ['Betaler', `${d.payer.name}, EAN ${d.payer.ean}`],
+    ['Leverandør', `${d.provider.name}${d.provider.cvr ? `, CVR ${d.provider.cvr}` : ''}, EAN ${d.provider.ean}`],
+    ['Tilbud', `${d.offer.name} (${d.offer.id}), ${d.offer.address}`],
+    ['Borger', `${d.citizen_name} (${d.citizen_cpr.slice(0, 6)}-xxxx)`],
+    ['Lovgrundlag', d.legal_basis_label],
+    ['Indsats', d.intervention],
+    ['Mål', d.goals.join('; ')],
+    ['Periode', `${fmtDate(d.start)}–${fmtDate(d.end)} (${d.price.days} dage)`],
+    ['Opfølgning', d.followups.map(fmtDate).join(', ')],
+    ['Betaling', `${d.payment.timing}, senest ${d.payment.days_after_invoice} dage efter faktura`],
+    ['Opsigelse', `køber ${d.notice.buyer_text}, leverandør ${d.notice.provider_text}`],
+    ['Region', d.buyer_region_text],
+    d.check_id ? ['Afstemning', d.check_id] : null,
+    ['SHA-256', c.current.data_sha256],
+  ].filter(Boolean);
+  return [
+    c.warnings.length ? h('ul', { class: 'contract-warnings' }, c.warnings.map((w) => h('li', {}, w))) : null,
+    h('dl', { class: 'facts', id: 'contract-facts' }, facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    c.evaluation.notice_today_text && open ? h('p', { class: 'sub' }, c.evaluation.notice_today_text) : null,
+    h('h3', {}, 'Pris'),
+    priceTable(d.price),
+    h('div', { class: 'actions contract-actions' },
+      canMark('underskrevet') ? h('button', { type: 'button', class: 'secondary', id: 'mark-signed', onclick: () => apply(() => markContract(c.id, 'underskrevet'), 'Kontrakten er markeret som underskrevet.') }, 'Markér underskrevet') : null,
+      canMark('aktiv') ? h('button', { type: 'button', class: 'secondary', id: 'mark-active', onclick: () => apply(() => markContract(c.id, 'aktiv'), 'Kontrakten er markeret som aktiv.') }, 'Markér aktiv') : null,
+      open ? h('button', { type: 'button', class: 'secondary', id: 'terminate', onclick: () => terminateForm(c) }, 'Opsig …') : null,
+      open && !c.renewed_by ? h('button', { type: 'button', class: 'secondary', id: 'renew', onclick: () => apply(() => renewContract(c.id), 'Fornyelsen er oprettet som kladde.') }, 'Forny') : null,
+      open ? h('button', { type: 'button', class: 'secondary', id: 'correct', onclick: () => correctForm(c) }, 'Ret (ny version)') : null),
+    h('div', { id: 'contract-inline' }),
+    h('details', {}, h('summary', {}, `Kontraktens ${d.clauses.length} punkter`),
+      h('ol', { class: 'clauses' }, d.clauses.map((cl) => h('li', {}, h('strong', {}, cl.title), h('p', {}, cl.text))))),
+    c.versions.length > 1 ? h('details', {}, h('summary', {}, 'Versioner'),
+      h('ul', {}, c.versions.map((v) => h('li', {}, `v${v.version}: ${v.issued ? `udstedt ${v.issued_at?.replace('T', ' ')} af ${v.issued_by}` : 'kladde'}${v.reason ? ` – ${v.reason}` : ''}`)))) : null,
+  ];
+}
+
+function fmtDate(iso) {
+  const [y, m, d] = String(iso).split('-');
+  return `${d}.${m}.${y}`;
+}
+
+function terminateForm(c) {
+  const form = h('form', { class: 'inline-form', id: 'terminate-form' },
+    field('Opsagt af', h('select', { name: 'party' }, option('koeber', 'Køber'), option('leverandoer', 'Leverandøren'))),
+    field('Opsigelsen er givet', h('input', { name: 'given_on', size: 11, value: todayText() })),
+    h('button', { type: 'submit' }, 'Registrér opsigelse'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    apply(() => terminateContract(c.id, form.elements.party.value, form.elements.given_on.value), 'Opsigelsen er registreret.');
+  });
+  $('contract-inline').replaceChildren(form);
+}
+
+function correctForm(c) {
+  const form = h('form', { class: 'inline-form', id: 'correct-form' },
+    field('Årsag til rettelsen', h('input', { name: 'reason', size: 40 })),
+    h('button', { type: 'submit' }, 'Opret ny version'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    apply(() => correctContract(c.id, form.elements.reason.value), 'En ny version er oprettet som kladde.');
+  });
+  $('contract-inline').replaceChildren(form);
+}
+
+function todayText() {
+  const d = new Date();
+  return `${String(d.getDate()).padStart(2, '0')}.${String(d.getMonth() + 1).padStart(2, '0')}.${d.getFullYear()}`;
+}
+
+function render(c) {
+  current = c;
+  const draft = !c.current.issued;
+  fill($('contract-panel'),
+    h('header', { class: 'check-head' },
+      h('h2', { id: 'contract-title' }, `Kontrakt ${c.id} version ${c.current.version}`),
+      h('span', { id: 'contract-state', class: `status ${c.state}` }, c.state_text)),
+    c.current.reason ? h('p', { class: 'sub' }, c.current.reason) : null,
+    c.renewed_from ? h('p', { class: 'sub' }, `Fornyelse af ${c.renewed_from}`) : null,
+    draft
+      ? h('div', { class: 'contract-editor' }, editor(c), h('aside', { id: 'contract-evaluation', class: 'contract-evaluation' }))
+      : issuedView(c),
+  );
+  if (draft) renderEvaluation(c.evaluation);
+  for (const tr of $('contract-list').tBodies[0].rows) tr.classList.toggle('selected', tr.dataset.id === c.id);
+}
