@@ -141,7 +141,7 @@ struct BasisAgg {
     free: Option<u32>,
     free_as_of: Option<NaiveDate>,
     /// (year, lowest daily rate ex. VAT among the offer's departments)
-    rates: Vec<(i32, Decimal)>,
+    rates: Vec<(i32, i64)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -410,7 +410,7 @@ impl SearchIndex {
                     continue;
                 };
                 let year: i32 = r.get(2)?;
-                let daily = rates::from_oere(r.get(3)?);
+                let daily: i64 = r.get(3)?;
                 if let Some(agg) = rows[i].bases.iter_mut().find(|b| b.basis == basis) {
                     match agg.rates.iter_mut().find(|(y, _)| *y == year) {
                         Some((_, v)) if daily < *v => *v = daily,
@@ -589,6 +589,7 @@ impl SearchIndex {
             _ => None,
         };
         let wanted_bits: u8 = q.legal_bases.iter().fold(0, |acc, b| acc | b.bit());
+        let max_oere = q.max_daily_rate.map(rates::oere);
 
         // (row index, relevance score, distance)
         let mut matches: Vec<(usize, f64, Option<f64>)> = Vec::new();
@@ -634,7 +635,7 @@ impl SearchIndex {
             if q.only_free && !bases().any(|b| b.free.unwrap_or(0) > 0) {
                 return;
             }
-            if let Some(max) = q.max_daily_rate {
+            if let Some(max) = max_oere {
                 let cheapest = bases()
                     .filter_map(|b| rate_for_year(&b.rates, rate_year))
                     .min();
@@ -672,25 +673,32 @@ impl SearchIndex {
             s => s,
         };
         let by_name = |a: usize, b: usize| self.rows[a].name_rank.cmp(&self.rows[b].name_rank);
-        let free_of = |i: usize| self.free_for(&self.rows[i], wanted_bits).0.unwrap_or(0);
-        let rate_of = |i: usize| self.rate_for(&self.rows[i], wanted_bits, rate_year);
+        // Rate and free places are computed once per match, not in every comparison: the
+        // key goes in the score slot, which only relevance uses.
+        match sort {
+            SortKey::Rate => {
+                for m in &mut matches {
+                    m.1 = self
+                        .rate_for(&self.rows[m.0], wanted_bits, rate_year)
+                        .map_or(f64::MAX, |r| r as f64);
+                }
+            }
+            SortKey::FreePlaces => {
+                for m in &mut matches {
+                    m.1 = -f64::from(self.free_for(&self.rows[m.0], wanted_bits).0.unwrap_or(0));
+                }
+            }
+            _ => {}
+        }
         let cmp = |a: &(usize, f64, Option<f64>), b: &(usize, f64, Option<f64>)| match sort {
-            SortKey::Relevance => a.1.total_cmp(&b.1).then_with(|| by_name(a.0, b.0)),
+            SortKey::Relevance | SortKey::Rate | SortKey::FreePlaces => {
+                a.1.total_cmp(&b.1).then_with(|| by_name(a.0, b.0))
+            }
             SortKey::Distance => {
                 a.2.unwrap_or(f64::MAX)
                     .total_cmp(&b.2.unwrap_or(f64::MAX))
                     .then_with(|| by_name(a.0, b.0))
             }
-            SortKey::Rate => match (rate_of(a.0), rate_of(b.0)) {
-                (Some(x), Some(y)) => x.cmp(&y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            }
-            .then_with(|| by_name(a.0, b.0)),
-            SortKey::FreePlaces => free_of(b.0)
-                .cmp(&free_of(a.0))
-                .then_with(|| by_name(a.0, b.0)),
             SortKey::Name => by_name(a.0, b.0),
         };
         if matches.len() > limit {
@@ -741,7 +749,8 @@ impl SearchIndex {
         (sum, oldest)
     }
 
-    fn rate_for(&self, row: &Row, bits: u8, year: i32) -> Option<Decimal> {
+    /// The lowest daily rate ex. VAT (øre) among the matching bases in `year`.
+    fn rate_for(&self, row: &Row, bits: u8, year: i32) -> Option<i64> {
         row.bases
             .iter()
             .filter(|b| bits == 0 || b.basis.bit() & bits != 0)
@@ -760,7 +769,7 @@ impl SearchIndex {
     ) -> SearchHit {
         let (free, as_of) = self.free_for(row, bits);
         let stale = as_of.is_some_and(|d| (today - d).num_days() > stale_after);
-        let rate = self.rate_for(row, bits, year);
+        let rate = self.rate_for(row, bits, year).map(rates::from_oere);
         let rate_year = row
             .bases
             .iter()
@@ -876,7 +885,7 @@ pub fn age_text(min: u8, max: Option<u8>) -> String {
 }
 
 /// The rate of `year`, or of the latest earlier year when `year` has none.
-fn rate_for_year(rates: &[(i32, Decimal)], year: i32) -> Option<Decimal> {
+fn rate_for_year(rates: &[(i32, i64)], year: i32) -> Option<i64> {
     rates
         .iter()
         .rev()
