@@ -125,6 +125,7 @@ function readForm() {
   const out = { ...current.form };
   for (const [name] of TEXT_FIELDS) out[name] = value(name);
   out.legal_basis = value('legal_basis');
+  out.check_id = value('check_id');
   out.buyer_municipality = value('buyer_municipality');
   out.payer_municipality = value('payer_municipality');
   out.intervention = value('intervention');
@@ -196,8 +197,10 @@ function editor(c) {
   const form = h('form', { id: 'contract-form', class: 'contract-form', autocomplete: 'off' },
     h('fieldset', {}, h('legend', {}, 'Tilbud og afstemning'),
       h('p', {}, offer ? `${offer.name} (${offer.id}) · ${offer.operator_name} (${offer.operator_type})` : f.offer_id),
-      f.check_id ? h('p', { class: 'sub' }, `Bygger på afstemning ${f.check_id}`) : null,
-      field('Lovgrundlag', basis)),
+      h('div', { class: 'row' },
+        field('Lovgrundlag', basis),
+        field('Afstemning', input('check_id', { size: 14, placeholder: 'A-åååå-nnnn' }),
+          offer && !offer.counts_as_public ? 'Påkrævet: en lukket, gyldig afstemning for samme behov' : 'Kun påkrævet for private tilbud'))),
     h('fieldset', {}, h('legend', {}, 'Parter'),
       h('div', { class: 'row' },
         field('Køber (handlekommune)', municipalitySelect('buyer_municipality', f.buyer_municipality, 'Vælg …')),

@@ -13,6 +13,9 @@ use crate::{args, open, print_json, today};
 /// `edit` they change the draft.
 #[derive(Args, Default)]
 pub struct Fields {
+    /// Afstemningen kontrakten bygger på (påkrævet for private tilbud).
+    #[arg(long)]
+    pub check: Option<String>,
     #[arg(long)]
     pub offer: Option<String>,
     #[arg(long)]
@@ -68,6 +71,7 @@ impl Fields {
                 *target = v;
             }
         };
+        set(&mut form.check_id, self.check);
         set(&mut form.offer_id, self.offer);
         set(&mut form.department_id, self.department);
         set(&mut form.legal_basis, self.basis);
@@ -113,9 +117,6 @@ impl Fields {
 pub enum ContractCommand {
     /// Opret en kontraktkladde ud fra en lukket afstemning og/eller et tilbud.
     Draft {
-        /// Afstemningen kontrakten bygger på (påkrævet for private tilbud).
-        #[arg(long)]
-        check: Option<String>,
         #[command(flatten)]
         fields: Fields,
         #[command(flatten)]
@@ -253,15 +254,11 @@ fn print_contract(c: &ContractView, json: bool) -> Result<()> {
 
 pub fn run(command: ContractCommand) -> Result<()> {
     match command {
-        ContractCommand::Draft {
-            check,
-            fields,
-            common,
-        } => {
+        ContractCommand::Draft { fields, common } => {
             let engine = open(&common.db)?;
             let day = today(&common.today)?;
-            let mut form = if check.is_some() || fields.offer.is_some() {
-                engine.contract_prefill(check.as_deref(), fields.offer.as_deref(), day)?
+            let mut form = if fields.check.is_some() || fields.offer.is_some() {
+                engine.contract_prefill(fields.check.as_deref(), fields.offer.as_deref(), day)?
             } else {
                 return Err(Error::Invalid(
                     "Angiv --check AFSTEMNING eller --offer TILBUD.".into(),
