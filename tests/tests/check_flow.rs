@@ -301,8 +301,17 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
         ("#c-goals", "Mestre egen økonomi"),
     ] {
         let input = find(&app, field).await;
+        c.execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&input).unwrap()],
+        )
+        .await
+        .unwrap();
         input.clear().await.unwrap();
-        input.send_keys(value).await.unwrap();
+        input
+            .send_keys(value)
+            .await
+            .unwrap_or_else(|e| panic!("typing into {field}: {e}"));
     }
     find(&app, "#contract-ready").await;
     if let Some(path) = std::env::var_os("PLADSOVERBLIK_SCREENSHOT_CONTRACT") {
