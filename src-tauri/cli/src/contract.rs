@@ -176,6 +176,15 @@ pub enum ContractCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Skriv den udstedte kontrakt som PDF/A til underskrift og arkiv.
+    Pdf {
+        id: String,
+        /// Filen der skrives (standard: "Kontrakt NR TILBUD vN.pdf" i den aktuelle mappe).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Vis alle kontrakter; de, der udløber først, øverst. CPR er maskeret.
     List {
         #[command(flatten)]
@@ -312,6 +321,27 @@ pub fn run(command: ContractCommand) -> Result<()> {
         ContractCommand::Show { id, common } => {
             let c = open(&common.db)?.contract(&id, today(&common.today)?)?;
             print_contract(&c, common.json)
+        }
+        ContractCommand::Pdf { id, out, common } => {
+            let engine = open(&common.db)?;
+            let (path, rendered, record) =
+                pladsoverblik_pdf::export_contract(&engine, &id, out, today(&common.today)?)?;
+            if common.json {
+                return print_json(&serde_json::json!({
+                    "path": path.display().to_string(),
+                    "pages": rendered.pages,
+                    "sha256": rendered.sha256,
+                    "record": record,
+                }));
+            }
+            println!(
+                "Skrev {} ({} sider, SHA-256 {}).",
+                path.display(),
+                rendered.pages,
+                rendered.sha256
+            );
+            println!("{}", record.text);
+            Ok(())
         }
         ContractCommand::List { common } => {
             let list = open(&common.db)?.contracts(today(&common.today)?)?;

@@ -348,6 +348,21 @@ impl Engine {
         contracts::load(self.db().conn(), id, today)
     }
 
+    /// Records (first export) or checks (later exports) the PDF hash of an issued version.
+    pub fn contract_record_pdf(
+        &self,
+        id: &str,
+        version: u32,
+        sha256: &str,
+    ) -> Result<contracts::PdfRecord> {
+        contracts::record_pdf(self.db().conn(), id, version, sha256)
+    }
+
+    /// The public-first check's summary for a contract's appendix.
+    pub fn check_summary(&self, id: &str, today: NaiveDate) -> Result<placement::Summary> {
+        Ok(placement::summary(&self.check(id, today)?))
+    }
+
     pub fn contracts(&self, today: NaiveDate) -> Result<Vec<contracts::ContractListItem>> {
         contracts::list(self.db().conn(), today)
     }

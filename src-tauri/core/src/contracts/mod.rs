@@ -23,7 +23,8 @@ use templates::{Absence, NoticeRule, RenderedClause};
 
 pub use draft::{age_on, evaluate, prefill};
 pub use store::{
-    correct, create_draft, issue, list, load, renew, save_draft, set_pdf_hash, set_state, terminate,
+    correct, create_draft, issue, list, load, record_pdf, renew, save_draft, set_state, terminate,
+    PdfRecord,
 };
 
 /// One add-on service (*tillægsydelse*) as typed.

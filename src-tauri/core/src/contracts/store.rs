@@ -616,13 +616,67 @@ pub fn renew(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVi
     load(conn, &new_id, today)
 }
 
-/// Stores the SHA-256 of the issued version's PDF (once; the PDF issue uses it).
-pub fn set_pdf_hash(conn: &Connection, id: &str, version: u32, hash: &str) -> Result<()> {
-    conn.execute(
-        "UPDATE contract_versions SET pdf_sha256 = ?3 WHERE contract_id = ?1 AND version = ?2 AND pdf_sha256 IS NULL",
-        params![id, version, hash],
+/// What re-exporting a PDF proved.
+#[derive(Debug, Clone, Serialize)]
+pub struct PdfRecord {
+    /// The hash stored with the version (the first export's).
+    pub stored_sha256: String,
+    pub first_export: bool,
+    /// The new PDF has the same bytes as the first export.
+    pub unchanged: bool,
+    pub text: String,
+}
+
+/// Records the SHA-256 of an issued version's PDF the first time it is exported; later
+/// exports are compared with it. Audited.
+pub fn record_pdf(conn: &Connection, id: &str, version: u32, sha256: &str) -> Result<PdfRecord> {
+    let stored: Option<Option<String>> = conn
+        .query_row(
+            "SELECT pdf_sha256 FROM contract_versions WHERE contract_id = ?1 AND version = ?2 AND issued_at IS NOT NULL",
+            params![id, version],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(stored) = stored else {
+        return Err(Error::Invalid(format!(
+            "Kontrakt {id} version {version} er ikke udstedt; kun udstedte versioner kan eksporteres."
+        )));
+    };
+    let tx = conn.unchecked_transaction()?;
+    let record = match stored {
+        None => {
+            tx.execute(
+                "UPDATE contract_versions SET pdf_sha256 = ?3 WHERE contract_id = ?1 AND version = ?2 AND pdf_sha256 IS NULL",
+                params![id, version, sha256],
+            )?;
+            PdfRecord {
+                stored_sha256: sha256.to_string(),
+                first_export: true,
+                unchanged: true,
+                text: format!("PDF'ens SHA-256 er gemt med kontrakten: {sha256}"),
+            }
+        }
+        Some(first) => PdfRecord {
+            unchanged: first == sha256,
+            text: if first == sha256 {
+                format!("PDF'en er identisk med den første eksport (SHA-256 {first}).")
+            } else {
+                format!(
+                    "Advarsel: PDF'en afviger fra den første eksport (SHA-256 {first}); layoutet er ændret siden. Kontraktens data er uændrede."
+                )
+            },
+            stored_sha256: first,
+            first_export: false,
+        },
+    };
+    audit::record(
+        &tx,
+        "contract.pdf",
+        id,
+        &serde_json::json!({ "version": version, "sha256": sha256, "unchanged": record.unchanged }),
     )?;
-    Ok(())
+    tx.commit()?;
+    Ok(record)
 }
 
 /// All contracts, those running out first; the CPR masked.

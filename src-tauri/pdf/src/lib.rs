@@ -1,0 +1,383 @@
+//! Contract PDFs for signing and archiving.
+//!
+//! Pipeline: the issued contract (`ContractData`, plus the public-first check's summary as
+//! the appendix) → a JSON view model → typst lays out `templates/contract.typ` in a minimal
+//! `World` (embedded template and fonts, no file system, no clock) → PDF/A-2a + PDF/UA-1
+//! (tagged, `/Lang da-DK`) → an incremental update with one empty `/FT /Sig` field per party
+//! → the bytes and their SHA-256. The same contract version always gives the same bytes.
+
+mod fields;
+mod world;
+
+pub use fields::{add_signature_fields, SigField};
+
+use chrono::Datelike;
+use pladsoverblik_core::contracts::ContractData;
+use pladsoverblik_core::placement::Summary;
+use pladsoverblik_core::{fmt, Error, Result};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use typst::foundations::{Datetime, Label, Selector, Smart, Value as TypstValue};
+use typst::introspection::{Introspector, MetadataElem};
+use typst::utils::PicoStr;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
+
+/// The layout; a non-programmer may adjust it. The texts come from the data.
+pub const CONTRACT_TEMPLATE: &str = include_str!("../templates/contract.typ");
+
+/// A rendered PDF.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+    pub pages: usize,
+    /// typst's warnings (none for the bundled template; a test keeps it that way).
+    pub warnings: Vec<String>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn failed(what: impl std::fmt::Display) -> Error {
+    Error::Invalid(format!("PDF'en kunne ikke dannes: {what}"))
+}
+
+fn pair(label: &str, value: impl Into<String>) -> Value {
+    json!([label, value.into()])
+}
+
+/// The JSON the template reads: every text already formatted in Danish.
+pub fn view_model(d: &ContractData, check: Option<&Summary>, data_sha256: &str) -> Value {
+    let date = |x: chrono::NaiveDate| fmt::date(x);
+    let mut parties = vec![
+        pair(
+            "Køber (handlekommune)",
+            format!(
+                "{}, EAN {}{}",
+                d.buyer.name,
+                d.buyer.ean,
+                if d.buyer.contact.is_empty() {
+                    String::new()
+                } else {
+                    format!(", kontakt: {}", d.buyer.contact)
+                }
+            ),
+        ),
+        pair(
+            "Betalingskommune",
+            format!("{}, EAN {}", d.payer.name, d.payer.ean),
+        ),
+        pair(
+            "Leverandør",
+            format!(
+                "{}{}, EAN {}, {}",
+                d.provider.name,
+                d.provider
+                    .cvr
+                    .as_deref()
+                    .map(|c| format!(", CVR {c}"))
+                    .unwrap_or_default(),
+                d.provider.ean,
+                d.provider.address
+            ),
+        ),
+        pair(
+            "Tilbud",
+            format!(
+                "{} ({}){}",
+                d.offer.name,
+                d.offer.id,
+                d.offer
+                    .department_name
+                    .as_deref()
+                    .map(|n| format!(", afdeling {n}"))
+                    .unwrap_or_default()
+            ),
+        ),
+        pair(
+            "Borger",
+            format!("{}, CPR-nr. {}", d.citizen_name, d.citizen_cpr),
+        ),
+    ];
+    if d.buyer.name == d.payer.name {
+        parties.remove(1);
+        parties.insert(
+            1,
+            pair(
+                "Betalingskommune",
+                format!("Samme som køber, EAN {}", d.payer.ean),
+            ),
+        );
+    }
+    let terms = vec![
+        pair("Lovgrundlag", d.legal_basis_label.clone()),
+        pair("Indsats", d.intervention.clone()),
+        pair(
+            "Periode",
+            format!(
+                "{}–{} ({} dage), tidsbegrænset",
+                date(d.start),
+                date(d.end),
+                d.price.days
+            ),
+        ),
+        pair(
+            "Opfølgning",
+            d.followups
+                .iter()
+                .map(|f| date(*f))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        pair(
+            "Betaling",
+            format!(
+                "Månedligt {}, senest {} dage efter modtaget faktura",
+                d.payment.timing, d.payment.days_after_invoice
+            ),
+        ),
+        pair(
+            "Opsigelse",
+            format!(
+                "Køber: {}. Leverandør: {}.",
+                d.notice.buyer_text, d.notice.provider_text
+            ),
+        ),
+        pair(
+            "Fravær",
+            format!(
+                "Fuld takst i op til {} dages fravær og {} dages hospitalsophold",
+                d.absence.absence_days, d.absence.hospital_days
+            ),
+        ),
+        pair("Region", d.buyer_region_text.clone()),
+        pair(
+            "Afstemning",
+            d.check_id
+                .as_deref()
+                .map(|c| format!("{c} (bilag)"))
+                .unwrap_or_else(|| "Ikke påkrævet: offentligt tilbud".into()),
+        ),
+    ];
+    let check = check.map(|s| {
+        json!({
+            "title": s.title,
+            "facts": s.facts.iter().map(|(l, v)| pair(l, v.clone())).collect::<Vec<_>>(),
+            "candidates": s.candidates.iter().map(|c| json!({
+                "name": c.first().cloned().unwrap_or_default(),
+                "operator": c.get(1).cloned().unwrap_or_default(),
+                "place": format!("{}, {}", c.get(2).cloned().unwrap_or_default(), c.get(3).cloned().unwrap_or_default()),
+                "free": format!("{} {}", c.get(4).cloned().unwrap_or_default(), c.get(5).cloned().unwrap_or_default()),
+                "state": c.get(6).cloned().unwrap_or_default(),
+                "handling": c.get(7).cloned().unwrap_or_default(),
+            })).collect::<Vec<_>>(),
+            "events": s.events,
+            "conclusion": s.conclusion,
+        })
+    });
+    json!({
+        "title": format!("Kontrakt {} version {} – {}", d.number, d.version, d.offer.name),
+        "author": d.buyer.name,
+        "subject": format!("Standardkontrakt om {} i {} mellem {} og {}", d.legal_basis_label, d.offer.name, d.buyer.name, d.provider.name),
+        "keywords": ["standardkontrakt", d.number, d.legal_basis.code(), d.offer.id, d.template.id],
+        "date": { "year": d.issued_on.year(), "month": d.issued_on.month(), "day": d.issued_on.day() },
+        "number": d.number,
+        "version": d.version,
+        "buyer_name": d.buyer.name,
+        "data_sha256": data_sha256,
+        "template_title": d.template.title,
+        "template_version": d.template.version,
+        "offer_name": d.offer.name,
+        "legal_basis": d.legal_basis_label,
+        "parties": parties,
+        "terms": terms,
+        "goals": d.goals,
+        "price_lines": d.price.lines.iter().map(|l| json!({
+            "label": l.label, "basis": l.basis, "amount": l.amount_text, "total": l.total_text,
+        })).collect::<Vec<_>>(),
+        "per_day": d.price.per_day_text,
+        "per_month": d.price.per_month_text,
+        "total": d.price.total_text,
+        "days": d.price.days,
+        "vat_text": d.price.vat_text,
+        "clauses": d.clauses.iter().map(|c| json!({ "title": c.title, "text": c.text })).collect::<Vec<_>>(),
+        "signers": [
+            { "role": "For køber", "name": d.buyer.name, "field": "Underskrift_koeber",
+              "tooltip": format!("Underskrift for køber ({})", d.buyer.name) },
+            { "role": "For leverandøren", "name": d.provider.name, "field": "Underskrift_leverandoer",
+              "tooltip": format!("Underskrift for leverandøren ({})", d.provider.name) },
+        ],
+        "check": check,
+    })
+}
+
+fn number(v: &TypstValue) -> Option<f64> {
+    match v {
+        TypstValue::Float(f) => Some(*f),
+        TypstValue::Int(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// Where the template placed the signature boxes (`<sig>` metadata).
+fn signature_fields(doc: &PagedDocument) -> Result<Vec<SigField>> {
+    let label = Label::new(PicoStr::intern("sig")).ok_or_else(|| failed("label"))?;
+    let mut out = Vec::new();
+    for content in doc.introspector().query(&Selector::Label(label)) {
+        let Some(meta) = content.to_packed::<MetadataElem>() else {
+            continue;
+        };
+        let TypstValue::Dict(dict) = &meta.value else {
+            continue;
+        };
+        let get = |k: &str| dict.get(k).ok();
+        let text = |k: &str| match get(k) {
+            Some(TypstValue::Str(s)) => Some(s.to_string()),
+            _ => None,
+        };
+        let num = |k: &str| get(k).and_then(number);
+        match (
+            text("name"),
+            text("tooltip"),
+            num("page"),
+            num("x"),
+            num("y"),
+            num("w"),
+            num("h"),
+        ) {
+            (Some(name), Some(tooltip), Some(page), Some(x), Some(y), Some(w), Some(h)) => out
+                .push(SigField {
+                    name,
+                    tooltip,
+                    page: page as usize,
+                    x,
+                    y,
+                    w,
+                    h,
+                }),
+            _ => return Err(failed("underskriftsfelternes placering kan ikke læses")),
+        }
+    }
+    Ok(out)
+}
+
+/// Lays out `data` (the view model) with `template` and exports PDF/A-2a + PDF/UA-1 with the
+/// signature fields added.
+pub fn render(
+    template: &str,
+    data: &Value,
+    ident: &str,
+    date: chrono::NaiveDate,
+) -> Result<Rendered> {
+    let bytes = serde_json::to_vec(data).map_err(failed)?;
+    let today = Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
+        .ok_or_else(|| failed("ugyldig dato"))?;
+    let world =
+        world::ContractWorld::new(template, bytes, today).ok_or_else(|| failed("skabelonen"))?;
+    let warned = typst::compile::<PagedDocument>(&world);
+    let warnings: Vec<String> = warned
+        .warnings
+        .iter()
+        .map(|w| w.message.to_string())
+        .collect();
+    let doc = warned.output.map_err(|errors| {
+        failed(
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    let sig = signature_fields(&doc)?;
+    let options = PdfOptions {
+        ident: Smart::Custom(ident.to_string()),
+        creator: Smart::Custom(Some("Pladsoverblik".into())),
+        standards: PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
+            .map_err(|e| failed(e.message()))?,
+        ..PdfOptions::default()
+    };
+    let pdf = typst_pdf::pdf(&doc, &options).map_err(|errors| {
+        failed(
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    let with_fields = add_signature_fields(&pdf, &sig).map_err(failed)?;
+    Ok(Rendered {
+        sha256: sha256_hex(&with_fields),
+        pages: doc.pages().len(),
+        bytes: with_fields,
+        warnings,
+    })
+}
+
+/// The contract PDF of an issued version, with the check as its appendix.
+pub fn render_contract(
+    d: &ContractData,
+    check: Option<&Summary>,
+    data_sha256: &str,
+) -> Result<Rendered> {
+    let model = view_model(d, check, data_sha256);
+    render(
+        CONTRACT_TEMPLATE,
+        &model,
+        &format!("{}-v{}", d.number, d.version),
+        d.issued_on,
+    )
+}
+
+/// A sensible Danish file name: `Kontrakt K-2026-0042 Kildebo v2.pdf`.
+pub fn file_name(d: &ContractData) -> String {
+    let offer: String = d
+        .offer
+        .name
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("Kontrakt {} {} v{}.pdf", d.number, offer.trim(), d.version)
+}
+
+/// Renders the current issued version (with its check as the appendix, as it stood on the
+/// issue day), writes it, and records or checks its SHA-256.
+pub fn export_contract(
+    engine: &pladsoverblik_core::Engine,
+    id: &str,
+    out: Option<std::path::PathBuf>,
+    today: chrono::NaiveDate,
+) -> Result<(
+    std::path::PathBuf,
+    Rendered,
+    pladsoverblik_core::contracts::PdfRecord,
+)> {
+    let view = engine.contract(id, today)?;
+    let (Some(data), Some(hash)) = (&view.data, &view.current.data_sha256) else {
+        return Err(Error::Invalid(format!(
+            "Kontrakt {} version {} er ikke udstedt; udsted den, før den eksporteres.",
+            view.id, view.current.version
+        )));
+    };
+    let check = match &data.check_id {
+        Some(c) => Some(engine.check_summary(c, data.issued_on)?),
+        None => None,
+    };
+    let rendered = render_contract(data, check.as_ref(), hash)?;
+    let path = out.unwrap_or_else(|| std::path::PathBuf::from(file_name(data)));
+    std::fs::write(&path, &rendered.bytes).map_err(|e| Error::io(path.display(), e))?;
+    let record = engine.contract_record_pdf(&view.id, data.version, &rendered.sha256)?;
+    Ok((path, rendered, record))
+}

@@ -1,0 +1,330 @@
+//! The contract PDF: determinism, structure (pages, one signature field per party, PDF/A and
+//! PDF/UA claims), text and fonts as poppler sees them, qpdf's check, a template without
+//! warnings, and a contract with very long texts and 20 add-on lines.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use chrono::NaiveDate;
+use lopdf::{Document, Object};
+use pladsoverblik_core::contracts::{AddOnForm, ContractData, ContractForm};
+use pladsoverblik_core::Engine;
+use pladsoverblik_pdf::{render_contract, Rendered};
+use std::process::Command;
+
+/// Changes only on purpose: a layout, template, font or typst change. Update it then.
+const GOLDEN_SHA256: &str = "ee097c0833bf6459ef6aa22b14846a28e2be6151859ba56fc613a86dc94a0aa6";
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn form() -> ContractForm {
+    ContractForm {
+        offer_id: "SJ-1101".into(),
+        legal_basis: "SEL-108".into(),
+        buyer_municipality: "Roskilde".into(),
+        buyer_ean: "5798000000001".into(),
+        buyer_contact: "Åse Ærbø, Socialafdelingen".into(),
+        provider_ean: "5790000000005".into(),
+        citizen_name: "Søren Ågård Østergård".into(),
+        citizen_cpr: "010190-1234".into(),
+        intervention: "Længerevarende botilbud med døgndækning og støtte til dagligdagen.".into(),
+        goals: "Mestre egen økonomi\nDeltage i beskæftigelse eller dagtilbud".into(),
+        start: "01.12.2026".into(),
+        end: "30.11.2027".into(),
+        followups: "01.03.2027, 01.09.2027".into(),
+        addons: vec![AddOnForm {
+            description: "Ekstra nattevagt".into(),
+            basis: "2 timer pr. døgn à 225 kr.".into(),
+            amount: "450,00".into(),
+            unit: "dag".into(),
+        }],
+        ..Default::default()
+    }
+}
+
+/// An issued contract on the example catalogue, on a fixed day.
+fn issued(form: &ContractForm) -> (ContractData, String) {
+    let engine = Engine::open_in_memory().unwrap();
+    let today = day(2026, 11, 25);
+    let id = engine.contract_create(form, today).unwrap().id;
+    let view = engine.contract_issue(&id, today).unwrap();
+    (view.data.unwrap(), view.current.data_sha256.unwrap())
+}
+
+fn render(form: &ContractForm) -> (ContractData, Rendered) {
+    let (data, hash) = issued(form);
+    let pdf = render_contract(&data, None, &hash).unwrap();
+    (data, pdf)
+}
+
+fn tool(name: &str, args: &[&str], pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let mut full: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    full.push(path.display().to_string());
+    if name == "pdftotext" {
+        full.push("-".into());
+    }
+    let out = Command::new(name)
+        .args(&full)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is installed (make deps): {e}"));
+    assert!(
+        out.status.success(),
+        "{name} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// pdftotext's text with soft hyphens and line breaks removed, so long phrases match.
+fn text(pdf: &[u8]) -> String {
+    tool("pdftotext", &["-enc", "UTF-8"], pdf)
+        .replace('\u{ad}', "")
+        .replace("-\n", "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_same_version_renders_to_the_same_bytes() {
+    let (data, a) = render(&form());
+    let (_, b) = render(&form());
+    assert_eq!(a.bytes, b.bytes);
+    assert_eq!(a.sha256, b.sha256);
+    assert!(a.warnings.is_empty(), "template warnings: {:?}", a.warnings);
+    assert_eq!(
+        pladsoverblik_pdf::file_name(&data),
+        "Kontrakt K-2026-0001 Bostedet Fjordglimt v1.pdf"
+    );
+    if GOLDEN_SHA256.is_empty() {
+        panic!("set GOLDEN_SHA256 to {}", a.sha256);
+    }
+    assert_eq!(
+        a.sha256, GOLDEN_SHA256,
+        "the layout changed: update GOLDEN_SHA256 on purpose"
+    );
+}
+
+#[test]
+fn one_empty_signature_field_per_party_on_the_signature_page() {
+    let (_, pdf) = render(&form());
+    let doc = Document::load_mem(&pdf.bytes).unwrap();
+    let pages = doc.get_pages();
+    assert_eq!(pages.len(), pdf.pages);
+    assert!((3..=6).contains(&pdf.pages), "{} pages", pdf.pages);
+    let catalog = doc.catalog().unwrap();
+    let acro = doc
+        .dereference(catalog.get(b"AcroForm").unwrap())
+        .unwrap()
+        .1
+        .as_dict()
+        .unwrap()
+        .clone();
+    let fields = acro.get(b"Fields").unwrap().as_array().unwrap();
+    assert_eq!(fields.len(), 2);
+    let mut names = Vec::new();
+    let mut on_pages = Vec::new();
+    for f in fields {
+        let d = doc.get_dictionary(f.as_reference().unwrap()).unwrap();
+        assert_eq!(d.get(b"FT").unwrap().as_name().unwrap(), b"Sig");
+        assert!(d.get(b"V").is_err(), "the field is empty");
+        names.push(String::from_utf8_lossy(d.get(b"T").unwrap().as_str().unwrap()).into_owned());
+        let page = d.get(b"P").unwrap().as_reference().unwrap();
+        on_pages.push(*pages.iter().find(|(_, id)| **id == page).unwrap().0);
+        // Inside the page.
+        let r: Vec<f32> = d
+            .get(b"Rect")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o.as_float().unwrap())
+            .collect();
+        assert!(
+            r[0] >= 0.0 && r[1] >= 0.0 && r[2] <= 596.0 && r[3] <= 842.0,
+            "{r:?}"
+        );
+        assert!(
+            (r[2] - r[0] - 200.0).abs() < 0.5 && (r[3] - r[1] - 56.0).abs() < 0.5,
+            "{r:?}"
+        );
+    }
+    names.sort();
+    assert_eq!(names, vec!["Underskrift_koeber", "Underskrift_leverandoer"]);
+    assert_eq!(on_pages[0], on_pages[1], "both on the signature page");
+    let sig_page_text = tool(
+        "pdftotext",
+        &[
+            "-f",
+            &on_pages[0].to_string(),
+            "-l",
+            &on_pages[0].to_string(),
+        ],
+        &pdf.bytes,
+    );
+    assert!(sig_page_text.contains("Underskrifter"), "{sig_page_text}");
+}
+
+#[test]
+fn pdf_a_2a_and_pdf_ua_1_are_claimed_and_danish_is_the_language() {
+    let (_, pdf) = render(&form());
+    let doc = Document::load_mem(&pdf.bytes).unwrap();
+    let catalog = doc.catalog().unwrap();
+    let lang = catalog.get(b"Lang").unwrap();
+    assert_eq!(String::from_utf8_lossy(lang.as_str().unwrap()), "da-DK");
+    assert!(catalog.get(b"StructTreeRoot").is_ok());
+    let meta = doc
+        .get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap())
+        .unwrap()
+        .as_stream()
+        .unwrap();
+    let xmp = String::from_utf8_lossy(&meta.decompressed_content().unwrap_or(meta.content.clone()))
+        .into_owned();
+    assert!(xmp.contains("<pdfaid:part>2</pdfaid:part>"), "{xmp}");
+    assert!(
+        xmp.contains("<pdfaid:conformance>A</pdfaid:conformance>"),
+        "{xmp}"
+    );
+    assert!(xmp.contains("<pdfuaid:part>1</pdfuaid:part>"), "{xmp}");
+    assert!(xmp.contains("Kontrakt K-2026-0001"), "{xmp}");
+    assert!(xmp.contains("Roskilde Kommune"), "{xmp}");
+    // The signature fields came as an incremental update: the typst output is a prefix.
+    let first_eof = pdf.bytes.windows(5).position(|w| w == b"%%EOF").unwrap();
+    assert!(first_eof + 5 < pdf.bytes.len());
+}
+
+#[test]
+fn poppler_sees_the_danish_text_every_price_and_embedded_subset_fonts() {
+    let (data, pdf) = render(&form());
+    let t = text(&pdf.bytes);
+    for needle in [
+        "Søren Ågård Østergård",
+        "CPR-nr. 010190-1234",
+        "Åse Ærbø",
+        "Roskilde Kommune",
+        "Bostedet Fjordglimt",
+        "Side 1 af",
+        "K-2026-0001",
+        "løbende måned + 1 måned",
+    ] {
+        assert!(t.contains(needle), "«{needle}» missing in: {t}");
+    }
+    for line in &data.price.lines {
+        assert!(t.contains(&line.total_text), "{} missing", line.total_text);
+        assert!(
+            t.contains(&line.amount_text),
+            "{} missing",
+            line.amount_text
+        );
+    }
+    assert!(t.contains(&data.price.total_text));
+    assert!(t.contains(&data.price.per_day_text));
+    assert!(t.contains(&data.price.per_month_text));
+    for c in &data.clauses {
+        assert!(t.contains(&c.title), "clause {} missing", c.title);
+    }
+    let fonts = tool("pdffonts", &[], &pdf.bytes);
+    let rows: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        // … emb sub uni object ID: "yes yes yes N 0"
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            &["yes", "yes", "yes"],
+            "not embedded+subset+unicode: {row}"
+        );
+        assert!(cols[0].contains('+'), "subset tag missing: {row}");
+    }
+    let check = Command::new("qpdf")
+        .arg("--check")
+        .arg({
+            let dir =
+                std::env::temp_dir().join(format!("pladsoverblik-qpdf-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let p = dir.join("k.pdf");
+            std::fs::write(&p, &pdf.bytes).unwrap();
+            p
+        })
+        .output()
+        .expect("qpdf is installed (make deps)");
+    assert!(
+        check.status.success(),
+        "qpdf --check: {}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
+#[test]
+fn very_long_texts_and_20_add_on_lines_still_lay_out() {
+    let long =
+        "Borgeren har brug for en fast kontaktperson, struktur i hverdagen og støtte til at \
+                indgå i fællesskaber; indsatsen tilrettelægges i samarbejde med pårørende. "
+            .repeat(25);
+    let mut f = form();
+    f.intervention = long.clone();
+    f.goals = (1..=12)
+        .map(|i| format!("Mål {i}: {}", &long[..200]))
+        .collect::<Vec<_>>()
+        .join("\n");
+    f.addons = (1..=20)
+        .map(|i| AddOnForm {
+            description: format!("Tillæg nr. {i}"),
+            basis: format!("Særlig støtte {i}: {} timer pr. uge à 410 kr.", i % 7 + 1),
+            amount: format!("{},50", 100 + i),
+            unit: if i % 3 == 0 {
+                "maaned".into()
+            } else {
+                "dag".into()
+            },
+        })
+        .collect();
+    let (data, pdf) = render(&f);
+    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+    let (_, short) = render(&form());
+    assert!(pdf.pages > short.pages, "{} vs {}", pdf.pages, short.pages);
+    let t = text(&pdf.bytes);
+    for i in 1..=20 {
+        assert!(
+            t.contains(&format!("Tillægsydelse: Tillæg nr. {i}")),
+            "add-on {i} missing"
+        );
+    }
+    assert!(t.contains(&data.price.total_text));
+    // The price table breaks across pages with its header repeated.
+    let layout = tool("pdftotext", &["-layout"], &pdf.bytes);
+    let headers = layout
+        .lines()
+        .filter(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            w == ["Linje", "Sats", "I", "alt"]
+        })
+        .count();
+    assert!(
+        headers >= 2,
+        "the header is not repeated on the next page:\n{layout}"
+    );
+    let doc = Document::load_mem(&pdf.bytes).unwrap();
+    let acro = doc.catalog().unwrap().get(b"AcroForm").unwrap().clone();
+    let Object::Reference(id) = acro else {
+        panic!("AcroForm")
+    };
+    assert_eq!(
+        doc.get_dictionary(id)
+            .unwrap()
+            .get(b"Fields")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
