@@ -58,6 +58,8 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::contracts::contract_mark,
             commands::contracts::contract_terminate,
             commands::contracts::contract_renew,
+            commands::contracts::contract_pdf_name,
+            commands::contracts::contract_export_pdf,
         ])
 }
 

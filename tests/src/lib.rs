@@ -133,3 +133,55 @@ impl App {
         let _ = self.client.close().await;
     }
 }
+
+/// Runs xdotool with `args`; true when it succeeded.
+fn xdotool(args: &[&str]) -> bool {
+    Command::new("xdotool")
+        .args(args)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// Answers a native GTK file dialog titled `title` as a user would, with the keyboard: focus
+/// it (there is no window manager under Xvfb), `select_all` (the save dialog's name field)
+/// or `ctrl+l` (the open dialog's location field), type `path`, Return.
+pub async fn answer_file_dialog(title: &str, path: &str, save: bool) {
+    let title = title.to_string();
+    let path = path.to_string();
+    let answered = tokio::task::spawn_blocking(move || {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let window = loop {
+            let out = Command::new("xdotool")
+                .args(["search", "--onlyvisible", "--name", &title])
+                .output()
+                .ok()
+                .and_then(|o| {
+                    String::from_utf8_lossy(&o.stdout)
+                        .lines()
+                        .next()
+                        .map(str::to_string)
+                });
+            if let Some(w) = out {
+                break w;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the dialog «{title}» never appeared"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        std::thread::sleep(Duration::from_millis(500));
+        assert!(xdotool(&["windowfocus", "--sync", &window]));
+        let select = if save { "ctrl+a" } else { "ctrl+l" };
+        assert!(xdotool(&["key", "--clearmodifiers", select]));
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(xdotool(&["type", "--delay", "5", &path]));
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(xdotool(&["key", "Return"]));
+    });
+    tokio::time::timeout(Duration::from_secs(30), answered)
+        .await
+        .expect("the dialog was answered")
+        .expect("the dialog was answered");
+}

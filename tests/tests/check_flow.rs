@@ -339,5 +339,40 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
     )
     .await;
     assert!(!row.contains("1235"), "{row}");
+
+    // 8. The PDF for signing: the save dialog suggests a name; the file is a valid PDF.
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("kontrakt til underskrift.pdf");
+    click(&app, "#export-pdf").await;
+    pladsoverblik_tests::answer_file_dialog(
+        "Gem kontrakten som PDF",
+        target.to_str().unwrap(),
+        true,
+    )
+    .await;
+    wait_text(&app, "#message", "Kontrakten er gemt som").await;
+    let bytes = std::fs::read(&target).expect("the PDF was written where the user chose");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let qpdf = std::process::Command::new("qpdf")
+        .arg("--check")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(
+        qpdf.status.success(),
+        "{}",
+        String::from_utf8_lossy(&qpdf.stdout)
+    );
+    let text = std::process::Command::new("pdftotext")
+        .arg(&target)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(&contract) && text.contains("Søren Ærø Åberg"),
+        "{text}"
+    );
+    wait_text(&app, "#contract-facts", "SHA-256 (PDF)").await;
     app.close().await;
 }

@@ -237,15 +237,6 @@ async fn bad_filter_input_is_explained_in_danish() {
     app.close().await;
 }
 
-/// Runs xdotool with `args`; true when it succeeded.
-fn xdotool(args: &[&str]) -> bool {
-    std::process::Command::new("xdotool")
-        .args(args)
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs a display and tauri-driver: make test-e2e"]
 async fn import_a_catalogue_through_the_open_dialog() {
@@ -278,42 +269,7 @@ async fn import_a_catalogue_through_the_open_dialog() {
         .await
         .unwrap();
     // The native GTK dialog is not web content: answer it as a user would, with the keyboard.
-    let found = tokio::task::spawn_blocking(|| {
-        std::process::Command::new("xdotool")
-            .args([
-                "search",
-                "--sync",
-                "--onlyvisible",
-                "--name",
-                "Vælg katalogfil",
-            ])
-            .output()
-            .map(|o| {
-                String::from_utf8_lossy(&o.stdout)
-                    .lines()
-                    .next()
-                    .map(str::to_string)
-            })
-    });
-    let window = tokio::time::timeout(WAIT, found)
-        .await
-        .expect("the open dialog appears")
-        .unwrap()
-        .unwrap()
-        .expect("the open dialog appears");
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let path = file.to_str().unwrap().to_string();
-    tokio::task::spawn_blocking(move || {
-        // No window manager under Xvfb: give the dialog the keyboard focus first.
-        assert!(xdotool(&["windowfocus", "--sync", &window]));
-        assert!(xdotool(&["key", "--clearmodifiers", "ctrl+l"]));
-        std::thread::sleep(Duration::from_millis(300));
-        assert!(xdotool(&["type", "--delay", "5", &path]));
-        std::thread::sleep(Duration::from_millis(300));
-        assert!(xdotool(&["key", "Return"]));
-    })
-    .await
-    .unwrap();
+    pladsoverblik_tests::answer_file_dialog("Vælg katalogfil", file.to_str().unwrap(), false).await;
 
     let msg = c
         .wait()

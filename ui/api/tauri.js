@@ -12,3 +12,7 @@ export function listen(event, handler) {
 export function openFile(options) {
   return tauri.dialog.open(options);
 }
+
+export function saveFile(options) {
+  return tauri.dialog.save(options);
+}

@@ -3,7 +3,7 @@
 // signed, active, notice, renewal, correction.
 import {
   listContracts, getContract, prefillContract, evaluateContract, createContract, saveContract,
-  issueContract, correctContract, markContract, terminateContract, renewContract,
+  issueContract, correctContract, markContract, terminateContract, renewContract, exportContractPdf,
 } from '../api/contracts.js';
 import { h, option, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
@@ -272,7 +272,8 @@ function issuedView(c) {
     ['Opsigelse', `køber ${d.notice.buyer_text}, leverandør ${d.notice.provider_text}`],
     ['Region', d.buyer_region_text],
     d.check_id ? ['Afstemning', d.check_id] : null,
-    ['SHA-256', c.current.data_sha256],
+    ['SHA-256 (data)', c.current.data_sha256],
+    c.current.pdf_sha256 ? ['SHA-256 (PDF)', c.current.pdf_sha256] : null,
   ].filter(Boolean);
   return [
     c.warnings.length ? h('ul', { class: 'contract-warnings' }, c.warnings.map((w) => h('li', {}, w))) : null,
@@ -281,6 +282,7 @@ function issuedView(c) {
     h('h3', {}, 'Pris'),
     priceTable(d.price),
     h('div', { class: 'actions contract-actions' },
+      h('button', { type: 'button', id: 'export-pdf', onclick: () => exportPdf(c) }, 'Eksportér PDF …'),
       canMark('underskrevet') ? h('button', { type: 'button', class: 'secondary', id: 'mark-signed', onclick: () => apply(() => markContract(c.id, 'underskrevet'), 'Kontrakten er markeret som underskrevet.') }, 'Markér underskrevet') : null,
       canMark('aktiv') ? h('button', { type: 'button', class: 'secondary', id: 'mark-active', onclick: () => apply(() => markContract(c.id, 'aktiv'), 'Kontrakten er markeret som aktiv.') }, 'Markér aktiv') : null,
       open ? h('button', { type: 'button', class: 'secondary', id: 'terminate', onclick: () => terminateForm(c) }, 'Opsig …') : null,
@@ -292,6 +294,18 @@ function issuedView(c) {
     c.versions.length > 1 ? h('details', {}, h('summary', {}, 'Versioner'),
       h('ul', {}, c.versions.map((v) => h('li', {}, `v${v.version}: ${v.issued ? `udstedt ${v.issued_at?.replace('T', ' ')} af ${v.issued_by}` : 'kladde'}${v.reason ? ` – ${v.reason}` : ''}`)))) : null,
   ];
+}
+
+async function exportPdf(c) {
+  try {
+    const result = await exportContractPdf(c.id);
+    if (result) {
+      showInfo(result.text);
+      render(await getContract(c.id));
+    }
+  } catch (e) {
+    showError(e);
+  }
 }
 
 function fmtDate(iso) {

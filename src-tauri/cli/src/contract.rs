@@ -324,23 +324,13 @@ pub fn run(command: ContractCommand) -> Result<()> {
         }
         ContractCommand::Pdf { id, out, common } => {
             let engine = open(&common.db)?;
-            let (path, rendered, record) =
+            let exported =
                 pladsoverblik_pdf::export_contract(&engine, &id, out, today(&common.today)?)?;
             if common.json {
-                return print_json(&serde_json::json!({
-                    "path": path.display().to_string(),
-                    "pages": rendered.pages,
-                    "sha256": rendered.sha256,
-                    "record": record,
-                }));
+                return print_json(&exported);
             }
-            println!(
-                "Skrev {} ({} sider, SHA-256 {}).",
-                path.display(),
-                rendered.pages,
-                rendered.sha256
-            );
-            println!("{}", record.text);
+            println!("{}", exported.text);
+            println!("SHA-256: {}", exported.sha256);
             Ok(())
         }
         ContractCommand::List { common } => {

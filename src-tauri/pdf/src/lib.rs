@@ -320,6 +320,12 @@ pub fn render(
     })
 }
 
+/// Drops typst's memoised layout results (a long-running app calls this after exports so
+/// the cache does not grow; the benchmark calls it to measure uncached renders).
+pub fn evict_cache() {
+    typst::comemo::evict(0);
+}
+
 /// The contract PDF of an issued version, with the check as its appendix.
 pub fn render_contract(
     d: &ContractData,
@@ -352,18 +358,41 @@ pub fn file_name(d: &ContractData) -> String {
     format!("Kontrakt {} {} v{}.pdf", d.number, offer.trim(), d.version)
 }
 
+/// What an export wrote.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Exported {
+    pub path: String,
+    pub pages: usize,
+    pub sha256: String,
+    pub record: pladsoverblik_core::contracts::PdfRecord,
+    /// "Kontrakten er gemt som … (4 sider). PDF'en er identisk med …".
+    pub text: String,
+}
+
+/// The file name for the current issued version of contract `id`.
+pub fn suggested_name(
+    engine: &pladsoverblik_core::Engine,
+    id: &str,
+    today: chrono::NaiveDate,
+) -> Result<String> {
+    let view = engine.contract(id, today)?;
+    view.data.as_ref().map(file_name).ok_or_else(|| {
+        Error::Invalid(format!(
+            "Kontrakt {} version {} er ikke udstedt; udsted den, før den eksporteres.",
+            view.id, view.current.version
+        ))
+    })
+}
+
 /// Renders the current issued version (with its check as the appendix, as it stood on the
-/// issue day), writes it, and records or checks its SHA-256.
+/// issue day), writes it to `out` (default: its file name in the current directory), and
+/// records or checks its SHA-256.
 pub fn export_contract(
     engine: &pladsoverblik_core::Engine,
     id: &str,
     out: Option<std::path::PathBuf>,
     today: chrono::NaiveDate,
-) -> Result<(
-    std::path::PathBuf,
-    Rendered,
-    pladsoverblik_core::contracts::PdfRecord,
-)> {
+) -> Result<Exported> {
     let view = engine.contract(id, today)?;
     let (Some(data), Some(hash)) = (&view.data, &view.current.data_sha256) else {
         return Err(Error::Invalid(format!(
@@ -376,8 +405,20 @@ pub fn export_contract(
         None => None,
     };
     let rendered = render_contract(data, check.as_ref(), hash)?;
+    typst::comemo::evict(10);
     let path = out.unwrap_or_else(|| std::path::PathBuf::from(file_name(data)));
     std::fs::write(&path, &rendered.bytes).map_err(|e| Error::io(path.display(), e))?;
     let record = engine.contract_record_pdf(&view.id, data.version, &rendered.sha256)?;
-    Ok((path, rendered, record))
+    Ok(Exported {
+        text: format!(
+            "Kontrakten er gemt som {} ({} sider). {}",
+            path.display(),
+            rendered.pages,
+            record.text
+        ),
+        path: path.display().to_string(),
+        pages: rendered.pages,
+        sha256: rendered.sha256,
+        record,
+    })
 }

@@ -85,3 +85,24 @@ pub fn contract_terminate(
 pub fn contract_renew(engine: State<'_, Engine>, id: String) -> IpcResult<ContractView> {
     Ok(engine.contract_renew(&id, today())?)
 }
+
+/// The suggested file name for the save dialog: `Kontrakt K-2026-0042 Kildebo v2.pdf`.
+#[tauri::command(async)]
+pub fn contract_pdf_name(engine: State<'_, Engine>, id: String) -> IpcResult<String> {
+    Ok(pladsoverblik_pdf::suggested_name(&engine, &id, today())?)
+}
+
+/// Writes the contract PDF to the path the user chose in the save dialog.
+#[tauri::command(async)]
+pub fn contract_export_pdf(
+    engine: State<'_, Engine>,
+    id: String,
+    path: String,
+) -> IpcResult<pladsoverblik_pdf::Exported> {
+    Ok(pladsoverblik_pdf::export_contract(
+        &engine,
+        &id,
+        Some(path.into()),
+        today(),
+    )?)
+}
