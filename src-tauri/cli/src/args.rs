@@ -82,6 +82,16 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::contract::ContractCommand,
     },
+    /// Takstoversigter: indlæs .xlsx eller .csv (med forhåndsvisning).
+    Rates {
+        #[command(subcommand)]
+        command: crate::rates::RatesCommand,
+    },
+    /// Styregruppens rapporter.
+    Report {
+        #[command(subcommand)]
+        command: crate::rates::ReportCommand,
+    },
     /// Vis eller ændr indstillinger (brugernavn, forældelse, gyldighed, afstand).
     Settings {
         #[command(subcommand)]
@@ -280,7 +290,7 @@ pub fn exit_with_clap_error(e: clap::Error) -> ! {
     let msg = match e.kind() {
         ErrorKind::UnknownArgument => format!("ukendt argument «{}»", ctx(ContextKind::InvalidArg)),
         ErrorKind::InvalidSubcommand => format!(
-            "ukendt kommando «{}»; brug generate-catalogue, import-catalogue, info, show, search, check, contract eller settings",
+            "ukendt kommando «{}»; brug generate-catalogue, import-catalogue, info, show, search, check, contract, rates, report eller settings",
             ctx(ContextKind::InvalidSubcommand)
         ),
         ErrorKind::MissingRequiredArgument => {

@@ -4,6 +4,7 @@
 mod args;
 mod check;
 mod contract;
+mod rates;
 
 use chrono::NaiveDate;
 use clap::Parser;
@@ -160,6 +161,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Search(a) => search(a),
         Command::Check { command } => check::run(command),
         Command::Contract { command } => contract::run(command),
+        Command::Rates { command } => rates::rates(command),
+        Command::Report { command } => rates::report(command),
         Command::Settings { command, db, json } => check::settings(command, &db, json),
     }
 }

@@ -442,3 +442,64 @@ fn a_contract_scripted_from_the_command_line() {
         stdout(&o)
     );
 }
+
+/// A rate sheet previewed, imported, and the 5 % report exported for Danish Excel.
+#[test]
+fn a_rate_sheet_and_the_rate_increase_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sheet = d.join("takster 2027.csv");
+    std::fs::write(
+        &sheet,
+        "Tilbuds-id;Paragraf;År;Døgntakst;Moms %;Note\nSJ-1101;108;2027;3.567,38;0;\nSJ-1174;108;2027;3.400,00;6;\n",
+    )
+    .unwrap();
+    let s = sheet.to_str().unwrap();
+    let o = plads(d, &["rates", "import", s, "--preview"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("2 nye takster") && stdout(&o).contains("Intet er gemt"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("Ukendte kolonner (ignoreres): Note."),
+        "{}",
+        stdout(&o)
+    );
+    let o = plads(d, &["report", "rate-increases", "--year", "2027"]);
+    assert!(stdout(&o).contains("0 takster steg"), "{}", stdout(&o));
+    let o = plads(d, &["rates", "import", s]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = d.join("rapport.csv");
+    let o = plads(
+        d,
+        &[
+            "report",
+            "rate-increases",
+            "--year",
+            "2027",
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("+7,00 %"), "{}", stdout(&o));
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains(";3.334,00;3.567,38;7,00;"), "{text}");
+    // A broken sheet is refused with the row and column, and nothing is saved.
+    std::fs::write(
+        &sheet,
+        "Tilbuds-id;Paragraf;År;Takst\nSJ-1101;108;2028;tre tusind\n",
+    )
+    .unwrap();
+    let o = plads(d, &["rates", "import", s]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("CSV-filen, række 2, kolonne «Takst»: «tre tusind» er ikke et beløb"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -367,6 +367,25 @@ impl Engine {
         contracts::list(self.db().conn(), today)
     }
 
+    /// What importing a rate sheet would change (nothing is saved).
+    pub fn rates_preview(&self, path: &Path) -> Result<crate::ratesheet::Preview> {
+        crate::ratesheet::preview(self.db().conn(), path)
+    }
+
+    /// Imports a rate sheet's new and changed rates in one transaction; the search index is
+    /// rebuilt so rates shown and filtered on are the new ones.
+    pub fn rates_import(&self, path: &Path) -> Result<crate::ratesheet::Preview> {
+        let db = self.db();
+        let applied = crate::ratesheet::import(db.conn(), path)?;
+        let index = SearchIndex::build(db.conn())?;
+        self.index.set(IndexState::Ready(Arc::new(index)));
+        Ok(applied)
+    }
+
+    pub fn report_rate_increases(&self, year: i32) -> Result<crate::reports::IncreaseReport> {
+        crate::reports::rate_increases(self.db().conn(), year)
+    }
+
     /// Runs `f` with the database (CLI commands and tests that need more than the above).
     pub fn with_db<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
         f(&mut self.db())

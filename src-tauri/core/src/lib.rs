@@ -12,6 +12,8 @@ pub mod geo;
 pub mod paths;
 pub mod placement;
 pub mod rates;
+pub mod ratesheet;
+pub mod reports;
 pub mod search;
 pub mod settings;
 pub mod store;

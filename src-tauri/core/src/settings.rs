@@ -62,12 +62,22 @@ pub const CONTRACT_WARN_DAYS: NumberSetting = NumberSetting {
     max: 365,
 };
 
-pub const NUMBERS: [&NumberSetting; 5] = [
+/// Rate increases above this per cent go into the steering group's report (R5).
+pub const RATE_INCREASE_THRESHOLD_PCT: NumberSetting = NumberSetting {
+    key: "rate_increase_threshold_pct",
+    label: "Rapportér takststigninger over (%)",
+    default: 5,
+    min: 0,
+    max: 100,
+};
+
+pub const NUMBERS: [&NumberSetting; 6] = [
     &STALE_AFTER_DAYS,
     &CHECK_VALIDITY_DAYS,
     &CHECK_RADIUS_KM,
     &CONTRACT_MAX_TERM_MONTHS,
     &CONTRACT_WARN_DAYS,
+    &RATE_INCREASE_THRESHOLD_PCT,
 ];
 
 /// The PL rate of a year (from the latest økonomiaftale), in per cent: `pl_rate_2027`.

@@ -434,7 +434,8 @@ impl Importer<'_> {
                     overhead_pct = excluded.overhead_pct, capital_costs = excluded.capital_costs,
                     budgeted_occupancy_pct = excluded.budgeted_occupancy_pct,
                     daily_ex_vat_oere = excluded.daily_ex_vat_oere,
-                    source = excluded.source, updated_at = excluded.updated_at",
+                    source = excluded.source, updated_at = excluded.updated_at
+                 WHERE rates.source = 'katalog'",  // a rate sheet's rate wins over the catalogue's
             )?;
             let text = |d: &Option<rust_decimal::Decimal>| d.map(|v| v.to_string());
             for rate in &o.rates {

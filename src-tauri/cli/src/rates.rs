@@ -1,0 +1,129 @@
+//! `plads rates …` (rate sheets) and `plads report …` (the steering group's reports).
+
+use clap::Subcommand;
+use pladsoverblik_core::{reports, Error, Result};
+use std::path::PathBuf;
+
+use crate::{open, print_json};
+
+#[derive(Subcommand)]
+pub enum RatesCommand {
+    /// Indlæs en takstoversigt (.xlsx eller .csv): nye og ændrede takster gemmes i én
+    /// transaktion. Med --preview vises ændringerne uden at gemme.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        preview: bool,
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ReportCommand {
+    /// Takststigninger over tærsklen (standard 5 %) fra året før, pr. døgn ekskl. moms.
+    RateIncreases {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+        /// Skriv rapporten som CSV til dansk Excel (semikolon, UTF-8 med BOM, decimalkomma).
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
+}
+
+pub fn rates(command: RatesCommand) -> Result<()> {
+    match command {
+        RatesCommand::Import {
+            file,
+            preview,
+            db,
+            json,
+        } => {
+            let engine = open(&db)?;
+            let p = if preview {
+                engine.rates_preview(&file)?
+            } else {
+                engine.rates_import(&file)?
+            };
+            if json {
+                return print_json(&p);
+            }
+            for l in &p.lines {
+                let what = match l.change {
+                    pladsoverblik_core::ratesheet::Change::New => "ny",
+                    pladsoverblik_core::ratesheet::Change::Changed => "ændret",
+                    pladsoverblik_core::ratesheet::Change::Unchanged => "uændret",
+                    pladsoverblik_core::ratesheet::Change::OfferNotFound => "tilbud findes ikke",
+                };
+                println!(
+                    "{:<10} {} {} {}: {}{}",
+                    what,
+                    l.rate.offer_id,
+                    l.rate.basis.label(),
+                    l.rate.year,
+                    l.before
+                        .as_deref()
+                        .map(|b| format!("{b} → "))
+                        .unwrap_or_default(),
+                    l.after
+                );
+            }
+            println!(
+                "{}{}",
+                p.text,
+                if preview {
+                    " Intet er gemt (--preview)."
+                } else {
+                    " Gemt."
+                }
+            );
+            Ok(())
+        }
+    }
+}
+
+pub fn report(command: ReportCommand) -> Result<()> {
+    match command {
+        ReportCommand::RateIncreases {
+            year,
+            db,
+            json,
+            csv,
+        } => {
+            let report = open(&db)?.report_rate_increases(year)?;
+            if let Some(path) = &csv {
+                std::fs::write(path, reports::rate_increases_csv(&report))
+                    .map_err(|e| Error::io(path.display(), e))?;
+            }
+            if json {
+                return print_json(&report);
+            }
+            for (operator, lines) in &report.groups {
+                println!("{operator}");
+                for l in lines {
+                    println!(
+                        "  {} ({}) {}: {} → {} pr. døgn ekskl. moms, +{} (ud over PL: {})",
+                        l.offer_name,
+                        l.offer_id,
+                        l.basis.label(),
+                        l.texts.previous,
+                        l.texts.current,
+                        l.texts.increase,
+                        l.texts.above_pl
+                    );
+                }
+            }
+            println!("{}", report.text);
+            if let Some(path) = csv {
+                println!("CSV skrevet til {}.", path.display());
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,525 @@
+//! Rate sheets (*takstoversigter*) as the secretariats publish them: `.xlsx` (calamine) or
+//! CSV (semicolon or comma, decimal comma). The usual Danish headings are recognised; unknown
+//! columns are reported. Every problem names the sheet, row and column, and nothing is saved
+//! until the user has seen the preview: new rates, changed rates, offers not found.
+
+use calamine::{Data, Reader};
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::path::Path;
+use std::str::FromStr;
+
+use crate::catalogue::model::{LegalBasis, RateUnit};
+use crate::error::{Error, Problem, Result};
+use crate::{audit, fmt, rates};
+
+/// The columns a rate sheet may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Offer,
+    Department,
+    Basis,
+    Year,
+    Amount,
+    DayRate,
+    MonthRate,
+    Unit,
+    Vat,
+    Direct,
+    Indirect,
+    Overhead,
+    Capital,
+    Occupancy,
+    Name,
+}
+
+/// Normalised heading → column. Lower case, letters and digits only.
+fn column(heading: &str) -> Option<Column> {
+    let h: String = heading
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    Some(match h.as_str() {
+        "tilbudsid" | "tilbudid" | "tilbudsnummer" | "tilbudsnr" | "id" | "tilbud" => Column::Offer,
+        "afdeling" | "afdelingsid" | "afdelingid" => Column::Department,
+        "lovgrundlag" | "paragraf" | "" | "lovparagraf" => Column::Basis,
+        "år" | "takstår" | "aar" => Column::Year,
+        "takst" | "beløb" | "takstbeløb" => Column::Amount,
+        "døgntakst" | "takstprdøgn" | "dagtakst" => Column::DayRate,
+        "månedstakst" | "takstprmåned" => Column::MonthRate,
+        "enhed" | "takstenhed" | "takstart" => Column::Unit,
+        "moms" | "momspct" | "moms%" | "momsprocent" => Column::Vat,
+        "direkteomkostninger" | "direkteudgifter" => Column::Direct,
+        "indirekteomkostninger" | "indirekteudgifter" => Column::Indirect,
+        "overhead" | "overheadpct" | "administrationsbidrag" | "overheadprocent" => {
+            Column::Overhead
+        }
+        "kapitalomkostninger" | "kapitaludgifter" => Column::Capital,
+        "budgetteretbelægning" | "belægningsprocent" | "budgetteretbelægningpct" => {
+            Column::Occupancy
+        }
+        "tilbudsnavn" | "navn" => Column::Name,
+        _ => return None,
+    })
+}
+
+/// One rate as read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SheetRate {
+    pub offer_id: String,
+    pub department_id: String,
+    pub basis: LegalBasis,
+    pub year: i32,
+    pub amount: Decimal,
+    pub unit: RateUnit,
+    pub vat_pct: Decimal,
+    pub direct_costs: Option<Decimal>,
+    pub indirect_costs: Option<Decimal>,
+    pub overhead_pct: Option<Decimal>,
+    pub capital_costs: Option<Decimal>,
+    pub budgeted_occupancy_pct: Option<Decimal>,
+    /// Where it came from: "Ark «Takster», række 7".
+    pub place: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    New,
+    Changed,
+    Unchanged,
+    OfferNotFound,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewLine {
+    pub rate: SheetRate,
+    pub change: Change,
+    /// The rate it replaces, as text ("3.200,00 kr. pr. døgn").
+    pub before: Option<String>,
+    pub after: String,
+}
+
+/// What an import would do, shown before anything is saved.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preview {
+    pub file_name: String,
+    pub lines: Vec<PreviewLine>,
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub offers_not_found: usize,
+    pub unknown_columns: Vec<String>,
+    pub text: String,
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.trim().to_string(),
+        Data::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{}", *f as i64)
+            } else {
+                // Excel numbers as typed: the shortest decimal text, with a decimal comma.
+                format!("{f}").replace('.', ",")
+            }
+        }
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Reads the file: the first sheet of an `.xlsx`, or a CSV. Rows are lists of cell texts.
+fn read_rows(path: &Path) -> Result<(String, Vec<Vec<String>>)> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if ext == "xlsx" || ext == "xlsm" {
+        let mut book = calamine::open_workbook_auto(path).map_err(|e| {
+            Error::Invalid(format!("Regnearket {} kan ikke åbnes: {e}", path.display()))
+        })?;
+        let sheet = book.sheet_names().first().cloned().ok_or_else(|| {
+            Error::Invalid(format!("Regnearket {} har ingen ark.", path.display()))
+        })?;
+        let range = book
+            .worksheet_range(&sheet)
+            .map_err(|e| Error::Invalid(format!("Arket «{sheet}» kan ikke læses: {e}")))?;
+        let rows = range
+            .rows()
+            .map(|r| r.iter().map(cell_text).collect())
+            .collect();
+        return Ok((format!("Ark «{sheet}»"), rows));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path.display(), e))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::Invalid(format!(
+            "{} er ikke UTF-8. Gem CSV-filen som «CSV UTF-8» i Excel.",
+            path.display()
+        ))
+    })?;
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.matches(';').count() >= first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(|e| {
+            Error::Invalid(format!("CSV-filen, række {}: kan ikke læses ({e}).", i + 1))
+        })?;
+        rows.push(rec.iter().map(|c| c.trim().to_string()).collect());
+    }
+    Ok(("CSV-filen".to_string(), rows))
+}
+
+fn decimal(s: &str) -> Option<Decimal> {
+    let t = s.trim().trim_end_matches('%').trim();
+    if t.is_empty() {
+        return None;
+    }
+    fmt::parse_amount(t).or_else(|| Decimal::from_str(&t.replace(',', ".")).ok())
+}
+
+/// Reads and validates a rate sheet. On any problem: an error listing each (sheet, row,
+/// column) and nothing else happens.
+pub fn read(path: &Path) -> Result<(Vec<SheetRate>, Vec<String>)> {
+    let (sheet, rows) = read_rows(path)?;
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    // The header row: the first row with a recognised offer column.
+    let header_at = rows
+        .iter()
+        .position(|r| r.iter().any(|c| column(c) == Some(Column::Offer)))
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "{sheet} i {file}: ingen kolonne med tilbuddets id (fx «Tilbuds-id»)."
+            ))
+        })?;
+    let header = &rows[header_at];
+    let cols: Vec<Option<Column>> = header.iter().map(|h| column(h)).collect();
+    let unknown: Vec<String> = header
+        .iter()
+        .zip(&cols)
+        .filter(|(h, c)| c.is_none() && !h.trim().is_empty())
+        .map(|(h, _)| h.clone())
+        .collect();
+    let has = |c: Column| cols.contains(&Some(c));
+    let mut problems = Vec::new();
+    for (needed, label) in [(Column::Basis, "Lovgrundlag"), (Column::Year, "År")] {
+        if !has(needed) {
+            problems.push(Problem {
+                place: format!("{sheet}, overskriftsrække {}", header_at + 1),
+                message: format!("kolonnen «{label}» mangler"),
+            });
+        }
+    }
+    if !(has(Column::Amount) || has(Column::DayRate) || has(Column::MonthRate)) {
+        problems.push(Problem {
+            place: format!("{sheet}, overskriftsrække {}", header_at + 1),
+            message: "kolonnen «Takst» (eller «Døgntakst»/«Månedstakst») mangler".into(),
+        });
+    }
+    let mut out = Vec::new();
+    if problems.is_empty() {
+        for (i, row) in rows.iter().enumerate().skip(header_at + 1) {
+            if row.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let n = i + 1;
+            let get = |c: Column| -> (&str, String) {
+                let idx = cols.iter().position(|x| *x == Some(c));
+                let value = idx
+                    .and_then(|i| row.get(i))
+                    .map(String::as_str)
+                    .unwrap_or("");
+                let name = idx.and_then(|i| header.get(i)).cloned().unwrap_or_default();
+                (value, name)
+            };
+            let mut bad = |col: String, message: String| {
+                problems.push(Problem {
+                    place: format!("{sheet}, række {n}, kolonne «{col}»"),
+                    message,
+                });
+            };
+            let (offer, offer_col) = get(Column::Offer);
+            if offer.trim().is_empty() {
+                bad(offer_col, "tilbuddets id mangler".into());
+                continue;
+            }
+            let (basis_text, basis_col) = get(Column::Basis);
+            let basis = LegalBasis::parse(basis_text)
+                .map_err(|e| bad(basis_col, e.to_string()))
+                .ok();
+            let (year_text, year_col) = get(Column::Year);
+            let year = year_text
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y));
+            if year.is_none() {
+                bad(year_col, format!("«{year_text}» er ikke et årstal"));
+            }
+            let (amount, unit) = {
+                let (day, day_col) = get(Column::DayRate);
+                let (month, month_col) = get(Column::MonthRate);
+                let (plain, plain_col) = get(Column::Amount);
+                let (unit_text, unit_col) = get(Column::Unit);
+                if !day.trim().is_empty() {
+                    (
+                        decimal(day).ok_or_else(|| (day_col, day.to_string())),
+                        Some(RateUnit::Day),
+                    )
+                } else if !month.trim().is_empty() {
+                    (
+                        decimal(month).ok_or_else(|| (month_col, month.to_string())),
+                        Some(RateUnit::Month),
+                    )
+                } else {
+                    let unit = match unit_text.trim().to_lowercase().as_str() {
+                        "" | "dag" | "døgn" | "pr. døgn" | "døgntakst" => Some(RateUnit::Day),
+                        "måned" | "maaned" | "pr. måned" | "månedstakst" => {
+                            Some(RateUnit::Month)
+                        }
+                        _ => {
+                            bad(
+                                unit_col,
+                                format!("«{unit_text}» er hverken døgn eller måned"),
+                            );
+                            None
+                        }
+                    };
+                    (
+                        decimal(plain).ok_or_else(|| (plain_col, plain.to_string())),
+                        unit,
+                    )
+                }
+            };
+            let amount = match amount {
+                Ok(a) if a > Decimal::ZERO => Some(a),
+                Ok(a) => {
+                    bad("Takst".into(), format!("taksten {a} skal være over 0"));
+                    None
+                }
+                Err((col, text)) => {
+                    bad(col, format!("«{text}» er ikke et beløb; skriv fx 3.200,00"));
+                    None
+                }
+            };
+            let mut optional = |c: Column| -> Option<Decimal> {
+                let (text, col) = get(c);
+                if text.trim().is_empty() {
+                    return None;
+                }
+                let v = decimal(text);
+                if v.is_none() {
+                    bad(col, format!("«{text}» er ikke et tal"));
+                }
+                v
+            };
+            let vat = optional(Column::Vat).unwrap_or(Decimal::ZERO);
+            let direct = optional(Column::Direct);
+            let indirect = optional(Column::Indirect);
+            let overhead = optional(Column::Overhead);
+            let capital = optional(Column::Capital);
+            let occupancy = optional(Column::Occupancy);
+            if let (Some(basis), Some(year), Some(amount), Some(unit)) = (basis, year, amount, unit)
+            {
+                out.push(SheetRate {
+                    offer_id: offer.trim().to_string(),
+                    department_id: get(Column::Department).0.trim().to_string(),
+                    basis,
+                    year,
+                    amount,
+                    unit,
+                    vat_pct: vat,
+                    direct_costs: direct,
+                    indirect_costs: indirect,
+                    overhead_pct: overhead,
+                    capital_costs: capital,
+                    budgeted_occupancy_pct: occupancy,
+                    place: format!("{sheet}, række {n}"),
+                });
+            }
+        }
+    }
+    if out.is_empty() && problems.is_empty() {
+        problems.push(Problem {
+            place: sheet.clone(),
+            message: "takstoversigten indeholder ingen takster".into(),
+        });
+    }
+    if !problems.is_empty() {
+        let more = problems.len().saturating_sub(20);
+        problems.truncate(20);
+        let mut msg = format!(
+            "Takstoversigten {file} blev afvist, og intet er ændret. {} fejl:",
+            problems.len() + more
+        );
+        for p in &problems {
+            msg.push_str(&format!("\n  - {p}"));
+        }
+        if more > 0 {
+            msg.push_str(&format!("\n  … og {more} fejl mere."));
+        }
+        return Err(Error::Invalid(msg));
+    }
+    Ok((out, unknown))
+}
+
+fn rate_text(amount: Decimal, unit: RateUnit, vat: Decimal) -> String {
+    let unit = match unit {
+        RateUnit::Day => "pr. døgn",
+        RateUnit::Month => "pr. måned",
+    };
+    if vat.is_zero() {
+        format!("{} {unit}", fmt::kr(amount))
+    } else {
+        format!(
+            "{} {unit} inkl. {} % moms",
+            fmt::kr(amount),
+            fmt::number(vat, if vat.fract().is_zero() { 0 } else { 2 })
+        )
+    }
+}
+
+/// What importing `path` would change.
+pub fn preview(conn: &Connection, path: &Path) -> Result<Preview> {
+    let (rates, unknown_columns) = read(path)?;
+    let mut lines = Vec::with_capacity(rates.len());
+    let mut known = conn.prepare("SELECT EXISTS (SELECT 1 FROM offers WHERE id = ?1)")?;
+    let mut existing = conn.prepare(
+        "SELECT amount, unit, vat_pct FROM rates
+         WHERE offer_id = ?1 AND department_id = ?2 AND legal_basis = ?3 AND year = ?4",
+    )?;
+    for r in rates {
+        let found: bool = known.query_row([&r.offer_id], |row| row.get(0))?;
+        let before: Option<(String, String, String)> = existing
+            .query_row(
+                params![r.offer_id, r.department_id, r.basis.code(), r.year],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?;
+        let before_parsed = before.as_ref().and_then(|(a, u, v)| {
+            Some((
+                Decimal::from_str(a).ok()?,
+                RateUnit::parse(u)?,
+                Decimal::from_str(v).ok()?,
+            ))
+        });
+        let change = match (&before_parsed, found) {
+            (_, false) => Change::OfferNotFound,
+            (None, true) => Change::New,
+            (Some((a, u, v)), true) if *a == r.amount && *u == r.unit && *v == r.vat_pct => {
+                Change::Unchanged
+            }
+            (Some(_), true) => Change::Changed,
+        };
+        lines.push(PreviewLine {
+            before: before_parsed.map(|(a, u, v)| rate_text(a, u, v)),
+            after: rate_text(r.amount, r.unit, r.vat_pct),
+            change,
+            rate: r,
+        });
+    }
+    let count = |c: Change| lines.iter().filter(|l| l.change == c).count();
+    let (new, changed, unchanged, missing) = (
+        count(Change::New),
+        count(Change::Changed),
+        count(Change::Unchanged),
+        count(Change::OfferNotFound),
+    );
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut text = format!(
+        "{new} nye takster, {changed} ændrede, {unchanged} uændrede, {missing} for tilbud, der ikke findes i kataloget (de springes over)."
+    );
+    if !unknown_columns.is_empty() {
+        text.push_str(&format!(
+            " Ukendte kolonner (ignoreres): {}.",
+            unknown_columns.join(", ")
+        ));
+    }
+    Ok(Preview {
+        file_name,
+        lines,
+        new,
+        changed,
+        unchanged,
+        offers_not_found: missing,
+        unknown_columns,
+        text,
+    })
+}
+
+/// Saves the new and changed rates of `path` in one transaction (rates for offers not in the
+/// catalogue are skipped). Returns the preview that was applied.
+pub fn import(conn: &Connection, path: &Path) -> Result<Preview> {
+    let preview = preview(conn, path)?;
+    let tx = conn.unchecked_transaction()?;
+    let source = format!("takstoversigt {}", preview.file_name);
+    let now = audit::now_local();
+    {
+        let mut ins = tx.prepare(
+            "INSERT INTO rates (offer_id, department_id, legal_basis, year, amount, unit, vat_pct,
+                direct_costs, indirect_costs, overhead_pct, capital_costs, budgeted_occupancy_pct,
+                daily_ex_vat_oere, source, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+             ON CONFLICT (offer_id, department_id, legal_basis, year) DO UPDATE SET
+                amount = excluded.amount, unit = excluded.unit, vat_pct = excluded.vat_pct,
+                direct_costs = excluded.direct_costs, indirect_costs = excluded.indirect_costs,
+                overhead_pct = excluded.overhead_pct, capital_costs = excluded.capital_costs,
+                budgeted_occupancy_pct = excluded.budgeted_occupancy_pct,
+                daily_ex_vat_oere = excluded.daily_ex_vat_oere,
+                source = excluded.source, updated_at = excluded.updated_at",
+        )?;
+        let text = |d: &Option<Decimal>| d.map(|v| v.to_string());
+        for l in preview
+            .lines
+            .iter()
+            .filter(|l| matches!(l.change, Change::New | Change::Changed))
+        {
+            let r = &l.rate;
+            ins.execute(params![
+                r.offer_id,
+                r.department_id,
+                r.basis.code(),
+                r.year,
+                r.amount.to_string(),
+                r.unit.code(),
+                r.vat_pct.to_string(),
+                text(&r.direct_costs),
+                text(&r.indirect_costs),
+                text(&r.overhead_pct),
+                text(&r.capital_costs),
+                text(&r.budgeted_occupancy_pct),
+                rates::oere(rates::daily_ex_vat(r.amount, r.unit, r.vat_pct)),
+                source,
+                now,
+            ])?;
+        }
+    }
+    audit::record(
+        &tx,
+        "rates.import",
+        &preview.file_name,
+        &serde_json::json!({ "new": preview.new, "changed": preview.changed, "skipped": preview.offers_not_found }),
+    )?;
+    tx.commit()?;
+    Ok(preview)
+}

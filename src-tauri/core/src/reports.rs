@@ -1,0 +1,202 @@
+//! The steering group's reports, computed from data already in the app. First: rate
+//! increases over the threshold (R5), year over year, like for like (per day, ex. VAT), with
+//! the increase above the year's PL rate, grouped by operator. Exported as CSV that opens
+//! correctly in Danish Excel (semicolon, UTF-8 with BOM, decimal comma).
+
+use rusqlite::Connection;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::catalogue::model::LegalBasis;
+use crate::error::Result;
+use crate::{fmt, rates, settings};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncreaseLine {
+    pub offer_id: String,
+    pub offer_name: String,
+    pub department_id: String,
+    pub operator_type: String,
+    pub operator_name: String,
+    pub basis: LegalBasis,
+    /// Per day ex. VAT.
+    pub previous: Decimal,
+    pub current: Decimal,
+    pub increase_pct: Decimal,
+    pub above_pl_pct: Option<Decimal>,
+    pub texts: IncreaseTexts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncreaseTexts {
+    pub previous: String,
+    pub current: String,
+    pub increase: String,
+    pub above_pl: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncreaseReport {
+    pub year: i32,
+    pub threshold_pct: Decimal,
+    pub pl_pct: Option<Decimal>,
+    /// Operator name → its lines, operators in Danish order.
+    pub groups: Vec<(String, Vec<IncreaseLine>)>,
+    pub lines: usize,
+    /// Rates compared (both years present).
+    pub compared: usize,
+    /// Rates of the year without a rate the year before (not compared).
+    pub without_previous: usize,
+    pub text: String,
+}
+
+fn pct_text(v: Decimal) -> String {
+    format!("{} %", fmt::number(v, 2))
+}
+
+/// Rate increases from `year - 1` to `year` above the threshold (a setting, default 5 %):
+/// strictly above, so exactly 5,00 % is not reported.
+pub fn rate_increases(conn: &Connection, year: i32) -> Result<IncreaseReport> {
+    let threshold = Decimal::from(settings::number(
+        conn,
+        &settings::RATE_INCREASE_THRESHOLD_PCT,
+    )?);
+    let pl = settings::pl_rate(conn, year)?;
+    let mut st = conn.prepare(
+        "SELECT cur.offer_id, cur.department_id, cur.legal_basis, cur.daily_ex_vat_oere,
+                prev.daily_ex_vat_oere,
+                COALESCE(o.name, cur.offer_id),
+                (SELECT kind FROM offer_operators op WHERE op.offer_key = o.key ORDER BY valid_from DESC LIMIT 1),
+                (SELECT name FROM offer_operators op WHERE op.offer_key = o.key ORDER BY valid_from DESC LIMIT 1)
+         FROM rates cur
+         LEFT JOIN rates prev ON prev.offer_id = cur.offer_id AND prev.department_id = cur.department_id
+              AND prev.legal_basis = cur.legal_basis AND prev.year = cur.year - 1
+         LEFT JOIN offers o ON o.id = cur.offer_id
+         WHERE cur.year = ?1",
+    )?;
+    let mut rows = st.query([year])?;
+    let mut lines = Vec::new();
+    let (mut compared, mut without_previous) = (0, 0);
+    while let Some(r) = rows.next()? {
+        let prev: Option<i64> = r.get(4)?;
+        let Some(prev) = prev.filter(|p| *p > 0) else {
+            without_previous += 1;
+            continue;
+        };
+        compared += 1;
+        let cur: i64 = r.get(3)?;
+        // Strictly above the threshold, compared exactly in øre: (cur - prev) × 100 > t × prev.
+        if Decimal::from(cur - prev) * Decimal::ONE_HUNDRED <= threshold * Decimal::from(prev) {
+            continue;
+        }
+        let (previous, current) = (rates::from_oere(prev), rates::from_oere(cur));
+        let increase = ((current - previous) / previous * Decimal::ONE_HUNDRED).round_dp(2);
+        let above_pl = pl.map(|p| (increase - p).round_dp(2));
+        let code: String = r.get(2)?;
+        let Some(basis) = LegalBasis::from_code(&code) else {
+            continue;
+        };
+        lines.push(IncreaseLine {
+            offer_id: r.get(0)?,
+            department_id: r.get(1)?,
+            basis,
+            offer_name: r.get(5)?,
+            operator_type: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+            operator_name: r
+                .get::<_, Option<String>>(7)?
+                .unwrap_or_else(|| "(ukendt driftsherre)".into()),
+            texts: IncreaseTexts {
+                previous: fmt::kr(previous),
+                current: fmt::kr(current),
+                increase: pct_text(increase),
+                above_pl: above_pl
+                    .map(pct_text)
+                    .unwrap_or_else(|| "PL-sats ikke sat".into()),
+            },
+            previous,
+            current,
+            increase_pct: increase,
+            above_pl_pct: above_pl,
+        });
+    }
+    lines.sort_by(|a, b| {
+        fmt::danish_cmp(&a.operator_name, &b.operator_name)
+            .then(b.increase_pct.cmp(&a.increase_pct))
+            .then_with(|| fmt::danish_cmp(&a.offer_name, &b.offer_name))
+    });
+    let count = lines.len();
+    let mut groups: Vec<(String, Vec<IncreaseLine>)> = Vec::new();
+    for l in lines {
+        match groups.last_mut() {
+            Some((name, list)) if *name == l.operator_name => list.push(l),
+            _ => groups.push((l.operator_name.clone(), vec![l])),
+        }
+    }
+    Ok(IncreaseReport {
+        text: format!(
+            "{count} takster steg mere end {} fra {} til {year} (pr. døgn ekskl. moms). {compared} takster sammenlignet; {without_previous} uden takst året før.{}",
+            pct_text(threshold),
+            year - 1,
+            match pl {
+                Some(p) => format!(" PL-sats {year}: {}.", pct_text(p)),
+                None => format!(" PL-satsen for {year} er ikke sat (Indstillinger)."),
+            }
+        ),
+        year,
+        threshold_pct: threshold,
+        pl_pct: pl,
+        groups,
+        lines: count,
+        compared,
+        without_previous,
+    })
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([';', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The report as CSV for Danish Excel: UTF-8 with BOM, semicolons, decimal comma, CRLF.
+pub fn rate_increases_csv(report: &IncreaseReport) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    let y = report.year;
+    let header = [
+        "Driftsherre".to_string(),
+        "Driftsherretype".into(),
+        "Tilbud".into(),
+        "Tilbuds-id".into(),
+        "Afdeling".into(),
+        "Lovgrundlag".into(),
+        format!("Takst {} pr. døgn ekskl. moms", y - 1),
+        format!("Takst {y} pr. døgn ekskl. moms"),
+        "Stigning %".into(),
+        "Stigning ud over PL %".into(),
+    ];
+    out.push_str(&header.join(";"));
+    out.push_str("\r\n");
+    for (_, lines) in &report.groups {
+        for l in lines {
+            let row = [
+                csv_field(&l.operator_name),
+                csv_field(&l.operator_type),
+                csv_field(&l.offer_name),
+                csv_field(&l.offer_id),
+                csv_field(&l.department_id),
+                l.basis.label().to_string(),
+                fmt::number(l.previous, 2),
+                fmt::number(l.current, 2),
+                fmt::number(l.increase_pct, 2),
+                l.above_pl_pct
+                    .map(|v| fmt::number(v, 2))
+                    .unwrap_or_default(),
+            ];
+            out.push_str(&row.join(";"));
+            out.push_str("\r\n");
+        }
+    }
+    out.into_bytes()
+}
