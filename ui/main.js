@@ -6,6 +6,7 @@ import { initChecks, refreshList, showNewForm, activeCheck, addOfferToActive, op
 import { h } from './components/dom.js';
 import { openSettings } from './views/settings.js';
 import { initContracts, refreshContracts, newContract } from './views/contracts.js';
+import { initReports } from './views/reports.js';
 import { showError, showInfo } from './components/message.js';
 
 const $ = (id) => document.getElementById(id);
@@ -40,7 +41,7 @@ async function importFlow() {
   }
 }
 
-const VIEWS = ['search', 'checks', 'contracts'];
+const VIEWS = ['search', 'checks', 'contracts', 'reports'];
 
 function showView(name) {
   for (const v of VIEWS) {
@@ -101,6 +102,7 @@ async function start() {
     const ref = await referenceData();
     initChecks(ref, { findMore, createContract: (c) => createContract(c.id, c.closed?.chosen_offer_id) });
     initContracts(ref);
+    initReports();
     setOfferExtras((o) => {
       const c = activeCheck();
       if (!c) {
@@ -132,6 +134,7 @@ async function start() {
   $('tab-search').addEventListener('click', () => showView('search'));
   $('tab-checks').addEventListener('click', () => showView('checks'));
   $('tab-contracts').addEventListener('click', () => showView('contracts'));
+  $('tab-reports').addEventListener('click', () => showView('reports'));
   $('start-check').addEventListener('click', () => {
     showView('checks');
     showNewForm(needFromSearch());

@@ -60,6 +60,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::contracts::contract_renew,
             commands::contracts::contract_pdf_name,
             commands::contracts::contract_export_pdf,
+            commands::rates::rates_preview,
+            commands::rates::rates_import,
+            commands::rates::report_rate_increases,
+            commands::rates::report_rate_increases_csv,
         ])
 }
 

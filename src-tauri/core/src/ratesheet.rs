@@ -96,6 +96,7 @@ pub enum Change {
 #[derive(Debug, Clone, Serialize)]
 pub struct PreviewLine {
     pub rate: SheetRate,
+    pub basis_label: String,
     pub change: Change,
     /// The rate it replaces, as text ("3.200,00 kr. pr. døgn").
     pub before: Option<String>,
@@ -429,6 +430,7 @@ pub fn preview(conn: &Connection, path: &Path) -> Result<Preview> {
             (Some(_), true) => Change::Changed,
         };
         lines.push(PreviewLine {
+            basis_label: r.basis.label().to_string(),
             before: before_parsed.map(|(a, u, v)| rate_text(a, u, v)),
             after: rate_text(r.amount, r.unit, r.vat_pct),
             change,

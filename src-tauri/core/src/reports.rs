@@ -29,6 +29,7 @@ pub struct IncreaseLine {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IncreaseTexts {
+    pub basis: String,
     pub previous: String,
     pub current: String,
     pub increase: String,
@@ -106,6 +107,7 @@ pub fn rate_increases(conn: &Connection, year: i32) -> Result<IncreaseReport> {
                 .get::<_, Option<String>>(7)?
                 .unwrap_or_else(|| "(ukendt driftsherre)".into()),
             texts: IncreaseTexts {
+                basis: basis.label().to_string(),
                 previous: fmt::kr(previous),
                 current: fmt::kr(current),
                 increase: pct_text(increase),

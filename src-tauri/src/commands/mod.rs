@@ -2,3 +2,4 @@ pub mod app;
 pub mod catalogue;
 pub mod checks;
 pub mod contracts;
+pub mod rates;

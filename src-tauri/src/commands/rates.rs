@@ -1,0 +1,38 @@
+//! Rate sheet and report commands: each takes the engine from managed state and calls one
+//! core function.
+
+use pladsoverblik_core::ratesheet::Preview;
+use pladsoverblik_core::reports::{self, IncreaseReport};
+use pladsoverblik_core::{Engine, Error};
+use tauri::State;
+
+use crate::error::IpcResult;
+
+/// What importing the chosen rate sheet would change; nothing is saved.
+#[tauri::command(async)]
+pub fn rates_preview(engine: State<'_, Engine>, path: String) -> IpcResult<Preview> {
+    Ok(engine.rates_preview(std::path::Path::new(&path))?)
+}
+
+/// Saves the rate sheet's new and changed rates (after the user has seen the preview).
+#[tauri::command(async)]
+pub fn rates_import(engine: State<'_, Engine>, path: String) -> IpcResult<Preview> {
+    Ok(engine.rates_import(std::path::Path::new(&path))?)
+}
+
+#[tauri::command(async)]
+pub fn report_rate_increases(engine: State<'_, Engine>, year: i32) -> IpcResult<IncreaseReport> {
+    Ok(engine.report_rate_increases(year)?)
+}
+
+/// Writes the report as CSV for Danish Excel to the path chosen in the save dialog.
+#[tauri::command(async)]
+pub fn report_rate_increases_csv(
+    engine: State<'_, Engine>,
+    year: i32,
+    path: String,
+) -> IpcResult<String> {
+    let report = engine.report_rate_increases(year)?;
+    std::fs::write(&path, reports::rate_increases_csv(&report)).map_err(|e| Error::io(&path, e))?;
+    Ok(format!("Rapporten er gemt som {path}."))
+}

@@ -1,0 +1,26 @@
+// Rate sheets and the steering group's reports.
+import { invoke, openFile, saveFile } from './tauri.js';
+
+/** Asks for a rate sheet (.xlsx or .csv); resolves to a path or null. */
+export const chooseRateSheet = () =>
+  openFile({
+    title: 'Vælg takstoversigt',
+    multiple: false,
+    directory: false,
+    filters: [{ name: 'Takstoversigt (Excel eller CSV)', extensions: ['xlsx', 'csv'] }],
+  });
+
+export const previewRates = (path) => invoke('rates_preview', { path });
+export const importRates = (path) => invoke('rates_import', { path });
+export const rateIncreases = (year) => invoke('report_rate_increases', { year });
+
+/** Asks where to save the report as CSV and writes it; null when the user cancels. */
+export async function exportRateIncreasesCsv(year) {
+  const path = await saveFile({
+    title: 'Gem rapporten som CSV',
+    defaultPath: `Takststigninger ${year}.csv`,
+    filters: [{ name: 'CSV (Excel)', extensions: ['csv'] }],
+  });
+  if (!path) return null;
+  return invoke('report_rate_increases_csv', { year, path });
+}

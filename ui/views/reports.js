@@ -1,0 +1,100 @@
+// The Rapporter screen: import a rate sheet (preview first, then save), and the report of
+// rate increases over the threshold with its CSV export for Danish Excel.
+import { chooseRateSheet, previewRates, importRates, rateIncreases, exportRateIncreasesCsv } from '../api/reports.js';
+import { h, fill } from '../components/dom.js';
+import { showError, showInfo, clearMessage } from '../components/message.js';
+
+const $ = (id) => document.getElementById(id);
+const CHANGE = { new: 'Ny', changed: 'Ændret', unchanged: 'Uændret', offer_not_found: 'Tilbud findes ikke' };
+
+export function initReports() {
+  $('rates-import').addEventListener('click', importFlow);
+  $('report-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    runReport();
+  });
+  $('report-csv').addEventListener('click', exportCsv);
+  $('report-year').value = String(new Date().getFullYear() + 1);
+}
+
+async function importFlow() {
+  try {
+    const path = await chooseRateSheet();
+    if (!path) return;
+    const p = await previewRates(path);
+    clearMessage();
+    fill($('rates-preview'),
+      h('h3', {}, `Forhåndsvisning: ${p.file_name}`),
+      h('p', { id: 'rates-summary' }, p.text),
+      h('div', { class: 'compare-wrap' }, h('table', { class: 'results-table', id: 'rates-lines' },
+        h('thead', {}, h('tr', {}, ['Ændring', 'Tilbud', 'Lovgrundlag', 'År', 'Før', 'Efter'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, p.lines.map((l) => h('tr', { class: `change ${l.change}` },
+          h('td', {}, CHANGE[l.change] ?? l.change),
+          h('td', {}, l.rate.offer_id, h('div', { class: 'sub' }, l.rate.place)),
+          h('td', {}, l.basis_label),
+          h('td', {}, l.rate.year),
+          h('td', {}, l.before ?? '–'),
+          h('td', {}, l.after)))))),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', id: 'rates-commit', disabled: p.new + p.changed === 0, onclick: () => commit(path) },
+          `Gem ${p.new + p.changed} takster`),
+        h('button', { type: 'button', class: 'secondary', onclick: () => fill($('rates-preview')) }, 'Annullér')));
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function commit(path) {
+  try {
+    const p = await importRates(path);
+    fill($('rates-preview'));
+    showInfo(`Takstoversigten er gemt: ${p.text}`);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function year() {
+  const y = Number($('report-year').value.trim());
+  if (!Number.isInteger(y) || y < 2000 || y > 2100) {
+    showError({ code: 'invalid', message: `År: «${$('report-year').value}» er ikke et årstal.` });
+    return null;
+  }
+  return y;
+}
+
+async function runReport() {
+  const y = year();
+  if (y === null) return;
+  try {
+    const r = await rateIncreases(y);
+    clearMessage();
+    fill($('report-result'),
+      h('p', { id: 'report-summary' }, r.text),
+      r.groups.length === 0 ? null : h('table', { class: 'results-table', id: 'report-table' },
+        h('thead', {}, h('tr', {}, ['Tilbud', 'Lovgrundlag', `Takst ${y - 1}`, `Takst ${y}`, 'Stigning', 'Ud over PL'].map((t) => h('th', { scope: 'col' }, t)))),
+        r.groups.map(([operator, lines]) => h('tbody', {},
+          h('tr', { class: 'group' }, h('th', { colspan: 6, scope: 'rowgroup' }, operator)),
+          lines.map((l) => h('tr', { 'data-offer': l.offer_id },
+            h('td', {}, l.offer_name, h('div', { class: 'sub' }, l.offer_id)),
+            h('td', {}, l.texts.basis),
+            h('td', { class: 'num' }, l.texts.previous),
+            h('td', { class: 'num' }, l.texts.current),
+            h('td', { class: 'num increase' }, l.texts.increase),
+            h('td', { class: 'num' }, l.texts.above_pl)))))));
+    $('report-csv').disabled = false;
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function exportCsv() {
+  const y = year();
+  if (y === null) return;
+  try {
+    const text = await exportRateIncreasesCsv(y);
+    if (text) showInfo(text);
+  } catch (e) {
+    showError(e);
+  }
+}
