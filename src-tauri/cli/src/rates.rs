@@ -23,6 +23,18 @@ pub enum RatesCommand {
 
 #[derive(Subcommand)]
 pub enum ReportCommand {
+    /// Tilbud hvis faktiske belægning afviger 5 procentpoint (indstilling) eller mere fra den
+    /// budgetterede.
+    Occupancy {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
     /// Takststigninger over tærsklen (standard 5 %) fra året før, pr. døgn ekskl. moms.
     RateIncreases {
         #[arg(long)]
@@ -90,6 +102,35 @@ pub fn rates(command: RatesCommand) -> Result<()> {
 
 pub fn report(command: ReportCommand) -> Result<()> {
     match command {
+        ReportCommand::Occupancy {
+            year,
+            db,
+            json,
+            csv,
+        } => {
+            let report = open(&db)?.report_occupancy(year)?;
+            if let Some(path) = &csv {
+                std::fs::write(path, reports::occupancy_csv(&report))
+                    .map_err(|e| Error::io(path.display(), e))?;
+            }
+            if json {
+                return print_json(&report);
+            }
+            for l in &report.lines {
+                println!(
+                    "{} ({}) {}, {}: budget {}, faktisk {}, {}",
+                    l.offer_name,
+                    l.offer_id,
+                    l.texts.basis,
+                    l.operator_name,
+                    l.texts.budgeted,
+                    l.texts.actual,
+                    l.texts.deviation
+                );
+            }
+            println!("{}", report.text);
+            Ok(())
+        }
         ReportCommand::RateIncreases {
             year,
             db,

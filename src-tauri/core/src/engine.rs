@@ -382,6 +382,10 @@ impl Engine {
         Ok(applied)
     }
 
+    pub fn report_occupancy(&self, year: i32) -> Result<crate::reports::OccupancyReport> {
+        crate::reports::occupancy_deviations(self.db().conn(), year)
+    }
+
     pub fn report_rate_increases(&self, year: i32) -> Result<crate::reports::IncreaseReport> {
         crate::reports::rate_increases(self.db().conn(), year)
     }

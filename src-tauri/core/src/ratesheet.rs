@@ -31,6 +31,7 @@ enum Column {
     Overhead,
     Capital,
     Occupancy,
+    ActualOccupancy,
     Name,
 }
 
@@ -60,6 +61,9 @@ fn column(heading: &str) -> Option<Column> {
         "budgetteretbelægning" | "belægningsprocent" | "budgetteretbelægningpct" => {
             Column::Occupancy
         }
+        "faktiskbelægning" | "faktiskbelægningpct" | "realiseretbelægning" => {
+            Column::ActualOccupancy
+        }
         "tilbudsnavn" | "navn" => Column::Name,
         _ => return None,
     })
@@ -80,6 +84,7 @@ pub struct SheetRate {
     pub overhead_pct: Option<Decimal>,
     pub capital_costs: Option<Decimal>,
     pub budgeted_occupancy_pct: Option<Decimal>,
+    pub actual_occupancy_pct: Option<Decimal>,
     /// Where it came from: "Ark «Takster», række 7".
     pub place: String,
 }
@@ -337,6 +342,7 @@ pub fn read(path: &Path) -> Result<(Vec<SheetRate>, Vec<String>)> {
             let overhead = optional(Column::Overhead);
             let capital = optional(Column::Capital);
             let occupancy = optional(Column::Occupancy);
+            let actual = optional(Column::ActualOccupancy);
             if let (Some(basis), Some(year), Some(amount), Some(unit)) = (basis, year, amount, unit)
             {
                 out.push(SheetRate {
@@ -352,6 +358,7 @@ pub fn read(path: &Path) -> Result<(Vec<SheetRate>, Vec<String>)> {
                     overhead_pct: overhead,
                     capital_costs: capital,
                     budgeted_occupancy_pct: occupancy,
+                    actual_occupancy_pct: actual,
                     place: format!("{sheet}, række {n}"),
                 });
             }
@@ -403,18 +410,21 @@ pub fn preview(conn: &Connection, path: &Path) -> Result<Preview> {
     let mut lines = Vec::with_capacity(rates.len());
     let mut known = conn.prepare("SELECT EXISTS (SELECT 1 FROM offers WHERE id = ?1)")?;
     let mut existing = conn.prepare(
-        "SELECT amount, unit, vat_pct FROM rates
+        "SELECT amount, unit, vat_pct, actual_occupancy_pct FROM rates
          WHERE offer_id = ?1 AND department_id = ?2 AND legal_basis = ?3 AND year = ?4",
     )?;
     for r in rates {
         let found: bool = known.query_row([&r.offer_id], |row| row.get(0))?;
-        let before: Option<(String, String, String)> = existing
+        let before: Option<(String, String, String, Option<String>)> = existing
             .query_row(
                 params![r.offer_id, r.department_id, r.basis.code(), r.year],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
             )
             .optional()?;
-        let before_parsed = before.as_ref().and_then(|(a, u, v)| {
+        let occupancy_changed = before.as_ref().is_some_and(|b| {
+            b.3.as_deref().and_then(|v| Decimal::from_str(v).ok()) != r.actual_occupancy_pct
+        });
+        let before_parsed = before.as_ref().and_then(|(a, u, v, _)| {
             Some((
                 Decimal::from_str(a).ok()?,
                 RateUnit::parse(u)?,
@@ -424,7 +434,9 @@ pub fn preview(conn: &Connection, path: &Path) -> Result<Preview> {
         let change = match (&before_parsed, found) {
             (_, false) => Change::OfferNotFound,
             (None, true) => Change::New,
-            (Some((a, u, v)), true) if *a == r.amount && *u == r.unit && *v == r.vat_pct => {
+            (Some((a, u, v)), true)
+                if *a == r.amount && *u == r.unit && *v == r.vat_pct && !occupancy_changed =>
+            {
                 Change::Unchanged
             }
             (Some(_), true) => Change::Changed,
@@ -480,13 +492,14 @@ pub fn import(conn: &Connection, path: &Path) -> Result<Preview> {
         let mut ins = tx.prepare(
             "INSERT INTO rates (offer_id, department_id, legal_basis, year, amount, unit, vat_pct,
                 direct_costs, indirect_costs, overhead_pct, capital_costs, budgeted_occupancy_pct,
-                daily_ex_vat_oere, source, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                daily_ex_vat_oere, source, updated_at, actual_occupancy_pct)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
              ON CONFLICT (offer_id, department_id, legal_basis, year) DO UPDATE SET
                 amount = excluded.amount, unit = excluded.unit, vat_pct = excluded.vat_pct,
                 direct_costs = excluded.direct_costs, indirect_costs = excluded.indirect_costs,
                 overhead_pct = excluded.overhead_pct, capital_costs = excluded.capital_costs,
                 budgeted_occupancy_pct = excluded.budgeted_occupancy_pct,
+                actual_occupancy_pct = excluded.actual_occupancy_pct,
                 daily_ex_vat_oere = excluded.daily_ex_vat_oere,
                 source = excluded.source, updated_at = excluded.updated_at",
         )?;
@@ -513,6 +526,7 @@ pub fn import(conn: &Connection, path: &Path) -> Result<Preview> {
                 rates::oere(rates::daily_ex_vat(r.amount, r.unit, r.vat_pct)),
                 source,
                 now,
+                text(&r.actual_occupancy_pct),
             ])?;
         }
     }

@@ -154,6 +154,137 @@ pub fn rate_increases(conn: &Connection, year: i32) -> Result<IncreaseReport> {
     })
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct OccupancyLine {
+    pub offer_id: String,
+    pub offer_name: String,
+    pub operator_name: String,
+    pub department_id: String,
+    pub basis: LegalBasis,
+    pub budgeted_pct: Decimal,
+    pub actual_pct: Decimal,
+    /// Actual minus budgeted, in percentage points.
+    pub deviation_pp: Decimal,
+    pub texts: OccupancyTexts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OccupancyTexts {
+    pub basis: String,
+    pub budgeted: String,
+    pub actual: String,
+    pub deviation: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OccupancyReport {
+    pub year: i32,
+    pub threshold_pp: Decimal,
+    pub lines: Vec<OccupancyLine>,
+    /// Rates of the year with both figures.
+    pub compared: usize,
+    /// Rates of the year without a budgeted or an actual occupancy.
+    pub without_data: usize,
+    pub text: String,
+}
+
+/// Offers whose actual occupancy in `year` deviates from the budgeted by the threshold
+/// (a setting, default 5 percentage points) or more, either way; largest deviations first.
+pub fn occupancy_deviations(conn: &Connection, year: i32) -> Result<OccupancyReport> {
+    let threshold = Decimal::from(settings::number(conn, &settings::OCCUPANCY_DEVIATION_PCT)?);
+    let mut st = conn.prepare(
+        "SELECT r.offer_id, r.department_id, r.legal_basis, r.budgeted_occupancy_pct,
+                r.actual_occupancy_pct, COALESCE(o.name, r.offer_id),
+                (SELECT name FROM offer_operators op WHERE op.offer_key = o.key ORDER BY valid_from DESC LIMIT 1)
+         FROM rates r LEFT JOIN offers o ON o.id = r.offer_id
+         WHERE r.year = ?1",
+    )?;
+    let mut rows = st.query([year])?;
+    let (mut lines, mut compared, mut without_data) = (Vec::new(), 0, 0);
+    while let Some(r) = rows.next()? {
+        let parse = |v: Option<String>| v.and_then(|s| s.parse::<Decimal>().ok());
+        let (Some(budgeted), Some(actual)) = (parse(r.get(3)?), parse(r.get(4)?)) else {
+            without_data += 1;
+            continue;
+        };
+        compared += 1;
+        let deviation = actual - budgeted;
+        if deviation.abs() < threshold {
+            continue;
+        }
+        let code: String = r.get(2)?;
+        let Some(basis) = LegalBasis::from_code(&code) else {
+            continue;
+        };
+        let pct = |v: Decimal| format!("{} %", fmt::number(v, 1));
+        lines.push(OccupancyLine {
+            offer_id: r.get(0)?,
+            department_id: r.get(1)?,
+            offer_name: r.get(5)?,
+            operator_name: r
+                .get::<_, Option<String>>(6)?
+                .unwrap_or_else(|| "(ukendt driftsherre)".into()),
+            texts: OccupancyTexts {
+                basis: basis.label().to_string(),
+                budgeted: pct(budgeted),
+                actual: pct(actual),
+                deviation: format!(
+                    "{}{} procentpoint",
+                    if deviation.is_sign_positive() {
+                        "+"
+                    } else {
+                        ""
+                    },
+                    fmt::number(deviation, 1)
+                ),
+            },
+            basis,
+            budgeted_pct: budgeted,
+            actual_pct: actual,
+            deviation_pp: deviation,
+        });
+    }
+    lines.sort_by(|a, b| {
+        b.deviation_pp
+            .abs()
+            .cmp(&a.deviation_pp.abs())
+            .then_with(|| fmt::danish_cmp(&a.offer_name, &b.offer_name))
+    });
+    Ok(OccupancyReport {
+        text: format!(
+            "{} tilbud afveg {} procentpoint eller mere fra den budgetterede belægning i {year}. {compared} sammenlignet; {without_data} uden belægningstal.",
+            lines.len(),
+            fmt::number(threshold, 0)
+        ),
+        year,
+        threshold_pp: threshold,
+        lines,
+        compared,
+        without_data,
+    })
+}
+
+/// The occupancy report as CSV for Danish Excel.
+pub fn occupancy_csv(report: &OccupancyReport) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    out.push_str("Driftsherre;Tilbud;Tilbuds-id;Afdeling;Lovgrundlag;Budgetteret belægning %;Faktisk belægning %;Afvigelse procentpoint\r\n");
+    for l in &report.lines {
+        let row = [
+            csv_field(&l.operator_name),
+            csv_field(&l.offer_name),
+            csv_field(&l.offer_id),
+            csv_field(&l.department_id),
+            l.basis.label().to_string(),
+            fmt::number(l.budgeted_pct, 1),
+            fmt::number(l.actual_pct, 1),
+            fmt::number(l.deviation_pp, 1),
+        ];
+        out.push_str(&row.join(";"));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
 fn csv_field(s: &str) -> String {
     if s.contains([';', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))

@@ -71,13 +71,23 @@ pub const RATE_INCREASE_THRESHOLD_PCT: NumberSetting = NumberSetting {
     max: 100,
 };
 
-pub const NUMBERS: [&NumberSetting; 6] = [
+/// Occupancy this many percentage points or more from the budget is reported (R6).
+pub const OCCUPANCY_DEVIATION_PCT: NumberSetting = NumberSetting {
+    key: "occupancy_deviation_pct",
+    label: "Rapportér belægningsafvigelser på (procentpoint)",
+    default: 5,
+    min: 0,
+    max: 100,
+};
+
+pub const NUMBERS: [&NumberSetting; 7] = [
     &STALE_AFTER_DAYS,
     &CHECK_VALIDITY_DAYS,
     &CHECK_RADIUS_KM,
     &CONTRACT_MAX_TERM_MONTHS,
     &CONTRACT_WARN_DAYS,
     &RATE_INCREASE_THRESHOLD_PCT,
+    &OCCUPANCY_DEVIATION_PCT,
 ];
 
 /// The PL rate of a year (from the latest økonomiaftale), in per cent: `pl_rate_2027`.

@@ -24,6 +24,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_contracts.sql",
         include_str!("../migrations/0004_contracts.sql"),
     ),
+    (
+        "0005_occupancy.sql",
+        include_str!("../migrations/0005_occupancy.sql"),
+    ),
 ];
 
 /// The schema version this build knows (= number of migrations).

@@ -238,3 +238,41 @@ fn rate_increases_over_5_percent_like_for_like() {
     assert_eq!(lines[0], "Driftsherre;Driftsherretype;Tilbud;Tilbuds-id;Afdeling;Lovgrundlag;Takst 2026 pr. døgn ekskl. moms;Takst 2027 pr. døgn ekskl. moms;Stigning %;Stigning ud over PL %");
     assert_eq!(lines[2], "Nærvær Social ApS;privat;Opholdsstedet Æblehaven;P-1;;Barnets Lov § 43;2.946,50;3.207,55;8,86;5,96");
 }
+
+#[test]
+fn occupancy_deviations_of_5_points_or_more_either_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_small(dir.path());
+    let sheet = "\
+Tilbuds-id;Paragraf;År;Takst;Budgetteret belægning %;Faktisk belægning %
+K-1;108;2026;3.200,00;95;89,5
+R-1;108;2026;5.000,00;95;90
+S-1;108;2026;3.600,00;97;95
+H-1;108;2026;4.000,00;90;96,0
+";
+    let file = write(dir.path(), "belægning.csv", sheet);
+    let p = ratesheet::import(db.conn(), &file).unwrap();
+    // The rates are the same as the catalogue's; the occupancy figures are new.
+    assert_eq!(p.changed, 4, "{}", p.text);
+    let r = reports::occupancy_deviations(db.conn(), 2026).unwrap();
+    let got: Vec<(&str, &str)> = r
+        .lines
+        .iter()
+        .map(|l| (l.offer_id.as_str(), l.texts.deviation.as_str()))
+        .collect();
+    // K-1 −5,5 and H-1 +6,0 and R-1 exactly −5,0 (5 points or more); S-1 −2,0 is within.
+    assert_eq!(
+        got,
+        vec![
+            ("H-1", "+6,0 procentpoint"),
+            ("K-1", "-5,5 procentpoint"),
+            ("R-1", "-5,0 procentpoint")
+        ]
+    );
+    assert_eq!((r.compared, r.without_data), (4, 3));
+    let csv = String::from_utf8(reports::occupancy_csv(&r)).unwrap();
+    assert!(
+        csv.contains(";Kildevang;K-1;;SEL § 108;95,0;89,5;-5,5\r\n"),
+        "{csv}"
+    );
+}
