@@ -64,6 +64,9 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::rates::rates_import,
             commands::rates::report_rate_increases,
             commands::rates::report_rate_increases_csv,
+            commands::rates::report_occupancy,
+            commands::rates::report_occupancy_csv,
+            commands::rates::report_spend,
         ])
 }
 

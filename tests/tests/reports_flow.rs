@@ -45,7 +45,7 @@ async fn import_a_rate_sheet_and_export_the_rate_increase_report() {
     let sheet = dir.path().join("takstoversigt 2027.csv");
     std::fs::write(
         &sheet,
-        "\u{feff}Tilbuds-id;Paragraf;År;Døgntakst;Moms %\r\nSJ-1101;108;2027;3.567,38;0\r\nSJ-1174;108;2027;3.400,00;6\r\nSJ-1161;108;2027;4.095,00;0\r\n",
+        "\u{feff}Tilbuds-id;Paragraf;År;Døgntakst;Moms %;Budgetteret belægning %;Faktisk belægning %\r\nSJ-1101;108;2027;3.567,38;0;95;88\r\nSJ-1174;108;2027;3.400,00;6;;\r\nSJ-1161;108;2027;4.095,00;0;96;94\r\n",
     )
     .unwrap();
     let app = App::start().await;
@@ -90,5 +90,18 @@ async fn import_a_rate_sheet_and_export_the_rate_increase_report() {
     );
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.contains(";3.334,00;3.567,38;7,00;"), "{text}");
+
+    // Occupancy: 88 % against a budget of 95 % is reported, 94 against 96 is not.
+    find(&app, "#occupancy-run").await.click().await.unwrap();
+    wait_text(&app, "#occupancy-summary", "1 tilbud afveg 5 procentpoint").await;
+    wait_text(
+        &app,
+        "#occupancy-table tr[data-offer='SJ-1101']",
+        "-7,0 procentpoint",
+    )
+    .await;
+    // Spend: no contracts issued yet.
+    find(&app, "#spend-run").await.click().await.unwrap();
+    wait_text(&app, "#spend-summary", "Ingen udstedte kontrakter endnu.").await;
     app.close().await;
 }

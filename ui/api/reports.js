@@ -24,3 +24,17 @@ export async function exportRateIncreasesCsv(year) {
   if (!path) return null;
   return invoke('report_rate_increases_csv', { year, path });
 }
+
+export const occupancy = (year) => invoke('report_occupancy', { year });
+export const spend = () => invoke('report_spend');
+
+/** Asks where to save the occupancy report as CSV and writes it; null when cancelled. */
+export async function exportOccupancyCsv(year) {
+  const path = await saveFile({
+    title: 'Gem belægningsrapporten som CSV',
+    defaultPath: `Belægning ${year}.csv`,
+    filters: [{ name: 'CSV (Excel)', extensions: ['csv'] }],
+  });
+  if (!path) return null;
+  return invoke('report_occupancy_csv', { year, path });
+}

@@ -1,6 +1,8 @@
 // The Rapporter screen: import a rate sheet (preview first, then save), and the report of
 // rate increases over the threshold with its CSV export for Danish Excel.
-import { chooseRateSheet, previewRates, importRates, rateIncreases, exportRateIncreasesCsv } from '../api/reports.js';
+import {
+  chooseRateSheet, previewRates, importRates, rateIncreases, exportRateIncreasesCsv, occupancy, spend, exportOccupancyCsv,
+} from '../api/reports.js';
 import { h, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
 
@@ -14,6 +16,18 @@ export function initReports() {
     runReport();
   });
   $('report-csv').addEventListener('click', exportCsv);
+  $('occupancy-run').addEventListener('click', runOccupancy);
+  $('occupancy-csv').addEventListener('click', async () => {
+    const y = year();
+    if (y === null) return;
+    try {
+      const text = await exportOccupancyCsv(y);
+      if (text) showInfo(text);
+    } catch (e) {
+      showError(e);
+    }
+  });
+  $('spend-run').addEventListener('click', runSpend);
   $('report-year').value = String(new Date().getFullYear() + 1);
 }
 
@@ -94,6 +108,46 @@ async function exportCsv() {
   try {
     const text = await exportRateIncreasesCsv(y);
     if (text) showInfo(text);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function runOccupancy() {
+  const y = year();
+  if (y === null) return;
+  try {
+    const r = await occupancy(y);
+    clearMessage();
+    fill($('report-result'),
+      h('p', { id: 'occupancy-summary' }, r.text),
+      r.lines.length === 0 ? null : h('table', { class: 'results-table', id: 'occupancy-table' },
+        h('thead', {}, h('tr', {}, ['Tilbud', 'Lovgrundlag', 'Budgetteret', 'Faktisk', 'Afvigelse'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, r.lines.map((l) => h('tr', { 'data-offer': l.offer_id },
+          h('td', {}, l.offer_name, h('div', { class: 'sub' }, `${l.offer_id} · ${l.operator_name}`)),
+          h('td', {}, l.texts.basis),
+          h('td', { class: 'num' }, l.texts.budgeted),
+          h('td', { class: 'num' }, l.texts.actual),
+          h('td', { class: 'num increase' }, l.texts.deviation))))));
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function runSpend() {
+  try {
+    const r = await spend();
+    clearMessage();
+    fill($('report-result'),
+      h('p', { id: 'spend-summary' }, r.text),
+      r.rows.length === 0 ? null : h('table', { class: 'results-table', id: 'spend-table' },
+        h('thead', {}, h('tr', {}, ['År', 'Tilbud', 'Lovgrundlag', 'Kontrakter', 'Udgift'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, r.rows.map((x) => h('tr', {},
+          h('td', {}, x.year),
+          h('td', {}, x.public ? 'Offentlige' : 'Private'),
+          h('td', {}, x.basis_label),
+          h('td', { class: 'num' }, x.contracts),
+          h('td', { class: 'num' }, x.total_text))))));
   } catch (e) {
     showError(e);
   }

@@ -23,6 +23,14 @@ pub enum RatesCommand {
 
 #[derive(Subcommand)]
 pub enum ReportCommand {
+    /// Udgifter efter udstedte kontrakter pr. år: offentlige og private tilbud, pr.
+    /// lovgrundlag.
+    Spend {
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Tilbud hvis faktiske belægning afviger 5 procentpoint (indstilling) eller mere fra den
     /// budgetterede.
     Occupancy {
@@ -102,6 +110,24 @@ pub fn rates(command: RatesCommand) -> Result<()> {
 
 pub fn report(command: ReportCommand) -> Result<()> {
     match command {
+        ReportCommand::Spend { db, json } => {
+            let report = open(&db)?.report_spend()?;
+            if json {
+                return print_json(&report);
+            }
+            for r in &report.rows {
+                println!(
+                    "{} {:<9} {:<18} {:>18}  ({} kontrakter)",
+                    r.year,
+                    if r.public { "offentlig" } else { "privat" },
+                    r.basis_label,
+                    r.total_text,
+                    r.contracts
+                );
+            }
+            println!("{}", report.text);
+            Ok(())
+        }
         ReportCommand::Occupancy {
             year,
             db,

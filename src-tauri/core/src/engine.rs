@@ -382,6 +382,10 @@ impl Engine {
         Ok(applied)
     }
 
+    pub fn report_spend(&self) -> Result<crate::reports::SpendReport> {
+        crate::reports::spend(self.db().conn())
+    }
+
     pub fn report_occupancy(&self, year: i32) -> Result<crate::reports::OccupancyReport> {
         crate::reports::occupancy_deviations(self.db().conn(), year)
     }

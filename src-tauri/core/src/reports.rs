@@ -285,6 +285,129 @@ pub fn occupancy_csv(report: &OccupancyReport) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Spend in one year on one legal basis, public or private.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpendRow {
+    pub year: i32,
+    pub public: bool,
+    pub basis: LegalBasis,
+    pub total: Decimal,
+    pub contracts: usize,
+    pub total_text: String,
+    pub basis_label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpendReport {
+    pub rows: Vec<SpendRow>,
+    /// (year, public, private)
+    pub years: Vec<(i32, Decimal, Decimal)>,
+    pub text: String,
+}
+
+/// What the issued contracts (their latest issued version; up to the last day after notice
+/// when terminated) cost per calendar year, public vs private, per legal basis. Add-ons over
+/// several years are split by year; a one-off amount counts in its start year.
+pub fn spend(conn: &Connection) -> Result<SpendReport> {
+    use crate::contracts::price::{self, Unit};
+    use crate::contracts::ContractData;
+    use std::collections::BTreeMap;
+    let mut st = conn.prepare(
+        "SELECT c.id, c.end_after_notice, v.data FROM contracts c
+         JOIN contract_versions v ON v.contract_id = c.id
+         WHERE v.issued_at IS NOT NULL
+           AND v.version = (SELECT MAX(version) FROM contract_versions w
+                            WHERE w.contract_id = c.id AND w.issued_at IS NOT NULL)
+         ORDER BY c.id",
+    )?;
+    let mut rows = st.query([])?;
+    // (year, public, basis) -> (total, contract ids)
+    let mut sums: BTreeMap<(i32, bool, LegalBasis), (Decimal, Vec<String>)> = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let cut: Option<String> = r.get(1)?;
+        let json: String = r.get(2)?;
+        let Ok(d) = serde_json::from_str::<ContractData>(&json) else {
+            continue;
+        };
+        let last = cut
+            .as_deref()
+            .and_then(fmt::parse_date)
+            .unwrap_or(d.end)
+            .min(d.end);
+        for line in &d.price.lines {
+            let to = line.to.min(last);
+            if line.from > to {
+                continue;
+            }
+            let parts: Vec<(i32, Decimal)> = match line.unit {
+                Unit::Engang => vec![(chrono::Datelike::year(&line.from), line.total)],
+                unit => price::year_segments(line.from, to)
+                    .into_iter()
+                    .map(|(a, b)| {
+                        (
+                            chrono::Datelike::year(&a),
+                            price::line_total(line.amount, unit, a, b),
+                        )
+                    })
+                    .collect(),
+            };
+            for (year, amount) in parts {
+                let e = sums
+                    .entry((year, d.offer.counts_as_public, d.legal_basis))
+                    .or_insert((Decimal::ZERO, Vec::new()));
+                e.0 += amount;
+                if !e.1.contains(&id) {
+                    e.1.push(id.clone());
+                }
+            }
+        }
+    }
+    let mut years: BTreeMap<i32, (Decimal, Decimal)> = BTreeMap::new();
+    let rows: Vec<SpendRow> = sums
+        .into_iter()
+        .map(|((year, public, basis), (total, ids))| {
+            let y = years.entry(year).or_insert((Decimal::ZERO, Decimal::ZERO));
+            if public {
+                y.0 += total;
+            } else {
+                y.1 += total;
+            }
+            SpendRow {
+                year,
+                public,
+                basis,
+                total,
+                contracts: ids.len(),
+                total_text: fmt::kr(total),
+                basis_label: basis.label().to_string(),
+            }
+        })
+        .collect();
+    let years: Vec<(i32, Decimal, Decimal)> =
+        years.into_iter().map(|(y, (p, q))| (y, p, q)).collect();
+    let text = years
+        .iter()
+        .map(|(y, p, q)| {
+            format!(
+                "{y}: offentlige tilbud {}, private {}",
+                fmt::kr(*p),
+                fmt::kr(*q)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    Ok(SpendReport {
+        text: if text.is_empty() {
+            "Ingen udstedte kontrakter endnu.".into()
+        } else {
+            format!("Udgifter efter udstedte kontrakter. {text}.")
+        },
+        rows,
+        years,
+    })
+}
+
 fn csv_field(s: &str) -> String {
     if s.contains([';', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))

@@ -500,3 +500,47 @@ fn the_citizen_is_never_in_the_audit_log() {
         );
     }
 }
+
+#[test]
+fn spend_per_year_from_issued_contracts_cut_at_notice() {
+    let f = fixture();
+    let t = today();
+    let mut fm = form("K-1", "01.12.2026", "30.11.2027", "01.03.2027");
+    fm.addons.push(pladsoverblik_core::contracts::AddOnForm {
+        description: "Ekstra nattevagt".into(),
+        basis: "2 timer pr. døgn".into(),
+        amount: "450".into(),
+        unit: "dag".into(),
+    });
+    let id = f.engine.contract_create(&fm, t).unwrap().id;
+    // A draft costs nothing yet.
+    assert!(f.engine.report_spend().unwrap().rows.is_empty());
+    f.engine.contract_issue(&id, t).unwrap();
+    let r = f.engine.report_spend().unwrap();
+    let totals: Vec<(i32, bool, String)> = r
+        .rows
+        .iter()
+        .map(|x| (x.year, x.public, x.total_text.clone()))
+        .collect();
+    // 2026: 31 days × (3.200 + 450); 2027: 334 days × (3.300 + 450).
+    assert_eq!(
+        totals,
+        vec![
+            (2026, true, "113.150,00 kr.".into()),
+            (2027, true, "1.252.500,00 kr.".into())
+        ]
+    );
+    // Notice from the buyer on 12.03.2027: the contract ends 30.04.2027 (120 days of 2027).
+    f.engine
+        .contract_terminate(&id, NoticeParty::Koeber, day(2027, 3, 12), day(2027, 3, 12))
+        .unwrap();
+    let r = f.engine.report_spend().unwrap();
+    assert_eq!(r.rows[1].total_text, "450.000,00 kr.");
+    assert_eq!(
+        r.years,
+        vec![
+            (2026, dec("113150.00"), Decimal::ZERO),
+            (2027, dec("450000.00"), Decimal::ZERO)
+        ]
+    );
+}

@@ -2,7 +2,7 @@
 //! core function.
 
 use pladsoverblik_core::ratesheet::Preview;
-use pladsoverblik_core::reports::{self, IncreaseReport};
+use pladsoverblik_core::reports::{self, IncreaseReport, OccupancyReport, SpendReport};
 use pladsoverblik_core::{Engine, Error};
 use tauri::State;
 
@@ -35,4 +35,26 @@ pub fn report_rate_increases_csv(
     let report = engine.report_rate_increases(year)?;
     std::fs::write(&path, reports::rate_increases_csv(&report)).map_err(|e| Error::io(&path, e))?;
     Ok(format!("Rapporten er gemt som {path}."))
+}
+
+#[tauri::command(async)]
+pub fn report_occupancy(engine: State<'_, Engine>, year: i32) -> IpcResult<OccupancyReport> {
+    Ok(engine.report_occupancy(year)?)
+}
+
+/// Writes the occupancy report as CSV for Danish Excel to the chosen path.
+#[tauri::command(async)]
+pub fn report_occupancy_csv(
+    engine: State<'_, Engine>,
+    year: i32,
+    path: String,
+) -> IpcResult<String> {
+    let report = engine.report_occupancy(year)?;
+    std::fs::write(&path, reports::occupancy_csv(&report)).map_err(|e| Error::io(&path, e))?;
+    Ok(format!("Rapporten er gemt som {path}."))
+}
+
+#[tauri::command(async)]
+pub fn report_spend(engine: State<'_, Engine>) -> IpcResult<SpendReport> {
+    Ok(engine.report_spend()?)
 }
