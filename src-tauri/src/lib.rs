@@ -67,6 +67,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::rates::report_occupancy,
             commands::rates::report_occupancy_csv,
             commands::rates::report_spend,
+            commands::rates::report_categories,
         ])
 }
 

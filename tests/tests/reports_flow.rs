@@ -100,6 +100,14 @@ async fn import_a_rate_sheet_and_export_the_rate_increase_report() {
         "-7,0 procentpoint",
     )
     .await;
+    // Categories: nobody buys yet, so every offer with a 2027 rate is local.
+    find(&app, "#categories-run").await.click().await.unwrap();
+    wait_text(
+        &app,
+        "#categories-summary",
+        "2027: 0 højt specialiserede, 0 klyngetilbud, 3 lokale tilbud",
+    )
+    .await;
     // Spend: no contracts issued yet.
     find(&app, "#spend-run").await.click().await.unwrap();
     wait_text(&app, "#spend-summary", "Ingen udstedte kontrakter endnu.").await;

@@ -38,3 +38,4 @@ export async function exportOccupancyCsv(year) {
   if (!path) return null;
   return invoke('report_occupancy_csv', { year, path });
 }
+export const categories = (year) => invoke('report_categories', { year });

@@ -1,7 +1,7 @@
 // The Rapporter screen: import a rate sheet (preview first, then save), and the report of
 // rate increases over the threshold with its CSV export for Danish Excel.
 import {
-  chooseRateSheet, previewRates, importRates, rateIncreases, exportRateIncreasesCsv, occupancy, spend, exportOccupancyCsv,
+  chooseRateSheet, previewRates, importRates, rateIncreases, exportRateIncreasesCsv, occupancy, spend, exportOccupancyCsv, categories,
 } from '../api/reports.js';
 import { h, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
@@ -28,6 +28,7 @@ export function initReports() {
     }
   });
   $('spend-run').addEventListener('click', runSpend);
+  $('categories-run').addEventListener('click', runCategories);
   $('report-year').value = String(new Date().getFullYear() + 1);
 }
 
@@ -148,6 +149,25 @@ async function runSpend() {
           h('td', {}, x.basis_label),
           h('td', { class: 'num' }, x.contracts),
           h('td', { class: 'num' }, x.total_text))))));
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function runCategories() {
+  const y = year();
+  if (y === null) return;
+  try {
+    const r = await categories(y);
+    clearMessage();
+    fill($('report-result'),
+      h('p', { id: 'categories-summary' }, r.text),
+      r.lines.length === 0 ? null : h('table', { class: 'results-table', id: 'categories-table' },
+        h('thead', {}, h('tr', {}, ['Tilbud', 'Kategori', 'Afgjort af'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, r.lines.map((l) => h('tr', { 'data-offer': l.offer_id },
+          h('td', {}, l.offer_name, h('div', { class: 'sub' }, `${l.offer_id} · ${l.operator_name}`)),
+          h('td', {}, l.category_label),
+          h('td', { class: 'sub' }, l.reason))))));
   } catch (e) {
     showError(e);
   }

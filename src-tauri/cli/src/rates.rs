@@ -23,6 +23,15 @@ pub enum RatesCommand {
 
 #[derive(Subcommand)]
 pub enum ReportCommand {
+    /// Kategorier (højt specialiseret / klyngetilbud / lokalt) med de tal, der afgjorde dem.
+    Categories {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Udgifter efter udstedte kontrakter pr. år: offentlige og private tilbud, pr.
     /// lovgrundlag.
     Spend {
@@ -110,6 +119,20 @@ pub fn rates(command: RatesCommand) -> Result<()> {
 
 pub fn report(command: ReportCommand) -> Result<()> {
     match command {
+        ReportCommand::Categories { year, db, json } => {
+            let report = open(&db)?.report_categories(year)?;
+            if json {
+                return print_json(&report);
+            }
+            for l in &report.lines {
+                println!(
+                    "{} ({}): {} – {}",
+                    l.offer_name, l.offer_id, l.category_label, l.reason
+                );
+            }
+            println!("{}", report.text);
+            Ok(())
+        }
         ReportCommand::Spend { db, json } => {
             let report = open(&db)?.report_spend()?;
             if json {

@@ -382,6 +382,10 @@ impl Engine {
         Ok(applied)
     }
 
+    pub fn report_categories(&self, year: i32) -> Result<crate::reports::CategoryReport> {
+        crate::reports::categories(self.db().conn(), year)
+    }
+
     pub fn report_spend(&self) -> Result<crate::reports::SpendReport> {
         crate::reports::spend(self.db().conn())
     }

@@ -285,6 +285,38 @@ pub fn occupancy_csv(report: &OccupancyReport) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Every contract's latest issued version, with its last day (the end, or the last day
+/// after notice when it was terminated).
+fn issued_contracts(
+    conn: &Connection,
+) -> Result<Vec<(String, chrono::NaiveDate, crate::contracts::ContractData)>> {
+    let mut st = conn.prepare(
+        "SELECT c.id, c.end_after_notice, v.data FROM contracts c
+         JOIN contract_versions v ON v.contract_id = c.id
+         WHERE v.issued_at IS NOT NULL
+           AND v.version = (SELECT MAX(version) FROM contract_versions w
+                            WHERE w.contract_id = c.id AND w.issued_at IS NOT NULL)
+         ORDER BY c.id",
+    )?;
+    let mut rows = st.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let cut: Option<String> = r.get(1)?;
+        let json: String = r.get(2)?;
+        let Ok(d) = serde_json::from_str::<crate::contracts::ContractData>(&json) else {
+            continue;
+        };
+        let last = cut
+            .as_deref()
+            .and_then(fmt::parse_date)
+            .unwrap_or(d.end)
+            .min(d.end);
+        out.push((id, last, d));
+    }
+    Ok(out)
+}
+
 /// Spend in one year on one legal basis, public or private.
 #[derive(Debug, Clone, Serialize)]
 pub struct SpendRow {
@@ -310,31 +342,10 @@ pub struct SpendReport {
 /// several years are split by year; a one-off amount counts in its start year.
 pub fn spend(conn: &Connection) -> Result<SpendReport> {
     use crate::contracts::price::{self, Unit};
-    use crate::contracts::ContractData;
     use std::collections::BTreeMap;
-    let mut st = conn.prepare(
-        "SELECT c.id, c.end_after_notice, v.data FROM contracts c
-         JOIN contract_versions v ON v.contract_id = c.id
-         WHERE v.issued_at IS NOT NULL
-           AND v.version = (SELECT MAX(version) FROM contract_versions w
-                            WHERE w.contract_id = c.id AND w.issued_at IS NOT NULL)
-         ORDER BY c.id",
-    )?;
-    let mut rows = st.query([])?;
     // (year, public, basis) -> (total, contract ids)
     let mut sums: BTreeMap<(i32, bool, LegalBasis), (Decimal, Vec<String>)> = BTreeMap::new();
-    while let Some(r) = rows.next()? {
-        let id: String = r.get(0)?;
-        let cut: Option<String> = r.get(1)?;
-        let json: String = r.get(2)?;
-        let Ok(d) = serde_json::from_str::<ContractData>(&json) else {
-            continue;
-        };
-        let last = cut
-            .as_deref()
-            .and_then(fmt::parse_date)
-            .unwrap_or(d.end)
-            .min(d.end);
+    for (id, last, d) in issued_contracts(conn)? {
         for line in &d.price.lines {
             let to = line.to.min(last);
             if line.from > to {
@@ -405,6 +416,140 @@ pub fn spend(conn: &Connection) -> Result<SpendReport> {
         },
         rows,
         years,
+    })
+}
+
+/// R7's categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    HoejtSpecialiseret,
+    Klyngetilbud,
+    LokaltTilbud,
+}
+
+impl Category {
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::HoejtSpecialiseret => "Højt specialiseret tilbud med regional betydning",
+            Category::Klyngetilbud => "Klyngetilbud",
+            Category::LokaltTilbud => "Lokalt tilbud",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryLine {
+    pub offer_id: String,
+    pub offer_name: String,
+    pub operator_name: String,
+    pub category: Category,
+    /// The highest daily rate ex. VAT of the year among the offer's legal bases.
+    pub daily_rate: Option<Decimal>,
+    pub places: i64,
+    /// Other municipalities buying places (from this app's contracts running in the year).
+    pub other_buyers: usize,
+    pub places_to_others: usize,
+    pub share_pct: Decimal,
+    pub category_label: String,
+    /// The figures that decided it, in Danish.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryReport {
+    pub year: i32,
+    pub lines: Vec<CategoryLine>,
+    pub text: String,
+}
+
+/// R7 per offer with a rate in `year`: *højt specialiseret* when the daily rate is at least
+/// the threshold and places are sold to at least N other municipalities, or at least the share
+/// of places goes to other municipalities; *klyngetilbud* when places are sold to others below
+/// that; otherwise *lokalt tilbud*. Buyers come from this app's issued contracts running in
+/// the year (the catalogue format carries no buyers); "other" means other than the operating
+/// municipality.
+pub fn categories(conn: &Connection, year: i32) -> Result<CategoryReport> {
+    use std::collections::{HashMap, HashSet};
+    let min_rate = Decimal::from(settings::number(conn, &settings::CATEGORY_MIN_RATE)?);
+    let min_buyers = settings::number(conn, &settings::CATEGORY_MIN_BUYERS)? as usize;
+    let min_share = Decimal::from(settings::number(conn, &settings::CATEGORY_MIN_SHARE_PCT)?);
+    let first = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    let last = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+    // offer id -> buyer municipality per contract running in the year
+    let mut buyers: HashMap<String, Vec<u16>> = HashMap::new();
+    for (_, end, d) in issued_contracts(conn)? {
+        if d.start <= last && end >= first {
+            if let Some(code) = d.buyer.municipality_code {
+                buyers.entry(d.offer.id.clone()).or_default().push(code);
+            }
+        }
+    }
+    let mut st = conn.prepare(
+        "SELECT o.id, o.name,
+                (SELECT name FROM offer_operators op WHERE op.offer_key = o.key ORDER BY valid_from DESC LIMIT 1),
+                (SELECT municipality_code FROM offer_operators op WHERE op.offer_key = o.key ORDER BY valid_from DESC LIMIT 1),
+                (SELECT COALESCE(SUM(places), 0) FROM department_places p WHERE p.offer_key = o.key),
+                (SELECT MAX(daily_ex_vat_oere) FROM rates r WHERE r.offer_id = o.id AND r.year = ?1)
+         FROM offers o ORDER BY o.id",
+    )?;
+    let mut rows = st.query([year])?;
+    let mut lines = Vec::new();
+    while let Some(r) = rows.next()? {
+        let rate: Option<i64> = r.get(5)?;
+        let Some(rate) = rate.map(rates::from_oere) else {
+            continue;
+        };
+        let id: String = r.get(0)?;
+        let own: Option<u16> = r.get(3)?;
+        let places: i64 = r.get(4)?;
+        let sold: Vec<u16> = buyers
+            .get(&id)
+            .map(|b| b.iter().copied().filter(|m| Some(*m) != own).collect())
+            .unwrap_or_default();
+        let other_buyers = sold.iter().collect::<HashSet<_>>().len();
+        let share = if places > 0 {
+            (Decimal::from(sold.len() as i64) * Decimal::ONE_HUNDRED / Decimal::from(places))
+                .round_dp(1)
+        } else {
+            Decimal::ZERO
+        };
+        let category = if (rate >= min_rate && other_buyers >= min_buyers) || share >= min_share {
+            Category::HoejtSpecialiseret
+        } else if other_buyers > 0 {
+            Category::Klyngetilbud
+        } else {
+            Category::LokaltTilbud
+        };
+        lines.push(CategoryLine {
+            reason: format!(
+                "døgntakst {}, {other_buyers} andre købende kommuner, {} af {places} pladser ({} %) til andre kommuner",
+                fmt::kr(rate),
+                sold.len(),
+                fmt::number(share, 1)
+            ),
+            category_label: category.label().to_string(),
+            offer_id: id,
+            offer_name: r.get(1)?,
+            operator_name: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+            category,
+            daily_rate: Some(rate),
+            places,
+            other_buyers,
+            places_to_others: sold.len(),
+            share_pct: share,
+        });
+    }
+    let count = |c: Category| lines.iter().filter(|l| l.category == c).count();
+    Ok(CategoryReport {
+        text: format!(
+            "{year}: {} højt specialiserede, {} klyngetilbud, {} lokale tilbud. Købende kommuner tælles ud fra udstedte kontrakter i Pladsoverblik.",
+            count(Category::HoejtSpecialiseret),
+            count(Category::Klyngetilbud),
+            count(Category::LokaltTilbud)
+        ),
+        year,
+        lines,
     })
 }
 

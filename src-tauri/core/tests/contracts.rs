@@ -544,3 +544,52 @@ fn spend_per_year_from_issued_contracts_cut_at_notice() {
         ]
     );
 }
+
+#[test]
+fn categories_from_the_rate_and_the_buying_municipalities() {
+    use pladsoverblik_core::reports::Category;
+    let f = fixture();
+    let t = today();
+    let buy = |buyer: &str| {
+        let fm = ContractForm {
+            buyer_municipality: buyer.into(),
+            ..form("K-1", "01.12.2026", "30.11.2027", "01.03.2027")
+        };
+        let id = f.engine.contract_create(&fm, t).unwrap().id;
+        f.engine.contract_issue(&id, t).unwrap();
+    };
+    // Kildevang is Roskilde's own offer: Roskilde's purchase does not count as a sale.
+    buy("Roskilde");
+    buy("Køge");
+    let line = |year| {
+        f.engine
+            .report_categories(year)
+            .unwrap()
+            .lines
+            .into_iter()
+            .find(|l| l.offer_id == "K-1")
+            .unwrap()
+    };
+    let k1 = line(2027);
+    assert_eq!(k1.category, Category::Klyngetilbud);
+    assert_eq!(
+        k1.reason,
+        "døgntakst 3.300,00 kr., 1 andre købende kommuner, 1 af 10 pladser (10,0 %) til andre kommuner"
+    );
+    for buyer in ["Lejre", "Greve", "Solrød"] {
+        buy(buyer);
+    }
+    // 4 other municipalities and a daily rate of at least 2.000 kr.
+    let k1 = line(2027);
+    assert_eq!(k1.category, Category::HoejtSpecialiseret);
+    assert_eq!((k1.other_buyers, k1.places_to_others), (4, 4));
+    // Offers nobody else buys from are local.
+    let r = f.engine.report_categories(2026).unwrap();
+    let s1 = r.lines.iter().find(|l| l.offer_id == "S-1").unwrap();
+    assert_eq!(s1.category, Category::LokaltTilbud);
+    assert!(
+        r.text.starts_with("2026: 1 højt specialiserede"),
+        "{}",
+        r.text
+    );
+}

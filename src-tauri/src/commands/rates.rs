@@ -2,7 +2,9 @@
 //! core function.
 
 use pladsoverblik_core::ratesheet::Preview;
-use pladsoverblik_core::reports::{self, IncreaseReport, OccupancyReport, SpendReport};
+use pladsoverblik_core::reports::{
+    self, CategoryReport, IncreaseReport, OccupancyReport, SpendReport,
+};
 use pladsoverblik_core::{Engine, Error};
 use tauri::State;
 
@@ -57,4 +59,9 @@ pub fn report_occupancy_csv(
 #[tauri::command(async)]
 pub fn report_spend(engine: State<'_, Engine>) -> IpcResult<SpendReport> {
     Ok(engine.report_spend()?)
+}
+
+#[tauri::command(async)]
+pub fn report_categories(engine: State<'_, Engine>, year: i32) -> IpcResult<CategoryReport> {
+    Ok(engine.report_categories(year)?)
 }
