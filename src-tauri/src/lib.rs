@@ -68,6 +68,8 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::rates::report_occupancy_csv,
             commands::rates::report_spend,
             commands::rates::report_categories,
+            commands::rates::report_categories_csv,
+            commands::rates::report_spend_csv,
         ])
 }
 

@@ -39,3 +39,13 @@ export async function exportOccupancyCsv(year) {
   return invoke('report_occupancy_csv', { year, path });
 }
 export const categories = (year) => invoke('report_categories', { year });
+
+async function saveCsv(title, name, command, args) {
+  const path = await saveFile({ title, defaultPath: name, filters: [{ name: 'CSV (Excel)', extensions: ['csv'] }] });
+  if (!path) return null;
+  return invoke(command, { ...args, path });
+}
+
+export const exportCategoriesCsv = (year) =>
+  saveCsv('Gem kategorierne som CSV', `Kategorier ${year}.csv`, 'report_categories_csv', { year });
+export const exportSpendCsv = () => saveCsv('Gem udgiftsoversigten som CSV', 'Udgifter efter kontrakter.csv', 'report_spend_csv', {});

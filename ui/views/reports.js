@@ -2,6 +2,7 @@
 // rate increases over the threshold with its CSV export for Danish Excel.
 import {
   chooseRateSheet, previewRates, importRates, rateIncreases, exportRateIncreasesCsv, occupancy, spend, exportOccupancyCsv, categories,
+  exportCategoriesCsv, exportSpendCsv,
 } from '../api/reports.js';
 import { h, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
@@ -29,6 +30,8 @@ export function initReports() {
   });
   $('spend-run').addEventListener('click', runSpend);
   $('categories-run').addEventListener('click', runCategories);
+  $('categories-csv').addEventListener('click', () => saveWith(() => { const y = year(); return y === null ? null : exportCategoriesCsv(y); }));
+  $('spend-csv').addEventListener('click', () => saveWith(exportSpendCsv));
   $('report-year').value = String(new Date().getFullYear() + 1);
 }
 
@@ -168,6 +171,15 @@ async function runCategories() {
           h('td', {}, l.offer_name, h('div', { class: 'sub' }, `${l.offer_id} · ${l.operator_name}`)),
           h('td', {}, l.category_label),
           h('td', { class: 'sub' }, l.reason))))));
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function saveWith(action) {
+  try {
+    const text = await action();
+    if (text) showInfo(text);
   } catch (e) {
     showError(e);
   }

@@ -31,6 +31,8 @@ pub enum ReportCommand {
         db: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+        #[arg(long)]
+        csv: Option<PathBuf>,
     },
     /// Udgifter efter udstedte kontrakter pr. år: offentlige og private tilbud, pr.
     /// lovgrundlag.
@@ -39,6 +41,8 @@ pub enum ReportCommand {
         db: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+        #[arg(long)]
+        csv: Option<PathBuf>,
     },
     /// Tilbud hvis faktiske belægning afviger 5 procentpoint (indstilling) eller mere fra den
     /// budgetterede.
@@ -119,8 +123,14 @@ pub fn rates(command: RatesCommand) -> Result<()> {
 
 pub fn report(command: ReportCommand) -> Result<()> {
     match command {
-        ReportCommand::Categories { year, db, json } => {
+        ReportCommand::Categories {
+            year,
+            db,
+            json,
+            csv,
+        } => {
             let report = open(&db)?.report_categories(year)?;
+            write_csv(&csv, reports::categories_csv(&report))?;
             if json {
                 return print_json(&report);
             }
@@ -133,8 +143,9 @@ pub fn report(command: ReportCommand) -> Result<()> {
             println!("{}", report.text);
             Ok(())
         }
-        ReportCommand::Spend { db, json } => {
+        ReportCommand::Spend { db, json, csv } => {
             let report = open(&db)?.report_spend()?;
+            write_csv(&csv, reports::spend_csv(&report))?;
             if json {
                 return print_json(&report);
             }
@@ -158,10 +169,7 @@ pub fn report(command: ReportCommand) -> Result<()> {
             csv,
         } => {
             let report = open(&db)?.report_occupancy(year)?;
-            if let Some(path) = &csv {
-                std::fs::write(path, reports::occupancy_csv(&report))
-                    .map_err(|e| Error::io(path.display(), e))?;
-            }
+            write_csv(&csv, reports::occupancy_csv(&report))?;
             if json {
                 return print_json(&report);
             }
@@ -187,10 +195,7 @@ pub fn report(command: ReportCommand) -> Result<()> {
             csv,
         } => {
             let report = open(&db)?.report_rate_increases(year)?;
-            if let Some(path) = &csv {
-                std::fs::write(path, reports::rate_increases_csv(&report))
-                    .map_err(|e| Error::io(path.display(), e))?;
-            }
+            write_csv(&csv, reports::rate_increases_csv(&report))?;
             if json {
                 return print_json(&report);
             }
@@ -216,4 +221,12 @@ pub fn report(command: ReportCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Writes a report's CSV when `--csv FILE` was given.
+fn write_csv(path: &Option<PathBuf>, bytes: Vec<u8>) -> Result<()> {
+    if let Some(path) = path {
+        std::fs::write(path, bytes).map_err(|e| Error::io(path.display(), e))?;
+    }
+    Ok(())
 }

@@ -601,3 +601,43 @@ pub fn rate_increases_csv(report: &IncreaseReport) -> Vec<u8> {
     }
     out.into_bytes()
 }
+
+/// The categories report as CSV for Danish Excel.
+pub fn categories_csv(report: &CategoryReport) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    out.push_str("Tilbud;Tilbuds-id;Driftsherre;Kategori;Døgntakst ekskl. moms;Andre købende kommuner;Pladser;Pladser til andre kommuner;Andel %\r\n");
+    for l in &report.lines {
+        let row = [
+            csv_field(&l.offer_name),
+            csv_field(&l.offer_id),
+            csv_field(&l.operator_name),
+            l.category_label.clone(),
+            l.daily_rate.map(|r| fmt::number(r, 2)).unwrap_or_default(),
+            l.other_buyers.to_string(),
+            l.places.to_string(),
+            l.places_to_others.to_string(),
+            fmt::number(l.share_pct, 1),
+        ];
+        out.push_str(&row.join(";"));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+/// The spend overview as CSV for Danish Excel.
+pub fn spend_csv(report: &SpendReport) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    out.push_str("År;Tilbud;Lovgrundlag;Kontrakter;Udgift kr.\r\n");
+    for r in &report.rows {
+        let row = [
+            r.year.to_string(),
+            if r.public { "Offentlige" } else { "Private" }.to_string(),
+            r.basis_label.clone(),
+            r.contracts.to_string(),
+            fmt::number(r.total, 2),
+        ];
+        out.push_str(&row.join(";"));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}

@@ -543,6 +543,11 @@ fn spend_per_year_from_issued_contracts_cut_at_notice() {
             (2027, dec("450000.00"), Decimal::ZERO)
         ]
     );
+    let csv = String::from_utf8(pladsoverblik_core::reports::spend_csv(&r)).unwrap();
+    assert!(
+        csv.contains("2027;Offentlige;SEL § 108;1;450.000,00\r\n"),
+        "{csv}"
+    );
 }
 
 #[test]

@@ -65,3 +65,23 @@ pub fn report_spend(engine: State<'_, Engine>) -> IpcResult<SpendReport> {
 pub fn report_categories(engine: State<'_, Engine>, year: i32) -> IpcResult<CategoryReport> {
     Ok(engine.report_categories(year)?)
 }
+
+/// Writes the categories report as CSV for Danish Excel to the chosen path.
+#[tauri::command(async)]
+pub fn report_categories_csv(
+    engine: State<'_, Engine>,
+    year: i32,
+    path: String,
+) -> IpcResult<String> {
+    let report = engine.report_categories(year)?;
+    std::fs::write(&path, reports::categories_csv(&report)).map_err(|e| Error::io(&path, e))?;
+    Ok(format!("Rapporten er gemt som {path}."))
+}
+
+/// Writes the spend overview as CSV for Danish Excel to the chosen path.
+#[tauri::command(async)]
+pub fn report_spend_csv(engine: State<'_, Engine>, path: String) -> IpcResult<String> {
+    let report = engine.report_spend()?;
+    std::fs::write(&path, reports::spend_csv(&report)).map_err(|e| Error::io(&path, e))?;
+    Ok(format!("Oversigten er gemt som {path}."))
+}
