@@ -264,25 +264,33 @@ pub fn occupancy_deviations(conn: &Connection, year: i32) -> Result<OccupancyRep
     })
 }
 
-/// The occupancy report as CSV for Danish Excel.
-pub fn occupancy_csv(report: &OccupancyReport) -> Vec<u8> {
-    let mut out = String::from("\u{feff}");
-    out.push_str("Driftsherre;Tilbud;Tilbuds-id;Afdeling;Lovgrundlag;Budgetteret belægning %;Faktisk belægning %;Afvigelse procentpoint\r\n");
+/// The occupancy report as a table (CSV and PDF).
+pub fn occupancy_table(report: &OccupancyReport) -> Table {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let header: Vec<String> = "Driftsherre;Tilbud;Tilbuds-id;Afdeling;Lovgrundlag;Budgetteret belægning %;Faktisk belægning %;Afvigelse procentpoint".split(';').map(String::from).collect();
     for l in &report.lines {
-        let row = [
-            csv_field(&l.operator_name),
-            csv_field(&l.offer_name),
-            csv_field(&l.offer_id),
-            csv_field(&l.department_id),
+        rows.push(vec![
+            l.operator_name.clone(),
+            l.offer_name.clone(),
+            l.offer_id.clone(),
+            l.department_id.clone(),
             l.basis.label().to_string(),
             fmt::number(l.budgeted_pct, 1),
             fmt::number(l.actual_pct, 1),
             fmt::number(l.deviation_pp, 1),
-        ];
-        out.push_str(&row.join(";"));
-        out.push_str("\r\n");
+        ]);
     }
-    out.into_bytes()
+    Table {
+        title: format!("Belægningsafvigelser {}", report.year),
+        summary: report.text.clone(),
+        header,
+        rows,
+    }
+}
+
+/// As CSV for Danish Excel.
+pub fn occupancy_csv(report: &OccupancyReport) -> Vec<u8> {
+    occupancy_table(report).to_csv()
 }
 
 /// Every contract's latest issued version, with its last day (the end, or the last day
@@ -553,6 +561,35 @@ pub fn categories(conn: &Connection, year: i32) -> Result<CategoryReport> {
     })
 }
 
+/// A report as a plain table: what the CSV and the PDF are made from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    pub title: String,
+    pub summary: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// CSV for Danish Excel: UTF-8 with BOM, semicolons, decimal comma (in the cells), CRLF.
+    pub fn to_csv(&self) -> Vec<u8> {
+        let line = |cells: &[String]| {
+            cells
+                .iter()
+                .map(|c| csv_field(c))
+                .collect::<Vec<_>>()
+                .join(";")
+                + "\r\n"
+        };
+        let mut out = String::from("\u{feff}");
+        out.push_str(&line(&self.header));
+        for row in &self.rows {
+            out.push_str(&line(row));
+        }
+        out.into_bytes()
+    }
+}
+
 fn csv_field(s: &str) -> String {
     if s.contains([';', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -561,11 +598,11 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// The report as CSV for Danish Excel: UTF-8 with BOM, semicolons, decimal comma, CRLF.
-pub fn rate_increases_csv(report: &IncreaseReport) -> Vec<u8> {
-    let mut out = String::from("\u{feff}");
+/// The rate-increase report as a table (CSV and PDF).
+pub fn rate_increases_table(report: &IncreaseReport) -> Table {
+    let mut rows: Vec<Vec<String>> = Vec::new();
     let y = report.year;
-    let header = [
+    let header: Vec<String> = vec![
         "Driftsherre".to_string(),
         "Driftsherretype".into(),
         "Tilbud".into(),
@@ -577,16 +614,14 @@ pub fn rate_increases_csv(report: &IncreaseReport) -> Vec<u8> {
         "Stigning %".into(),
         "Stigning ud over PL %".into(),
     ];
-    out.push_str(&header.join(";"));
-    out.push_str("\r\n");
     for (_, lines) in &report.groups {
         for l in lines {
-            let row = [
-                csv_field(&l.operator_name),
-                csv_field(&l.operator_type),
-                csv_field(&l.offer_name),
-                csv_field(&l.offer_id),
-                csv_field(&l.department_id),
+            rows.push(vec![
+                l.operator_name.clone(),
+                l.operator_type.clone(),
+                l.offer_name.clone(),
+                l.offer_id.clone(),
+                l.department_id.clone(),
                 l.basis.label().to_string(),
                 fmt::number(l.previous, 2),
                 fmt::number(l.current, 2),
@@ -594,50 +629,77 @@ pub fn rate_increases_csv(report: &IncreaseReport) -> Vec<u8> {
                 l.above_pl_pct
                     .map(|v| fmt::number(v, 2))
                     .unwrap_or_default(),
-            ];
-            out.push_str(&row.join(";"));
-            out.push_str("\r\n");
+            ]);
         }
     }
-    out.into_bytes()
+    Table {
+        title: format!("Takststigninger {}–{}", report.year - 1, report.year),
+        summary: report.text.clone(),
+        header,
+        rows,
+    }
 }
 
-/// The categories report as CSV for Danish Excel.
-pub fn categories_csv(report: &CategoryReport) -> Vec<u8> {
-    let mut out = String::from("\u{feff}");
-    out.push_str("Tilbud;Tilbuds-id;Driftsherre;Kategori;Døgntakst ekskl. moms;Andre købende kommuner;Pladser;Pladser til andre kommuner;Andel %\r\n");
+/// As CSV for Danish Excel.
+pub fn rate_increases_csv(report: &IncreaseReport) -> Vec<u8> {
+    rate_increases_table(report).to_csv()
+}
+
+/// The categories report as a table (CSV and PDF).
+pub fn categories_table(report: &CategoryReport) -> Table {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let header: Vec<String> = "Tilbud;Tilbuds-id;Driftsherre;Kategori;Døgntakst ekskl. moms;Andre købende kommuner;Pladser;Pladser til andre kommuner;Andel %".split(';').map(String::from).collect();
     for l in &report.lines {
-        let row = [
-            csv_field(&l.offer_name),
-            csv_field(&l.offer_id),
-            csv_field(&l.operator_name),
+        rows.push(vec![
+            l.offer_name.clone(),
+            l.offer_id.clone(),
+            l.operator_name.clone(),
             l.category_label.clone(),
             l.daily_rate.map(|r| fmt::number(r, 2)).unwrap_or_default(),
             l.other_buyers.to_string(),
             l.places.to_string(),
             l.places_to_others.to_string(),
             fmt::number(l.share_pct, 1),
-        ];
-        out.push_str(&row.join(";"));
-        out.push_str("\r\n");
+        ]);
     }
-    out.into_bytes()
+    Table {
+        title: format!("Kategorier {}", report.year),
+        summary: report.text.clone(),
+        header,
+        rows,
+    }
 }
 
-/// The spend overview as CSV for Danish Excel.
-pub fn spend_csv(report: &SpendReport) -> Vec<u8> {
-    let mut out = String::from("\u{feff}");
-    out.push_str("År;Tilbud;Lovgrundlag;Kontrakter;Udgift kr.\r\n");
+/// As CSV for Danish Excel.
+pub fn categories_csv(report: &CategoryReport) -> Vec<u8> {
+    categories_table(report).to_csv()
+}
+
+/// The spend overview as a table (CSV and PDF).
+pub fn spend_table(report: &SpendReport) -> Table {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let header: Vec<String> = "År;Tilbud;Lovgrundlag;Kontrakter;Udgift kr."
+        .split(';')
+        .map(String::from)
+        .collect();
     for r in &report.rows {
-        let row = [
+        rows.push(vec![
             r.year.to_string(),
             if r.public { "Offentlige" } else { "Private" }.to_string(),
             r.basis_label.clone(),
             r.contracts.to_string(),
             fmt::number(r.total, 2),
-        ];
-        out.push_str(&row.join(";"));
-        out.push_str("\r\n");
+        ]);
     }
-    out.into_bytes()
+    Table {
+        title: "Udgifter efter kontrakter".to_string(),
+        summary: report.text.clone(),
+        header,
+        rows,
+    }
+}
+
+/// As CSV for Danish Excel.
+pub fn spend_csv(report: &SpendReport) -> Vec<u8> {
+    spend_table(report).to_csv()
 }
