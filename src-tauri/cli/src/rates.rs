@@ -33,6 +33,9 @@ pub enum ReportCommand {
         json: bool,
         #[arg(long)]
         csv: Option<PathBuf>,
+        /// Skriv rapporten som PDF/A.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
     /// Udgifter efter udstedte kontrakter pr. år: offentlige og private tilbud, pr.
     /// lovgrundlag.
@@ -43,6 +46,9 @@ pub enum ReportCommand {
         json: bool,
         #[arg(long)]
         csv: Option<PathBuf>,
+        /// Skriv rapporten som PDF/A.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
     /// Tilbud hvis faktiske belægning afviger 5 procentpoint (indstilling) eller mere fra den
     /// budgetterede.
@@ -55,6 +61,9 @@ pub enum ReportCommand {
         json: bool,
         #[arg(long)]
         csv: Option<PathBuf>,
+        /// Skriv rapporten som PDF/A.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
     /// Takststigninger over tærsklen (standard 5 %) fra året før, pr. døgn ekskl. moms.
     RateIncreases {
@@ -67,6 +76,9 @@ pub enum ReportCommand {
         /// Skriv rapporten som CSV til dansk Excel (semikolon, UTF-8 med BOM, decimalkomma).
         #[arg(long)]
         csv: Option<PathBuf>,
+        /// Skriv rapporten som PDF/A.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
 }
 
@@ -128,8 +140,11 @@ pub fn report(command: ReportCommand) -> Result<()> {
             db,
             json,
             csv,
+            pdf,
         } => {
-            let report = open(&db)?.report_categories(year)?;
+            let engine = open(&db)?;
+            let report = engine.report_categories(year)?;
+            write_pdf(&engine, &pdf, &reports::categories_table(&report))?;
             write_csv(&csv, reports::categories_csv(&report))?;
             if json {
                 return print_json(&report);
@@ -143,8 +158,10 @@ pub fn report(command: ReportCommand) -> Result<()> {
             println!("{}", report.text);
             Ok(())
         }
-        ReportCommand::Spend { db, json, csv } => {
-            let report = open(&db)?.report_spend()?;
+        ReportCommand::Spend { db, json, csv, pdf } => {
+            let engine = open(&db)?;
+            let report = engine.report_spend()?;
+            write_pdf(&engine, &pdf, &reports::spend_table(&report))?;
             write_csv(&csv, reports::spend_csv(&report))?;
             if json {
                 return print_json(&report);
@@ -167,8 +184,11 @@ pub fn report(command: ReportCommand) -> Result<()> {
             db,
             json,
             csv,
+            pdf,
         } => {
-            let report = open(&db)?.report_occupancy(year)?;
+            let engine = open(&db)?;
+            let report = engine.report_occupancy(year)?;
+            write_pdf(&engine, &pdf, &reports::occupancy_table(&report))?;
             write_csv(&csv, reports::occupancy_csv(&report))?;
             if json {
                 return print_json(&report);
@@ -193,8 +213,11 @@ pub fn report(command: ReportCommand) -> Result<()> {
             db,
             json,
             csv,
+            pdf,
         } => {
-            let report = open(&db)?.report_rate_increases(year)?;
+            let engine = open(&db)?;
+            let report = engine.report_rate_increases(year)?;
+            write_pdf(&engine, &pdf, &reports::rate_increases_table(&report))?;
             write_csv(&csv, reports::rate_increases_csv(&report))?;
             if json {
                 return print_json(&report);
@@ -227,6 +250,26 @@ pub fn report(command: ReportCommand) -> Result<()> {
 fn write_csv(path: &Option<PathBuf>, bytes: Vec<u8>) -> Result<()> {
     if let Some(path) = path {
         std::fs::write(path, bytes).map_err(|e| Error::io(path.display(), e))?;
+    }
+    Ok(())
+}
+
+/// Writes a report's PDF when `--pdf FILE` was given (author: the user in the audit log).
+fn write_pdf(
+    engine: &pladsoverblik_core::Engine,
+    path: &Option<PathBuf>,
+    table: &reports::Table,
+) -> Result<()> {
+    if let Some(path) = path {
+        let author = engine.settings()?.effective_user;
+        let today = chrono::Local::now().date_naive();
+        let rendered = pladsoverblik_pdf::render_table(table, &author, today)?;
+        std::fs::write(path, &rendered.bytes).map_err(|e| Error::io(path.display(), e))?;
+        println!(
+            "PDF skrevet til {} ({} sider).",
+            path.display(),
+            rendered.pages
+        );
     }
     Ok(())
 }

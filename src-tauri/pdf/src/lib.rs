@@ -26,6 +26,9 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 /// The layout; a non-programmer may adjust it. The texts come from the data.
 pub const CONTRACT_TEMPLATE: &str = include_str!("../templates/contract.typ");
 
+/// The layout of the steering group's reports (one table with a repeated header).
+pub const REPORT_TEMPLATE: &str = include_str!("../templates/report.typ");
+
 /// A rendered PDF.
 #[derive(Debug, Clone)]
 pub struct Rendered {
@@ -311,7 +314,11 @@ pub fn render(
                 .join("; "),
         )
     })?;
-    let with_fields = add_signature_fields(&pdf, &sig).map_err(failed)?;
+    let with_fields = if sig.is_empty() {
+        pdf
+    } else {
+        add_signature_fields(&pdf, &sig).map_err(failed)?
+    };
     Ok(Rendered {
         sha256: sha256_hex(&with_fields),
         pages: doc.pages().len(),
@@ -338,6 +345,29 @@ pub fn render_contract(
         &model,
         &format!("{}-v{}", d.number, d.version),
         d.issued_on,
+    )
+}
+
+/// A report table as a PDF/A-2a + PDF/UA-1 document (landscape when it has many columns).
+pub fn render_table(
+    table: &pladsoverblik_core::reports::Table,
+    author: &str,
+    date: chrono::NaiveDate,
+) -> Result<Rendered> {
+    let data = json!({
+        "title": table.title,
+        "summary": table.summary,
+        "author": author,
+        "date": { "year": date.year(), "month": date.month(), "day": date.day() },
+        "date_text": fmt::date(date),
+        "header": table.header,
+        "rows": table.rows,
+    });
+    render(
+        REPORT_TEMPLATE,
+        &data,
+        &format!("rapport-{}-{date}", table.title),
+        date,
     )
 }
 

@@ -328,3 +328,49 @@ fn very_long_texts_and_20_add_on_lines_still_lay_out() {
         2
     );
 }
+
+#[test]
+fn a_report_table_renders_as_pdf_a_with_its_header_repeated() {
+    let table = pladsoverblik_core::reports::Table {
+        title: "Takststigninger 2026–2027".into(),
+        summary: "2 takster steg mere end 5,00 %.".into(),
+        header: [
+            "Driftsherre",
+            "Tilbud",
+            "Takst 2026",
+            "Takst 2027",
+            "Stigning %",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: (1..=90)
+            .map(|i| {
+                vec![
+                    format!("Ærø Kommune {i}"),
+                    format!("Bostedet Østergård {i}"),
+                    "3.334,00".into(),
+                    "3.567,38".into(),
+                    "7,00".into(),
+                ]
+            })
+            .collect(),
+    };
+    let pdf = pladsoverblik_pdf::render_table(&table, "Åse Ærbø", day(2026, 11, 25)).unwrap();
+    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+    assert!(pdf.pages >= 2, "{} pages", pdf.pages);
+    let layout = tool("pdftotext", &["-layout"], &pdf.bytes);
+    assert!(layout.contains("Takststigninger 2026–2027"));
+    assert!(layout.contains("Bostedet Østergård 90"));
+    let headers = layout
+        .lines()
+        .filter(|l| l.split_whitespace().next() == Some("Driftsherre"))
+        .count();
+    assert_eq!(headers, pdf.pages, "the header on every page");
+    let doc = Document::load_mem(&pdf.bytes).unwrap();
+    assert!(
+        doc.catalog().unwrap().get(b"AcroForm").is_err(),
+        "no signature fields on a report"
+    );
+    let again = pladsoverblik_pdf::render_table(&table, "Åse Ærbø", day(2026, 11, 25)).unwrap();
+    assert_eq!(pdf.bytes, again.bytes);
+}
