@@ -70,6 +70,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::rates::report_categories,
             commands::rates::report_categories_csv,
             commands::rates::report_spend_csv,
+            commands::rates::report_pdf,
         ])
 }
 

@@ -90,6 +90,21 @@ async fn import_a_rate_sheet_and_export_the_rate_increase_report() {
     );
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.contains(";3.334,00;3.567,38;7,00;"), "{text}");
+    // The same report as PDF/A.
+    let pdf = dir.path().join("rapport.pdf");
+    find(&app, "#report-pdf").await.click().await.unwrap();
+    answer_file_dialog("Gem rapporten som PDF", pdf.to_str().unwrap(), true).await;
+    wait_text(&app, "#message", "rapport.pdf (1 side)").await;
+    let out = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let pdf_text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        pdf_text.contains("Takststigninger 2026–2027") && pdf_text.contains("3.567,38"),
+        "{pdf_text}"
+    );
 
     // Occupancy: 88 % against a budget of 95 % is reported, 94 against 96 is not.
     find(&app, "#occupancy-run").await.click().await.unwrap();

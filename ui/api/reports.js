@@ -49,3 +49,10 @@ async function saveCsv(title, name, command, args) {
 export const exportCategoriesCsv = (year) =>
   saveCsv('Gem kategorierne som CSV', `Kategorier ${year}.csv`, 'report_categories_csv', { year });
 export const exportSpendCsv = () => saveCsv('Gem udgiftsoversigten som CSV', 'Udgifter efter kontrakter.csv', 'report_spend_csv', {});
+
+/** Asks where to save a report as PDF and writes it; null when cancelled. */
+export async function exportReportPdf(kind, year, name) {
+  const path = await saveFile({ title: 'Gem rapporten som PDF', defaultPath: `${name}.pdf`, filters: [{ name: 'PDF', extensions: ['pdf'] }] });
+  if (!path) return null;
+  return invoke('report_pdf', { kind, year, path });
+}

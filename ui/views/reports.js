@@ -2,12 +2,19 @@
 // rate increases over the threshold with its CSV export for Danish Excel.
 import {
   chooseRateSheet, previewRates, importRates, rateIncreases, exportRateIncreasesCsv, occupancy, spend, exportOccupancyCsv, categories,
-  exportCategoriesCsv, exportSpendCsv,
+  exportCategoriesCsv, exportSpendCsv, exportReportPdf,
 } from '../api/reports.js';
 import { h, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
 
 const $ = (id) => document.getElementById(id);
+// The report on screen, for "Eksportér PDF": its kind and a file name.
+let shown = null;
+function showing(kind, name) {
+  shown = { kind, name };
+  document.getElementById('report-pdf').disabled = false;
+}
+
 const CHANGE = { new: 'Ny', changed: 'Ændret', unchanged: 'Uændret', offer_not_found: 'Tilbud findes ikke' };
 
 export function initReports() {
@@ -32,6 +39,11 @@ export function initReports() {
   $('categories-run').addEventListener('click', runCategories);
   $('categories-csv').addEventListener('click', () => saveWith(() => { const y = year(); return y === null ? null : exportCategoriesCsv(y); }));
   $('spend-csv').addEventListener('click', () => saveWith(exportSpendCsv));
+  $('report-pdf').addEventListener('click', () => saveWith(() => {
+    const y = year();
+    if (y === null || !shown) return null;
+    return exportReportPdf(shown.kind, y, shown.name(y));
+  }));
   $('report-year').value = String(new Date().getFullYear() + 1);
 }
 
@@ -101,6 +113,7 @@ async function runReport() {
             h('td', { class: 'num increase' }, l.texts.increase),
             h('td', { class: 'num' }, l.texts.above_pl)))))));
     $('report-csv').disabled = false;
+    showing('rate_increases', (y) => `Takststigninger ${y}`);
   } catch (e) {
     showError(e);
   }
@@ -125,6 +138,7 @@ async function runOccupancy() {
     clearMessage();
     fill($('report-result'),
       h('p', { id: 'occupancy-summary' }, r.text),
+      showing('occupancy', (y) => `Belægning ${y}`),
       r.lines.length === 0 ? null : h('table', { class: 'results-table', id: 'occupancy-table' },
         h('thead', {}, h('tr', {}, ['Tilbud', 'Lovgrundlag', 'Budgetteret', 'Faktisk', 'Afvigelse'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, r.lines.map((l) => h('tr', { 'data-offer': l.offer_id },
@@ -144,6 +158,7 @@ async function runSpend() {
     clearMessage();
     fill($('report-result'),
       h('p', { id: 'spend-summary' }, r.text),
+      showing('spend', () => 'Udgifter efter kontrakter'),
       r.rows.length === 0 ? null : h('table', { class: 'results-table', id: 'spend-table' },
         h('thead', {}, h('tr', {}, ['År', 'Tilbud', 'Lovgrundlag', 'Kontrakter', 'Udgift'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, r.rows.map((x) => h('tr', {},
@@ -165,6 +180,7 @@ async function runCategories() {
     clearMessage();
     fill($('report-result'),
       h('p', { id: 'categories-summary' }, r.text),
+      showing('categories', (y) => `Kategorier ${y}`),
       r.lines.length === 0 ? null : h('table', { class: 'results-table', id: 'categories-table' },
         h('thead', {}, h('tr', {}, ['Tilbud', 'Kategori', 'Afgjort af'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, r.lines.map((l) => h('tr', { 'data-offer': l.offer_id },

@@ -371,6 +371,15 @@ pub fn render_table(
     )
 }
 
+/// "1 side", "4 sider".
+pub fn pages_text(pages: usize) -> String {
+    if pages == 1 {
+        "1 side".into()
+    } else {
+        format!("{pages} sider")
+    }
+}
+
 /// A sensible Danish file name: `Kontrakt K-2026-0042 Kildebo v2.pdf`.
 pub fn file_name(d: &ContractData) -> String {
     let offer: String = d
@@ -441,9 +450,9 @@ pub fn export_contract(
     let record = engine.contract_record_pdf(&view.id, data.version, &rendered.sha256)?;
     Ok(Exported {
         text: format!(
-            "Kontrakten er gemt som {} ({} sider). {}",
+            "Kontrakten er gemt som {} ({}). {}",
             path.display(),
-            rendered.pages,
+            pages_text(rendered.pages),
             record.text
         ),
         path: path.display().to_string(),

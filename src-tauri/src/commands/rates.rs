@@ -85,3 +85,30 @@ pub fn report_spend_csv(engine: State<'_, Engine>, path: String) -> IpcResult<St
     std::fs::write(&path, reports::spend_csv(&report)).map_err(|e| Error::io(&path, e))?;
     Ok(format!("Oversigten er gemt som {path}."))
 }
+
+/// Writes a report (`rate_increases`, `occupancy`, `categories` or `spend`) as PDF/A to the
+/// path chosen in the save dialog.
+#[tauri::command(async)]
+pub fn report_pdf(
+    engine: State<'_, Engine>,
+    kind: String,
+    year: i32,
+    path: String,
+) -> IpcResult<String> {
+    let table = match kind.as_str() {
+        "rate_increases" => reports::rate_increases_table(&engine.report_rate_increases(year)?),
+        "occupancy" => reports::occupancy_table(&engine.report_occupancy(year)?),
+        "categories" => reports::categories_table(&engine.report_categories(year)?),
+        "spend" => reports::spend_table(&engine.report_spend()?),
+        other => {
+            return Err(Error::Invalid(format!("Rapporten «{other}» findes ikke.")).into());
+        }
+    };
+    let author = engine.settings()?.effective_user;
+    let rendered = pladsoverblik_pdf::render_table(&table, &author, crate::today())?;
+    std::fs::write(&path, &rendered.bytes).map_err(|e| Error::io(&path, e))?;
+    Ok(format!(
+        "Rapporten er gemt som {path} ({}).",
+        pladsoverblik_pdf::pages_text(rendered.pages)
+    ))
+}
