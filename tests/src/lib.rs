@@ -2,7 +2,8 @@
 //! (tauri-driver → WebKitWebDriver → the app), on a fresh data directory.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test harness: failing loudly is the point
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -49,6 +50,9 @@ impl Drop for Driver {
         let _ = self.child.kill();
     }
 }
+
+/// How long an end-to-end step may take.
+pub const E2E_WAIT: Duration = Duration::from_secs(15);
 
 /// A running app in a WebDriver session, with its own empty data directory.
 pub struct App {
@@ -127,6 +131,63 @@ impl App {
                 vec![],
             )
             .await;
+    }
+
+    // Waiting, clicking and reading, shared by the end-to-end flows.
+    /// The element matching `css`, waiting for it to appear.
+    pub async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(E2E_WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("{css} never appeared"))
+    }
+
+    pub async fn click(&self, css: &str) {
+        // A list may re-render between finding a row and clicking it: find it again then.
+        let deadline = std::time::Instant::now() + E2E_WAIT;
+        loop {
+            let e = self.find(css).await;
+            // Scroll containers are not always scrolled by the driver itself.
+            let scrolled = self
+                .client
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center'});",
+                    vec![serde_json::to_value(&e).unwrap()],
+                )
+                .await;
+            let clicked = match scrolled {
+                Ok(_) => e.click().await,
+                Err(err) => Err(err),
+            };
+            match clicked {
+                Ok(_) => return,
+                Err(err) if std::time::Instant::now() > deadline => {
+                    panic!("clicking {css}: {err:?}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(150)).await,
+            }
+        }
+    }
+
+    /// Waits until the element's text contains `needle`; returns the text.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + E2E_WAIT;
+        loop {
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(e) => e.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{css} never said «{needle}»; it says «{text}»"
+            );
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
     }
 
     pub async fn close(self) {

@@ -2,14 +2,10 @@
 //! the private offer on the shortlist becomes choosable. Needs a display (make test-e2e).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-use fantoccini::elements::Element;
 use fantoccini::Locator;
 use pladsoverblik_core::placement::forms::{NeedForm, NewCheckForm};
 use pladsoverblik_core::Engine;
 use pladsoverblik_tests::App;
-use std::time::Duration;
-
-const WAIT: Duration = Duration::from_secs(15);
 
 /// A need the example catalogue answers with one public candidate and one private offer.
 const BASIS: &str = "SEL-108";
@@ -17,61 +13,6 @@ const GROUP: &str = "FN.P.PV.PER";
 const AGE: &str = "30";
 const HOME: &str = "265";
 const PRIVATE: &str = "SJ-1174";
-
-async fn find(app: &App, css: &str) -> Element {
-    app.client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("{css} never appeared"))
-}
-
-async fn click(app: &App, css: &str) {
-    // A list may re-render between finding a row and clicking it: find it again then.
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let e = find(app, css).await;
-        // Scroll containers are not always scrolled by the driver itself.
-        let scrolled = app
-            .client
-            .execute(
-                "arguments[0].scrollIntoView({block: 'center'});",
-                vec![serde_json::to_value(&e).unwrap()],
-            )
-            .await;
-        let clicked = match scrolled {
-            Ok(_) => e.click().await,
-            Err(err) => Err(err),
-        };
-        match clicked {
-            Ok(_) => return,
-            Err(err) if std::time::Instant::now() > deadline => {
-                panic!("clicking {css}: {err:?}")
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(150)).await,
-        }
-    }
-}
-
-/// Waits until the element's text contains `needle`; returns the text.
-async fn wait_text(app: &App, css: &str, needle: &str) -> String {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let text = match app.client.find(Locator::Css(css)).await {
-            Ok(e) => e.text().await.unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        if text.contains(needle) {
-            return text;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{css} never said «{needle}»; it says «{text}»"
-        );
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs a display and tauri-driver: make test-e2e"]
@@ -105,24 +46,25 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
 
     let app = App::start().await;
     let c = &app.client;
-    wait_text(&app, "#result-count", "180 tilbud").await;
+    app.wait_text("#result-count", "180 tilbud").await;
 
     // 0. The caseworker's name for the audit log, in the settings.
-    click(&app, "#settings-button").await;
-    find(&app, "#setting-user_name")
+    app.click("#settings-button").await;
+    app.find("#setting-user_name")
         .await
         .send_keys("Karen Jensen")
         .await
         .unwrap();
     // The PL rate for next year: a private contract's rate is uplifted by it from 1 January.
     let next_year = chrono::Datelike::year(&chrono::Local::now().date_naive()) + 1;
-    find(&app, &format!("#setting-pl_rate_{next_year}"))
+    app.find(&format!("#setting-pl_rate_{next_year}"))
         .await
         .send_keys("2,9")
         .await
         .unwrap();
-    click(&app, "#settings-save").await;
-    wait_text(&app, "#message", "Loggen skriver «Karen Jensen»").await;
+    app.click("#settings-save").await;
+    app.wait_text("#message", "Loggen skriver «Karen Jensen»")
+        .await;
 
     // 1. The need, from the search screen's filters.
     c.find(Locator::Id("basis"))
@@ -149,18 +91,19 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
         .select_by_value(HOME)
         .await
         .unwrap();
-    click(&app, "#start-check").await;
-    let basis = find(&app, "#nc-basis").await;
+    app.click("#start-check").await;
+    let basis = app.find("#nc-basis").await;
     assert_eq!(basis.prop("value").await.unwrap().as_deref(), Some(BASIS));
-    let age = find(&app, "#nc-age").await;
+    let age = app.find("#nc-age").await;
     assert_eq!(age.prop("value").await.unwrap().as_deref(), Some(AGE));
-    click(&app, "#nc-submit").await;
+    app.click("#nc-submit").await;
 
     // 2. The candidates: the same as the core's, each with its figure and date.
-    let title = wait_text(&app, "#check-title", "Afstemning A-").await;
+    let title = app.wait_text("#check-title", "Afstemning A-").await;
     let id = title.trim_start_matches("Afstemning ").to_string();
-    wait_text(&app, "#check-panel .facts", "af Karen Jensen").await;
-    find(&app, "#check-candidates").await;
+    app.wait_text("#check-panel .facts", "af Karen Jensen")
+        .await;
+    app.find("#check-candidates").await;
     let value = c
         .execute(
             "return Array.from(document.querySelectorAll('#check-candidates tbody tr[data-offer]')).map(r => r.dataset.offer);",
@@ -173,49 +116,46 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
     got.sort();
     want_sorted.sort();
     assert_eq!(got, want_sorted);
-    wait_text(
-        &app,
+    app.wait_text(
         "#check-outstanding",
         "mangler en bekræftelse eller begrundelse",
     )
     .await;
 
     // 3. Closing as a private purchase is refused while a public offer may have room.
-    click(&app, "#conclusion-private").await;
-    click(&app, "#close-check").await;
-    let msg = wait_text(&app, "#message:not([hidden])", "kan ikke lukkes").await;
+    app.click("#conclusion-private").await;
+    app.click("#close-check").await;
+    let msg = app
+        .wait_text("#message:not([hidden])", "kan ikke lukkes")
+        .await;
     assert!(
         msg.contains("mangler en bekræftelse eller begrundelse"),
         "{msg}"
     );
-    wait_text(&app, "#check-status", "åben").await;
+    app.wait_text("#check-status", "åben").await;
 
     // 4. A reason for every public candidate that may have room.
     for offer in &expected.candidates {
         if !offer.blocking {
             continue;
         }
-        click(
-            &app,
-            &format!(
-                "#check-candidates tr[data-offer='{}'] button[data-action='reject']",
-                offer.offer_id
-            ),
-        )
+        app.click(&format!(
+            "#check-candidates tr[data-offer='{}'] button[data-action='reject']",
+            offer.offer_id
+        ))
         .await;
-        find(&app, "#reject-form select[name='reason']")
+        app.find("#reject-form select[name='reason']")
             .await
             .select_by_value("ikke_egnet")
             .await
             .unwrap();
-        find(&app, "#reject-form input[name='note']")
+        app.find("#reject-form input[name='note']")
             .await
             .send_keys("kan ikke rumme borgerens behov for skærmet enkeltbolig")
             .await
             .unwrap();
-        click(&app, "#reject-form button[type='submit']").await;
-        wait_text(
-            &app,
+        app.click("#reject-form button[type='submit']").await;
+        app.wait_text(
             &format!(
                 "#check-candidates tr[data-offer='{}'] .handling",
                 offer.offer_id
@@ -224,24 +164,21 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
         )
         .await;
     }
-    wait_text(&app, "#check-outstanding", "afstemningen kan lukkes").await;
+    app.wait_text("#check-outstanding", "afstemningen kan lukkes")
+        .await;
 
     // 5. The private offer, found from the search screen, goes on the shortlist.
-    click(&app, "#find-more").await;
-    wait_text(&app, "#shortlist-banner", &id).await;
-    click(&app, &format!("#results tbody tr[data-id='{PRIVATE}'] td")).await;
-    click(&app, "#add-to-shortlist").await;
-    wait_text(&app, "#add-to-shortlist", "På kortlisten").await;
-    click(&app, "#back-to-check").await;
+    app.click("#find-more").await;
+    app.wait_text("#shortlist-banner", &id).await;
+    app.click(&format!("#results tbody tr[data-id='{PRIVATE}'] td"))
+        .await;
+    app.click("#add-to-shortlist").await;
+    app.wait_text("#add-to-shortlist", "På kortlisten").await;
+    app.click("#back-to-check").await;
     let cell = format!("#shortlist td.choosable[data-offer='{PRIVATE}']");
-    let before = wait_text(&app, &cell, "ikke lukket").await;
+    let before = app.wait_text(&cell, "ikke lukket").await;
     assert!(before.contains(&id), "{before}");
-    let class = find(&app, &cell)
-        .await
-        .attr("class")
-        .await
-        .unwrap()
-        .unwrap();
+    let class = app.find(&cell).await.attr("class").await.unwrap().unwrap();
     assert!(class.contains("no"), "{class}");
 
     if let Some(path) = std::env::var_os("PLADSOVERBLIK_SCREENSHOT_CHECK") {
@@ -250,22 +187,18 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
     }
 
     // 6. Close: private purchase justified, the private offer chosen.
-    click(&app, "#conclusion-private").await;
-    find(&app, "#close-form select[name='private_offer']")
+    app.click("#conclusion-private").await;
+    app.find("#close-form select[name='private_offer']")
         .await
         .select_by_value(PRIVATE)
         .await
         .unwrap();
-    click(&app, "#close-check").await;
-    wait_text(&app, "#check-status", "lukket, gyldig til og med").await;
-    let after = wait_text(&app, &cell, "Kan vælges gennem afstemning").await;
+    app.click("#close-check").await;
+    app.wait_text("#check-status", "lukket, gyldig til og med")
+        .await;
+    let after = app.wait_text(&cell, "Kan vælges gennem afstemning").await;
     assert!(after.contains(&id), "{after}");
-    let class = find(&app, &cell)
-        .await
-        .attr("class")
-        .await
-        .unwrap()
-        .unwrap();
+    let class = app.find(&cell).await.attr("class").await.unwrap().unwrap();
     assert!(class.contains("yes"), "{class}");
     // A closed check offers no more changes.
     assert!(c.find(Locator::Css("#close-form")).await.is_err());
@@ -276,18 +209,20 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
         .await
         .is_err());
     // And the list says so.
-    wait_text(&app, &format!("#check-list tr[data-id='{id}']"), "lukket").await;
+    app.wait_text(&format!("#check-list tr[data-id='{id}']"), "lukket")
+        .await;
 
     // 7. The contract: drafted from the closed check, completed, issued.
-    click(&app, "#create-contract").await;
-    let title = wait_text(&app, "#contract-title", "Kontrakt K-").await;
+    app.click("#create-contract").await;
+    let title = app.wait_text("#contract-title", "Kontrakt K-").await;
     let contract = title
         .trim_start_matches("Kontrakt ")
         .split_whitespace()
         .next()
         .unwrap()
         .to_string();
-    wait_text(&app, "#contract-problems", "CPR-nummer: skal udfyldes.").await;
+    app.wait_text("#contract-problems", "CPR-nummer: skal udfyldes.")
+        .await;
     for (field, value) in [
         ("#c-buyer_ean", "5798000000001"),
         ("#c-provider_cvr", "29403473"),
@@ -300,7 +235,7 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
         ),
         ("#c-goals", "Mestre egen økonomi"),
     ] {
-        let input = find(&app, field).await;
+        let input = app.find(field).await;
         c.execute(
             "arguments[0].scrollIntoView({block: 'center'});",
             vec![serde_json::to_value(&input).unwrap()],
@@ -313,44 +248,44 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
             .await
             .unwrap_or_else(|e| panic!("typing into {field}: {e}"));
     }
-    find(&app, "#contract-ready").await;
+    app.find("#contract-ready").await;
     if let Some(path) = std::env::var_os("PLADSOVERBLIK_SCREENSHOT_CONTRACT") {
         app.settle().await;
         std::fs::write(path, c.screenshot().await.unwrap()).unwrap();
     }
-    let total = wait_text(&app, "#contract-total", " kr.").await;
+    let total = app.wait_text("#contract-total", " kr.").await;
     assert!(
         total.ends_with(",00 kr.") || total.contains(','),
         "a Danish amount: {total}"
     );
-    click(&app, "#contract-issue").await;
-    wait_text(&app, "#contract-state", "Udstedt").await;
-    let facts = wait_text(&app, "#contract-facts", "SHA-256").await;
+    app.click("#contract-issue").await;
+    app.wait_text("#contract-state", "Udstedt").await;
+    let facts = app.wait_text("#contract-facts", "SHA-256").await;
     assert!(
         facts.contains(&id),
         "the contract rests on the check: {facts}"
     );
     assert!(facts.contains("Botilbuddet Solsikken"), "{facts}");
     // The list masks the CPR.
-    let row = wait_text(
-        &app,
-        &format!("#contract-list tr[data-id='{contract}']"),
-        "010196-xxxx",
-    )
-    .await;
+    let row = app
+        .wait_text(
+            &format!("#contract-list tr[data-id='{contract}']"),
+            "010196-xxxx",
+        )
+        .await;
     assert!(!row.contains("1235"), "{row}");
 
     // 8. The PDF for signing: the save dialog suggests a name; the file is a valid PDF.
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("kontrakt til underskrift.pdf");
-    click(&app, "#export-pdf").await;
+    app.click("#export-pdf").await;
     pladsoverblik_tests::answer_file_dialog(
         "Gem kontrakten som PDF",
         target.to_str().unwrap(),
         true,
     )
     .await;
-    wait_text(&app, "#message", "Kontrakten er gemt som").await;
+    app.wait_text("#message", "Kontrakten er gemt som").await;
     let bytes = std::fs::read(&target).expect("the PDF was written where the user chose");
     assert!(bytes.starts_with(b"%PDF-"));
     let qpdf = std::process::Command::new("qpdf")
@@ -373,6 +308,6 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
         text.contains(&contract) && text.contains("Søren Ærø Åberg"),
         "{text}"
     );
-    wait_text(&app, "#contract-facts", "SHA-256 (PDF)").await;
+    app.wait_text("#contract-facts", "SHA-256 (PDF)").await;
     app.close().await;
 }
