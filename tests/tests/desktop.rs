@@ -189,6 +189,14 @@ async fn search_and_open_an_offer() {
         "{offer_text}"
     );
     assert!(offer_text.contains("Afstand"), "{offer_text}");
+    // The catalogue's sales figures, newest year first.
+    assert!(
+        offer_text.contains(&format!(
+            "{}: {}",
+            detail.buyers[0].year, detail.buyers[0].text
+        )),
+        "{offer_text}"
+    );
 
     if let Some(path) = std::env::var_os("PLADSOVERBLIK_SCREENSHOT") {
         app.settle().await;

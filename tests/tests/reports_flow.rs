@@ -95,6 +95,21 @@ async fn import_a_rate_sheet_and_export_the_rate_increase_report() {
         "2027: 0 højt specialiserede, 0 klyngetilbud, 3 lokale tilbud",
     )
     .await;
+    // 2026 from the example catalogue's sales figures (no contracts yet).
+    let year = app.find("#report-year").await;
+    year.clear().await.unwrap();
+    year.send_keys("2026").await.unwrap();
+    app.find("#categories-run").await.click().await.unwrap();
+    app.wait_text(
+        "#categories-summary",
+        "2026: 78 højt specialiserede, 68 klyngetilbud, 34 lokale tilbud",
+    )
+    .await;
+    app.wait_text(
+        "#categories-table tr[data-offer='SJ-1002']",
+        "1 anden købende kommune (i kataloget: 1, i kontrakter: 0)",
+    )
+    .await;
     // Spend: no contracts issued yet.
     app.find("#spend-run").await.click().await.unwrap();
     app.wait_text("#spend-summary", "Ingen udstedte kontrakter endnu.")

@@ -42,7 +42,7 @@ fn the_example_and_generated_catalogues_validate() {
 fn the_schema_rejects_wrong_shapes() {
     let v = validator();
     let good: Value = serde_json::from_slice(pladsoverblik_core::EXAMPLE_CATALOGUE).unwrap();
-    let mutations: [(&str, Value); 8] = [
+    let mutations: [(&str, Value); 10] = [
         ("/format_version", json!(2)),
         ("/offers/0/rates/0/amount", json!("4.535,00")),
         ("/offers/0/rates/0/amount", json!(4535)),
@@ -53,6 +53,8 @@ fn the_schema_rejects_wrong_shapes() {
         ),
         ("/offers/0/address/postcode", json!("400")),
         ("/offers/0/approval/status", json!("måske")),
+        ("/offers/0/buyers/0/places", json!(0)),
+        ("/offers/0/buyers/0/municipality_code", json!("265")),
         ("/offers", json!([])),
     ];
     for (i, (pointer, value)) in mutations.iter().enumerate() {

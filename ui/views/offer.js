@@ -91,6 +91,12 @@ function render(o) {
             ),
           ),
         ),
+    o.buyers.length === 0
+      ? null
+      : [
+          h('h3', {}, 'Købende kommuner'),
+          h('ul', { id: 'offer-buyers' }, o.buyers.map((b) => h('li', {}, `${b.year}: ${b.text}`))),
+        ],
     o.operators.length > 1
       ? [
           h('h3', {}, 'Driftsherrehistorik'),

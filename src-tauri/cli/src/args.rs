@@ -15,7 +15,7 @@ use std::str::FromStr;
 #[command(
     name = "plads",
     version,
-    about = "Pladsoverblik på kommandolinjen: katalog, søgning og (senere) afstemning, kontrakter og rapporter."
+    about = "Pladsoverblik på kommandolinjen: katalog, søgning, afstemning, kontrakter, takster og rapporter."
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -155,6 +155,9 @@ fn run(cli: Cli) -> Result<()> {
                         r.year, r.basis_label, r.amount_text, r.daily_ex_vat_text
                     );
                 }
+                for b in &detail.buyers {
+                    println!("Købende kommuner {}: {}", b.year, b.text);
+                }
                 Ok(())
             }
         }

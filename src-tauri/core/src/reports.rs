@@ -455,7 +455,7 @@ pub struct CategoryLine {
     /// The highest daily rate ex. VAT of the year among the offer's legal bases.
     pub daily_rate: Option<Decimal>,
     pub places: i64,
-    /// Other municipalities buying places (from this app's contracts running in the year).
+    /// Other municipalities buying places (from the catalogue and this app's contracts).
     pub other_buyers: usize,
     pub places_to_others: usize,
     pub share_pct: Decimal,
@@ -474,22 +474,39 @@ pub struct CategoryReport {
 /// R7 per offer with a rate in `year`: *højt specialiseret* when the daily rate is at least
 /// the threshold and places are sold to at least N other municipalities, or at least the share
 /// of places goes to other municipalities; *klyngetilbud* when places are sold to others below
-/// that; otherwise *lokalt tilbud*. Buyers come from this app's issued contracts running in
-/// the year (the catalogue format carries no buyers); "other" means other than the operating
-/// municipality.
+/// that; otherwise *lokalt tilbud*. "Other" means other than the operating municipality.
+///
+/// Buyers come from two sources: the catalogue's places bought per municipality and year, and
+/// this app's issued contracts running in the year (one place each). Both may describe the
+/// same purchases, so per buying municipality the larger of the two counts, never their sum.
 pub fn categories(conn: &Connection, year: i32) -> Result<CategoryReport> {
-    use std::collections::{HashMap, HashSet};
+    use std::collections::{BTreeMap, HashMap};
     let min_rate = Decimal::from(settings::number(conn, &settings::CATEGORY_MIN_RATE)?);
     let min_buyers = settings::number(conn, &settings::CATEGORY_MIN_BUYERS)? as usize;
     let min_share = Decimal::from(settings::number(conn, &settings::CATEGORY_MIN_SHARE_PCT)?);
     let first = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
     let last = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-    // offer id -> buyer municipality per contract running in the year
-    let mut buyers: HashMap<String, Vec<u16>> = HashMap::new();
+    // offer id -> buying municipality -> (places from the catalogue, contracts in this app)
+    let mut buyers: HashMap<String, BTreeMap<u16, (i64, i64)>> = HashMap::new();
+    {
+        let mut st = conn.prepare(
+            "SELECT offer_id, municipality_code, places FROM offer_buyers WHERE year = ?1",
+        )?;
+        let mut rows = st.query([year])?;
+        while let Some(r) = rows.next()? {
+            let (id, code, places): (String, u16, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            buyers.entry(id).or_default().entry(code).or_default().0 += places;
+        }
+    }
     for (_, end, d) in issued_contracts(conn)? {
         if d.start <= last && end >= first {
             if let Some(code) = d.buyer.municipality_code {
-                buyers.entry(d.offer.id.clone()).or_default().push(code);
+                buyers
+                    .entry(d.offer.id.clone())
+                    .or_default()
+                    .entry(code)
+                    .or_default()
+                    .1 += 1;
             }
         }
     }
@@ -511,13 +528,21 @@ pub fn categories(conn: &Connection, year: i32) -> Result<CategoryReport> {
         let id: String = r.get(0)?;
         let own: Option<u16> = r.get(3)?;
         let places: i64 = r.get(4)?;
-        let sold: Vec<u16> = buyers
+        let others: Vec<(i64, i64)> = buyers
             .get(&id)
-            .map(|b| b.iter().copied().filter(|m| Some(*m) != own).collect())
+            .map(|b| {
+                b.iter()
+                    .filter(|(m, _)| Some(**m) != own)
+                    .map(|(_, counts)| *counts)
+                    .collect()
+            })
             .unwrap_or_default();
-        let other_buyers = sold.iter().collect::<HashSet<_>>().len();
+        let other_buyers = others.len();
+        let places_to_others: i64 = others.iter().map(|(cat, con)| *cat.max(con)).sum();
+        let from_catalogue = others.iter().filter(|(cat, _)| *cat > 0).count();
+        let from_contracts = others.iter().filter(|(_, con)| *con > 0).count();
         let share = if places > 0 {
-            (Decimal::from(sold.len() as i64) * Decimal::ONE_HUNDRED / Decimal::from(places))
+            (Decimal::from(places_to_others) * Decimal::ONE_HUNDRED / Decimal::from(places))
                 .round_dp(1)
         } else {
             Decimal::ZERO
@@ -529,11 +554,20 @@ pub fn categories(conn: &Connection, year: i32) -> Result<CategoryReport> {
         } else {
             Category::LokaltTilbud
         };
+        let buyers_text = match other_buyers {
+            0 => "ingen andre købende kommuner".to_string(),
+            1 => "1 anden købende kommune".to_string(),
+            n => format!("{n} andre købende kommuner"),
+        };
+        let sources = if other_buyers > 0 {
+            format!(" (i kataloget: {from_catalogue}, i kontrakter: {from_contracts})")
+        } else {
+            String::new()
+        };
         lines.push(CategoryLine {
             reason: format!(
-                "døgntakst {}, {other_buyers} andre købende kommuner, {} af {places} pladser ({} %) til andre kommuner",
+                "døgntakst {}, {buyers_text}{sources}, {places_to_others} af {places} pladser ({} %) til andre kommuner",
                 fmt::kr(rate),
-                sold.len(),
                 fmt::number(share, 1)
             ),
             category_label: category.label().to_string(),
@@ -544,14 +578,14 @@ pub fn categories(conn: &Connection, year: i32) -> Result<CategoryReport> {
             daily_rate: Some(rate),
             places,
             other_buyers,
-            places_to_others: sold.len(),
+            places_to_others: usize::try_from(places_to_others).unwrap_or_default(),
             share_pct: share,
         });
     }
     let count = |c: Category| lines.iter().filter(|l| l.category == c).count();
     Ok(CategoryReport {
         text: format!(
-            "{year}: {} højt specialiserede, {} klyngetilbud, {} lokale tilbud. Købende kommuner tælles ud fra udstedte kontrakter i Pladsoverblik.",
+            "{year}: {} højt specialiserede, {} klyngetilbud, {} lokale tilbud. Købende kommuner tælles ud fra katalogets salgstal og udstedte kontrakter i Pladsoverblik (pr. kommune det største af de to tal).",
             count(Category::HoejtSpecialiseret),
             count(Category::Klyngetilbud),
             count(Category::LokaltTilbud)

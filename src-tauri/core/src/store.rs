@@ -28,6 +28,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_occupancy.sql",
         include_str!("../migrations/0005_occupancy.sql"),
     ),
+    (
+        "0006_buyers.sql",
+        include_str!("../migrations/0006_buyers.sql"),
+    ),
 ];
 
 /// The schema version this build knows (= number of migrations).

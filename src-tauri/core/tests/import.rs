@@ -125,6 +125,28 @@ fn free_places_above_places() {
 }
 
 #[test]
+fn buyers_are_checked_field_by_field() {
+    let mut v = small_json();
+    v["offers"][0]["buyers"] = json!([
+        {"year": 2026, "municipality_code": 259, "places": 2},
+        {"year": 1999, "municipality_code": 259, "places": 1},
+        {"year": 2026, "municipality_code": 999, "places": 1},
+        {"year": 2026, "municipality_code": 350, "places": 0},
+        {"year": 2026, "municipality_code": 259, "places": 1}
+    ]);
+    let msg = refused_json(&v);
+    for expected in [
+        "tilbud «K-1» (nr. 1), felt buyers[1].year: årstallet 1999 er ikke mellem 2000 og 2100",
+        "felt buyers[2].municipality_code: ukendt kommunekode 999",
+        "felt buyers[3].places: antallet af købte pladser skal være mindst 1, ikke 0",
+        "felt buyers[4].municipality_code: Køge Kommune står to gange som køber i 2026",
+    ] {
+        assert!(msg.contains(expected), "{expected} not in {msg}");
+    }
+    assert!(!msg.contains("buyers[0]"), "{msg}");
+}
+
+#[test]
 fn rate_with_a_comma_in_the_wrong_place() {
     let mut v = small_json();
     v["offers"][0]["rates"][1]["amount"] = json!("3.200,00");

@@ -66,6 +66,16 @@ pub struct RateLine {
     pub calculation_text: Vec<String>,
 }
 
+/// Places bought per municipality in one year, as the catalogue reports them.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuyerYear {
+    pub year: i32,
+    /// (municipality name, places), most places first.
+    pub buyers: Vec<(String, i64)>,
+    /// "Roskilde 5, Køge 2 (i alt 7 pladser)".
+    pub text: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct OfferDetail {
     pub id: String,
@@ -91,6 +101,7 @@ pub struct OfferDetail {
     pub target_groups: Vec<String>,
     pub departments: Vec<Department>,
     pub rates: Vec<RateLine>,
+    pub buyers: Vec<BuyerYear>,
     pub manager: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -292,6 +303,38 @@ pub fn offer_detail(
         }
     }
 
+    let mut buyers: Vec<BuyerYear> = Vec::new();
+    {
+        let mut st = conn.prepare(
+            "SELECT year, municipality_code, places FROM offer_buyers WHERE offer_id = ?1
+             ORDER BY year DESC, places DESC, municipality_code",
+        )?;
+        let mut q = st.query([&id])?;
+        while let Some(r) = q.next()? {
+            let (year, code, places): (i32, u16, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let name = geo::municipality(code)
+                .map(|m| m.name.clone())
+                .unwrap_or_else(|| code.to_string());
+            match buyers.last_mut() {
+                Some(b) if b.year == year => b.buyers.push((name, places)),
+                _ => buyers.push(BuyerYear {
+                    year,
+                    buyers: vec![(name, places)],
+                    text: String::new(),
+                }),
+            }
+        }
+        for b in &mut buyers {
+            let total: i64 = b.buyers.iter().map(|(_, n)| n).sum();
+            let list: Vec<String> = b.buyers.iter().map(|(m, n)| format!("{m} {n}")).collect();
+            b.text = format!(
+                "{} (i alt {total} {})",
+                list.join(", "),
+                if total == 1 { "plads" } else { "pladser" }
+            );
+        }
+    }
+
     let mut rate_lines = Vec::new();
     {
         let mut st = conn.prepare(
@@ -396,6 +439,7 @@ pub fn offer_detail(
         target_groups,
         departments,
         rates: rate_lines,
+        buyers,
         manager,
         phone,
         email,

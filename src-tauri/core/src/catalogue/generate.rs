@@ -9,9 +9,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::model::{LegalBasis, OperatorType};
 use super::snapshot::{
-    AddressRecord, AgeRecord, ApprovalRecord, CalculationRecord, ContactRecord, DepartmentRecord,
-    Header, LocationRecord, OfferRecord, OperatorRecord, PlacesRecord, RateRecord,
-    TargetGroupRecord, FORMAT_NAME, FORMAT_VERSION,
+    AddressRecord, AgeRecord, ApprovalRecord, BuyerRecord, CalculationRecord, ContactRecord,
+    DepartmentRecord, Header, LocationRecord, OfferRecord, OperatorRecord, PlacesRecord,
+    RateRecord, TargetGroupRecord, FORMAT_NAME, FORMAT_VERSION,
 };
 use crate::geo::{self, Municipality};
 
@@ -477,8 +477,80 @@ pub fn offers(opts: &Options) -> impl Iterator<Item = OfferRecord> + '_ {
             place_name = *rng.pick(NAMES);
             prefix = *rng.pick(arch.prefixes);
         }
-        offer(&mut rng, opts, i, arch, m, prefix, place_name)
+        let mut rec = offer(&mut rng, opts, i, arch, m, prefix, place_name);
+        if opts.example {
+            rec.buyers = buyers(opts, i, arch, m, &munis, &rec);
+        }
+        rec
     })
+}
+
+/// Places bought per municipality in the last full year and the current one: the operating
+/// (or, for other operators, the home) municipality takes a share, a few others buy the rest;
+/// specialised offers sell to more municipalities. Only in the example catalogue: the
+/// rammeaftale secretariats know sales in their region, Tilbudsportalen does not publish them.
+/// Drawn from a generator of its own per offer, so the rest of the catalogue stays as it was.
+fn buyers(
+    opts: &Options,
+    i: usize,
+    arch: &Archetype,
+    home: &Municipality,
+    munis: &[&Municipality],
+    rec: &OfferRecord,
+) -> Vec<BuyerRecord> {
+    let mut rng = Rng::new(opts.seed.wrapping_mul(1_000_003) ^ ((i as u64 + 1) << 20));
+    let places: i64 = rec
+        .departments
+        .iter()
+        .flat_map(|d| &d.legal_bases)
+        .map(|p| p.places)
+        .sum();
+    let local = rec
+        .operators
+        .last()
+        .and_then(|o| o.municipality_code)
+        .and_then(|c| u16::try_from(c).ok())
+        .unwrap_or(home.code);
+    let specialised = arch.rate.0 >= 3_500;
+    let mut out = Vec::new();
+    for year in (opts.extracted.year() - 1)..=opts.extracted.year() {
+        let occupied = (places * rng.range(80, 100) / 100).max(1).min(places);
+        if occupied == 0 {
+            continue;
+        }
+        let local_pct = if specialised {
+            rng.range(45, 95)
+        } else {
+            rng.range(70, 100)
+        };
+        let local_places = (occupied * local_pct / 100).max(1);
+        let rest = occupied - local_places;
+        let wanted = rng.range(0, if specialised { 6 } else { 2 }).min(rest);
+        let mut others: Vec<(u16, i64)> = Vec::new();
+        for _ in 0..wanted * 10 {
+            if others.len() as i64 >= wanted {
+                break;
+            }
+            let code = rng.pick(munis).code;
+            if code != local && !others.iter().any(|(c, _)| *c == code) {
+                others.push((code, 1));
+            }
+        }
+        let mut left = rest - others.len() as i64;
+        while left > 0 && !others.is_empty() {
+            let k = rng.range(0, others.len() as i64 - 1) as usize;
+            others[k].1 += 1;
+            left -= 1;
+        }
+        others.push((local, local_places + left));
+        others.sort_unstable();
+        out.extend(others.into_iter().map(|(code, n)| BuyerRecord {
+            year: i64::from(year),
+            municipality_code: i64::from(code),
+            places: n,
+        }));
+    }
+    out
 }
 
 fn offer(
@@ -728,6 +800,7 @@ fn offer(
         target_groups: groups,
         departments,
         rates,
+        buyers: Vec::new(),
         contact: ContactRecord {
             manager: Some(manager),
             phone: Some(format!("{}", rng.range(40_00_00_00, 59_99_99_99))),

@@ -462,6 +462,24 @@ impl Importer<'_> {
                 self.rates += 1;
             }
         }
+        {
+            // The file's years replace the stored ones; other years stay (history by offer id).
+            let mut del =
+                tx.prepare_cached("DELETE FROM offer_buyers WHERE offer_id = ?1 AND year = ?2")?;
+            let mut years = o.buyers.iter().map(|b| b.year).collect::<Vec<_>>();
+            years.sort_unstable();
+            years.dedup();
+            for year in years {
+                del.execute(params![r.id, year])?;
+            }
+            let mut ins = tx.prepare_cached(
+                "INSERT INTO offer_buyers (offer_id, year, municipality_code, places)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for b in &o.buyers {
+                ins.execute(params![r.id, b.year, b.municipality_code, b.places])?;
+            }
+        }
         let body = search_body(o);
         match &self.groups {
             Some(groups) => {

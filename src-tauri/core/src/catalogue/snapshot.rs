@@ -50,6 +50,10 @@ pub struct OfferRecord {
     pub departments: Vec<DepartmentRecord>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rates: Vec<RateRecord>,
+    /// Places bought per municipality and year, where the source knows them (the rammeaftale
+    /// secretariats' sales figures); feeds the categories report (R7).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buyers: Vec<BuyerRecord>,
     #[serde(default)]
     pub contact: ContactRecord,
 }
@@ -158,6 +162,14 @@ pub struct CalculationRecord {
     pub budgeted_occupancy_pct: Option<String>,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BuyerRecord {
+    pub year: i64,
+    pub municipality_code: i64,
+    pub places: i64,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ContactRecord {
@@ -220,6 +232,14 @@ pub struct Rate {
     pub budgeted_occupancy_pct: Option<Decimal>,
 }
 
+/// Places bought by one municipality in one year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Buyer {
+    pub year: i32,
+    pub municipality_code: u16,
+    pub places: i64,
+}
+
 /// An offer that passed validation, ready to store.
 #[derive(Debug, Clone)]
 pub struct Offer {
@@ -232,6 +252,7 @@ pub struct Offer {
     pub operators: Vec<Operator>,
     pub places: Vec<Places>,
     pub rates: Vec<Rate>,
+    pub buyers: Vec<Buyer>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,6 +297,20 @@ struct Checker<'p> {
 }
 
 impl Checker<'_> {
+    /// A year from 2000 to 2100.
+    fn year(&mut self, field: &str, value: i64) -> Option<i32> {
+        match i32::try_from(value) {
+            Ok(y) if (2000..=2100).contains(&y) => Some(y),
+            _ => {
+                self.fail(
+                    field,
+                    format!("årstallet {value} er ikke mellem 2000 og 2100"),
+                );
+                None
+            }
+        }
+    }
+
     fn fail(&mut self, field: &str, message: impl Into<String>) {
         self.problems.push(Problem {
             place: format!("{}, felt {field}", self.record),
@@ -669,16 +704,7 @@ impl Validator {
                     format!("afdelingen «{dept}» findes ikke i tilbuddet"),
                 );
             }
-            let year = match i32::try_from(r.year) {
-                Ok(y) if (2000..=2100).contains(&y) => Some(y),
-                _ => {
-                    c.fail(
-                        &f("year"),
-                        format!("årstallet {} er ikke mellem 2000 og 2100", r.year),
-                    );
-                    None
-                }
-            };
+            let year = c.year(&f("year"), r.year);
             let amount = c.amount(&f("amount"), &r.amount);
             if amount.is_some_and(|a| a.is_zero()) {
                 c.fail(&f("amount"), "taksten er 0");
@@ -737,6 +763,46 @@ impl Validator {
             }
         }
 
+        // Buyers.
+        let mut buyers = Vec::new();
+        let mut seen_buyers = HashSet::new();
+        for (i, b) in rec.buyers.iter().enumerate() {
+            let f = |name: &str| format!("buyers[{i}].{name}");
+            let year = c.year(&f("year"), b.year);
+            let muni = u16::try_from(b.municipality_code)
+                .ok()
+                .and_then(geo::municipality);
+            if muni.is_none() {
+                c.fail(
+                    &f("municipality_code"),
+                    format!("ukendt kommunekode {}", b.municipality_code),
+                );
+            }
+            if b.places < 1 {
+                c.fail(
+                    &f("places"),
+                    format!(
+                        "antallet af købte pladser skal være mindst 1, ikke {}",
+                        b.places
+                    ),
+                );
+            }
+            if let (Some(year), Some(m)) = (year, muni) {
+                if !seen_buyers.insert((year, m.code)) {
+                    c.fail(
+                        &f("municipality_code"),
+                        format!("{} Kommune står to gange som køber i {year}", m.name),
+                    );
+                } else if b.places >= 1 {
+                    buyers.push(Buyer {
+                        year,
+                        municipality_code: m.code,
+                        places: b.places,
+                    });
+                }
+            }
+        }
+
         if c.problems.len() > before {
             return None;
         }
@@ -749,6 +815,7 @@ impl Validator {
             operators,
             places,
             rates,
+            buyers,
             record: rec,
         })
     }
