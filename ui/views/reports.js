@@ -51,7 +51,7 @@ async function importFlow() {
   try {
     const path = await chooseRateSheet();
     if (!path) return;
-    const p = await previewRates(path);
+    const p = await busy('Læser og kontrollerer takstoversigten …', () => previewRates(path));
     clearMessage();
     fill($('rates-preview'),
       h('h3', {}, `Forhåndsvisning: ${p.file_name}`),
@@ -74,9 +74,25 @@ async function importFlow() {
   }
 }
 
+/** Shows a running progress bar in the preview area while `work` runs; the import button
+ * is disabled meanwhile. On failure the area is emptied (nothing was saved). */
+async function busy(label, work) {
+  const button = $('rates-import');
+  button.disabled = true;
+  fill($('rates-preview'), h('p', { class: 'busy' }, h('progress', { id: 'rates-progress', 'aria-label': label }), ` ${label}`));
+  try {
+    return await work();
+  } catch (e) {
+    fill($('rates-preview'));
+    throw e;
+  } finally {
+    button.disabled = false;
+  }
+}
+
 async function commit(path) {
   try {
-    const p = await importRates(path);
+    const p = await busy('Gemmer taksterne …', () => importRates(path));
     fill($('rates-preview'));
     showInfo(`Takstoversigten er gemt: ${p.text}`);
   } catch (e) {
