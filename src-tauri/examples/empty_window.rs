@@ -1,11 +1,13 @@
 //! The floor for `make bench`: an empty Tauri window built the same way as the app (same
-//! crate, features and profile), timed to its page load and measured for memory.
+//! crate, features, profile and WebKit settings), timed to its page load and measured for
+//! memory.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 use tauri::webview::PageLoadEvent;
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 
 fn main() {
+    pladsoverblik_app::prepare_webkit();
     let mut context = tauri::generate_context!();
     context.config_mut().app.windows.clear();
     let result = tauri::Builder::default()
