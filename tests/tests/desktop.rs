@@ -74,9 +74,41 @@ async fn search_and_open_an_offer() {
         .await
         .unwrap());
     assert_eq!(text_of(&app, "#example-marker").await, "Eksempeldata");
-    // The whole catalogue is listed before any filter.
+    // The whole catalogue is listed before any filter, a page at a time, in name order.
+    let engine = Engine::open_in_memory().unwrap();
+    let today = chrono::Local::now().date_naive();
+    let everything: Vec<String> = engine
+        .search(
+            &SearchQuery {
+                limit: Some(500),
+                ..Default::default()
+            },
+            today,
+        )
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(everything.len(), 180);
+    let first = result_ids(&app, "180 tilbud – viser de første 50").await;
+    assert_eq!(first, everything[..50]);
+    for shown in [100, 150] {
+        app.click("#more").await;
+        let ids = result_ids(&app, &format!("180 tilbud – viser de første {shown}")).await;
+        assert_eq!(ids, everything[..shown]);
+    }
+    app.wait_text("#more", "Vis 30 flere").await;
+    app.click("#more").await;
     let all = result_ids(&app, "180 tilbud").await;
-    assert_eq!(all.len(), 180);
+    assert_eq!(all, everything);
+    assert!(!c
+        .find(Locator::Id("more"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap());
 
     // The caseworker's search: "autisme", § 108, only free places, near Roskilde, by distance.
     c.find(Locator::Id("q"))
@@ -110,9 +142,7 @@ async fn search_and_open_an_offer() {
         .await
         .unwrap();
 
-    // What the core finds for the same query on the same catalogue.
-    let engine = Engine::open_in_memory().unwrap();
-    let today = chrono::Local::now().date_naive();
+    // What the core finds for the same query on the same catalogue (its first page).
     let expected = engine
         .search(
             &SearchQuery {
@@ -121,7 +151,6 @@ async fn search_and_open_an_offer() {
                 only_free: true,
                 near_municipality: Some(265),
                 sort: SortKey::Distance,
-                limit: Some(200),
                 ..Default::default()
             },
             today,
@@ -241,7 +270,10 @@ async fn bad_filter_input_is_explained_in_danish() {
         "Ugyldigt input: Alderen «tolv» skal være et helt tal mellem 0 og 120."
     );
     // The previous results stay as they were.
-    assert_eq!(text_of(&app, "#result-count").await, "180 tilbud");
+    assert_eq!(
+        text_of(&app, "#result-count").await,
+        "180 tilbud – viser de første 50"
+    );
     app.close().await;
 }
 

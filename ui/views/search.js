@@ -5,7 +5,13 @@ import { showError, clearMessage } from '../components/message.js';
 
 const $ = (id) => document.getElementById(id);
 
+// Rows per page; "Vis flere" fetches the next page.
+const PAGE = 50;
+
 let onOpen = () => {};
+// The query on screen and how many of its hits are shown, for "Vis flere".
+let shownQuery = null;
+let shownCount = 0;
 let seq = 0;
 let timer = null;
 
@@ -22,6 +28,7 @@ export function initSearch(ref, openOffer) {
       h('label', {}, h('input', { type: 'checkbox', value: o.code, 'data-operator': o.code }), ` ${o.label}`),
     );
   }
+  $('more').addEventListener('click', showMore);
   const form = $('search-form');
   form.addEventListener('input', () => schedule());
   form.addEventListener('change', () => schedule());
@@ -61,7 +68,7 @@ function readQuery() {
     only_approved: $('only-approved').checked,
     region: text('region'),
     sort: $('sort').value,
-    limit: 200,
+    limit: PAGE,
   };
   const age = text('age');
   if (age !== null) {
@@ -118,48 +125,69 @@ export function currentOrigin() {
   return lastOrigin;
 }
 
-function render(result, query) {
+function render(result, query, append = false) {
+  shownQuery = query;
+  shownCount = (append ? shownCount : 0) + result.hits.length;
   const count = result.total === 1 ? '1 tilbud' : `${result.total.toLocaleString('da-DK')} tilbud`;
   $('result-count').textContent =
-    result.total > result.hits.length ? `${count} – viser de første ${result.hits.length}` : count;
+    result.total > shownCount ? `${count} – viser de første ${shownCount.toLocaleString('da-DK')}` : count;
   const body = $('results').tBodies[0];
-  body.replaceChildren(
-    ...result.hits.map((hit) =>
-      h(
-        'tr',
-        {
-          tabindex: 0,
-          'data-id': hit.id,
-          onclick: () => onOpen(hit.id),
-          onkeydown: (e) => {
-            if (e.key === 'Enter' || e.key === ' ') {
-              e.preventDefault();
-              onOpen(hit.id);
-            } else if (e.key === 'ArrowDown') {
-              e.preventDefault();
-              e.currentTarget.nextElementSibling?.focus();
-            } else if (e.key === 'ArrowUp') {
-              e.preventDefault();
-              e.currentTarget.previousElementSibling?.focus();
-            }
-          },
+  const rows = result.hits.map((hit) =>
+    h(
+      'tr',
+      {
+        tabindex: 0,
+        'data-id': hit.id,
+        onclick: () => onOpen(hit.id),
+        onkeydown: (e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            onOpen(hit.id);
+          } else if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            (e.currentTarget.nextElementSibling ?? (result.total > shownCount ? $('more') : null))?.focus();
+          } else if (e.key === 'ArrowUp') {
+            e.preventDefault();
+            e.currentTarget.previousElementSibling?.focus();
+          }
         },
-        h('td', {}, h('div', { class: 'offer-name' }, hit.name), h('div', { class: 'sub' }, `${hit.city} · ${hit.text.age}`)),
-        h('td', {}, h('span', { class: `badge ${hit.operator_type}` }, hit.text.operator_type), h('div', { class: 'sub' }, hit.operator_name)),
-        h('td', {}, hit.text.legal_bases),
-        h(
-          'td',
-          {},
-          h('span', { class: hit.free_places ? 'free' : 'free none' }, hit.text.free_places),
-          h('div', { class: hit.free_stale ? 'sub stale' : 'sub' }, hit.text.free_as_of),
-        ),
-        h('td', { class: 'num', title: 'pr. døgn ekskl. moms' }, hit.text.daily_rate_short),
-        h('td', { class: 'num' }, hit.text.distance),
+      },
+      h('td', {}, h('div', { class: 'offer-name' }, hit.name), h('div', { class: 'sub' }, `${hit.city} · ${hit.text.age}`)),
+      h('td', {}, h('span', { class: `badge ${hit.operator_type}` }, hit.text.operator_type), h('div', { class: 'sub' }, hit.operator_name)),
+      h('td', {}, hit.text.legal_bases),
+      h(
+        'td',
+        {},
+        h('span', { class: hit.free_places ? 'free' : 'free none' }, hit.text.free_places),
+        h('div', { class: hit.free_stale ? 'sub stale' : 'sub' }, hit.text.free_as_of),
       ),
+      h('td', { class: 'num', title: 'pr. døgn ekskl. moms' }, hit.text.daily_rate_short),
+      h('td', { class: 'num' }, hit.text.distance),
     ),
   );
-  if (result.hits.length === 0) {
+  if (append) body.append(...rows);
+  else body.replaceChildren(...rows);
+  if (result.total === 0) {
     body.append(h('tr', {}, h('td', { colspan: 6, class: 'sub' }, 'Ingen tilbud matcher søgningen.')));
+  }
+  const rest = result.total - shownCount;
+  const more = $('more');
+  more.hidden = rest <= 0;
+  more.textContent = `Vis ${Math.min(rest, PAGE).toLocaleString('da-DK')} flere`;
+}
+
+/** The next page of the search on screen, added below the rows already shown. */
+async function showMore() {
+  if (!shownQuery) return;
+  const mine = seq;
+  const before = shownCount;
+  try {
+    const result = await searchOffers({ ...shownQuery, offset: shownCount });
+    if (mine !== seq || before !== shownCount) return; // the search changed meanwhile
+    render(result, shownQuery, true);
+    $('results').tBodies[0].rows[before]?.focus();
+  } catch (e) {
+    showError(e);
   }
 }
 

@@ -153,8 +153,12 @@ pub struct SearchArgs {
     /// relevance, distance, rate, free_places eller name.
     #[arg(long)]
     pub sort: Option<String>,
+    /// Højst så mange træffere (standard: 50, én side) …
     #[arg(long)]
     pub limit: Option<usize>,
+    /// … efter at have sprunget så mange over (næste side).
+    #[arg(long)]
+    pub offset: Option<usize>,
     /// Dags dato for forældelse og taktsår (dd.mm.åååå); standard er i dag.
     #[arg(long)]
     pub today: Option<String>,
@@ -215,6 +219,7 @@ impl SearchArgs {
             only_free: self.free,
             only_approved: self.approved,
             limit: self.limit,
+            offset: self.offset,
             region: self.region.clone(),
             ..SearchQuery::default()
         };

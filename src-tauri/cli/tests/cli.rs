@@ -144,6 +144,28 @@ fn a_refused_import_exits_non_zero_and_changes_nothing() {
 }
 
 #[test]
+fn search_pages_with_limit_and_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["search", "--text", "bo", "--json"];
+        args.extend_from_slice(extra);
+        let o = plads(dir.path(), &args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout)
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = ids(&["--limit", "5000"]);
+    assert!(all.len() > 60, "{}", all.len());
+    // One page by default, as the app shows it.
+    assert_eq!(ids(&[]), all[..50]);
+    assert_eq!(ids(&["--limit", "10", "--offset", "50"]), all[50..60]);
+    assert_eq!(ids(&["--offset", "5000"]), Vec::<String>::new());
+}
+
+#[test]
 fn bad_arguments_get_danish_messages() {
     let dir = tempfile::tempdir().unwrap();
     let o = plads(dir.path(), &["search", "--basis", "SEL § 85"]);

@@ -1,11 +1,11 @@
 //! Danish (da-DK) formatting and parsing of dates, amounts and numbers, and Danish sorting.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// `dd.mm.åååå`
 pub fn date(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
+    format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year())
 }
 
 /// Parses `dd.mm.åååå` (also `d.m.åååå`) or ISO `åååå-mm-dd`.
@@ -19,32 +19,28 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// Groups the integer digits with `.` and uses `,` as decimal separator, with exactly
 /// `decimals` decimals (rounded half away from zero, as Danish bookkeeping does).
 pub fn number(value: Decimal, decimals: u32) -> String {
-    let rounded = value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+    let mut rounded =
+        value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
     let negative = rounded.is_sign_negative() && !rounded.is_zero();
-    let text = rounded.abs().to_string();
-    let (int_part, frac_part) = match text.split_once('.') {
-        Some((i, f)) => (i.to_string(), f.to_string()),
-        None => (text.clone(), String::new()),
-    };
-    let mut grouped = String::with_capacity(int_part.len() + int_part.len() / 3);
-    for (i, ch) in int_part.chars().enumerate() {
-        if i > 0 && (int_part.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(ch);
-    }
-    let mut out = String::new();
+    rounded.set_sign_positive(true);
+    rounded.rescale(decimals);
+    let mantissa = rounded.mantissa().unsigned_abs();
+    let scale = 10u128.pow(rounded.scale());
+    let int_digits = (mantissa / scale).to_string();
+    let mut out = String::with_capacity(int_digits.len() * 4 / 3 + decimals as usize + 2);
     if negative {
         out.push('-');
     }
-    out.push_str(&grouped);
-    if decimals > 0 {
-        let mut frac = frac_part;
-        while frac.len() < decimals as usize {
-            frac.push('0');
+    for (i, ch) in int_digits.chars().enumerate() {
+        if i > 0 && (int_digits.len() - i).is_multiple_of(3) {
+            out.push('.');
         }
-        out.push(',');
-        out.push_str(&frac);
+        out.push(ch);
+    }
+    if decimals > 0 {
+        use std::fmt::Write;
+        let width = rounded.scale() as usize;
+        let _ = write!(out, ",{:0width$}", mantissa % scale);
     }
     out
 }
@@ -69,12 +65,12 @@ pub fn parse_amount(input: &str) -> Option<Decimal> {
 
 /// `1.234,56 kr.`
 pub fn kr(value: Decimal) -> String {
-    format!("{} kr.", number(value, 2))
+    number(value, 2) + " kr."
 }
 
 /// Whole kroner, as rates are usually shown: `4.535 kr.`
 pub fn kr_whole(value: Decimal) -> String {
-    format!("{} kr.", number(value, 0))
+    number(value, 0) + " kr."
 }
 
 /// A kilometre figure with one decimal: `12,3 km`.
@@ -135,6 +131,10 @@ mod tests {
         assert_eq!(kr_whole(d("999.5")), "1.000 kr.");
         assert_eq!(number(d("100"), 0), "100");
         assert_eq!(number(d("123456"), 1), "123.456,0");
+        assert_eq!(number(d("-0.004"), 2), "0,00");
+        assert_eq!(number(d("1.5"), 3), "1,500");
+        assert_eq!(number(d("0.05"), 1), "0,1");
+        assert_eq!(number(d("12345678901.999"), 2), "12.345.678.902,00");
     }
 
     #[test]

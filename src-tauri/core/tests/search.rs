@@ -415,3 +415,55 @@ fn distance_from_a_postcode() {
     );
     assert_eq!(err("40O0"), "Postnummeret «40O0» skal være 4 cifre.");
 }
+
+/// Relevance on the example catalogue: every offer with all the words in its name first,
+/// each group in Danish name order; pages of any size continue each other exactly.
+#[test]
+fn relevance_puts_names_first_and_pages_continue_each_other() {
+    let engine = pladsoverblik_core::Engine::open_in_memory().unwrap();
+    let query = |text: &str, limit: usize, offset: usize| SearchQuery {
+        text: Some(text.into()),
+        limit: Some(limit),
+        offset: Some(offset),
+        ..Default::default()
+    };
+    for text in ["bo", "ungecentret", "autisme", "bo autisme"] {
+        let all = engine.search(&query(text, 5000, 0), today()).unwrap();
+        assert!(all.total > 3, "{text}: {}", all.total);
+        assert_eq!(all.hits.len(), all.total);
+        let words: Vec<String> = text.split(' ').map(str::to_lowercase).collect();
+        let in_name = |name: &str| {
+            let lower = name.to_lowercase();
+            let name_words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).collect();
+            words
+                .iter()
+                .all(|w| name_words.iter().any(|n| n.starts_with(w.as_str())))
+        };
+        let flags: Vec<bool> = all.hits.iter().map(|h| in_name(&h.name)).collect();
+        // No name match after a body-only match.
+        assert!(flags.windows(2).all(|w| w[0] || !w[1]), "{text}: {flags:?}");
+        for group in [true, false] {
+            let names: Vec<String> = all
+                .hits
+                .iter()
+                .filter(|h| in_name(&h.name) == group)
+                .map(|h| h.name.clone())
+                .collect();
+            let mut sorted = names.clone();
+            sorted.sort_by_key(|n| pladsoverblik_core::fmt::sort_key(n));
+            assert_eq!(names, sorted, "{text}, in name: {group}");
+        }
+        for page in [1, 3, 7] {
+            let mut paged = Vec::new();
+            let mut offset = 0;
+            while offset < all.total {
+                let r = engine.search(&query(text, page, offset), today()).unwrap();
+                assert_eq!(r.total, all.total);
+                paged.extend(r.hits.into_iter().map(|h| h.id));
+                offset += page;
+            }
+            let expected: Vec<String> = all.hits.iter().map(|h| h.id.clone()).collect();
+            assert_eq!(paged, expected, "{text}, page {page}");
+        }
+    }
+}

@@ -159,6 +159,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("| opbygning af søgeindeks | {} ms |", ms(index_time));
     println!(
+        "| søgeindeksets egen hukommelse | {:.1} MB |",
+        index.heap_bytes() as f64 / 1_048_576.0
+    );
+    println!(
         "| største RSS (VmHWM): før import / efter import / efter indeks | {:.0} / {:.0} / {:.0} MB |",
         rss_before, rss_import, rss_index
     );
