@@ -3,7 +3,7 @@ import { catalogueInfo, referenceData, chooseCatalogueFile, importCatalogue, uiR
 import { initSearch, run as runSearch, currentOrigin, markSelected } from './views/search.js';
 import { openOffer, closeOffer, setOfferExtras } from './views/offer.js';
 import { initChecks, refreshList, showNewForm, activeCheck, addOfferToActive, openCheck } from './views/checks.js';
-import { h } from './components/dom.js';
+import { h, thousands } from './components/dom.js';
 import { openSettings } from './views/settings.js';
 import { initContracts, refreshContracts, newContract } from './views/contracts.js';
 import { initReports } from './views/reports.js';
@@ -32,7 +32,7 @@ async function importFlow() {
     await refreshHeader();
     closeOffer();
     await runSearch();
-    showInfo(`Kataloget er indlæst: ${r.offers.toLocaleString('da-DK')} tilbud og ${r.rates.toLocaleString('da-DK')} takster.`);
+    showInfo(`Kataloget er indlæst: ${thousands(r.offers)} tilbud og ${thousands(r.rates)} takster.`);
   } catch (e) {
     showError(e);
   } finally {

@@ -25,3 +25,9 @@ export function fill(el, ...children) {
   el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
   return el;
 }
+
+/** A whole number with Danish thousands separators ("12.345"), without Intl (which would
+ * load the ICU locale data into the web process). */
+export function thousands(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+}

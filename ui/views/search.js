@@ -1,6 +1,6 @@
 // The search screen: filters on the left, results in the middle. Searches as you type.
 import { searchOffers } from '../api/catalogue.js';
-import { h, option } from '../components/dom.js';
+import { h, option, thousands } from '../components/dom.js';
 import { showError, clearMessage } from '../components/message.js';
 
 const $ = (id) => document.getElementById(id);
@@ -128,9 +128,9 @@ export function currentOrigin() {
 function render(result, query, append = false) {
   shownQuery = query;
   shownCount = (append ? shownCount : 0) + result.hits.length;
-  const count = result.total === 1 ? '1 tilbud' : `${result.total.toLocaleString('da-DK')} tilbud`;
+  const count = result.total === 1 ? '1 tilbud' : `${thousands(result.total)} tilbud`;
   $('result-count').textContent =
-    result.total > shownCount ? `${count} – viser de første ${shownCount.toLocaleString('da-DK')}` : count;
+    result.total > shownCount ? `${count} – viser de første ${thousands(shownCount)}` : count;
   const body = $('results').tBodies[0];
   const rows = result.hits.map((hit) =>
     h(
@@ -173,7 +173,7 @@ function render(result, query, append = false) {
   const rest = result.total - shownCount;
   const more = $('more');
   more.hidden = rest <= 0;
-  more.textContent = `Vis ${Math.min(rest, PAGE).toLocaleString('da-DK')} flere`;
+  more.textContent = `Vis ${thousands(Math.min(rest, PAGE))} flere`;
 }
 
 /** The next page of the search on screen, added below the rows already shown. */

@@ -76,7 +76,12 @@ impl Engine {
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )
             .map_err(Error::from)
-            .and_then(|conn| SearchIndex::build(&conn));
+            .and_then(|conn| {
+                // The build reads each table once, in order: a small page cache serves that
+                // as well as a large one and leaves less freed memory behind in this thread.
+                conn.pragma_update(None, "cache_size", -256)?;
+                SearchIndex::build(&conn)
+            });
             slot.set_if_building(match built {
                 Ok(index) => IndexState::Ready(Arc::new(index)),
                 Err(e) => IndexState::Failed(format!("Søgeindekset kunne ikke bygges: {e}")),

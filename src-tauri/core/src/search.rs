@@ -154,15 +154,61 @@ impl Slice {
     }
 }
 
+/// One year's rate in the index, packed in 8 bytes: the year from 2000 in the top 7 bits,
+/// the lowest daily rate ex. VAT in øre below.
+#[derive(Debug, Clone, Copy)]
+struct YearRate(u64);
+
+impl YearRate {
+    const OERE_BITS: u32 = 57;
+
+    /// `None` for a year outside 2000-2127 or a rate that does not fit (neither passes
+    /// the importers' checks).
+    fn new(year: i32, oere: i64) -> Option<YearRate> {
+        let y = u64::try_from(year.checked_sub(2000)?)
+            .ok()
+            .filter(|y| *y < 128)?;
+        let o = u64::try_from(oere)
+            .ok()
+            .filter(|o| *o < 1 << Self::OERE_BITS)?;
+        Some(YearRate(y << Self::OERE_BITS | o))
+    }
+
+    fn year(self) -> i32 {
+        2000 + (self.0 >> Self::OERE_BITS) as i32
+    }
+
+    fn oere(self) -> i64 {
+        (self.0 & ((1 << Self::OERE_BITS) - 1)) as i64
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct BasisAgg {
     basis: LegalBasis,
+    /// The lowest daily rate ex. VAT among the offer's departments per year: `rates_len`
+    /// entries of `SearchIndex::rates` from `rates_start`, by year (at most 128 years).
+    rates_len: u8,
     places: u32,
-    free: Option<u32>,
+    /// Free places; `UNKNOWN_FREE` when not every department reported a figure.
+    free: u32,
     free_as_of: Option<NaiveDate>,
-    /// (year, lowest daily rate ex. VAT in øre among the offer's departments) in
-    /// `SearchIndex::rates`, by year.
-    rates: Slice,
+    rates_start: u32,
+}
+
+const UNKNOWN_FREE: u32 = u32::MAX;
+
+impl BasisAgg {
+    fn free(&self) -> Option<u32> {
+        (self.free != UNKNOWN_FREE).then_some(self.free)
+    }
+
+    fn rates(&self) -> Slice {
+        Slice {
+            start: self.rates_start,
+            len: u32::from(self.rates_len),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -255,7 +301,7 @@ impl Strings {
 pub struct SearchIndex {
     rows: Vec<Row>,
     bases: Vec<BasisAgg>,
-    rates: Vec<(i32, i64)>,
+    rates: Vec<YearRate>,
     groups: Vec<u32>,
     /// offer row key -> index in `rows` (keys are SQLite rowids, dense from 1).
     by_key: Vec<u32>,
@@ -322,7 +368,9 @@ impl SearchIndex {
             Ok(usize::try_from(n).unwrap_or(0))
         };
         let mut rows: Vec<Row> = Vec::with_capacity(count("SELECT COUNT(*) FROM offers")?);
-        let mut by_key: Vec<u32> = Vec::new();
+        let max_key: i64 =
+            conn.query_row("SELECT COALESCE(MAX(key), 0) FROM offers", [], |r| r.get(0))?;
+        let mut by_key: Vec<u32> = Vec::with_capacity(usize::try_from(max_key).unwrap_or(0) + 1);
         let mut strings = Strings::default();
         {
             let mut st = conn.prepare(
@@ -444,9 +492,9 @@ impl SearchIndex {
                     Some(agg) => {
                         agg.places += places;
                         // A sum is only a figure when every department reported one.
-                        agg.free = match (agg.free, free) {
-                            (Some(a), Some(b)) => Some(a + b),
-                            _ => None,
+                        agg.free = match (agg.free(), free) {
+                            (Some(a), Some(b)) => a.saturating_add(b).min(UNKNOWN_FREE - 1),
+                            _ => UNKNOWN_FREE,
                         };
                         agg.free_as_of = match (agg.free_as_of, as_of) {
                             (Some(a), Some(b)) => Some(a.min(b)),
@@ -455,10 +503,11 @@ impl SearchIndex {
                     }
                     None => pending.push(BasisAgg {
                         basis,
+                        rates_len: 0,
                         places,
-                        free,
+                        free: free.map_or(UNKNOWN_FREE, |f| f.min(UNKNOWN_FREE - 1)),
                         free_as_of: as_of,
-                        rates: Slice::default(),
+                        rates_start: 0,
                     }),
                 }
             }
@@ -466,7 +515,7 @@ impl SearchIndex {
         }
         bases.shrink_to_fit();
         mark("pladser");
-        let mut rate_runs: Vec<(i32, i64)> = Vec::with_capacity(count(
+        let mut rate_runs: Vec<YearRate> = Vec::with_capacity(count(
             "SELECT COUNT(*) FROM rates", // an upper bound: departments' rates are merged
         )?);
         {
@@ -489,7 +538,7 @@ impl SearchIndex {
             let mut pending: Vec<(LegalBasis, i32, i64)> = Vec::new();
             let flush = |row: Option<usize>,
                          pending: &mut Vec<(LegalBasis, i32, i64)>,
-                         runs: &mut Vec<(i32, i64)>,
+                         runs: &mut Vec<YearRate>,
                          bases: &mut [BasisAgg],
                          rows: &[Row]| {
                 if let Some(i) = row {
@@ -500,17 +549,19 @@ impl SearchIndex {
                         .get_mut(start..start + range.len as usize)
                         .unwrap_or_default()
                     {
-                        b.rates.start = runs.len() as u32;
+                        let start = runs.len();
+                        b.rates_start = start as u32;
                         // Sorted by year and then daily rate: the first of a year is the
                         // lowest among the offer's departments.
                         let mut last_year = None;
                         for &(_, year, daily) in pending.iter().filter(|p| p.0 == b.basis) {
-                            if last_year != Some(year) {
-                                runs.push((year, daily));
+                            if last_year != Some(year) && runs.len() - start < usize::from(u8::MAX)
+                            {
+                                runs.extend(YearRate::new(year, daily));
                                 last_year = Some(year);
                             }
                         }
-                        b.rates.len = runs.len() as u32 - b.rates.start;
+                        b.rates_len = u8::try_from(runs.len() - start).unwrap_or(u8::MAX);
                     }
                 }
                 pending.clear();
@@ -564,6 +615,8 @@ impl SearchIndex {
             }
         }
         mark("målgrupper");
+        // Interning is done: only the strings themselves are needed from here on.
+        strings.lookup = HashMap::new();
         Ok(SearchIndex {
             rows,
             bases,
@@ -621,7 +674,7 @@ impl SearchIndex {
         let strings = &self.strings;
         self.rows.capacity() * size_of::<Row>()
             + self.bases.capacity() * size_of::<BasisAgg>()
-            + self.rates.capacity() * size_of::<(i32, i64)>()
+            + self.rates.capacity() * size_of::<YearRate>()
             + (self.groups.capacity() + self.by_key.capacity()) * size_of::<u32>()
             + strings.arena.capacity()
             + strings
@@ -783,12 +836,12 @@ impl SearchIndex {
                     .iter()
                     .filter(move |b| wanted_bits == 0 || b.basis.bit() & wanted_bits != 0)
             };
-            if q.only_free && !bases().any(|b| b.free.unwrap_or(0) > 0) {
+            if q.only_free && !bases().any(|b| b.free().unwrap_or(0) > 0) {
                 return;
             }
             if let Some(max) = max_oere {
                 let cheapest = bases()
-                    .filter_map(|b| rate_for_year(b.rates.of(&self.rates), rate_year))
+                    .filter_map(|b| rate_for_year(b.rates().of(&self.rates), rate_year))
                     .min();
                 if cheapest.is_none_or(|r| r > max) {
                     return;
@@ -930,7 +983,7 @@ impl SearchIndex {
             .iter()
             .filter(|b| bits == 0 || b.basis.bit() & bits != 0)
         {
-            if let Some(f) = b.free {
+            if let Some(f) = b.free() {
                 sum = Some(sum.unwrap_or(0) + f);
             }
             if let Some(d) = b.free_as_of {
@@ -946,7 +999,7 @@ impl SearchIndex {
             .of(&self.bases)
             .iter()
             .filter(|b| bits == 0 || b.basis.bit() & bits != 0)
-            .filter_map(|b| rate_for_year(b.rates.of(&self.rates), year))
+            .filter_map(|b| rate_for_year(b.rates().of(&self.rates), year))
             .min()
     }
 
@@ -968,12 +1021,12 @@ impl SearchIndex {
             .iter()
             .filter(|b| bits == 0 || b.basis.bit() & bits != 0)
             .filter_map(|b| {
-                b.rates
+                b.rates()
                     .of(&self.rates)
                     .iter()
                     .rev()
-                    .find(|(y, _)| *y <= year)
-                    .map(|(y, _)| *y)
+                    .map(|r| r.year())
+                    .find(|y| *y <= year)
             })
             .max();
         let legal_bases: Vec<LegalBasis> =
@@ -1082,12 +1135,12 @@ pub fn age_text(min: u8, max: Option<u8>) -> String {
 }
 
 /// The rate of `year`, or of the latest earlier year when `year` has none.
-fn rate_for_year(rates: &[(i32, i64)], year: i32) -> Option<i64> {
+fn rate_for_year(rates: &[YearRate], year: i32) -> Option<i64> {
     rates
         .iter()
         .rev()
-        .find(|(y, _)| *y <= year)
-        .map(|(_, r)| *r)
+        .find(|r| r.year() <= year)
+        .map(|r| r.oere())
 }
 
 /// The words of a search text, lowercased (at most 16, as in the FTS5 query).
@@ -1297,6 +1350,18 @@ mod tests {
     }
 
     #[test]
+    fn year_rates_pack_into_eight_bytes() {
+        let r = YearRate::new(2027, 123_456_789).unwrap();
+        assert_eq!((r.year(), r.oere()), (2027, 123_456_789));
+        let r = YearRate::new(2127, (1 << 57) - 1).unwrap();
+        assert_eq!((r.year(), r.oere()), (2127, (1 << 57) - 1));
+        assert!(YearRate::new(1999, 100).is_none());
+        assert!(YearRate::new(2128, 100).is_none());
+        assert!(YearRate::new(2027, -1).is_none());
+        assert_eq!(std::mem::size_of::<YearRate>(), 8);
+    }
+
+    #[test]
     fn name_words_are_compared_as_fts5_folds_them() {
         let t = |text: &str, name: &str| {
             let mut strings = Strings::default();
@@ -1333,7 +1398,8 @@ mod tests {
         // w to z share a bit: the mask lets "xa" through, the name test does not.
         assert!(t("wa zo", "Wagner Zoo"));
         assert!(!t("xa", "Wagner Zoo"));
-        // The row stays one cache line.
+        // The row stays one cache line; a legal basis takes 20 bytes.
         assert!(std::mem::size_of::<Row>() <= 64);
+        assert_eq!(std::mem::size_of::<BasisAgg>(), 20);
     }
 }
