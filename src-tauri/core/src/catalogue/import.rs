@@ -86,9 +86,10 @@ pub fn import<R: Read>(db: &mut Db, reader: R, file_name: &str) -> Result<Import
             eprintln!("import: {what} efter {} ms", t0.elapsed().as_millis());
         }
     };
-    // A bigger page cache for the one large transaction (the default is 2 MB): fewer page
-    // spills while the tables and the FTS index grow. Set back afterwards.
-    db.conn().pragma_update(None, "cache_size", -65536)?;
+    // A page cache for the one large transaction that holds a 100.000-offer database (about
+    // 125 MB; the default is 2 MB), so no page is spilled and read back while the tables and
+    // the FTS index grow (5,5 → 4,7 s; peak RSS 104 → 162 MB). Set back afterwards.
+    db.conn().pragma_update(None, "cache_size", -262_144)?;
     let result = import_in_transaction(db, reader, file_name, &mark);
     db.conn().pragma_update(None, "cache_size", -2000)?;
     result
@@ -462,7 +463,7 @@ impl Importer<'_> {
                 self.rates += 1;
             }
         }
-        {
+        if !o.buyers.is_empty() {
             // The file's years replace the stored ones; other years stay (history by offer id).
             let mut del =
                 tx.prepare_cached("DELETE FROM offer_buyers WHERE offer_id = ?1 AND year = ?2")?;
