@@ -88,8 +88,7 @@ pub fn import<R: Read>(db: &mut Db, reader: R, file_name: &str) -> Result<Import
     };
     // A page cache for the one large transaction that holds a 100.000-offer database (about
     // 125 MB; the default is 2 MB), so no page is spilled and read back while the tables and
-    // the FTS index grow (5,5 → 4,7 s; peak RSS 104 → 162 MB; with FTS5's bigger hash in
-    // `Importer::start`: 4,5 s and 186 MB). Set back afterwards.
+    // the FTS index grow (5,5 → 4,7 s; peak RSS 104 → 162 MB). Set back afterwards.
     db.conn().pragma_update(None, "cache_size", -262_144)?;
     let result = import_in_transaction(db, reader, file_name, &mark);
     db.conn().pragma_update(None, "cache_size", -2000)?;
@@ -261,10 +260,7 @@ impl Importer<'_> {
              DELETE FROM offer_operators;
              DELETE FROM offers;
              DELETE FROM target_groups;
-             INSERT INTO offer_fts(offer_fts) VALUES('delete-all');
-             -- FTS5 collects new terms in memory and writes a segment each time they reach
-             -- this size (default 1 MB): bigger means fewer segments to merge.
-             INSERT INTO offer_fts(offer_fts, rank) VALUES('hashsize', 33554432);",
+             INSERT INTO offer_fts(offer_fts) VALUES('delete-all');",
         )?;
         self.groups = groups.as_deref().map(group_map);
         Ok(())
