@@ -188,7 +188,7 @@ fn rank_names(tx: &Transaction) -> Result<()> {
         })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    names.sort();
+    names.sort_unstable(); // (key, rowid) pairs are unique: the order is the same
     let mut ins = tx.prepare("INSERT INTO offer_order (offer_key, name_rank) VALUES (?1, ?2)")?;
     for (rank, (_, key)) in names.iter().enumerate() {
         ins.execute(params![key, rank as i64])?;
