@@ -144,10 +144,15 @@ pub fn report(command: ReportCommand) -> Result<()> {
         } => {
             let engine = open(&db)?;
             let report = engine.report_categories(year)?;
-            write_pdf(&engine, &pdf, &reports::categories_table(&report))?;
-            write_csv(&csv, reports::categories_csv(&report))?;
-            if json {
-                return print_json(&report);
+            if export(
+                &engine,
+                &report,
+                reports::categories_table(&report),
+                &pdf,
+                &csv,
+                json,
+            )? {
+                return Ok(());
             }
             for l in &report.lines {
                 println!(
@@ -161,10 +166,15 @@ pub fn report(command: ReportCommand) -> Result<()> {
         ReportCommand::Spend { db, json, csv, pdf } => {
             let engine = open(&db)?;
             let report = engine.report_spend()?;
-            write_pdf(&engine, &pdf, &reports::spend_table(&report))?;
-            write_csv(&csv, reports::spend_csv(&report))?;
-            if json {
-                return print_json(&report);
+            if export(
+                &engine,
+                &report,
+                reports::spend_table(&report),
+                &pdf,
+                &csv,
+                json,
+            )? {
+                return Ok(());
             }
             for r in &report.rows {
                 println!(
@@ -188,10 +198,15 @@ pub fn report(command: ReportCommand) -> Result<()> {
         } => {
             let engine = open(&db)?;
             let report = engine.report_occupancy(year)?;
-            write_pdf(&engine, &pdf, &reports::occupancy_table(&report))?;
-            write_csv(&csv, reports::occupancy_csv(&report))?;
-            if json {
-                return print_json(&report);
+            if export(
+                &engine,
+                &report,
+                reports::occupancy_table(&report),
+                &pdf,
+                &csv,
+                json,
+            )? {
+                return Ok(());
             }
             for l in &report.lines {
                 println!(
@@ -217,10 +232,15 @@ pub fn report(command: ReportCommand) -> Result<()> {
         } => {
             let engine = open(&db)?;
             let report = engine.report_rate_increases(year)?;
-            write_pdf(&engine, &pdf, &reports::rate_increases_table(&report))?;
-            write_csv(&csv, reports::rate_increases_csv(&report))?;
-            if json {
-                return print_json(&report);
+            if export(
+                &engine,
+                &report,
+                reports::rate_increases_table(&report),
+                &pdf,
+                &csv,
+                json,
+            )? {
+                return Ok(());
             }
             for (operator, lines) in &report.groups {
                 println!("{operator}");
@@ -238,38 +258,44 @@ pub fn report(command: ReportCommand) -> Result<()> {
                 }
             }
             println!("{}", report.text);
-            if let Some(path) = csv {
-                println!("CSV skrevet til {}.", path.display());
-            }
             Ok(())
         }
     }
 }
 
-/// Writes a report's CSV when `--csv FILE` was given.
-fn write_csv(path: &Option<PathBuf>, bytes: Vec<u8>) -> Result<()> {
-    if let Some(path) = path {
-        std::fs::write(path, bytes).map_err(|e| Error::io(path.display(), e))?;
-    }
-    Ok(())
-}
-
-/// Writes a report's PDF when `--pdf FILE` was given (author: the user in the audit log).
-fn write_pdf(
+/// A report's exports, all from the same table: the PDF with `--pdf FILE` (author: the user
+/// in the audit log), the CSV with `--csv FILE`, and the report as JSON on standard output
+/// with `--json` (returns true then, and nothing else is printed there).
+fn export<T: serde::Serialize>(
     engine: &pladsoverblik_core::Engine,
-    path: &Option<PathBuf>,
-    table: &reports::Table,
-) -> Result<()> {
-    if let Some(path) = path {
+    report: &T,
+    table: reports::Table,
+    pdf: &Option<PathBuf>,
+    csv: &Option<PathBuf>,
+    json: bool,
+) -> Result<bool> {
+    let mut written = Vec::new();
+    if let Some(path) = pdf {
         let author = engine.settings()?.effective_user;
         let today = chrono::Local::now().date_naive();
-        let rendered = pladsoverblik_pdf::render_table(table, &author, today)?;
+        let rendered = pladsoverblik_pdf::render_table(&table, &author, today)?;
         std::fs::write(path, &rendered.bytes).map_err(|e| Error::io(path.display(), e))?;
-        println!(
-            "PDF skrevet til {} ({} sider).",
+        written.push(format!(
+            "PDF skrevet til {} ({}).",
             path.display(),
-            rendered.pages
-        );
+            pladsoverblik_pdf::pages_text(rendered.pages)
+        ));
     }
-    Ok(())
+    if let Some(path) = csv {
+        std::fs::write(path, table.to_csv()).map_err(|e| Error::io(path.display(), e))?;
+        written.push(format!("CSV skrevet til {}.", path.display()));
+    }
+    if json {
+        print_json(report)?;
+        return Ok(true);
+    }
+    for line in written {
+        println!("{line}");
+    }
+    Ok(false)
 }
