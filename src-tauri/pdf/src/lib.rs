@@ -288,15 +288,7 @@ pub fn render(
         .iter()
         .map(|w| w.message.to_string())
         .collect();
-    let doc = warned.output.map_err(|errors| {
-        failed(
-            errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    let doc = warned.output.map_err(|errors| failed(messages(&errors)))?;
     let sig = signature_fields(&doc)?;
     let options = PdfOptions {
         ident: Smart::Custom(ident.to_string()),
@@ -305,15 +297,7 @@ pub fn render(
             .map_err(|e| failed(e.message()))?,
         ..PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&doc, &options).map_err(|errors| {
-        failed(
-            errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    let pdf = typst_pdf::pdf(&doc, &options).map_err(|errors| failed(messages(&errors)))?;
     let with_fields = if sig.is_empty() {
         pdf
     } else {
@@ -369,6 +353,15 @@ pub fn render_table(
         &format!("rapport-{}-{date}", table.title),
         date,
     )
+}
+
+/// Typst's diagnostics as one line.
+fn messages(errors: &[typst::diag::SourceDiagnostic]) -> String {
+    errors
+        .iter()
+        .map(|e| e.message.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// "1 side", "4 sider".
