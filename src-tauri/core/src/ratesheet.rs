@@ -489,45 +489,31 @@ pub fn import(conn: &Connection, path: &Path) -> Result<Preview> {
     let source = format!("takstoversigt {}", preview.file_name);
     let now = audit::now_local();
     {
-        let mut ins = tx.prepare(
-            "INSERT INTO rates (offer_id, department_id, legal_basis, year, amount, unit, vat_pct,
-                direct_costs, indirect_costs, overhead_pct, capital_costs, budgeted_occupancy_pct,
-                daily_ex_vat_oere, source, updated_at, actual_occupancy_pct)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-             ON CONFLICT (offer_id, department_id, legal_basis, year) DO UPDATE SET
-                amount = excluded.amount, unit = excluded.unit, vat_pct = excluded.vat_pct,
-                direct_costs = excluded.direct_costs, indirect_costs = excluded.indirect_costs,
-                overhead_pct = excluded.overhead_pct, capital_costs = excluded.capital_costs,
-                budgeted_occupancy_pct = excluded.budgeted_occupancy_pct,
-                actual_occupancy_pct = excluded.actual_occupancy_pct,
-                daily_ex_vat_oere = excluded.daily_ex_vat_oere,
-                source = excluded.source, updated_at = excluded.updated_at",
-        )?;
-        let text = |d: &Option<Decimal>| d.map(|v| v.to_string());
+        let mut ins = tx.prepare(rates::UPSERT_SQL)?;
         for l in preview
             .lines
             .iter()
             .filter(|l| matches!(l.change, Change::New | Change::Changed))
         {
             let r = &l.rate;
-            ins.execute(params![
-                r.offer_id,
-                r.department_id,
-                r.basis.code(),
-                r.year,
-                r.amount.to_string(),
-                r.unit.code(),
-                r.vat_pct.to_string(),
-                text(&r.direct_costs),
-                text(&r.indirect_costs),
-                text(&r.overhead_pct),
-                text(&r.capital_costs),
-                text(&r.budgeted_occupancy_pct),
-                rates::oere(rates::daily_ex_vat(r.amount, r.unit, r.vat_pct)),
-                source,
-                now,
-                text(&r.actual_occupancy_pct),
-            ])?;
+            let row = rates::RateRow {
+                offer_id: &r.offer_id,
+                department_id: &r.department_id,
+                basis: r.basis,
+                year: r.year,
+                amount: r.amount,
+                unit: r.unit,
+                vat_pct: r.vat_pct,
+                calculation: [
+                    r.direct_costs,
+                    r.indirect_costs,
+                    r.overhead_pct,
+                    r.capital_costs,
+                    r.budgeted_occupancy_pct,
+                ],
+                actual_occupancy_pct: r.actual_occupancy_pct,
+            };
+            rates::upsert(&mut ins, &row, &source, &now)?;
         }
     }
     audit::record(

@@ -424,42 +424,26 @@ impl Importer<'_> {
             }
         }
         {
-            let mut ins = tx.prepare_cached(
-                "INSERT INTO rates (offer_id, department_id, legal_basis, year, amount, unit, vat_pct,
-                    direct_costs, indirect_costs, overhead_pct, capital_costs, budgeted_occupancy_pct,
-                    daily_ex_vat_oere, source, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'katalog', ?14)
-                 ON CONFLICT (offer_id, department_id, legal_basis, year) DO UPDATE SET
-                    amount = excluded.amount, unit = excluded.unit, vat_pct = excluded.vat_pct,
-                    direct_costs = excluded.direct_costs, indirect_costs = excluded.indirect_costs,
-                    overhead_pct = excluded.overhead_pct, capital_costs = excluded.capital_costs,
-                    budgeted_occupancy_pct = excluded.budgeted_occupancy_pct,
-                    daily_ex_vat_oere = excluded.daily_ex_vat_oere,
-                    source = excluded.source, updated_at = excluded.updated_at
-                 WHERE rates.source = 'katalog'",  // a rate sheet's rate wins over the catalogue's
-            )?;
-            let text = |d: &Option<rust_decimal::Decimal>| d.map(|v| v.to_string());
+            let mut ins = tx.prepare_cached(crate::rates::UPSERT_SQL)?;
             for rate in &o.rates {
-                ins.execute(params![
-                    r.id,
-                    rate.department_id,
-                    rate.basis.code(),
-                    rate.year,
-                    rate.amount.to_string(),
-                    rate.unit.code(),
-                    rate.vat_pct.to_string(),
-                    text(&rate.direct_costs),
-                    text(&rate.indirect_costs),
-                    text(&rate.overhead_pct),
-                    text(&rate.capital_costs),
-                    text(&rate.budgeted_occupancy_pct),
-                    crate::rates::oere(crate::rates::daily_ex_vat(
-                        rate.amount,
-                        rate.unit,
-                        rate.vat_pct
-                    )),
-                    self.now,
-                ])?;
+                let row = crate::rates::RateRow {
+                    offer_id: &r.id,
+                    department_id: &rate.department_id,
+                    basis: rate.basis,
+                    year: rate.year,
+                    amount: rate.amount,
+                    unit: rate.unit,
+                    vat_pct: rate.vat_pct,
+                    calculation: [
+                        rate.direct_costs,
+                        rate.indirect_costs,
+                        rate.overhead_pct,
+                        rate.capital_costs,
+                        rate.budgeted_occupancy_pct,
+                    ],
+                    actual_occupancy_pct: None,
+                };
+                crate::rates::upsert(&mut ins, &row, crate::rates::SOURCE_CATALOGUE, &self.now)?;
                 self.rates += 1;
             }
         }
