@@ -76,13 +76,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::rates::rates_preview,
             commands::rates::rates_import,
             commands::rates::report_rate_increases,
-            commands::rates::report_rate_increases_csv,
             commands::rates::report_occupancy,
-            commands::rates::report_occupancy_csv,
             commands::rates::report_spend,
             commands::rates::report_categories,
-            commands::rates::report_categories_csv,
-            commands::rates::report_spend_csv,
+            commands::rates::report_csv,
             commands::rates::report_pdf,
         ])
 }

@@ -27,33 +27,9 @@ pub fn report_rate_increases(engine: State<'_, Engine>, year: i32) -> IpcResult<
     Ok(engine.report_rate_increases(year)?)
 }
 
-/// Writes the report as CSV for Danish Excel to the path chosen in the save dialog.
-#[tauri::command(async)]
-pub fn report_rate_increases_csv(
-    engine: State<'_, Engine>,
-    year: i32,
-    path: String,
-) -> IpcResult<String> {
-    let report = engine.report_rate_increases(year)?;
-    std::fs::write(&path, reports::rate_increases_csv(&report)).map_err(|e| Error::io(&path, e))?;
-    Ok(format!("Rapporten er gemt som {path}."))
-}
-
 #[tauri::command(async)]
 pub fn report_occupancy(engine: State<'_, Engine>, year: i32) -> IpcResult<OccupancyReport> {
     Ok(engine.report_occupancy(year)?)
-}
-
-/// Writes the occupancy report as CSV for Danish Excel to the chosen path.
-#[tauri::command(async)]
-pub fn report_occupancy_csv(
-    engine: State<'_, Engine>,
-    year: i32,
-    path: String,
-) -> IpcResult<String> {
-    let report = engine.report_occupancy(year)?;
-    std::fs::write(&path, reports::occupancy_csv(&report)).map_err(|e| Error::io(&path, e))?;
-    Ok(format!("Rapporten er gemt som {path}."))
 }
 
 #[tauri::command(async)]
@@ -66,24 +42,34 @@ pub fn report_categories(engine: State<'_, Engine>, year: i32) -> IpcResult<Cate
     Ok(engine.report_categories(year)?)
 }
 
-/// Writes the categories report as CSV for Danish Excel to the chosen path.
+/// A report as a table (`rate_increases`, `occupancy`, `categories` or `spend`): what the
+/// CSV and the PDF are made from.
+fn report_table(engine: &Engine, kind: &str, year: i32) -> Result<reports::Table, Error> {
+    Ok(match kind {
+        "rate_increases" => reports::rate_increases_table(&engine.report_rate_increases(year)?),
+        "occupancy" => reports::occupancy_table(&engine.report_occupancy(year)?),
+        "categories" => reports::categories_table(&engine.report_categories(year)?),
+        "spend" => reports::spend_table(&engine.report_spend()?),
+        other => return Err(Error::Invalid(format!("Rapporten «{other}» findes ikke."))),
+    })
+}
+
+/// Writes a report as CSV for Danish Excel to the path chosen in the save dialog.
 #[tauri::command(async)]
-pub fn report_categories_csv(
+pub fn report_csv(
     engine: State<'_, Engine>,
+    kind: String,
     year: i32,
     path: String,
 ) -> IpcResult<String> {
-    let report = engine.report_categories(year)?;
-    std::fs::write(&path, reports::categories_csv(&report)).map_err(|e| Error::io(&path, e))?;
-    Ok(format!("Rapporten er gemt som {path}."))
-}
-
-/// Writes the spend overview as CSV for Danish Excel to the chosen path.
-#[tauri::command(async)]
-pub fn report_spend_csv(engine: State<'_, Engine>, path: String) -> IpcResult<String> {
-    let report = engine.report_spend()?;
-    std::fs::write(&path, reports::spend_csv(&report)).map_err(|e| Error::io(&path, e))?;
-    Ok(format!("Oversigten er gemt som {path}."))
+    let table = report_table(&engine, &kind, year)?;
+    std::fs::write(&path, table.to_csv()).map_err(|e| Error::io(&path, e))?;
+    let what = if kind == "spend" {
+        "Oversigten"
+    } else {
+        "Rapporten"
+    };
+    Ok(format!("{what} er gemt som {path}."))
 }
 
 /// Writes a report (`rate_increases`, `occupancy`, `categories` or `spend`) as PDF/A to the
@@ -95,15 +81,7 @@ pub fn report_pdf(
     year: i32,
     path: String,
 ) -> IpcResult<String> {
-    let table = match kind.as_str() {
-        "rate_increases" => reports::rate_increases_table(&engine.report_rate_increases(year)?),
-        "occupancy" => reports::occupancy_table(&engine.report_occupancy(year)?),
-        "categories" => reports::categories_table(&engine.report_categories(year)?),
-        "spend" => reports::spend_table(&engine.report_spend()?),
-        other => {
-            return Err(Error::Invalid(format!("Rapporten «{other}» findes ikke.")).into());
-        }
-    };
+    let table = report_table(&engine, &kind, year)?;
     let author = engine.settings()?.effective_user;
     let rendered = pladsoverblik_pdf::render_table(&table, &author, crate::today())?;
     std::fs::write(&path, &rendered.bytes).map_err(|e| Error::io(&path, e))?;
