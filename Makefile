@@ -7,11 +7,11 @@ export CARGO_BUILD_JOBS ?= 2
 TARGET_DIR := $(shell $(CARGO) metadata --format-version 1 --no-deps 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null || echo target)
 
 DEB_PACKAGES := libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth xdotool imagemagick \
-                poppler-utils qpdf
+                poppler-utils qpdf faketime
 TAURI_DRIVER_VERSION := 2.1.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps deps-apt deps-driver build test-core test-e2e lint bench screenshot example-catalogue
+.PHONY: run test deps deps-apt deps-driver build test-core test-e2e test-any-date lint bench screenshot example-catalogue
 
 run: deps-apt build
 	$(TARGET_DIR)/debug/pladsoverblik
@@ -19,6 +19,7 @@ run: deps-apt build
 test: deps lint build
 	$(CARGO) test --workspace --exclude pladsoverblik-tests
 	$(MAKE) test-e2e
+	$(MAKE) test-any-date
 
 # Every test that needs no display: core, CLI, the Tauri commands on the mock runtime.
 test-core:
@@ -28,6 +29,12 @@ test-core:
 test-e2e: build
 	PLADSOVERBLIK_APP=$(TARGET_DIR)/debug/pladsoverblik GSETTINGS_BACKEND=memory \
 	  xvfb-run -a -s "-screen 0 1400x900x24" $(CARGO) test -p pladsoverblik-tests -- --include-ignored --test-threads=1
+
+# The same tests with the system clock in 2027 and 2029 (libfaketime): nothing may depend on
+# the wall clock. The window's tests run under Xvfb like test-e2e.
+test-any-date: build
+	PLADSOVERBLIK_APP=$(TARGET_DIR)/debug/pladsoverblik GSETTINGS_BACKEND=memory \
+	  xvfb-run -a -s "-screen 0 1400x900x24" scripts/any-date.sh
 
 build:
 	$(CARGO) build -p pladsoverblik -p pladsoverblik-cli

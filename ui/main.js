@@ -8,11 +8,13 @@ import { openSettings } from './views/settings.js';
 import { initContracts, refreshContracts, newContract } from './views/contracts.js';
 import { initReports } from './views/reports.js';
 import { showError, showInfo } from './components/message.js';
+import { setToday } from './components/today.js';
 
 const $ = (id) => document.getElementById(id);
 
 async function refreshHeader() {
   const info = await catalogueInfo();
+  setToday(info.today, info.today_text);
   const date = $('catalogue-date');
   date.textContent = info.extracted_text;
   date.title = `${info.source}\nIndlæst ${info.imported_at.replace('T', ' ')} fra ${info.file_name} · ${info.offer_count} tilbud`;

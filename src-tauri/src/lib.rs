@@ -22,8 +22,9 @@ pub fn prepare_webkit() {
     }
 }
 
+/// The day every command works on (`PLADSOVERBLIK_TODAY` fixes it for tests).
 pub fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    pladsoverblik_core::clock::today()
 }
 
 /// The database file: `PLADSOVERBLIK_DATA_DIR` if set, else the per-user app data directory.

@@ -51,6 +51,15 @@ impl Drop for Driver {
     }
 }
 
+/// The day the app under test works on (`PLADSOVERBLIK_TODAY`): ten days after the example
+/// catalogue's extraction date, so every figure the tests check is the same on any real date.
+pub const E2E_TODAY: &str = "2026-11-25";
+
+/// `E2E_TODAY` as a date, for the expectations the tests compute with the core.
+pub fn e2e_today() -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(E2E_TODAY, "%Y-%m-%d").unwrap()
+}
+
 /// How long an end-to-end step may take.
 pub const E2E_WAIT: Duration = Duration::from_secs(15);
 
@@ -93,6 +102,7 @@ impl App {
                 &native.to_string(),
             ])
             .env("PLADSOVERBLIK_DATA_DIR", data_dir.path())
+            .env(pladsoverblik_core::clock::TODAY_VAR, E2E_TODAY)
             .env("GSETTINGS_BACKEND", "memory")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -5,7 +5,7 @@
 use fantoccini::Locator;
 use pladsoverblik_core::placement::forms::{NeedForm, NewCheckForm};
 use pladsoverblik_core::Engine;
-use pladsoverblik_tests::App;
+use pladsoverblik_tests::{e2e_today, App};
 
 /// A need the example catalogue answers with one public candidate and one private offer.
 const BASIS: &str = "SEL-108";
@@ -27,13 +27,13 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
                     target_group: GROUP.into(),
                     age: AGE.into(),
                     home_municipality: HOME.into(),
-                    wanted_start: chrono::Local::now().date_naive().to_string(),
+                    wanted_start: e2e_today().to_string(),
                 },
                 ..Default::default()
             }
             .parse()
             .unwrap(),
-            chrono::Local::now().date_naive(),
+            e2e_today(),
         )
         .unwrap();
     let want: Vec<String> = expected
@@ -56,7 +56,7 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
         .await
         .unwrap();
     // The PL rate for next year: a private contract's rate is uplifted by it from 1 January.
-    let next_year = chrono::Datelike::year(&chrono::Local::now().date_naive()) + 1;
+    let next_year = chrono::Datelike::year(&e2e_today()) + 1;
     app.find(&format!("#setting-pl_rate_{next_year}"))
         .await
         .send_keys("2,9")

@@ -76,7 +76,7 @@ async fn search_and_open_an_offer() {
     assert_eq!(text_of(&app, "#example-marker").await, "Eksempeldata");
     // The whole catalogue is listed before any filter, a page at a time, in name order.
     let engine = Engine::open_in_memory().unwrap();
-    let today = chrono::Local::now().date_naive();
+    let today = pladsoverblik_tests::e2e_today();
     let everything: Vec<String> = engine
         .search(
             &SearchQuery {

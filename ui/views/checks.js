@@ -6,6 +6,7 @@ import {
 } from '../api/checks.js';
 import { h, option, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
+import { todayText } from '../components/today.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -52,11 +53,6 @@ export async function refreshList() {
   } catch (e) {
     showError(e);
   }
-}
-
-function todayText() {
-  const d = new Date();
-  return `${String(d.getDate()).padStart(2, '0')}.${String(d.getMonth() + 1).padStart(2, '0')}.${d.getFullYear()}`;
 }
 
 function field(label, control, hint) {

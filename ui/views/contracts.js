@@ -7,6 +7,7 @@ import {
 } from '../api/contracts.js';
 import { h, option, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
+import { todayText } from '../components/today.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -334,11 +335,6 @@ function correctForm(c) {
     apply(() => correctContract(c.id, form.elements.reason.value), 'En ny version er oprettet som kladde.');
   });
   $('contract-inline').replaceChildren(form);
-}
-
-function todayText() {
-  const d = new Date();
-  return `${String(d.getDate()).padStart(2, '0')}.${String(d.getMonth() + 1).padStart(2, '0')}.${d.getFullYear()}`;
 }
 
 function render(c) {

@@ -6,6 +6,7 @@ import {
 } from '../api/reports.js';
 import { h, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
+import { thisYear } from '../components/today.js';
 
 const $ = (id) => document.getElementById(id);
 // The report on screen, for "Eksportér PDF": its kind and a file name.
@@ -44,7 +45,7 @@ export function initReports() {
     if (y === null || !shown) return null;
     return exportReportPdf(shown.kind, y, shown.name(y));
   }));
-  $('report-year').value = String(new Date().getFullYear() + 1);
+  $('report-year').value = String(thisYear() + 1);
 }
 
 async function importFlow() {

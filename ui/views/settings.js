@@ -3,6 +3,7 @@
 import { getSettings, setSetting } from '../api/checks.js';
 import { h } from '../components/dom.js';
 import { showError, showInfo } from '../components/message.js';
+import { thisYear } from '../components/today.js';
 
 const FIELDS = [
   ['user_name', 'Brugernavn i loggen', 'Tomt: styresystemets bruger'],
@@ -15,7 +16,7 @@ const FIELDS = [
 
 /** PL rates for this year and the next (uplift of rates outside the rammeaftale). */
 function plFields(s) {
-  const year = new Date().getFullYear();
+  const year = thisYear();
   return [year, year + 1].map((y) => {
     const found = s.pl_rates.find(([py]) => py === y);
     return [`pl_rate_${y}`, `PL-sats ${y} (%)`, 'Fra den seneste økonomiaftale, fx 2,9', found ? String(found[1]).replace('.', ',') : ''];

@@ -31,7 +31,7 @@ fn main() {
 pub(crate) fn today(arg: &Option<String>) -> Result<NaiveDate> {
     match arg {
         Some(s) => args::date(s),
-        None => Ok(chrono::Local::now().date_naive()),
+        None => Ok(pladsoverblik_core::clock::today()),
     }
 }
 

@@ -277,7 +277,7 @@ fn export<T: serde::Serialize>(
     let mut written = Vec::new();
     if let Some(path) = pdf {
         let author = engine.settings()?.effective_user;
-        let today = chrono::Local::now().date_naive();
+        let today = pladsoverblik_core::clock::today();
         let rendered = pladsoverblik_pdf::render_table(&table, &author, today)?;
         std::fs::write(path, &rendered.bytes).map_err(|e| Error::io(path.display(), e))?;
         written.push(format!(

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod clock;
 pub mod contracts;
 pub mod engine;
 pub mod error;

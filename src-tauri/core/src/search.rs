@@ -343,7 +343,7 @@ impl SearchIndex {
             )
             .ok()
             .and_then(|s| NaiveDate::from_str(&s).ok());
-        let on = extracted.unwrap_or_else(|| chrono::Local::now().date_naive());
+        let on = extracted.unwrap_or_else(crate::clock::today);
 
         let mut group_index = HashMap::new();
         let mut parents_by_code = Vec::new();

@@ -32,6 +32,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_buyers.sql",
         include_str!("../migrations/0006_buyers.sql"),
     ),
+    (
+        "0007_check_dates.sql",
+        include_str!("../migrations/0007_check_dates.sql"),
+    ),
 ];
 
 /// The schema version this build knows (= number of migrations).

@@ -27,6 +27,10 @@ pub struct CatalogueInfo {
     pub imported_at: String,
     pub file_name: String,
     pub offer_count: i64,
+    /// The day the app works on (the UI takes its dates from here, never from the browser's
+    /// clock), ISO and as `dd.mm.åååå`.
+    pub today: NaiveDate,
+    pub today_text: String,
 }
 
 pub fn info(conn: &Connection, today: NaiveDate) -> Result<CatalogueInfo> {
@@ -58,6 +62,8 @@ pub fn info(conn: &Connection, today: NaiveDate) -> Result<CatalogueInfo> {
             imported_at: String::new(),
             file_name: String::new(),
             offer_count: 0,
+            today,
+            today_text: fmt::date(today),
         },
         Some((extracted, source, is_example, imported_at, file_name, offer_count)) => {
             let date = NaiveDate::from_str(&extracted).ok();
@@ -73,6 +79,8 @@ pub fn info(conn: &Connection, today: NaiveDate) -> Result<CatalogueInfo> {
                 imported_at,
                 file_name,
                 offer_count,
+                today,
+                today_text: fmt::date(today),
             }
         }
     })

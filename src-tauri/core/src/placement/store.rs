@@ -488,7 +488,7 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
                     target_group_label, age, home_municipality, wanted_start, scope_region,
                     scope_date, scope_radius_km, catalogue_extracted, catalogue_source,
                     stale_after_days, validity_days, closed_at, closed_by, conclusion,
-                    chosen_offer_id, chosen_offer_name, conclusion_note
+                    chosen_offer_id, chosen_offer_name, conclusion_note, closed_on
              FROM checks WHERE id = ?1",
             [id],
             |r| {
@@ -521,6 +521,7 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
                         r.get::<_, Option<String>>(20)?,
                         r.get::<_, Option<String>>(21)?,
                         r.get::<_, String>(22)?,
+                        r.get::<_, Option<String>>(23)?,
                     ),
                 ))
             },
@@ -530,7 +531,7 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
     let (
         (kind, created_at, created_by, reference, basis, group, group_label, age),
         (home_code, wanted, region_id, scope_date, radius, extracted, source, stale_after),
-        (validity, closed_at, closed_by, conclusion, chosen_id, chosen_name, note),
+        (validity, closed_at, closed_by, conclusion, chosen_id, chosen_name, note, closed_on),
     ) = row;
     let corrupt =
         |what: &str| Error::Invalid(format!("Afstemning {id}: ugyldig {what} i databasen."));
@@ -544,7 +545,10 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
     };
     let closed = match (closed_at, conclusion) {
         (Some(at), Some(c)) => {
-            let on = date_of(&at);
+            let on = closed_on
+                .as_deref()
+                .and_then(crate::fmt::parse_date)
+                .unwrap_or_else(|| date_of(&at));
             Some(Closed {
                 on,
                 by: closed_by.unwrap_or_default(),
@@ -672,7 +676,7 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
     let mut check = Check {
         id: id.to_string(),
         kind,
-        created_on: date_of(&created_at),
+        created_on: crate::fmt::parse_date(&scope_date).ok_or_else(|| corrupt("dato"))?,
         created_at,
         created_by,
         reference,
@@ -1037,7 +1041,7 @@ pub fn close(conn: &Connection, id: &str, closing: &Closing, today: NaiveDate) -
     let tx = conn.unchecked_transaction()?;
     tx.execute(
         "UPDATE checks SET closed_at = ?2, closed_by = ?3, conclusion = ?4, chosen_offer_id = ?5,
-            chosen_offer_name = ?6, conclusion_note = ?7
+            chosen_offer_name = ?6, conclusion_note = ?7, closed_on = ?8
          WHERE id = ?1",
         params![
             check.id,
@@ -1047,6 +1051,7 @@ pub fn close(conn: &Connection, id: &str, closing: &Closing, today: NaiveDate) -
             chosen,
             chosen_name,
             note,
+            today.to_string(),
         ],
     )?;
     audit::record(
@@ -1066,8 +1071,8 @@ pub fn close(conn: &Connection, id: &str, closing: &Closing, today: NaiveDate) -
 /// All checks, newest first, with their status on `today`.
 pub fn list(conn: &Connection, today: NaiveDate) -> Result<Vec<CheckListItem>> {
     let mut st = conn.prepare(
-        "SELECT id, kind, created_at, reference, legal_basis, target_group_label, age,
-                home_municipality, closed_at, conclusion, validity_days,
+        "SELECT id, kind, scope_date, reference, legal_basis, target_group_label, age,
+                home_municipality, COALESCE(closed_on, closed_at), conclusion, validity_days,
                 (SELECT COUNT(*) FROM check_candidates c WHERE c.check_id = checks.id)
          FROM checks ORDER BY created_at DESC, id DESC",
     )?;
