@@ -87,11 +87,8 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::rates::RatesCommand,
     },
-    /// Styregruppens rapporter.
-    Report {
-        #[command(subcommand)]
-        command: crate::rates::ReportCommand,
-    },
+    /// Styregruppens rapporter: rate-increases, occupancy, spend eller categories.
+    Report(crate::rates::ReportArgs),
     /// Vis eller ændr indstillinger (brugernavn, forældelse, gyldighed, afstand).
     Settings {
         #[command(subcommand)]

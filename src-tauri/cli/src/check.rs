@@ -111,12 +111,16 @@ pub enum CheckCommand {
         id: String,
         #[arg(long)]
         offer: String,
-        /// ingen_ledig_plads, afslaaet_af_tilbuddet, ikke_egnet eller andet.
+        /// afslaaet_af_tilbuddet, ikke_egnet eller andet. (Ingen ledig plads registreres med
+        /// `check confirm --free 0`.)
         #[arg(long)]
         reason: String,
-        /// Forklaring (påkrævet ved ikke_egnet og andet).
+        /// Den skriftlige begrundelse (påkrævet).
         #[arg(long, default_value = "")]
         note: String,
+        /// Hvem der har truffet beslutningen (navn og titel; påkrævet).
+        #[arg(long, default_value = "")]
+        decided_by: String,
         #[command(flatten)]
         common: Common,
     },
@@ -252,12 +256,14 @@ pub fn run(command: CheckCommand) -> Result<()> {
             offer,
             reason,
             note,
+            decided_by,
             common,
         } => {
             let rejection = RejectionForm {
                 offer_id: offer,
                 reason,
                 note,
+                decided_by,
             }
             .parse()?;
             let check = open(&common.db)?.check_reject(&id, &rejection, today(&common.today)?)?;

@@ -56,9 +56,29 @@ pub struct Fields {
     /// En opfølgningsdato (kan gentages).
     #[arg(long = "followup")]
     pub followups: Vec<String>,
-    /// forud eller bagud (uden for rammeaftalen).
+    /// Betaling forud eller bagud (hvor rammeaftalen ikke fastsætter det).
     #[arg(long)]
     pub payment: Option<String>,
+    /// Betalingsfrist i dage efter modtaget faktura (højst 30).
+    #[arg(long)]
+    pub payment_days: Option<String>,
+    /// Købers opsigelsesvarsel, fx "løbende måned + 1 måned" (hvor rammeaftalen ikke
+    /// fastsætter det).
+    #[arg(long)]
+    pub notice_buyer: Option<String>,
+    /// Leverandørens opsigelsesvarsel, fx "løbende måned + 3 måneder".
+    #[arg(long)]
+    pub notice_provider: Option<String>,
+    /// Dage med fuld takst under fravær.
+    #[arg(long)]
+    pub absence_days: Option<String>,
+    /// Dage med fuld takst under hospitalsophold.
+    #[arg(long)]
+    pub hospital_days: Option<String>,
+    /// Aftalen om lukning af pladser og efterregulering (uden for rammeaftalen, eller hvor
+    /// den ikke fastsætter det).
+    #[arg(long)]
+    pub closure: Option<String>,
     /// Tillægsydelse "beskrivelse;begrundelse;beløb;enhed" (enhed: dag, maaned, engang).
     #[arg(long = "addon")]
     pub addons: Vec<String>,
@@ -88,6 +108,12 @@ impl Fields {
         set(&mut form.start, self.start);
         set(&mut form.end, self.end);
         set(&mut form.payment_timing, self.payment);
+        set(&mut form.payment_days, self.payment_days);
+        set(&mut form.notice_buyer, self.notice_buyer);
+        set(&mut form.notice_provider, self.notice_provider);
+        set(&mut form.absence_days, self.absence_days);
+        set(&mut form.hospital_days, self.hospital_days);
+        set(&mut form.closure, self.closure);
         if !self.goals.is_empty() {
             form.goals = self.goals.join("\n");
         }
@@ -215,6 +241,9 @@ fn print_contract(c: &ContractView, json: bool) -> Result<()> {
     if !c.form.followups.trim().is_empty() {
         println!("Opfølgning: {}", c.form.followups.trim());
     }
+    if let Some(a) = &c.evaluation.agreement {
+        println!("Rammeaftale: {}", a.text);
+    }
     if let Some(p) = &c.evaluation.price {
         for l in &p.lines {
             println!(
@@ -222,23 +251,32 @@ fn print_contract(c: &ContractView, json: bool) -> Result<()> {
                 l.label, l.amount_text, l.basis, l.total_text
             );
         }
+        for y in &p.years {
+            println!(
+                "  {}: {} pr. døgn, {} pr. måned ({})",
+                y.year, y.per_day_text, y.per_month_text, y.rule
+            );
+        }
         println!(
             "Pris pr. døgn {}, pr. måned {}, hele perioden {}",
             p.per_day_text, p.per_month_text, p.total_text
         );
-        println!("{}", p.vat_text);
+        println!("{} {}", p.rule_text, p.vat_text);
     }
-    if let Some(n) = &c.evaluation.notice {
+    for t in &c.evaluation.terms {
         println!(
-            "Opsigelse: køber {}, leverandør {}{}",
-            n.buyer_text,
-            n.provider_text,
-            if n.example_values {
-                " (eksempelværdier)"
+            "{}: {} ({})",
+            t.label,
+            t.value,
+            if t.from_agreement {
+                t.source.as_str()
             } else {
-                ""
+                "aftales i kontrakten"
             }
         );
+    }
+    for n in &c.evaluation.notes {
+        println!("Bemærk: {n}");
     }
     if !c.evaluation.notice_today_text.is_empty() {
         println!("{}", c.evaluation.notice_today_text);
@@ -273,6 +311,13 @@ pub fn run(command: ContractCommand) -> Result<()> {
                     "Angiv --check AFSTEMNING eller --offer TILBUD.".into(),
                 ));
             };
+            // With only --start, the end and the first follow-up follow the start, not today.
+            if let (Some(start), None) = (&fields.start, &fields.end) {
+                let start = args::date(start)?;
+                engine.with_db(|db| {
+                    pladsoverblik_core::contracts::term_from_start(db.conn(), start, &mut form)
+                })?;
+            }
             fields.apply(&mut form)?;
             print_contract(&engine.contract_create(&form, day)?, common.json)
         }

@@ -165,7 +165,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Check { command } => check::run(command),
         Command::Contract { command } => contract::run(command),
         Command::Rates { command } => rates::rates(command),
-        Command::Report { command } => rates::report(command),
+        Command::Report(a) => rates::report(a),
         Command::Settings { command, db, json } => check::settings(command, &db, json),
     }
 }

@@ -1,6 +1,7 @@
 //! `plads rates …` (rate sheets) and `plads report …` (the steering group's reports).
 
 use clap::Subcommand;
+use pladsoverblik_core::rates::import::Change;
 use pladsoverblik_core::{reports, Error, Result};
 use std::path::PathBuf;
 
@@ -21,65 +22,24 @@ pub enum RatesCommand {
     },
 }
 
-#[derive(Subcommand)]
-pub enum ReportCommand {
-    /// Kategorier (højt specialiseret / klyngetilbud / lokalt) med de tal, der afgjorde dem.
-    Categories {
-        #[arg(long)]
-        year: i32,
-        #[arg(long)]
-        db: Option<PathBuf>,
-        #[arg(long)]
-        json: bool,
-        #[arg(long)]
-        csv: Option<PathBuf>,
-        /// Skriv rapporten som PDF/A.
-        #[arg(long)]
-        pdf: Option<PathBuf>,
-    },
-    /// Udgifter efter udstedte kontrakter pr. år: offentlige og private tilbud, pr.
-    /// lovgrundlag.
-    Spend {
-        #[arg(long)]
-        db: Option<PathBuf>,
-        #[arg(long)]
-        json: bool,
-        #[arg(long)]
-        csv: Option<PathBuf>,
-        /// Skriv rapporten som PDF/A.
-        #[arg(long)]
-        pdf: Option<PathBuf>,
-    },
-    /// Tilbud hvis faktiske belægning afviger 5 procentpoint (indstilling) eller mere fra den
-    /// budgetterede.
-    Occupancy {
-        #[arg(long)]
-        year: i32,
-        #[arg(long)]
-        db: Option<PathBuf>,
-        #[arg(long)]
-        json: bool,
-        #[arg(long)]
-        csv: Option<PathBuf>,
-        /// Skriv rapporten som PDF/A.
-        #[arg(long)]
-        pdf: Option<PathBuf>,
-    },
-    /// Takststigninger over tærsklen (standard 5 %) fra året før, pr. døgn ekskl. moms.
-    RateIncreases {
-        #[arg(long)]
-        year: i32,
-        #[arg(long)]
-        db: Option<PathBuf>,
-        #[arg(long)]
-        json: bool,
-        /// Skriv rapporten som CSV til dansk Excel (semikolon, UTF-8 med BOM, decimalkomma).
-        #[arg(long)]
-        csv: Option<PathBuf>,
-        /// Skriv rapporten som PDF/A.
-        #[arg(long)]
-        pdf: Option<PathBuf>,
-    },
+/// `plads report KIND`: one of the steering group's reports.
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    /// rate-increases, occupancy, spend eller categories.
+    pub kind: String,
+    /// Året (alle rapporter undtagen spend).
+    #[arg(long, allow_hyphen_values = true)]
+    pub year: Option<String>,
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
+    /// Skriv rapporten som CSV til dansk Excel (semikolon, UTF-8 med BOM, decimalkomma).
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Skriv rapporten som PDF/A.
+    #[arg(long)]
+    pub pdf: Option<PathBuf>,
 }
 
 pub fn rates(command: RatesCommand) -> Result<()> {
@@ -101,17 +61,18 @@ pub fn rates(command: RatesCommand) -> Result<()> {
             }
             for l in &p.lines {
                 let what = match l.change {
-                    pladsoverblik_core::ratesheet::Change::New => "ny",
-                    pladsoverblik_core::ratesheet::Change::Changed => "ændret",
-                    pladsoverblik_core::ratesheet::Change::Unchanged => "uændret",
-                    pladsoverblik_core::ratesheet::Change::OfferNotFound => "tilbud findes ikke",
+                    Change::New => "ny",
+                    Change::Changed => "ændret",
+                    Change::Unchanged => "uændret",
+                    Change::OfferNotFound => "tilbud findes ikke",
                 };
+                let r = &l.rate.rate;
                 println!(
                     "{:<10} {} {} {}: {}{}",
                     what,
-                    l.rate.offer_id,
-                    l.rate.basis.label(),
-                    l.rate.year,
+                    r.offer_id,
+                    r.basis.label(),
+                    r.year,
                     l.before
                         .as_deref()
                         .map(|b| format!("{b} → "))
@@ -133,134 +94,33 @@ pub fn rates(command: RatesCommand) -> Result<()> {
     }
 }
 
-pub fn report(command: ReportCommand) -> Result<()> {
-    match command {
-        ReportCommand::Categories {
-            year,
-            db,
-            json,
-            csv,
-            pdf,
-        } => {
-            let engine = open(&db)?;
-            let report = engine.report_categories(year)?;
-            if export(
-                &engine,
-                &report,
-                reports::categories_table(&report),
-                &pdf,
-                &csv,
-                json,
-            )? {
-                return Ok(());
-            }
-            for l in &report.lines {
-                println!(
-                    "{} ({}): {} – {}",
-                    l.offer_name, l.offer_id, l.category_label, l.reason
-                );
-            }
-            println!("{}", report.text);
-            Ok(())
+pub fn report(a: ReportArgs) -> Result<()> {
+    let kind = reports::Kind::parse(&a.kind)?;
+    let year = match (&a.year, kind.needs_year()) {
+        (Some(y), _) => y.trim().parse::<i32>().map_err(|_| {
+            Error::Invalid(format!(
+                "År: «{}» er ikke et årstal; skriv fx 2027.",
+                y.trim()
+            ))
+        })?,
+        (None, false) => 0,
+        (None, true) => {
+            return Err(Error::Invalid(format!(
+                "År: rapporten «{}» gælder ét år; angiv --year, fx --year 2027.",
+                kind.code()
+            )))
         }
-        ReportCommand::Spend { db, json, csv, pdf } => {
-            let engine = open(&db)?;
-            let report = engine.report_spend()?;
-            if export(
-                &engine,
-                &report,
-                reports::spend_table(&report),
-                &pdf,
-                &csv,
-                json,
-            )? {
-                return Ok(());
-            }
-            for r in &report.rows {
-                println!(
-                    "{} {:<9} {:<18} {:>18}  ({} kontrakter)",
-                    r.year,
-                    if r.public { "offentlig" } else { "privat" },
-                    r.basis_label,
-                    r.total_text,
-                    r.contracts
-                );
-            }
-            println!("{}", report.text);
-            Ok(())
-        }
-        ReportCommand::Occupancy {
-            year,
-            db,
-            json,
-            csv,
-            pdf,
-        } => {
-            let engine = open(&db)?;
-            let report = engine.report_occupancy(year)?;
-            if export(
-                &engine,
-                &report,
-                reports::occupancy_table(&report),
-                &pdf,
-                &csv,
-                json,
-            )? {
-                return Ok(());
-            }
-            for l in &report.lines {
-                println!(
-                    "{} ({}) {}, {}: budget {}, faktisk {}, {}",
-                    l.offer_name,
-                    l.offer_id,
-                    l.texts.basis,
-                    l.operator_name,
-                    l.texts.budgeted,
-                    l.texts.actual,
-                    l.texts.deviation
-                );
-            }
-            println!("{}", report.text);
-            Ok(())
-        }
-        ReportCommand::RateIncreases {
-            year,
-            db,
-            json,
-            csv,
-            pdf,
-        } => {
-            let engine = open(&db)?;
-            let report = engine.report_rate_increases(year)?;
-            if export(
-                &engine,
-                &report,
-                reports::rate_increases_table(&report),
-                &pdf,
-                &csv,
-                json,
-            )? {
-                return Ok(());
-            }
-            for (operator, lines) in &report.groups {
-                println!("{operator}");
-                for l in lines {
-                    println!(
-                        "  {} ({}) {}: {} → {} pr. døgn ekskl. moms, +{} (ud over PL: {})",
-                        l.offer_name,
-                        l.offer_id,
-                        l.basis.label(),
-                        l.texts.previous,
-                        l.texts.current,
-                        l.texts.increase,
-                        l.texts.above_pl
-                    );
-                }
-            }
-            println!("{}", report.text);
-            Ok(())
-        }
+    };
+    let engine = open(&a.db)?;
+    let report = engine.report(kind, year)?;
+    if export(&engine, &report, report.table(), &a.pdf, &a.csv, a.json)? {
+        return Ok(());
     }
+    for line in report.lines_text() {
+        println!("{line}");
+    }
+    println!("{}", report.text());
+    Ok(())
 }
 
 /// A report's exports, all from the same table: the PDF with `--pdf FILE` (author: the user

@@ -256,7 +256,30 @@ fn a_check_scripted_from_the_command_line() {
         &["check", "close", &id, "--conclusion", "privat_begrundet"],
     );
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("mangler en bekræftelse eller begrundelse"));
+    assert!(
+        stderr(&o).contains("mangler en bekræftelse af 0 ledige pladser eller en afvisning med skriftlig begrundelse"),
+        "{}",
+        stderr(&o)
+    );
+    // A bare code is not evidence: the written reason and who decided are required.
+    let o = plads(
+        d,
+        &[
+            "check",
+            "reject",
+            &id,
+            "--offer",
+            &candidates[0],
+            "--reason",
+            "afslaaet_af_tilbuddet",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("Begrundelse: skriv hvorfor"),
+        "{}",
+        stderr(&o)
+    );
 
     for offer in &candidates {
         let o = plads(
@@ -269,6 +292,10 @@ fn a_check_scripted_from_the_command_line() {
                 offer,
                 "--reason",
                 "afslaaet_af_tilbuddet",
+                "--note",
+                "Tilbuddet har afslået: kan ikke rumme borgerens behov nu.",
+                "--decided-by",
+                "Lone Leder, afdelingsleder",
             ],
         );
         assert!(o.status.success(), "{}", stderr(&o));
@@ -322,7 +349,7 @@ fn a_check_scripted_from_the_command_line() {
         "{text}"
     );
     assert!(
-        text.contains("Konklusion: Køb hos privat leverandør er begrundet: Botilbuddet Solsikken"),
+        text.contains("Konklusion: Køb uden for rammeaftalen er begrundet: Botilbuddet Solsikken"),
         "{text}"
     );
     let list = json(&plads(d, &["check", "list", "--json"]));
@@ -401,6 +428,21 @@ fn a_contract_scripted_from_the_command_line() {
         "--today",
         "25.11.2026",
     ]);
+    // The agreement leaves these terms "ikke fastsat": they are agreed on the contract.
+    draft.extend([
+        "--notice-buyer",
+        "løbende måned + 1 måned",
+        "--notice-provider",
+        "løbende måned + 3 måneder",
+        "--payment",
+        "forud",
+        "--payment-days",
+        "30",
+        "--absence-days",
+        "30",
+        "--hospital-days",
+        "30",
+    ]);
     let o = plads(d, &draft);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
@@ -421,7 +463,7 @@ fn a_contract_scripted_from_the_command_line() {
             "edit",
             &id,
             "--cpr",
-            "010190-1234",
+            "010100-4234",
             "--today",
             "25.11.2026",
         ],
@@ -440,7 +482,7 @@ fn a_contract_scripted_from_the_command_line() {
     let o = plads(d, &["contract", "list", "--today", "25.11.2026"]);
     let out = stdout(&o);
     assert!(
-        out.contains("010190-xxxx") && !out.contains("1234"),
+        out.contains("010100-xxxx") && !out.contains("4234"),
         "{out}"
     );
     let o = plads(

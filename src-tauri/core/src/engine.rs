@@ -10,13 +10,13 @@ use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crate::catalogue::{self, detail, import};
-use crate::contracts;
 use crate::error::{Error, Result};
 use crate::geo::Point;
 use crate::placement::{self, Check};
 use crate::search::{SearchIndex, SearchQuery, SearchResult};
 use crate::settings;
 use crate::store::Db;
+use crate::{agreements, contracts, rates, reports};
 
 enum IndexState {
     Building,
@@ -80,7 +80,7 @@ impl Engine {
                 // The build reads each table once, in order: a small page cache serves that
                 // as well as a large one and leaves less freed memory behind in this thread.
                 conn.pragma_update(None, "cache_size", -256)?;
-                SearchIndex::build(&conn)
+                SearchIndex::build(&conn, crate::clock::today())
             });
             slot.set_if_building(match built {
                 Ok(index) => IndexState::Ready(Arc::new(index)),
@@ -92,18 +92,12 @@ impl Engine {
 
     pub fn open_in_memory() -> Result<Engine> {
         let engine = Engine::prepare(Db::open_in_memory()?)?;
-        let index = SearchIndex::build(engine.db().conn())?;
-        engine.index.set(IndexState::Ready(Arc::new(index)));
+        engine.rebuild_index(engine.db().conn())?;
         Ok(engine)
     }
 
     fn prepare(mut db: Db) -> Result<Engine> {
-        let has_catalogue: bool =
-            db.conn()
-                .query_row("SELECT EXISTS (SELECT 1 FROM catalogue_meta)", [], |r| {
-                    r.get(0)
-                })?;
-        if !has_catalogue {
+        if !catalogue::store::is_loaded(db.conn())? {
             import::import(
                 &mut db,
                 crate::EXAMPLE_CATALOGUE,
@@ -117,6 +111,14 @@ impl Engine {
                 changed: Condvar::new(),
             }),
         })
+    }
+
+    /// Builds the search index anew (after an import of a catalogue, rates or agreements), with
+    /// operators as in force today.
+    fn rebuild_index(&self, conn: &Connection) -> Result<()> {
+        let index = SearchIndex::build(conn, crate::clock::today())?;
+        self.index.set(IndexState::Ready(Arc::new(index)));
+        Ok(())
     }
 
     fn db(&self) -> MutexGuard<'_, Db> {
@@ -165,8 +167,7 @@ impl Engine {
     ) -> Result<import::ImportReport> {
         let mut db = self.db();
         let report = import::import_file(&mut db, path, progress)?;
-        let index = SearchIndex::build(db.conn())?;
-        self.index.set(IndexState::Ready(Arc::new(index)));
+        self.rebuild_index(db.conn())?;
         Ok(report)
     }
 
@@ -255,26 +256,26 @@ impl Engine {
             today,
             check.stale_after_days,
         )?;
-        let class = placement::OfferClass {
-            operator_type: hit.operator_type,
-            covered_by_rammeaftale: hit.covered_by_rammeaftale,
+        let need = need.unwrap_or(&check.need);
+        let within = match agreements::for_municipality(db.conn(), need.home_municipality, today)? {
+            Some((a, _)) => hit.agreements.contains(&a.id),
+            None => false,
         };
-        check.allows(
-            need.unwrap_or(&check.need),
-            class,
-            placement::CheckKind::Privat,
-            today,
-        )?;
-        Ok(
-            if placement::rules::counts_as_public(hit.operator_type, hit.covered_by_rammeaftale) {
-                format!("{} er et offentligt tilbud og kan vælges.", hit.name)
-            } else {
-                format!(
-                    "{} kan vælges gennem afstemning {} (gyldig til og med {}).",
-                    hit.name, check.id, check.text.valid_until
-                )
-            },
-        )
+        let class = placement::OfferClass {
+            within_agreement: within,
+        };
+        check.allows(need, class, placement::CheckKind::Privat, today)?;
+        Ok(if within {
+            format!(
+                "{} er omfattet af hjemkommunens rammeaftale og kan vælges.",
+                hit.name
+            )
+        } else {
+            format!(
+                "{} kan vælges gennem afstemning {} (gyldig til og med {}).",
+                hit.name, check.id, check.text.valid_until
+            )
+        })
     }
 
     /// A new contract's form, filled from a closed check and/or an offer.
@@ -373,34 +374,41 @@ impl Engine {
     }
 
     /// What importing a rate sheet would change (nothing is saved).
-    pub fn rates_preview(&self, path: &Path) -> Result<crate::ratesheet::Preview> {
-        crate::ratesheet::preview(self.db().conn(), path)
+    pub fn rates_preview(&self, path: &Path) -> Result<rates::import::Preview> {
+        rates::import::preview(self.db().conn(), path)
     }
 
     /// Imports a rate sheet's new and changed rates in one transaction; the search index is
     /// rebuilt so rates shown and filtered on are the new ones.
-    pub fn rates_import(&self, path: &Path) -> Result<crate::ratesheet::Preview> {
+    pub fn rates_import(&self, path: &Path) -> Result<rates::import::Preview> {
         let db = self.db();
-        let applied = crate::ratesheet::import(db.conn(), path)?;
-        let index = SearchIndex::build(db.conn())?;
-        self.index.set(IndexState::Ready(Arc::new(index)));
+        let applied = rates::import::import(db.conn(), path)?;
+        self.rebuild_index(db.conn())?;
         Ok(applied)
     }
 
-    pub fn report_categories(&self, year: i32) -> Result<crate::reports::CategoryReport> {
-        crate::reports::categories(self.db().conn(), year)
+    /// Computes one of the steering group's reports.
+    pub fn report(&self, kind: reports::Kind, year: i32) -> Result<reports::Report> {
+        reports::run(self.db().conn(), kind, year)
     }
 
-    pub fn report_spend(&self) -> Result<crate::reports::SpendReport> {
-        crate::reports::spend(self.db().conn())
+    /// The agreements in use, with where each came from.
+    pub fn agreements(&self) -> Result<Vec<agreements::AgreementView>> {
+        agreements::list(self.db().conn())
     }
 
-    pub fn report_occupancy(&self, year: i32) -> Result<crate::reports::OccupancyReport> {
-        crate::reports::occupancy_deviations(self.db().conn(), year)
+    /// Which agreement binds a municipality on a day.
+    pub fn agreement_for(&self, municipality: &str, on: NaiveDate) -> Result<agreements::Applies> {
+        agreements::applies(self.db().conn(), municipality, on)
     }
 
-    pub fn report_rate_increases(&self, year: i32) -> Result<crate::reports::IncreaseReport> {
-        crate::reports::rate_increases(self.db().conn(), year)
+    /// Imports an agreement file (new versions only; nothing changes on any problem); the
+    /// search index is rebuilt, since coverage follows the agreements.
+    pub fn agreements_import(&self, path: &Path) -> Result<agreements::ImportReport> {
+        let db = self.db();
+        let report = agreements::import_file(db.conn(), path)?;
+        self.rebuild_index(db.conn())?;
+        Ok(report)
     }
 
     /// Runs `f` with the database (CLI commands and tests that need more than the above).

@@ -28,9 +28,26 @@ pub enum Error {
     #[error("{0}")]
     NotFound(String),
 
+    /// A rule refuses the step (the public-first guard, a closed check, an issued contract):
+    /// the input is well-formed, but the agreements do not allow it now.
+    #[error("{0}")]
+    Refused(String),
+
+    /// The step conflicts with what is stored (a version that exists with other content, a
+    /// number already used).
+    #[error("{0}")]
+    Conflict(String),
+
+    /// Something inside the app failed that the user cannot fix by changing the input (data
+    /// in the database that cannot be read, a built-in file that is broken).
+    #[error("{0}")]
+    Internal(String),
+
     /// An import file was rejected. Nothing was changed.
-    #[error("{}", format_rejected(.file, .problems, *.more))]
+    #[error("{}", format_rejected(.what, .file, .problems, *.more))]
     Rejected {
+        /// What kind of file, as the sentence begins: "Kataloget", "Rammeaftalefilen".
+        what: &'static str,
         file: String,
         problems: Vec<Problem>,
         /// Problems found beyond those listed.
@@ -56,9 +73,9 @@ pub enum Error {
     },
 }
 
-fn format_rejected(file: &str, problems: &[Problem], more: usize) -> String {
+fn format_rejected(what: &str, file: &str, problems: &[Problem], more: usize) -> String {
     let mut s = format!(
-        "Kataloget i {file} blev afvist, og intet er ændret. {} fejl:",
+        "{what} i {file} blev afvist, og intet er ændret. {} fejl:",
         problems.len() + more
     );
     for p in problems {
@@ -77,6 +94,9 @@ impl Error {
         match self {
             Error::Invalid(_) => "invalid",
             Error::NotFound(_) => "not_found",
+            Error::Refused(_) => "refused",
+            Error::Conflict(_) => "conflict",
+            Error::Internal(_) => "internal",
             Error::Rejected { .. } => "rejected",
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::Database(_) => "database",

@@ -2,6 +2,7 @@
 //! search, and the SQLite store. No Tauri here: the desktop app and the `plads` CLI both call
 //! these functions, and the core builds and tests without WebKit.
 
+pub mod agreements;
 pub mod audit;
 pub mod catalogue;
 pub mod clock;
@@ -13,7 +14,6 @@ pub mod geo;
 pub mod paths;
 pub mod placement;
 pub mod rates;
-pub mod ratesheet;
 pub mod reports;
 pub mod search;
 pub mod settings;

@@ -2,18 +2,20 @@
 //! of the catalogue (built once after open or import, about 16 MB for 100.000 offers).
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use crate::catalogue::model::{ApprovalStatus, LegalBasis, OperatorType};
+use crate::catalogue::model::{ApprovalStatus, LegalBasis, OperatorPeriod, OperatorType};
+use crate::catalogue::rules::age_text;
 use crate::error::{Error, Result};
 use crate::geo::{self, Point};
-use crate::{fmt, rates};
+use crate::{agreements, catalogue, fmt, rates};
 
-/// Free-place figures older than this many days are shown as stale (a setting later).
+/// Free-place figures older than this many days are shown as stale, unless the query says
+/// (the app passes the user's setting, `settings::STALE_AFTER_DAYS`).
 pub const DEFAULT_STALE_AFTER_DAYS: i64 = 30;
 /// One page of results, as the app shows them ("Vis flere" fetches the next).
 pub const DEFAULT_LIMIT: usize = 50;
@@ -67,7 +69,11 @@ pub struct SearchQuery {
     pub only_free: bool,
     /// Highest daily rate, like for like: per day, ex. VAT.
     pub max_daily_rate: Option<Decimal>,
+    /// Offers some agreement covers (true) or none does (false).
     pub covered_by_rammeaftale: Option<bool>,
+    /// Only the public offers of this agreement's area (its members' and region's offers and
+    /// those it covers): the public-first check's scope.
+    pub agreement_area: Option<String>,
     pub only_approved: bool,
     /// Distance is measured from this municipality (the citizen's home) …
     pub near_municipality: Option<u16>,
@@ -105,7 +111,10 @@ pub struct SearchHit {
     pub daily_rate_ex_vat: Option<Decimal>,
     pub rate_year: Option<i32>,
     pub distance_km: Option<f64>,
+    /// Covered by some agreement (`agreements` says which).
     pub covered_by_rammeaftale: bool,
+    /// The agreements that cover the offer (R0), by id.
+    pub agreements: Vec<String>,
     pub approval: ApprovalStatus,
     pub min_age: u8,
     pub max_age: Option<u8>,
@@ -237,9 +246,11 @@ struct Row {
     groups: Slice,
     municipality: u16,
     min_age: u8,
-    max_age: Option<u8>,
+    /// `NO_MAX_AGE` when the offer has no upper age.
+    max_age: u8,
     approval: ApprovalStatus,
-    covered: bool,
+    /// In `SearchIndex::coverages`.
+    coverage: u16,
     operator_type: OperatorType,
     basis_bits: u8,
     /// The folded first letters of the name's words (see `initials`): a search word whose
@@ -310,323 +321,371 @@ pub struct SearchIndex {
     group_index: HashMap<String, u32>,
     group_parent: Vec<Option<u32>>,
     pub extracted: Option<NaiveDate>,
+    /// The agreements the coverage bits refer to (at most 64).
+    agreement_ids: Vec<String>,
+    /// Coverage classes; each row points to one.
+    coverages: Vec<Coverage>,
 }
 
 const NO_ROW: u32 = u32::MAX;
+const NO_MAX_AGE: u8 = u8::MAX;
+
+/// What `SearchIndex::build` gathers, table by table, before it becomes the index.
+struct Build {
+    on: NaiveDate,
+    extracted: Option<NaiveDate>,
+    rows: Vec<Row>,
+    by_key: Vec<u32>,
+    strings: Strings,
+    bases: Vec<BasisAgg>,
+    rates: Vec<YearRate>,
+    groups: Vec<u32>,
+    group_index: HashMap<String, u32>,
+    group_parent: Vec<Option<u32>>,
+    /// Per row: the operating municipality (the operator's, else the location's) and whether
+    /// format 1 marked it covered, for the agreement coverage.
+    operating: Vec<u16>,
+    covered_v1: Vec<bool>,
+    agreements: Vec<crate::agreements::Agreement>,
+    coverages: Vec<Coverage>,
+}
+
+impl Build {
+    fn row_of(&self, key: i64) -> Option<usize> {
+        let slot = usize::try_from(key).ok()?;
+        self.by_key
+            .get(slot)
+            .copied()
+            .filter(|&i| i != NO_ROW)
+            .map(|i| i as usize)
+    }
+
+    fn target_groups(&mut self, conn: &Connection) -> Result<()> {
+        let tree = catalogue::store::target_groups(conn)?;
+        for (i, (code, _, _)) in tree.iter().enumerate() {
+            self.group_index.insert(code.clone(), i as u32);
+        }
+        self.group_parent = tree
+            .iter()
+            .map(|(_, p, _)| p.as_ref().and_then(|c| self.group_index.get(c).copied()))
+            .collect();
+        Ok(())
+    }
+
+    fn offers(&mut self, conn: &Connection) -> Result<()> {
+        // Exact capacities: a growing Vec leaves its smaller copies behind as freed memory.
+        let (count, max_key, links) = catalogue::store::index_sizes(conn)?;
+        self.rows.reserve_exact(count);
+        self.by_key
+            .reserve_exact(usize::try_from(max_key).unwrap_or(0) + 1);
+        self.groups.reserve_exact(links);
+        self.operating.reserve_exact(count);
+        self.covered_v1.reserve_exact(count);
+        catalogue::store::each_offer(conn, |o| {
+            let slot = usize::try_from(o.key).unwrap_or(0);
+            if self.by_key.len() <= slot {
+                self.by_key.resize(slot + 1, NO_ROW);
+            }
+            self.by_key[slot] = self.rows.len() as u32;
+            self.rows.push(Row {
+                id: self.strings.push(o.id),
+                name: self.strings.push(o.name),
+                name_rank: o.name_rank.unwrap_or(u32::MAX),
+                city: self.strings.intern(o.city),
+                operator_name: u32::MAX,
+                municipality: o.municipality_code,
+                lat: o.lat as f32,
+                lon: o.lon as f32,
+                min_age: o.min_age,
+                max_age: o.max_age.unwrap_or(NO_MAX_AGE),
+                approval: o.approval,
+                coverage: 0,
+                operator_type: OperatorType::Privat,
+                basis_bits: 0,
+                initials: initials(o.name),
+                bases: Slice::default(),
+                groups: Slice::default(),
+            });
+            self.operating.push(o.municipality_code);
+            self.covered_v1.push(o.covered_v1);
+            Ok(())
+        })?;
+        self.strings.arena.shrink_to_fit();
+        Ok(())
+    }
+
+    /// The operator in force on the index's day (`catalogue::rules::operator_on`, the one
+    /// rule every area uses).
+    fn operators(&mut self, conn: &Connection) -> Result<()> {
+        let mut current: Option<(usize, Vec<OperatorPeriod>)> = None;
+        let finish = |b: &mut Build, done: Option<(usize, Vec<OperatorPeriod>)>| {
+            if let Some((i, periods)) = done {
+                if let Some(p) = catalogue::rules::operator_on(&periods, b.on) {
+                    b.rows[i].operator_type = p.kind;
+                    b.rows[i].operator_name = b.strings.intern(p.name.clone());
+                    if let Some(m) = p.municipality_code {
+                        b.operating[i] = m;
+                    }
+                }
+            }
+        };
+        catalogue::store::each_operator(conn, |key, period| {
+            let Some(i) = self.row_of(key) else {
+                return Ok(());
+            };
+            match &mut current {
+                Some((row, periods)) if *row == i => periods.push(period),
+                _ => {
+                    let done = current.replace((i, vec![period]));
+                    finish(self, done);
+                }
+            }
+            Ok(())
+        })?;
+        let done = current.take();
+        finish(self, done);
+        Ok(())
+    }
+
+    /// Legal bases: the table's key order (offer, department, basis) brings each offer's rows
+    /// together; they are summed per basis and appended as one run per offer.
+    fn places(&mut self, conn: &Connection) -> Result<()> {
+        let mut current: Option<usize> = None;
+        let mut pending: Vec<BasisAgg> = Vec::new();
+        catalogue::store::each_places(conn, |key, code, places, free, as_of| {
+            let Some(i) = self.row_of(key) else {
+                return Ok(());
+            };
+            if current != Some(i) {
+                self.flush_bases(current, &mut pending);
+                current = Some(i);
+            }
+            let Some(basis) = LegalBasis::from_code(code) else {
+                return Ok(());
+            };
+            self.rows[i].basis_bits |= basis.bit();
+            match pending.iter_mut().find(|b| b.basis == basis) {
+                Some(agg) => {
+                    agg.places += places;
+                    // A sum is only a figure when every department reported one.
+                    agg.free = match (agg.free(), free) {
+                        (Some(a), Some(b)) => a.saturating_add(b).min(UNKNOWN_FREE - 1),
+                        _ => UNKNOWN_FREE,
+                    };
+                    agg.free_as_of = match (agg.free_as_of, as_of) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                }
+                None => pending.push(BasisAgg {
+                    basis,
+                    rates_len: 0,
+                    places,
+                    free: free.map_or(UNKNOWN_FREE, |f| f.min(UNKNOWN_FREE - 1)),
+                    free_as_of: as_of,
+                    rates_start: 0,
+                }),
+            }
+            Ok(())
+        })?;
+        self.flush_bases(current, &mut pending);
+        self.bases.shrink_to_fit();
+        Ok(())
+    }
+
+    fn flush_bases(&mut self, row: Option<usize>, pending: &mut Vec<BasisAgg>) {
+        if let Some(i) = row {
+            pending.sort_by_key(|b| b.basis);
+            self.rows[i].bases = Slice {
+                start: self.bases.len() as u32,
+                len: pending.len() as u32,
+            };
+            self.bases.append(pending);
+        }
+        pending.clear();
+    }
+
+    /// Rates are keyed by the catalogue id (so history survives imports). Both sides in id
+    /// order, merged: no join and no hash map. Each offer's rates arrive together and are
+    /// appended per basis, by year, keeping the lowest of its departments'.
+    fn rates(&mut self, conn: &Connection) -> Result<()> {
+        // An upper bound: departments' rates are merged.
+        self.rates.reserve_exact(rates::store::count(conn)?);
+        let mut by_id: Vec<u32> = (0..self.rows.len() as u32).collect();
+        by_id.sort_unstable_by(|&a, &b| {
+            self.strings
+                .get(self.rows[a as usize].id)
+                .cmp(self.strings.get(self.rows[b as usize].id))
+        });
+        let mut cursor = 0usize;
+        let mut current: Option<usize> = None;
+        // (basis, year, daily) of the current offer
+        let mut pending: Vec<(LegalBasis, i32, i64)> = Vec::new();
+        rates::store::each_daily_by_offer(conn, |offer_id, code, year, daily| {
+            while cursor < by_id.len()
+                && self.strings.get(self.rows[by_id[cursor] as usize].id) < offer_id
+            {
+                cursor += 1;
+            }
+            let Some(i) = by_id
+                .get(cursor)
+                .map(|&i| i as usize)
+                .filter(|&i| self.strings.get(self.rows[i].id) == offer_id)
+            else {
+                return Ok(());
+            };
+            if current != Some(i) {
+                self.flush_rates(current, &mut pending);
+                current = Some(i);
+            }
+            if let Some(basis) = LegalBasis::from_code(code) {
+                pending.push((basis, year, daily));
+            }
+            Ok(())
+        })?;
+        self.flush_rates(current, &mut pending);
+        self.rates.shrink_to_fit();
+        Ok(())
+    }
+
+    fn flush_rates(&mut self, row: Option<usize>, pending: &mut Vec<(LegalBasis, i32, i64)>) {
+        if let Some(i) = row {
+            pending.sort_unstable();
+            let range = self.rows[i].bases;
+            let start = range.start as usize;
+            let end = start + range.len as usize;
+            for b in self.bases.get_mut(start..end).unwrap_or_default() {
+                let start = self.rates.len();
+                b.rates_start = start as u32;
+                // Sorted by year and then daily rate: the first of a year is the lowest among
+                // the offer's departments.
+                let mut last_year = None;
+                for &(_, year, daily) in pending.iter().filter(|p| p.0 == b.basis) {
+                    if last_year != Some(year) && self.rates.len() - start < usize::from(u8::MAX) {
+                        self.rates.extend(YearRate::new(year, daily));
+                        last_year = Some(year);
+                    }
+                }
+                b.rates_len = u8::try_from(self.rates.len() - start).unwrap_or(u8::MAX);
+            }
+        }
+        pending.clear();
+    }
+
+    fn target_group_links(&mut self, conn: &Connection) -> Result<()> {
+        let mut current: Option<usize> = None;
+        catalogue::store::each_target_group_link(conn, |key, code| {
+            let Some(i) = self.row_of(key) else {
+                return Ok(());
+            };
+            if current != Some(i) {
+                self.rows[i].groups.start = self.groups.len() as u32;
+                current = Some(i);
+            }
+            if let Some(&g) = self.group_index.get(code) {
+                self.groups.push(g);
+                self.rows[i].groups.len += 1;
+            }
+            Ok(())
+        })
+    }
+
+    /// Which agreements cover each offer and which have it in their area (R0, R1), as a
+    /// class shared by every offer with the same answer.
+    fn coverage(&mut self, conn: &Connection) -> Result<()> {
+        self.agreements = crate::agreements::store::active(conn)?;
+        self.agreements.truncate(64);
+        let mut named: Vec<Vec<String>> = vec![Vec::new(); self.rows.len()];
+        catalogue::store::each_named_agreement(conn, |key, id| {
+            if let Some(i) = self.row_of(key) {
+                named[i].push(id.to_string());
+            }
+            Ok(())
+        })?;
+        let mut classes: HashMap<Coverage, u16> = HashMap::new();
+        self.coverages = vec![Coverage::default()];
+        classes.insert(Coverage::default(), 0);
+        for (i, names) in named.iter().enumerate() {
+            let c = agreements::rules::Coverage {
+                operator: Some(self.rows[i].operator_type),
+                operating_municipality: self.operating[i],
+                municipality: self.rows[i].municipality,
+                named: names,
+                covered_v1: self.covered_v1[i],
+            };
+            let mut class = Coverage::default();
+            for (bit, a) in self.agreements.iter().enumerate() {
+                if agreements::rules::covers(a, &self.agreements, &c, self.extracted) {
+                    class.covered |= 1 << bit;
+                }
+                if agreements::rules::in_area(a, &self.agreements, &c, self.extracted) {
+                    class.area |= 1 << bit;
+                }
+            }
+            let next = self.coverages.len();
+            let id = *classes
+                .entry(class)
+                .or_insert_with(|| u16::try_from(next).unwrap_or(0));
+            if usize::from(id) == next {
+                self.coverages.push(class);
+            }
+            self.rows[i].coverage = id;
+        }
+        self.operating = Vec::new();
+        self.covered_v1 = Vec::new();
+        Ok(())
+    }
+}
+
+/// Which of the index's agreements cover an offer, and which have it in their area (bit i =
+/// `SearchIndex::agreements[i]`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+struct Coverage {
+    covered: u64,
+    area: u64,
+}
 
 impl SearchIndex {
-    /// Builds the index from the store. The operator shown is the one in force on the
-    /// catalogue's extraction date.
-    pub fn build(conn: &Connection) -> Result<SearchIndex> {
-        let t0 = std::time::Instant::now();
-        let mark = |what: &str| {
-            if std::env::var_os("PLADSOVERBLIK_TIMING").is_some() {
-                let rss = std::fs::read_to_string("/proc/self/status")
-                    .ok()
-                    .and_then(|s| {
-                        s.lines()
-                            .find(|l| l.starts_with("VmRSS:"))
-                            .map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_string())
-                    })
-                    .unwrap_or_default();
-                eprintln!(
-                    "indeks: {what} efter {} ms, RSS {rss} kB",
-                    t0.elapsed().as_millis()
-                );
-            }
+    /// Builds the index from the store, with each offer's operator as in force on `on` (the
+    /// app's today: the same rule and day as the checks and contracts use).
+    pub fn build(conn: &Connection, on: NaiveDate) -> Result<SearchIndex> {
+        let mut b = Build {
+            on,
+            extracted: catalogue::store::extracted(conn)?,
+            rows: Vec::new(),
+            by_key: Vec::new(),
+            strings: Strings::default(),
+            bases: Vec::new(),
+            rates: Vec::new(),
+            groups: Vec::new(),
+            group_index: HashMap::new(),
+            group_parent: Vec::new(),
+            operating: Vec::new(),
+            covered_v1: Vec::new(),
+            agreements: Vec::new(),
+            coverages: Vec::new(),
         };
-        let extracted: Option<NaiveDate> = conn
-            .query_row(
-                "SELECT extracted FROM catalogue_meta WHERE id = 1",
-                [],
-                |r| r.get::<_, String>(0),
-            )
-            .ok()
-            .and_then(|s| NaiveDate::from_str(&s).ok());
-        let on = extracted.unwrap_or_else(crate::clock::today);
-
-        let mut group_index = HashMap::new();
-        let mut parents_by_code = Vec::new();
-        {
-            let mut st = conn.prepare("SELECT code, parent FROM target_groups ORDER BY ord")?;
-            let mut q = st.query([])?;
-            while let Some(r) = q.next()? {
-                let code: String = r.get(0)?;
-                let parent: Option<String> = r.get(1)?;
-                group_index.insert(code, parents_by_code.len() as u32);
-                parents_by_code.push(parent);
-            }
-        }
-        let group_parent = parents_by_code
-            .iter()
-            .map(|p| p.as_ref().and_then(|c| group_index.get(c).copied()))
-            .collect();
-
-        // Exact capacities: a growing Vec leaves its smaller copies behind as freed memory.
-        let count = |sql: &str| -> Result<usize> {
-            let n: i64 = conn.query_row(sql, [], |r| r.get(0))?;
-            Ok(usize::try_from(n).unwrap_or(0))
-        };
-        let mut rows: Vec<Row> = Vec::with_capacity(count("SELECT COUNT(*) FROM offers")?);
-        let max_key: i64 =
-            conn.query_row("SELECT COALESCE(MAX(key), 0) FROM offers", [], |r| r.get(0))?;
-        let mut by_key: Vec<u32> = Vec::with_capacity(usize::try_from(max_key).unwrap_or(0) + 1);
-        let mut strings = Strings::default();
-        {
-            let mut st = conn.prepare(
-                "SELECT key, id, name, city, municipality_code, lat, lon, min_age, max_age,
-                        approval_status, covered_by_rammeaftale, name_rank
-                 FROM offers LEFT JOIN offer_order ON offer_key = key ORDER BY key",
-            )?;
-            let mut q = st.query([])?;
-            while let Some(r) = q.next()? {
-                let key: i64 = r.get(0)?;
-                let approval: String = r.get(9)?;
-                let slot = usize::try_from(key).unwrap_or(0);
-                if by_key.len() <= slot {
-                    by_key.resize(slot + 1, NO_ROW);
-                }
-                by_key[slot] = rows.len() as u32;
-                let (lat, lon): (f64, f64) = (r.get(5)?, r.get(6)?);
-                let name = r.get_ref(2)?.as_str().unwrap_or_default();
-                rows.push(Row {
-                    id: strings.push(r.get_ref(1)?.as_str().unwrap_or_default()),
-                    name: strings.push(name),
-                    name_rank: r.get::<_, Option<u32>>(11)?.unwrap_or(u32::MAX),
-                    city: strings.intern(r.get(3)?),
-                    operator_name: u32::MAX,
-                    municipality: r.get(4)?,
-                    lat: lat as f32,
-                    lon: lon as f32,
-                    min_age: r.get(7)?,
-                    max_age: r.get(8)?,
-                    approval: ApprovalStatus::parse(&approval)
-                        .unwrap_or(ApprovalStatus::UnderGodkendelse),
-                    covered: r.get(10)?,
-                    operator_type: OperatorType::Privat,
-                    basis_bits: 0,
-                    initials: initials(name),
-                    bases: Slice::default(),
-                    groups: Slice::default(),
-                });
-            }
-        }
-        strings.arena.shrink_to_fit();
-        mark("tilbud");
-        let row_of = |key: i64| -> Option<usize> {
-            let slot = usize::try_from(key).ok()?;
-            by_key
-                .get(slot)
-                .copied()
-                .filter(|&i| i != NO_ROW)
-                .map(|i| i as usize)
-        };
-        {
-            // Operator in force on the catalogue date; the latest one if none is.
-            let mut st = conn.prepare(
-                "SELECT offer_key, kind, name, valid_from FROM offer_operators
-                 ORDER BY offer_key, valid_from",
-            )?;
-            let mut q = st.query([])?;
-            let on_text = on.to_string();
-            while let Some(r) = q.next()? {
-                let key: i64 = r.get(0)?;
-                let Some(i) = row_of(key) else { continue };
-                let from: String = r.get(3)?;
-                // Periods come in order and do not overlap: the last one begun by the
-                // catalogue date is in force (or the first one, if none has begun).
-                if rows[i].operator_name == u32::MAX || from <= on_text {
-                    let kind: String = r.get(1)?;
-                    rows[i].operator_type = OperatorType::parse(&kind)?;
-                    rows[i].operator_name = strings.intern(r.get(2)?);
-                }
-            }
-        }
-        mark("driftsherrer");
-        // Legal bases: the table's key order (offer, department, basis) brings each offer's
-        // rows together; they are summed per basis and appended as one run per offer.
-        let mut bases: Vec<BasisAgg> = Vec::new();
-        {
-            let mut st = conn.prepare(
-                "SELECT offer_key, legal_basis, places, free_places, free_as_of
-                 FROM department_places ORDER BY offer_key",
-            )?;
-            let mut q = st.query([])?;
-            let mut current: Option<usize> = None;
-            let mut pending: Vec<BasisAgg> = Vec::new();
-            let flush = |row: Option<usize>,
-                         pending: &mut Vec<BasisAgg>,
-                         bases: &mut Vec<BasisAgg>,
-                         rows: &mut Vec<Row>| {
-                if let Some(i) = row {
-                    pending.sort_by_key(|b| b.basis);
-                    rows[i].bases = Slice {
-                        start: bases.len() as u32,
-                        len: pending.len() as u32,
-                    };
-                    bases.append(pending);
-                }
-                pending.clear();
-            };
-            while let Some(r) = q.next()? {
-                let key: i64 = r.get(0)?;
-                let Some(i) = row_of(key) else { continue };
-                if current != Some(i) {
-                    flush(current, &mut pending, &mut bases, &mut rows);
-                    current = Some(i);
-                }
-                let Some(basis) = LegalBasis::from_code(r.get_ref(1)?.as_str().unwrap_or_default())
-                else {
-                    continue;
-                };
-                let places: u32 = r.get(2)?;
-                let free: Option<u32> = r.get(3)?;
-                let as_of = r
-                    .get_ref(4)?
-                    .as_str_or_null()
-                    .ok()
-                    .flatten()
-                    .and_then(|s| NaiveDate::from_str(s).ok());
-                rows[i].basis_bits |= basis.bit();
-                match pending.iter_mut().find(|b| b.basis == basis) {
-                    Some(agg) => {
-                        agg.places += places;
-                        // A sum is only a figure when every department reported one.
-                        agg.free = match (agg.free(), free) {
-                            (Some(a), Some(b)) => a.saturating_add(b).min(UNKNOWN_FREE - 1),
-                            _ => UNKNOWN_FREE,
-                        };
-                        agg.free_as_of = match (agg.free_as_of, as_of) {
-                            (Some(a), Some(b)) => Some(a.min(b)),
-                            (a, b) => a.or(b),
-                        };
-                    }
-                    None => pending.push(BasisAgg {
-                        basis,
-                        rates_len: 0,
-                        places,
-                        free: free.map_or(UNKNOWN_FREE, |f| f.min(UNKNOWN_FREE - 1)),
-                        free_as_of: as_of,
-                        rates_start: 0,
-                    }),
-                }
-            }
-            flush(current, &mut pending, &mut bases, &mut rows);
-        }
-        bases.shrink_to_fit();
-        mark("pladser");
-        let mut rate_runs: Vec<YearRate> = Vec::with_capacity(count(
-            "SELECT COUNT(*) FROM rates", // an upper bound: departments' rates are merged
-        )?);
-        {
-            // Rates are keyed by the catalogue id (so history survives imports). Both sides in
-            // id order, merged: no join and no hash map. Each offer's rates arrive together
-            // and are appended per basis, by year, keeping the lowest of its departments'.
-            let mut by_id: Vec<u32> = (0..rows.len() as u32).collect();
-            by_id.sort_unstable_by(|&a, &b| {
-                strings
-                    .get(rows[a as usize].id)
-                    .cmp(strings.get(rows[b as usize].id))
-            });
-            let mut cursor = 0usize;
-            let mut st = conn.prepare(
-                "SELECT offer_id, legal_basis, year, daily_ex_vat_oere FROM rates ORDER BY offer_id",
-            )?;
-            let mut q = st.query([])?;
-            let mut current: Option<usize> = None;
-            // (basis, year, daily) of the current offer
-            let mut pending: Vec<(LegalBasis, i32, i64)> = Vec::new();
-            let flush = |row: Option<usize>,
-                         pending: &mut Vec<(LegalBasis, i32, i64)>,
-                         runs: &mut Vec<YearRate>,
-                         bases: &mut [BasisAgg],
-                         rows: &[Row]| {
-                if let Some(i) = row {
-                    pending.sort_unstable();
-                    let range = rows[i].bases;
-                    let start = range.start as usize;
-                    for b in bases
-                        .get_mut(start..start + range.len as usize)
-                        .unwrap_or_default()
-                    {
-                        let start = runs.len();
-                        b.rates_start = start as u32;
-                        // Sorted by year and then daily rate: the first of a year is the
-                        // lowest among the offer's departments.
-                        let mut last_year = None;
-                        for &(_, year, daily) in pending.iter().filter(|p| p.0 == b.basis) {
-                            if last_year != Some(year) && runs.len() - start < usize::from(u8::MAX)
-                            {
-                                runs.extend(YearRate::new(year, daily));
-                                last_year = Some(year);
-                            }
-                        }
-                        b.rates_len = u8::try_from(runs.len() - start).unwrap_or(u8::MAX);
-                    }
-                }
-                pending.clear();
-            };
-            while let Some(r) = q.next()? {
-                let offer_id = r.get_ref(0)?.as_str().unwrap_or_default();
-                while cursor < by_id.len()
-                    && strings.get(rows[by_id[cursor] as usize].id) < offer_id
-                {
-                    cursor += 1;
-                }
-                let Some(i) = by_id
-                    .get(cursor)
-                    .map(|&i| i as usize)
-                    .filter(|&i| strings.get(rows[i].id) == offer_id)
-                else {
-                    continue;
-                };
-                if current != Some(i) {
-                    flush(current, &mut pending, &mut rate_runs, &mut bases, &rows);
-                    current = Some(i);
-                }
-                let Some(basis) = LegalBasis::from_code(r.get_ref(1)?.as_str().unwrap_or_default())
-                else {
-                    continue;
-                };
-                pending.push((basis, r.get(2)?, r.get(3)?));
-            }
-            flush(current, &mut pending, &mut rate_runs, &mut bases, &rows);
-        }
-        rate_runs.shrink_to_fit();
-        mark("takster");
-        let mut groups: Vec<u32> =
-            Vec::with_capacity(count("SELECT COUNT(*) FROM offer_target_groups")?);
-        {
-            let mut st =
-                conn.prepare("SELECT offer_key, code FROM offer_target_groups ORDER BY offer_key")?;
-            let mut q = st.query([])?;
-            let mut current: Option<usize> = None;
-            while let Some(r) = q.next()? {
-                let key: i64 = r.get(0)?;
-                let Some(i) = row_of(key) else { continue };
-                if current != Some(i) {
-                    rows[i].groups.start = groups.len() as u32;
-                    current = Some(i);
-                }
-                if let Some(&g) = group_index.get(r.get_ref(1)?.as_str().unwrap_or_default()) {
-                    groups.push(g);
-                    rows[i].groups.len += 1;
-                }
-            }
-        }
-        mark("målgrupper");
+        b.target_groups(conn)?;
+        b.offers(conn)?;
+        b.operators(conn)?;
+        b.places(conn)?;
+        b.rates(conn)?;
+        b.target_group_links(conn)?;
+        b.coverage(conn)?;
         // Interning is done: only the strings themselves are needed from here on.
-        strings.lookup = HashMap::new();
+        b.strings.lookup = HashMap::new();
         Ok(SearchIndex {
-            rows,
-            bases,
-            rates: rate_runs,
-            groups,
-            by_key,
-            strings,
-            group_index,
-            group_parent,
-            extracted,
+            rows: b.rows,
+            bases: b.bases,
+            rates: b.rates,
+            groups: b.groups,
+            by_key: b.by_key,
+            strings: b.strings,
+            group_index: b.group_index,
+            group_parent: b.group_parent,
+            extracted: b.extracted,
+            agreement_ids: b.agreements.into_iter().map(|a| a.id).collect(),
+            coverages: b.coverages,
         })
     }
 
@@ -650,11 +709,7 @@ impl SearchIndex {
         today: NaiveDate,
         stale_after_days: i64,
     ) -> Result<SearchHit> {
-        let key: Option<i64> = conn
-            .query_row("SELECT key FROM offers WHERE id = ?1", [offer_id], |r| {
-                r.get(0)
-            })
-            .optional()?;
+        let key = catalogue::store::offer_key(conn, offer_id)?;
         let row = key.and_then(|k| self.row_of(k)).ok_or_else(|| {
             Error::NotFound(format!("Tilbuddet «{offer_id}» findes ikke i kataloget."))
         })?;
@@ -662,6 +717,10 @@ impl SearchIndex {
         let bits = basis.map_or(0, LegalBasis::bit);
         let distance = origin.map(|o| geo::distance_km(o, row.point()));
         Ok(self.hit(row, bits, today.year(), today, stale_after_days, distance))
+    }
+
+    fn max_age(&self, row: &Row) -> Option<u8> {
+        (row.max_age != NO_MAX_AGE).then_some(row.max_age)
     }
 
     pub fn len(&self) -> usize {
@@ -681,6 +740,12 @@ impl SearchIndex {
                 .interned
                 .iter()
                 .map(|s| 2 * (s.capacity() + size_of::<String>()) + size_of::<u32>())
+                .sum::<usize>()
+            + self.coverages.capacity() * size_of::<Coverage>()
+            + self
+                .agreement_ids
+                .iter()
+                .map(|s| s.capacity() + size_of::<String>())
                 .sum::<usize>()
             + self
                 .group_index
@@ -777,13 +842,24 @@ impl SearchIndex {
         // what a bare FTS5 MATCH costs.
         let text = q.text.as_deref().unwrap_or_default();
         let text_matches: Option<Vec<i64>> = match fts_query(text) {
-            Some(expr) => Some(fts_rowids(conn, &expr)?),
+            Some(expr) => {
+                let mut keys = Vec::new();
+                catalogue::store::fts_keys(conn, &expr, |k| keys.push(k))?;
+                Some(keys)
+            }
             None => None,
         };
         let name_terms =
             (q.sort == SortKey::Relevance && text_matches.is_some()).then(|| NameTerms::new(text));
         let wanted_bits: u8 = q.legal_bases.iter().fold(0, |acc, b| acc | b.bit());
-        let max_oere = q.max_daily_rate.map(rates::oere);
+        // An agreement the index does not know has no offers in its area.
+        let area_bit: Option<u64> = q.agreement_area.as_deref().map(|id| {
+            self.agreement_ids
+                .iter()
+                .position(|a| a == id)
+                .map_or(0, |i| 1 << i)
+        });
+        let max_oere = q.max_daily_rate.map(rates::rules::oere);
 
         // (row index, sort key for rate or free places, distance)
         let mut matches: Vec<(usize, f64, Option<f64>)> = Vec::new();
@@ -793,7 +869,7 @@ impl SearchIndex {
                 return;
             }
             if let Some(age) = q.age {
-                if age < row.min_age || row.max_age.is_some_and(|m| age > m) {
+                if age < row.min_age || (row.max_age != NO_MAX_AGE && age > row.max_age) {
                     return;
                 }
             }
@@ -812,8 +888,14 @@ impl SearchIndex {
                     return;
                 }
             }
+            let coverage = self.coverages[usize::from(row.coverage)];
             if let Some(c) = q.covered_by_rammeaftale {
-                if row.covered != c {
+                if (coverage.covered != 0) != c {
+                    return;
+                }
+            }
+            if let Some(bit) = area_bit {
+                if coverage.area & bit == 0 {
                     return;
                 }
             }
@@ -1014,7 +1096,7 @@ impl SearchIndex {
     ) -> SearchHit {
         let (free, as_of) = self.free_for(row, bits);
         let stale = as_of.is_some_and(|d| (today - d).num_days() > stale_after);
-        let rate = self.rate_for(row, bits, year).map(rates::from_oere);
+        let rate = self.rate_for(row, bits, year).map(rates::rules::from_oere);
         let rate_year = row
             .bases
             .of(&self.bases)
@@ -1069,8 +1151,9 @@ impl SearchIndex {
             },
             distance: distance.map(fmt::km).unwrap_or_default(),
             operator_type: row.operator_type.code().to_string(),
-            age: age_text(row.min_age, row.max_age),
+            age: age_text(row.min_age, self.max_age(row)),
         };
+        let covered = self.coverages[usize::from(row.coverage)].covered;
         SearchHit {
             id: self.strings.get(row.id).to_string(),
             name: self.strings.get(row.name).to_string(),
@@ -1087,10 +1170,17 @@ impl SearchIndex {
             daily_rate_ex_vat: rate,
             rate_year,
             distance_km: distance,
-            covered_by_rammeaftale: row.covered,
+            covered_by_rammeaftale: covered != 0,
+            agreements: self
+                .agreement_ids
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| covered & (1 << i) != 0)
+                .map(|(_, id)| id.clone())
+                .collect(),
             approval: row.approval,
             min_age: row.min_age,
-            max_age: row.max_age,
+            max_age: self.max_age(row),
             text,
         }
     }
@@ -1114,23 +1204,11 @@ pub fn locate_postcode(conn: &Connection, postcode: &str) -> Result<Point> {
             lon: m.lon,
         });
     }
-    let found: (Option<f64>, Option<f64>) = conn.query_row(
-        "SELECT AVG(lat), AVG(lon) FROM offers WHERE postcode = ?1",
-        [postcode],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    match found {
-        (Some(lat), Some(lon)) => Ok(Point { lat, lon }),
-        _ => Err(Error::Invalid(format!(
+    match catalogue::store::postcode_centre(conn, postcode)? {
+        Some((lat, lon)) => Ok(Point { lat, lon }),
+        None => Err(Error::Invalid(format!(
             "Postnummeret {postcode} kendes ikke i Pladsoverblik. Vælg borgerens hjemkommune, eller skriv en koordinat."
         ))),
-    }
-}
-
-pub fn age_text(min: u8, max: Option<u8>) -> String {
-    match max {
-        Some(m) => format!("{min}-{m} år"),
-        None => format!("fra {min} år"),
     }
 }
 
@@ -1268,13 +1346,10 @@ fn fold_diacritic(c: char) -> char {
 }
 
 /// The rowids of every match of an FTS5 expression.
+#[cfg(test)]
 fn fts_rowids(conn: &Connection, expr: &str) -> Result<Vec<i64>> {
-    let mut st = conn.prepare_cached("SELECT rowid FROM offer_fts WHERE offer_fts MATCH ?1")?;
-    let mut q = st.query([expr])?;
     let mut out = Vec::new();
-    while let Some(r) = q.next()? {
-        out.push(r.get(0)?);
-    }
+    catalogue::store::fts_keys(conn, expr, |k| out.push(k))?;
     Ok(out)
 }
 
@@ -1283,12 +1358,8 @@ pub fn bare_fts_count(conn: &Connection, text: &str) -> Result<usize> {
     let Some(expr) = fts_query(text) else {
         return Ok(0);
     };
-    let mut st = conn.prepare_cached("SELECT rowid FROM offer_fts WHERE offer_fts MATCH ?1")?;
-    let mut q = st.query([expr])?;
     let mut n = 0;
-    while q.next()?.is_some() {
-        n += 1;
-    }
+    catalogue::store::fts_keys(conn, &expr, |_| n += 1)?;
     Ok(n)
 }
 
@@ -1313,7 +1384,7 @@ mod tests {
     fn the_name_test_agrees_with_an_fts5_name_query() {
         let mut db = crate::store::Db::open_in_memory().unwrap();
         crate::catalogue::import::import(&mut db, crate::EXAMPLE_CATALOGUE, "eksempel").unwrap();
-        let index = SearchIndex::build(db.conn()).unwrap();
+        let index = SearchIndex::build(db.conn(), NaiveDate::default()).unwrap();
         let mut compared = 0;
         for text in [
             "kildevang",
@@ -1377,9 +1448,9 @@ mod tests {
                 groups: Slice::default(),
                 municipality: 101,
                 min_age: 0,
-                max_age: None,
+                max_age: NO_MAX_AGE,
                 approval: ApprovalStatus::Godkendt,
-                covered: true,
+                coverage: 0,
                 operator_type: OperatorType::Kommunal,
                 basis_bits: 0,
                 initials: initials(name),

@@ -36,6 +36,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_check_dates.sql",
         include_str!("../migrations/0007_check_dates.sql"),
     ),
+    (
+        "0008_agreements.sql",
+        include_str!("../migrations/0008_agreements.sql"),
+    ),
 ];
 
 /// The schema version this build knows (= number of migrations).
@@ -78,6 +82,7 @@ impl Db {
         };
         db.configure()?;
         db.migrate_to(latest_version())?;
+        crate::agreements::install_built_in(&db.conn)?;
         Ok(db)
     }
 
@@ -89,6 +94,7 @@ impl Db {
         };
         db.configure()?;
         db.migrate_to(latest_version())?;
+        crate::agreements::install_built_in(&db.conn)?;
         Ok(db)
     }
 

@@ -10,6 +10,7 @@ use pladsoverblik_core::contracts::{ContractForm, ContractState, NoticeParty};
 use pladsoverblik_core::placement::{
     CheckKind, Closing, Conclusion, Need, NewCheck, RejectReason, Rejection,
 };
+use pladsoverblik_core::reports::{Kind, Report};
 use pladsoverblik_core::Engine;
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -57,7 +58,29 @@ fn form(offer: &str, start: &str, end: &str, followups: &str) -> ContractForm {
         start: start.into(),
         end: end.into(),
         followups: followups.into(),
+        // Rammeaftale Sjælland 2025-2026 fixes none of these ("ikke fastsat"): they are typed.
+        notice_buyer: "løbende måned + 1 måned".into(),
+        notice_provider: "løbende måned + 3 måneder".into(),
+        payment_timing: "forud".into(),
+        payment_days: "30".into(),
+        absence_days: "30".into(),
+        hospital_days: "30".into(),
+        closure: "Ved lukning varsles køber med leverandørens opsigelsesvarsel; over- og underskud efterreguleres ikke.".into(),
         ..Default::default()
+    }
+}
+
+fn spend(f: &Fixture) -> pladsoverblik_core::reports::SpendReport {
+    match f.engine.report(Kind::Spend, 0).unwrap() {
+        Report::Spend(r) => r,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn categories(f: &Fixture, year: i32) -> pladsoverblik_core::reports::CategoryReport {
+    match f.engine.report(Kind::Categories, year).unwrap() {
+        Report::Categories(r) => r,
+        other => panic!("{other:?}"),
     }
 }
 
@@ -95,9 +118,39 @@ fn a_term_over_29_february_2028_is_priced_by_the_day_per_year() {
     assert_eq!(price.lines[1].total, dec("204000.00"));
     assert_eq!(price.total, dec("1213800.00"));
     assert_eq!(price.total_text, "1.213.800,00 kr.");
-    assert_eq!(price.per_day_text, "3.300,00 kr.");
-    assert_eq!(price.per_month_text, "100.375,00 kr.");
-    assert_eq!(price.vat_text, "Beløbene er uden moms.");
+    // Each year's figures, and the term's average labelled as such (never the first year's
+    // rate for the whole term).
+    let years: Vec<(i32, &str, &str)> = price
+        .years
+        .iter()
+        .map(|y| (y.year, y.per_day_text.as_str(), y.rule.as_str()))
+        .collect();
+    assert_eq!(
+        years,
+        vec![
+            // The fixture's rates came with the catalogue, not a rate sheet: labelled so (R4).
+            (
+                2027,
+                "3.300,00 kr.",
+                "Katalogets takst 2027 (ikke fra en indlæst takstoversigt)"
+            ),
+            (
+                2028,
+                "3.400,00 kr.",
+                "Katalogets takst 2028 (ikke fra en indlæst takstoversigt)"
+            )
+        ]
+    );
+    // 1.213.800 / 366 = 3.316,39 per day; × 365 / 12 = 100.873,53 per month.
+    assert_eq!(
+        price.per_day_text,
+        "3.316,39 kr. (gennemsnit over perioden)"
+    );
+    assert_eq!(
+        price.per_month_text,
+        "100.873,53 kr. (gennemsnit over perioden)"
+    );
+    assert_eq!(price.vat_text, "Taksterne indeholder ingen moms.");
     assert_eq!(e.template.unwrap().id, "voksne-rammeaftale");
 }
 
@@ -119,11 +172,17 @@ fn a_term_across_1_january_2027_changes_region_and_rate_year() {
         "Grundtakst 2026 (01.12.2026–31.12.2026, 31 dage)"
     );
     assert_eq!(price.lines[0].total, dec("99200.00"));
-    assert_eq!(price.lines[1].basis, "Takstoversigt 2027");
+    assert_eq!(
+        price.lines[1].basis,
+        "Katalogets takst 2027 (ikke fra en indlæst takstoversigt)"
+    );
     assert_eq!(price.lines[1].total, dec("1102200.00")); // 334 × 3.300
     assert_eq!(price.lines[2].total, dec("164250.00")); // 365 × 450
     assert_eq!(price.total, dec("1365650.00"));
-    assert_eq!(price.per_day, dec("3650.00"));
+    // 1.365.650 / 365 days.
+    assert_eq!(price.per_day, dec("3741.51"));
+    assert_eq!(price.years[0].per_day, dec("3650.00")); // 3.200 + 450
+    assert_eq!(price.years[1].per_day, dec("3750.00")); // 3.300 + 450
     let data = e.data.unwrap();
     assert_eq!(
         data.buyer_region_text,
@@ -219,10 +278,24 @@ fn issued_versions_never_change_and_corrections_are_new_versions() {
     assert_eq!(v1.version, 1);
     assert_eq!(v1.clauses.len(), 17);
     assert!(
-        v1.clauses[10].text.contains("løbende måned + 1 måned"),
+        v1.clauses[10]
+            .text
+            .contains("løbende måned + 1 måned (aftalt i kontrakten)"),
         "{}",
         v1.clauses[10].text
     );
+    // Within the agreement the closure clause is the agreement's, with its source.
+    assert!(
+        v1.clauses[11]
+            .text
+            .contains("Vi drøfter lukning eller ommærkning")
+            && v1.clauses[11]
+                .text
+                .contains("SJ-2025: 003_7da9664d5a385aa8.txt L214-219"),
+        "{}",
+        v1.clauses[11].text
+    );
+    assert_eq!(v1.agreement.as_ref().unwrap().id, "SJ-2025");
     let hash1 = issued.current.data_sha256.clone().unwrap();
     assert_eq!(hash1.len(), 64);
 
@@ -410,8 +483,9 @@ fn a_private_offer_needs_a_valid_check_for_the_same_need_and_pl_uplift() {
                 &check.id,
                 &Rejection {
                     offer_id: c.offer_id.clone(),
-                    reason: RejectReason::IngenLedigPlads,
-                    note: String::new(),
+                    reason: RejectReason::AfslaaetAfTilbuddet,
+                    note: "Tilbuddet kan ikke tage borgeren ind.".into(),
+                    decided_by: "Lone Leder".into(),
                 },
                 t,
             )
@@ -447,9 +521,13 @@ fn a_private_offer_needs_a_valid_check_for_the_same_need_and_pl_uplift() {
     let price = e.price.unwrap();
     assert_eq!(price.lines[1].amount, dec("3272.22")); // 3.180 × 1,029
     assert_eq!(price.lines[1].basis, "2026-takst + PL 2,9 %");
-    assert_eq!(
-        price.vat_text,
-        "Beløbene er inkl. 6 % moms som i takstoversigten."
+    assert_eq!(price.years[1].rule, "2026-takst + PL 2,9 %");
+    assert!(
+        price.vat_text.starts_with("Taksten indeholder leverandørens ikke-fradragsberettigede moms (6 % af taksten uden moms")
+            && price.vat_text.contains("momsrefusionsordningen")
+            && !price.vat_text.contains("inkl."),
+        "{}",
+        price.vat_text
     );
     assert!(e.payment_timing_negotiable);
 
@@ -519,9 +597,9 @@ fn spend_per_year_from_issued_contracts_cut_at_notice() {
     });
     let id = f.engine.contract_create(&fm, t).unwrap().id;
     // A draft costs nothing yet.
-    assert!(f.engine.report_spend().unwrap().rows.is_empty());
+    assert!(spend(&f).rows.is_empty());
     f.engine.contract_issue(&id, t).unwrap();
-    let r = f.engine.report_spend().unwrap();
+    let r = spend(&f);
     let totals: Vec<(i32, bool, String)> = r
         .rows
         .iter()
@@ -539,7 +617,7 @@ fn spend_per_year_from_issued_contracts_cut_at_notice() {
     f.engine
         .contract_terminate(&id, NoticeParty::Koeber, day(2027, 3, 12), day(2027, 3, 12))
         .unwrap();
-    let r = f.engine.report_spend().unwrap();
+    let r = spend(&f);
     assert_eq!(r.rows[1].total_text, "450.000,00 kr.");
     assert_eq!(
         r.years,
@@ -548,7 +626,7 @@ fn spend_per_year_from_issued_contracts_cut_at_notice() {
             (2027, dec("450000.00"), Decimal::ZERO)
         ]
     );
-    let csv = String::from_utf8(pladsoverblik_core::reports::spend_csv(&r)).unwrap();
+    let csv = String::from_utf8(pladsoverblik_core::reports::spend_table(&r).to_csv()).unwrap();
     assert!(
         csv.contains("2027;Offentlige;SEL § 108;1;450.000,00\r\n"),
         "{csv}"
@@ -556,9 +634,7 @@ fn spend_per_year_from_issued_contracts_cut_at_notice() {
 }
 
 fn category_line(f: &Fixture, year: i32, offer: &str) -> pladsoverblik_core::reports::CategoryLine {
-    f.engine
-        .report_categories(year)
-        .unwrap()
+    categories(f, year)
         .lines
         .into_iter()
         .find(|l| l.offer_id == offer)
@@ -596,7 +672,7 @@ fn categories_from_the_rate_and_the_buying_municipalities() {
     assert_eq!(k1.category, Category::HoejtSpecialiseret);
     assert_eq!((k1.other_buyers, k1.places_to_others), (4, 4));
     // Offers nobody else buys from are local.
-    let r = f.engine.report_categories(2026).unwrap();
+    let r = categories(&f, 2026);
     let s1 = r.lines.iter().find(|l| l.offer_id == "S-1").unwrap();
     assert_eq!(s1.category, Category::LokaltTilbud);
     assert!(

@@ -76,11 +76,11 @@ fn empty_file() {
 #[test]
 fn wrong_version() {
     let mut v = small_json();
-    v["format_version"] = json!(2);
+    v["format_version"] = json!(3);
     let msg = refused_json(&v);
     assert!(
         msg.contains(
-            "filen har formatversion 2, men denne version af Pladsoverblik læser version 1"
+            "filen har formatversion 3, men denne version af Pladsoverblik læser version 1 og 2"
         ),
         "{msg}"
     );

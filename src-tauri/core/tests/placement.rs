@@ -45,6 +45,9 @@ fn catalogue() -> Value {
         o["approval"]["status"] = json!("under_godkendelse");
     }));
     offers.push(variant(&kildevang, "F-1", &|o| {
+        // Aalborg's own offer, in Aalborg (the operator decides the agreement, not the place).
+        o["operators"][0]["name"] = json!("Aalborg Kommune");
+        o["operators"][0]["municipality_code"] = json!(851);
         o["address"]["municipality_code"] = json!(851);
         o["address"]["postcode"] = json!("9000");
         o["address"]["city"] = json!("Aalborg");
@@ -113,7 +116,9 @@ fn reject(f: &Fixture, id: &str, offer: &str) {
             &Rejection {
                 offer_id: offer.into(),
                 reason: RejectReason::AfslaaetAfTilbuddet,
-                note: String::new(),
+                note: "Tilbuddet har afslået: målgruppen passer ikke ind i den nuværende gruppe."
+                    .into(),
+                decided_by: "Lone Leder, afdelingsleder".into(),
             },
             today(),
         )
@@ -161,9 +166,39 @@ fn only_matching_public_offers_in_scope_are_candidates() {
     assert_eq!(check.scope.region_id, "sjaelland");
     assert_eq!(check.scope.radius_km, 50);
     assert_eq!(check.catalogue_extracted, day(2026, 11, 15));
-    assert_eq!(
-        check.text.scope,
-        "Region Sjælland pr. 24.11.2026 og tilbud inden for 50 km af Roskilde"
+    assert_eq!(check.scope.agreement_id.as_deref(), Some("SJ-2025"));
+    assert!(!check.scope.agreement_fallback);
+    assert!(
+        check.text.scope.starts_with(
+            "De offentlige tilbud i Rammeaftale 2025-2026 for det specialiserede socialområde, KKR Sjælland pr. 24.11.2026 og offentlige tilbud inden for 50 km af Roskilde."
+        ),
+        "{}",
+        check.text.scope
+    );
+    assert!(check.text.scope.contains("Kun godkendte tilbud"));
+    // The offers of the area left out are listed with why.
+    let excluded: Vec<(&str, &str)> = check
+        .excluded
+        .iter()
+        .map(|e| (e.offer_id.as_str(), e.reason.as_str()))
+        .collect();
+    assert!(
+        excluded
+            .iter()
+            .any(|(id, r)| *id == "W-1" && r.contains("tilbyder ikke pladser efter SEL § 108")),
+        "{excluded:?}"
+    );
+    assert!(
+        excluded
+            .iter()
+            .any(|(id, r)| *id == "W-2" && r.contains("alder 18-25 år")),
+        "{excluded:?}"
+    );
+    assert!(
+        excluded
+            .iter()
+            .any(|(id, r)| *id == "X-1" && r.contains("ikke godkendt")),
+        "{excluded:?}"
     );
 
     // Without the extra distance, Copenhagen drops out.
@@ -236,16 +271,34 @@ fn private_purchase_needs_a_reason_for_every_public_offer_that_may_have_room() {
         "{err}"
     );
 
-    // "Ikke egnet" needs its reason written out; nothing is recorded without it.
+    // A bare code is never evidence: the reason must be written out and who decided named;
+    // "ingen ledig plads" is a confirmation of 0 places, not a rejection. Nothing is recorded.
     let bare = Rejection {
         offer_id: "K-1".into(),
         reason: RejectReason::IkkeEgnet,
         note: "  ".into(),
+        decided_by: "Lone Leder".into(),
     };
     let err = message(f.engine.check_reject(&id, &bare, today()).unwrap_err());
     assert_eq!(
         err,
-        "Begrundelse: skriv hvorfor («Ikke egnet» kræver en forklaring)."
+        "Begrundelse: skriv hvorfor «Kildevang» ikke bruges («Ikke egnet» alene er ikke en begrundelse)."
+    );
+    let nobody = Rejection {
+        note: "kan ikke rumme udadreagerende adfærd".into(),
+        decided_by: String::new(),
+        ..bare.clone()
+    };
+    let err = message(f.engine.check_reject(&id, &nobody, today()).unwrap_err());
+    assert!(err.starts_with("Besluttet af: skriv hvem"), "{err}");
+    let no_place = Rejection {
+        reason: RejectReason::IngenLedigPlads,
+        ..nobody.clone()
+    };
+    let err = message(f.engine.check_reject(&id, &no_place, today()).unwrap_err());
+    assert!(
+        err.contains("registreres som en bekræftelse med 0 ledige pladser"),
+        "{err}"
     );
     assert!(f.engine.check(&id, today()).unwrap().events.is_empty());
 
@@ -253,9 +306,8 @@ fn private_purchase_needs_a_reason_for_every_public_offer_that_may_have_room() {
         .check_reject(
             &id,
             &Rejection {
-                offer_id: "K-1".into(),
-                reason: RejectReason::IkkeEgnet,
-                note: "kan ikke rumme udadreagerende adfærd".into(),
+                decided_by: "Lone Leder, afdelingsleder".into(),
+                ..nobody
             },
             today(),
         )
@@ -304,7 +356,7 @@ fn private_purchase_needs_a_reason_for_every_public_offer_that_may_have_room() {
     assert!(closed.shortlist[0].choosable);
     let ok = f.engine.check_allows(&id, "P-2", None, today()).unwrap();
     assert!(ok.contains("kan vælges gennem afstemning"), "{ok}");
-    // S-3 is self-governing outside the rammeaftale: private, so it also needs the check.
+    // S-3 is self-governing and not covered by the buyer's agreement: it also needs the check.
     assert!(f.engine.check_allows(&id, "S-3", None, today()).is_ok());
 
     // The audit log has every step, with the user's name and no citizen data.
@@ -596,8 +648,7 @@ fn a_one_person_project_needs_its_own_kind_of_check() {
         )
         .unwrap();
     let offer = pladsoverblik_core::placement::OfferClass {
-        operator_type: pladsoverblik_core::catalogue::model::OperatorType::Privat,
-        covered_by_rammeaftale: false,
+        within_agreement: false,
     };
     assert!(closed
         .allows(&need(), offer, CheckKind::Enkeltmand, today())
@@ -614,4 +665,70 @@ fn a_one_person_project_needs_its_own_kind_of_check() {
     assert!(private
         .allows(&need(), offer, CheckKind::Enkeltmand, today())
         .is_err());
+}
+
+#[test]
+fn a_confirmation_of_free_places_is_not_evidence_but_of_none_is() {
+    let f = fixture();
+    let check = f.engine.check_create(&new_check(Some(0)), today()).unwrap();
+    // K-1 confirms one free place: it still blocks until a rejection gives a reason.
+    let check = f
+        .engine
+        .check_confirm(&check.id, &confirm("K-1", 1), today())
+        .unwrap();
+    let k1 = check
+        .candidates
+        .iter()
+        .find(|c| c.offer_id == "K-1")
+        .unwrap();
+    assert!(k1.blocking);
+    assert!(!check.events[0].evidence);
+    let check = f
+        .engine
+        .check_confirm(&check.id, &confirm("K-1", 0), today())
+        .unwrap();
+    let k1 = check
+        .candidates
+        .iter()
+        .find(|c| c.offer_id == "K-1")
+        .unwrap();
+    assert!(!k1.blocking);
+    assert!(check.events[1].evidence);
+    // The appendix prints the evidence for each candidate.
+    let summary = pladsoverblik_core::placement::summary(&check);
+    let k1_row = summary
+        .candidates
+        .iter()
+        .find(|r| r[0] == "Kildevang")
+        .unwrap();
+    assert!(
+        k1_row[7].contains("0 ledige pladser, talt med Hanne Holm"),
+        "{k1_row:?}"
+    );
+}
+
+#[test]
+fn the_area_is_the_buyers_agreement_not_the_new_region() {
+    // On 05.01.2027 Roskilde lies in Region Østdanmark with Copenhagen, but no agreement binds
+    // them together: the check's area is the last Sjælland agreement (marked as such), so
+    // Bostedet Øresund (København) is not a candidate.
+    let f = fixture();
+    let on = day(2027, 1, 5);
+    let input = NewCheck {
+        need: Need {
+            wanted_start: day(2027, 1, 15),
+            ..need()
+        },
+        ..new_check(Some(0))
+    };
+    let check = f.engine.check_create(&input, on).unwrap();
+    assert_eq!(check.scope.agreement_id.as_deref(), Some("SJ-2025"));
+    assert!(check.scope.agreement_fallback);
+    assert!(check.text.scope.contains("udløbet"), "{}", check.text.scope);
+    assert!(
+        !sorted_ids(&check).contains(&"H-1"),
+        "{:?}",
+        sorted_ids(&check)
+    );
+    assert_eq!(sorted_ids(&check), vec!["K-1", "S-1", "T-1"]);
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use pladsoverblik_core::ratesheet::{self, Change};
+use pladsoverblik_core::rates::import::{self as ratesheet, Change};
 use pladsoverblik_core::reports;
 use pladsoverblik_core::store::Db;
 use rust_decimal::Decimal;
@@ -57,9 +57,12 @@ fn a_csv_sheet_with_danish_headings_previews_then_imports() {
     );
     assert_eq!(p.unknown_columns, vec!["Bemærkning"]);
     let k1 = &p.lines[0];
-    assert_eq!(k1.rate.amount, d("3424.00"));
-    assert_eq!(k1.rate.overhead_pct, Some(d("7.5")));
-    assert_eq!(k1.rate.budgeted_occupancy_pct, Some(d("95")));
+    assert_eq!(k1.rate.rate.amount, d("3424.00"));
+    assert_eq!(k1.rate.rate.calculation.overhead_pct, Some(d("7.5")));
+    assert_eq!(
+        k1.rate.rate.calculation.budgeted_occupancy_pct,
+        Some(d("95"))
+    );
     assert_eq!(k1.after, "3.424,00 kr. pr. døgn");
     assert_eq!(p.lines[5].change, Change::OfferNotFound);
 
@@ -133,8 +136,8 @@ fn an_xlsx_sheet_is_read_like_the_csv() {
     assert_eq!(p.lines.len(), 1);
     let l = &p.lines[0];
     assert_eq!(l.change, Change::Changed);
-    assert_eq!(l.rate.amount, d("98000.5"));
-    assert_eq!(l.rate.capital_costs, Some(d("125000")));
+    assert_eq!(l.rate.rate.amount, d("98000.5"));
+    assert_eq!(l.rate.rate.calculation.capital_costs, Some(d("125000")));
     assert_eq!(l.before.as_deref(), Some("3.200,00 kr. pr. døgn"));
     assert_eq!(l.after, "98.000,50 kr. pr. måned");
     assert_eq!(l.rate.place, "Ark «Takster 2026», række 2");
@@ -231,7 +234,7 @@ fn rate_increases_over_5_percent_like_for_like() {
     );
 
     // CSV for Danish Excel: BOM, semicolons, decimal comma.
-    let csv = reports::rate_increases_csv(&r);
+    let csv = reports::rate_increases_table(&r).to_csv();
     assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]));
     let text = String::from_utf8(csv).unwrap();
     let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").collect();
@@ -270,7 +273,7 @@ H-1;108;2026;4.000,00;90;96,0
         ]
     );
     assert_eq!((r.compared, r.without_data), (4, 3));
-    let csv = String::from_utf8(reports::occupancy_csv(&r)).unwrap();
+    let csv = String::from_utf8(reports::occupancy_table(&r).to_csv()).unwrap();
     assert!(
         csv.contains(";Kildevang;K-1;;SEL § 108;95,0;89,5;-5,5\r\n"),
         "{csv}"

@@ -19,7 +19,7 @@ struct Fixture {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let db = db_with_small(dir.path());
-    let index = SearchIndex::build(db.conn()).unwrap();
+    let index = SearchIndex::build(db.conn(), today()).unwrap();
     Fixture {
         _dir: dir,
         db,

@@ -54,6 +54,15 @@ fn pair(label: &str, value: impl Into<String>) -> Value {
     json!([label, value.into()])
 }
 
+/// " (kilde)" after a term's value, when it has one.
+fn source(s: &str) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!(" ({s})")
+    }
+}
+
 /// The JSON the template reads: every text already formatted in Danish.
 pub fn view_model(d: &ContractData, check: Option<&Summary>, data_sha256: &str) -> Value {
     let date = |x: chrono::NaiveDate| fmt::date(x);
@@ -138,24 +147,41 @@ pub fn view_model(d: &ContractData, check: Option<&Summary>, data_sha256: &str) 
                 .join(", "),
         ),
         pair(
+            "Rammeaftale",
+            match &d.agreement {
+                Some(a) if d.offer.covered_by_rammeaftale => {
+                    format!("{} – tilbuddet er omfattet", a.text)
+                }
+                Some(a) => format!("{} – tilbuddet er ikke omfattet", a.text),
+                None => "Ingen rammeaftale binder køber".into(),
+            },
+        ),
+        pair(
             "Betaling",
             format!(
-                "Månedligt {}, senest {} dage efter modtaget faktura",
-                d.payment.timing, d.payment.days_after_invoice
+                "Månedligt {}, senest {} dage efter modtaget faktura{}",
+                d.payment.timing,
+                d.payment.days_after_invoice,
+                source(&d.payment.source)
             ),
         ),
         pair(
             "Opsigelse",
             format!(
-                "Køber: {}. Leverandør: {}.",
-                d.notice.buyer_text, d.notice.provider_text
+                "Køber: {}{}. Leverandør: {}{}.",
+                d.notice.buyer_text,
+                source(&d.notice.buyer_source),
+                d.notice.provider_text,
+                source(&d.notice.provider_source)
             ),
         ),
         pair(
             "Fravær",
             format!(
-                "Fuld takst i op til {} dages fravær og {} dages hospitalsophold",
-                d.absence.absence_days, d.absence.hospital_days
+                "Fuld takst i op til {} dages fravær og {} dages hospitalsophold{}",
+                d.absence.absence_days,
+                d.absence.hospital_days,
+                source(&d.absence.source)
             ),
         ),
         pair("Region", d.buyer_region_text.clone()),
@@ -164,9 +190,15 @@ pub fn view_model(d: &ContractData, check: Option<&Summary>, data_sha256: &str) 
             d.check_id
                 .as_deref()
                 .map(|c| format!("{c} (bilag)"))
-                .unwrap_or_else(|| "Ikke påkrævet: offentligt tilbud".into()),
+                .unwrap_or_else(|| {
+                    "Ikke påkrævet: tilbuddet er omfattet af købers rammeaftale".into()
+                }),
         ),
     ];
+    let terms: Vec<Value> = terms
+        .into_iter()
+        .chain(d.notes.iter().map(|n| pair("Bemærkning", n.clone())))
+        .collect();
     let check = check.map(|s| {
         json!({
             "title": s.title,
@@ -180,6 +212,7 @@ pub fn view_model(d: &ContractData, check: Option<&Summary>, data_sha256: &str) 
                 "handling": c.get(7).cloned().unwrap_or_default(),
             })).collect::<Vec<_>>(),
             "events": s.events,
+            "excluded": s.excluded,
             "conclusion": s.conclusion,
         })
     });
@@ -205,6 +238,10 @@ pub fn view_model(d: &ContractData, check: Option<&Summary>, data_sha256: &str) 
         })).collect::<Vec<_>>(),
         "per_day": d.price.per_day_text,
         "per_month": d.price.per_month_text,
+        "years": d.price.years.iter().map(|y| json!({
+            "year": y.year.to_string(), "per_day": y.per_day_text, "per_month": y.per_month_text, "rule": y.rule,
+        })).collect::<Vec<_>>(),
+        "price_rule": d.price.rule_text,
         "total": d.price.total_text,
         "days": d.price.days,
         "vat_text": d.price.vat_text,

@@ -11,7 +11,7 @@ use pladsoverblik_pdf::{render_contract, Rendered};
 use std::process::Command;
 
 /// Changes only on purpose: a layout, template, font or typst change. Update it then.
-const GOLDEN_SHA256: &str = "ee097c0833bf6459ef6aa22b14846a28e2be6151859ba56fc613a86dc94a0aa6";
+const GOLDEN_SHA256: &str = "34e561b1ad8a15ef0b20cf445d086485e6e67097c2bf0e036609feb7b24775cd";
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -26,12 +26,20 @@ fn form() -> ContractForm {
         buyer_contact: "Åse Ærbø, Socialafdelingen".into(),
         provider_ean: "5790000000005".into(),
         citizen_name: "Søren Ågård Østergård".into(),
-        citizen_cpr: "010190-1234".into(),
+        // 25 years old on the start date: Bostedet Fjordglimt takes 18-30 år.
+        citizen_cpr: "150601-4234".into(),
         intervention: "Længerevarende botilbud med døgndækning og støtte til dagligdagen.".into(),
         goals: "Mestre egen økonomi\nDeltage i beskæftigelse eller dagtilbud".into(),
         start: "01.12.2026".into(),
         end: "30.11.2027".into(),
         followups: "01.03.2027, 01.09.2027".into(),
+        // Rammeaftale Sjælland 2025-2026 does not fix these terms: they are agreed here.
+        notice_buyer: "løbende måned + 1 måned".into(),
+        notice_provider: "løbende måned + 3 måneder".into(),
+        payment_timing: "forud".into(),
+        payment_days: "30".into(),
+        absence_days: "30".into(),
+        hospital_days: "14".into(),
         addons: vec![AddOnForm {
             description: "Ekstra nattevagt".into(),
             basis: "2 timer pr. døgn à 225 kr.".into(),
@@ -202,7 +210,7 @@ fn poppler_sees_the_danish_text_every_price_and_embedded_subset_fonts() {
     let t = text(&pdf.bytes);
     for needle in [
         "Søren Ågård Østergård",
-        "CPR-nr. 010190-1234",
+        "CPR-nr. 150601-4234",
         "Åse Ærbø",
         "Roskilde Kommune",
         "Bostedet Fjordglimt",

@@ -1,11 +1,10 @@
-//! Public-first check commands (afstemning) and settings: each parses the typed form in the
-//! core and calls one core function.
+//! Public-first check commands (afstemning): each parses the typed form in the core and calls
+//! one core function.
 
 use pladsoverblik_core::placement::forms::{
     ClosingForm, ConfirmationForm, NewCheckForm, RejectionForm,
 };
 use pladsoverblik_core::placement::{Check, CheckListItem};
-use pladsoverblik_core::settings::Settings;
 use pladsoverblik_core::Engine;
 use tauri::State;
 
@@ -66,14 +65,4 @@ pub fn check_shortlist_remove(
 #[tauri::command(async)]
 pub fn check_close(engine: State<'_, Engine>, id: String, form: ClosingForm) -> IpcResult<Check> {
     Ok(engine.check_close(&id, &form.parse()?, today())?)
-}
-
-#[tauri::command(async)]
-pub fn settings_get(engine: State<'_, Engine>) -> IpcResult<Settings> {
-    Ok(engine.settings()?)
-}
-
-#[tauri::command(async)]
-pub fn settings_set(engine: State<'_, Engine>, key: String, value: String) -> IpcResult<Settings> {
-    Ok(engine.set_setting(&key, &value)?)
 }

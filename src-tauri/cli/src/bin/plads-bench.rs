@@ -84,7 +84,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let import_time = t.elapsed();
     let rss_import = peak_rss_mb();
     let t = Instant::now();
-    let index = SearchIndex::build(db.conn())?;
+    let index = SearchIndex::build(
+        db.conn(),
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default(),
+    )?;
     let index_time = t.elapsed();
     let rss_index = peak_rss_mb();
 

@@ -110,6 +110,8 @@ struct Archetype {
     /// Operator weights: kommunal, regional, privat, selvejende.
     operators: [i64; 4],
     places: (i64, i64),
+    /// The main house is a secure unit (SEL § 108 stk. 7).
+    secure_main: bool,
 }
 
 const ARCHETYPES: &[Archetype] = &[
@@ -125,6 +127,7 @@ const ARCHETYPES: &[Archetype] = &[
         monthly: false,
         operators: [70, 5, 15, 10],
         places: (6, 30),
+        secure_main: false,
     },
     Archetype {
         weight: 16,
@@ -138,6 +141,7 @@ const ARCHETYPES: &[Archetype] = &[
         monthly: false,
         operators: [55, 15, 20, 10],
         places: (4, 24),
+        secure_main: false,
     },
     Archetype {
         weight: 14,
@@ -151,6 +155,7 @@ const ARCHETYPES: &[Archetype] = &[
         monthly: false,
         operators: [60, 10, 20, 10],
         places: (6, 28),
+        secure_main: false,
     },
     Archetype {
         weight: 7,
@@ -164,6 +169,7 @@ const ARCHETYPES: &[Archetype] = &[
         monthly: false,
         operators: [65, 15, 15, 5],
         places: (8, 26),
+        secure_main: false,
     },
     Archetype {
         weight: 5,
@@ -177,6 +183,7 @@ const ARCHETYPES: &[Archetype] = &[
         monthly: false,
         operators: [35, 0, 15, 50],
         places: (6, 16),
+        secure_main: false,
     },
     Archetype {
         weight: 5,
@@ -190,6 +197,7 @@ const ARCHETYPES: &[Archetype] = &[
         monthly: false,
         operators: [50, 0, 10, 40],
         places: (10, 40),
+        secure_main: false,
     },
     Archetype {
         weight: 9,
@@ -203,6 +211,7 @@ const ARCHETYPES: &[Archetype] = &[
         monthly: true,
         operators: [85, 5, 5, 5],
         places: (8, 36),
+        secure_main: false,
     },
     Archetype {
         weight: 12,
@@ -216,6 +225,7 @@ const ARCHETYPES: &[Archetype] = &[
         monthly: false,
         operators: [55, 15, 15, 15],
         places: (4, 20),
+        secure_main: false,
     },
     Archetype {
         weight: 8,
@@ -229,6 +239,7 @@ const ARCHETYPES: &[Archetype] = &[
         monthly: true,
         operators: [5, 0, 80, 15],
         places: (3, 10),
+        secure_main: false,
     },
     Archetype {
         weight: 3,
@@ -242,6 +253,7 @@ const ARCHETYPES: &[Archetype] = &[
         monthly: false,
         operators: [20, 70, 5, 5],
         places: (4, 20),
+        secure_main: true,
     },
     Archetype {
         weight: 5,
@@ -255,6 +267,7 @@ const ARCHETYPES: &[Archetype] = &[
         monthly: false,
         operators: [40, 20, 30, 10],
         places: (6, 24),
+        secure_main: false,
     },
 ];
 
@@ -553,6 +566,22 @@ fn buyers(
     out
 }
 
+/// The agreement in force for a municipality on the catalogue date (the built-in agreements):
+/// what a covered offer names in format 2.
+fn agreement_of(code: u16, on: NaiveDate) -> Vec<String> {
+    static BUILT_IN: std::sync::OnceLock<Vec<crate::agreements::Agreement>> =
+        std::sync::OnceLock::new();
+    let all = BUILT_IN.get_or_init(|| {
+        crate::agreements::built_in()
+            .map(|f| f.agreements)
+            .unwrap_or_default()
+    });
+    crate::agreements::rules::for_municipality(all, code, on)
+        .filter(|a| !a.fallback)
+        .map(|a| vec![a.agreement.id.clone()])
+        .unwrap_or_default()
+}
+
 fn offer(
     rng: &mut Rng,
     opts: &Options,
@@ -682,6 +711,7 @@ fn offer(
         departments.push(DepartmentRecord {
             id: format!("A{}", d + 1),
             name: dept_name,
+            secure: arch.secure_main && d == 0,
             legal_bases,
         });
     }
@@ -796,7 +826,12 @@ fn offer(
             ),
             socialtilsyn: socialtilsyn(m, on).into(),
         },
-        covered_by_rammeaftale: covered,
+        rammeaftaler: if covered {
+            agreement_of(m.code, on)
+        } else {
+            Vec::new()
+        },
+        covered_by_rammeaftale: None,
         target_groups: groups,
         departments,
         rates,

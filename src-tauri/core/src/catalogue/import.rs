@@ -4,7 +4,7 @@
 //! rate history survives imports.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Transaction};
+use rusqlite::Transaction;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -12,9 +12,10 @@ use std::path::Path;
 use std::str::FromStr;
 
 use super::snapshot::{self, Consumer, Header, Item, Offer, Validator, STOPPED};
+use super::store;
 use crate::error::{Error, Problem, Result};
 use crate::store::Db;
-use crate::{audit, geo};
+use crate::{audit, geo, rates};
 
 /// How many problems are listed before the import stops reading.
 pub const MAX_PROBLEMS: usize = 25;
@@ -138,7 +139,7 @@ fn import_in_transaction<R: Read>(
     if !importer.problems.is_empty() {
         return Err(rejected(file_name, importer.problems));
     }
-    rank_names(&tx)?;
+    store::rank_names(&tx)?;
     mark("navneorden");
     let report = ImportReport {
         offers: importer.offers,
@@ -147,19 +148,7 @@ fn import_in_transaction<R: Read>(
         source: header.source.clone(),
         example: header.example,
     };
-    tx.execute(
-        "INSERT OR REPLACE INTO catalogue_meta
-           (id, extracted, source, is_example, imported_at, file_name, offer_count)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            header.extracted.to_string(),
-            header.source,
-            header.example,
-            importer.now,
-            file_name,
-            importer.offers as i64
-        ],
-    )?;
+    store::set_meta(&tx, &header, &importer.now, file_name, importer.offers)?;
     audit::record(
         &tx,
         "catalogue.import",
@@ -175,31 +164,11 @@ fn import_in_transaction<R: Read>(
     Ok(report)
 }
 
-/// Stores each offer's position in Danish alphabetical order (æ, ø, å after z), so sorting by
-/// name needs no collation at search time.
-fn rank_names(tx: &Transaction) -> Result<()> {
-    let mut names: Vec<(Vec<u32>, i64)> = {
-        let mut st = tx.prepare("SELECT key, name FROM offers")?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                crate::fmt::sort_key(&r.get::<_, String>(1)?),
-                r.get::<_, i64>(0)?,
-            ))
-        })?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    names.sort_unstable(); // (key, rowid) pairs are unique: the order is the same
-    let mut ins = tx.prepare("INSERT INTO offer_order (offer_key, name_rank) VALUES (?1, ?2)")?;
-    for (rank, (_, key)) in names.iter().enumerate() {
-        ins.execute(params![key, rank as i64])?;
-    }
-    Ok(())
-}
-
 fn rejected(file: &str, mut problems: Vec<Problem>) -> Error {
     let more = problems.len().saturating_sub(MAX_PROBLEMS);
     problems.truncate(MAX_PROBLEMS);
     Error::Rejected {
+        what: "Kataloget",
         file: file.to_string(),
         problems,
         more,
@@ -252,16 +221,7 @@ fn group_map(groups: &[snapshot::TargetGroupRecord]) -> Groups {
 impl Importer<'_> {
     /// The old catalogue goes (inside the transaction) before the first new offer arrives.
     fn start(&mut self, groups: Option<Vec<snapshot::TargetGroupRecord>>) -> Result<()> {
-        self.tx.execute_batch(
-            "DELETE FROM offer_target_groups;
-             DELETE FROM offer_order;
-             DELETE FROM department_places;
-             DELETE FROM departments;
-             DELETE FROM offer_operators;
-             DELETE FROM offers;
-             DELETE FROM target_groups;
-             INSERT INTO offer_fts(offer_fts) VALUES('delete-all');",
-        )?;
+        store::clear(self.tx)?;
         self.groups = groups.as_deref().map(group_map);
         Ok(())
     }
@@ -270,17 +230,12 @@ impl Importer<'_> {
         let before = self.problems.len();
         snapshot::check_target_groups(&h.target_groups, &mut self.problems);
         if self.problems.len() == before {
-            let mut ins = self.tx.prepare_cached(
-                "INSERT INTO target_groups (code, parent, label, ord) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for (i, g) in h.target_groups.iter().enumerate() {
-                ins.execute(params![g.code, g.parent, g.label, i as i64])?;
-            }
+            store::insert_target_groups(self.tx, &h.target_groups)?;
         }
         let groups = group_map(&h.target_groups);
         for (key, name, body, codes) in std::mem::take(&mut self.fts_pending) {
             let full = format!("{body} \n {}", group_labels(&groups, &codes));
-            self.insert_fts(key, &name, &full)?;
+            store::insert_fts(self.tx, key, &name, &full)?;
         }
         self.groups = Some(groups);
         self.header = Some(h);
@@ -290,15 +245,7 @@ impl Importer<'_> {
     /// Checks that need the whole file: free-place dates after the extraction date, and
     /// target-group codes missing from the tree.
     fn deferred_checks(&mut self, extracted: NaiveDate) -> Result<()> {
-        let mut st = self.tx.prepare(
-            "SELECT o.id, p.department_id, p.legal_basis, p.free_as_of
-             FROM department_places p JOIN offers o ON o.key = p.offer_key
-             WHERE p.free_as_of > ?1 ORDER BY o.key LIMIT ?2",
-        )?;
-        let mut q = st.query(params![extracted.to_string(), MAX_PROBLEMS as i64])?;
-        while let Some(r) = q.next()? {
-            let (id, dept, basis, date): (String, String, String, String) =
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        for (id, dept, basis, date) in store::free_dates_after(self.tx, extracted, MAX_PROBLEMS)? {
             let shown = NaiveDate::from_str(&date)
                 .map(crate::fmt::date)
                 .unwrap_or(date);
@@ -310,13 +257,7 @@ impl Importer<'_> {
                 ),
             });
         }
-        let mut st = self.tx.prepare(
-            "SELECT o.id, t.code FROM offer_target_groups t JOIN offers o ON o.key = t.offer_key
-             WHERE t.code NOT IN (SELECT code FROM target_groups) ORDER BY o.key LIMIT ?1",
-        )?;
-        let mut q = st.query(params![MAX_PROBLEMS as i64])?;
-        while let Some(r) = q.next()? {
-            let (id, code): (String, String) = (r.get(0)?, r.get(1)?);
+        for (id, code) in store::unknown_target_groups(self.tx, MAX_PROBLEMS)? {
             self.problems.push(Problem {
                 place: format!("tilbud «{id}», felt target_groups"),
                 message: format!("målgruppen «{code}» findes ikke i filens målgruppetræ"),
@@ -332,144 +273,19 @@ impl Importer<'_> {
         Ok(())
     }
 
-    fn insert_fts(&self, key: i64, name: &str, body: &str) -> Result<()> {
-        self.tx
-            .prepare_cached("INSERT INTO offer_fts (rowid, name, body) VALUES (?1, ?2, ?3)")?
-            .execute(params![key, name, body])?;
-        Ok(())
-    }
-
     fn insert(&mut self, o: &Offer) -> Result<()> {
         let r = &o.record;
-        let tx = self.tx;
-        tx.prepare_cached(
-            "INSERT INTO offers (id, name, description, cvr, p_number, street, postcode, city,
-                municipality_code, lat, lon, min_age, max_age, approval_status, approval_date,
-                socialtilsyn, covered_by_rammeaftale, manager, phone, email, website)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20, ?21)",
-        )?
-        .execute(params![
-            r.id,
-            r.name,
-            r.description,
-            r.cvr,
-            r.p_number,
-            r.address.street,
-            r.address.postcode,
-            r.address.city,
-            o.municipality_code,
-            r.location.lat,
-            r.location.lon,
-            o.min_age,
-            o.max_age,
-            o.approval.code(),
-            o.approval_date.map(|d| d.to_string()),
-            r.approval.socialtilsyn,
-            r.covered_by_rammeaftale,
-            r.contact.manager,
-            r.contact.phone,
-            r.contact.email,
-            r.contact.website,
-        ])?;
-        let key = tx.last_insert_rowid();
-        {
-            let mut ins = tx.prepare_cached(
-                "INSERT INTO offer_operators (offer_key, kind, name, cvr, municipality_code, valid_from, valid_to)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for op in &o.operators {
-                ins.execute(params![
-                    key,
-                    op.kind.code(),
-                    op.name,
-                    op.cvr,
-                    op.municipality_code,
-                    op.valid_from.to_string(),
-                    op.valid_to.map(|d| d.to_string())
-                ])?;
-            }
+        let key = store::insert_offer(self.tx, o)?;
+        for rate in &o.rates {
+            rates::store::upsert(self.tx, rate, rates::SOURCE_CATALOGUE, &self.now)?;
+            self.rates += 1;
         }
-        {
-            let mut ins = tx.prepare_cached(
-                "INSERT INTO departments (offer_key, id, name, ord) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for (i, d) in r.departments.iter().enumerate() {
-                ins.execute(params![key, d.id, d.name, i as i64])?;
-            }
-        }
-        {
-            let mut ins = tx.prepare_cached(
-                "INSERT INTO department_places (offer_key, department_id, legal_basis, places,
-                    free_places, free_as_of, free_source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for p in &o.places {
-                ins.execute(params![
-                    key,
-                    p.department_id,
-                    p.basis.code(),
-                    p.places,
-                    p.free_places,
-                    p.free_as_of.map(|d| d.to_string()),
-                    p.free_source
-                ])?;
-            }
-        }
-        {
-            let mut ins = tx.prepare_cached(
-                "INSERT OR IGNORE INTO offer_target_groups (offer_key, code) VALUES (?1, ?2)",
-            )?;
-            for code in &r.target_groups {
-                ins.execute(params![key, code])?;
-            }
-        }
-        {
-            let mut ins = tx.prepare_cached(crate::rates::UPSERT_SQL)?;
-            for rate in &o.rates {
-                let row = crate::rates::RateRow {
-                    offer_id: &r.id,
-                    department_id: &rate.department_id,
-                    basis: rate.basis,
-                    year: rate.year,
-                    amount: rate.amount,
-                    unit: rate.unit,
-                    vat_pct: rate.vat_pct,
-                    calculation: [
-                        rate.direct_costs,
-                        rate.indirect_costs,
-                        rate.overhead_pct,
-                        rate.capital_costs,
-                        rate.budgeted_occupancy_pct,
-                    ],
-                    actual_occupancy_pct: None,
-                };
-                crate::rates::upsert(&mut ins, &row, crate::rates::SOURCE_CATALOGUE, &self.now)?;
-                self.rates += 1;
-            }
-        }
-        if !o.buyers.is_empty() {
-            // The file's years replace the stored ones; other years stay (history by offer id).
-            let mut del =
-                tx.prepare_cached("DELETE FROM offer_buyers WHERE offer_id = ?1 AND year = ?2")?;
-            let mut years = o.buyers.iter().map(|b| b.year).collect::<Vec<_>>();
-            years.sort_unstable();
-            years.dedup();
-            for year in years {
-                del.execute(params![r.id, year])?;
-            }
-            let mut ins = tx.prepare_cached(
-                "INSERT INTO offer_buyers (offer_id, year, municipality_code, places)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for b in &o.buyers {
-                ins.execute(params![r.id, b.year, b.municipality_code, b.places])?;
-            }
-        }
+        store::replace_buyers(self.tx, &r.id, &o.buyers)?;
         let body = search_body(o);
         match &self.groups {
             Some(groups) => {
                 let full = format!("{body} \n {}", group_labels(groups, &r.target_groups));
-                self.insert_fts(key, &r.name, &full)?;
+                store::insert_fts(self.tx, key, &r.name, &full)?;
             }
             None => self
                 .fts_pending

@@ -4,12 +4,13 @@ pub mod detail;
 pub mod generate;
 pub mod import;
 pub mod model;
+pub mod rules;
 pub mod snapshot;
+pub mod store;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
-use std::str::FromStr;
 
 use crate::error::Result;
 use crate::fmt;
@@ -34,24 +35,7 @@ pub struct CatalogueInfo {
 }
 
 pub fn info(conn: &Connection, today: NaiveDate) -> Result<CatalogueInfo> {
-    let row = conn
-        .query_row(
-            "SELECT extracted, source, is_example, imported_at, file_name, offer_count
-             FROM catalogue_meta WHERE id = 1",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, bool>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, i64>(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    Ok(match row {
+    Ok(match store::meta(conn)? {
         None => CatalogueInfo {
             loaded: false,
             extracted: None,
@@ -65,24 +49,22 @@ pub fn info(conn: &Connection, today: NaiveDate) -> Result<CatalogueInfo> {
             today,
             today_text: fmt::date(today),
         },
-        Some((extracted, source, is_example, imported_at, file_name, offer_count)) => {
-            let date = NaiveDate::from_str(&extracted).ok();
-            CatalogueInfo {
-                loaded: true,
-                extracted: date,
-                extracted_text: date
-                    .map(|d| format!("Katalog pr. {}", fmt::date(d)))
-                    .unwrap_or_default(),
-                age_days: date.map(|d| (today - d).num_days()),
-                source,
-                is_example,
-                imported_at,
-                file_name,
-                offer_count,
-                today,
-                today_text: fmt::date(today),
-            }
-        }
+        Some(m) => CatalogueInfo {
+            loaded: true,
+            extracted: m.extracted,
+            extracted_text: m
+                .extracted
+                .map(|d| format!("Katalog pr. {}", fmt::date(d)))
+                .unwrap_or_default(),
+            age_days: m.extracted.map(|d| (today - d).num_days()),
+            source: m.source,
+            is_example: m.is_example,
+            imported_at: m.imported_at,
+            file_name: m.file_name,
+            offer_count: m.offer_count,
+            today,
+            today_text: fmt::date(today),
+        },
     })
 }
 
@@ -117,14 +99,7 @@ pub struct ReferenceData {
 }
 
 pub fn reference_data(conn: &Connection, today: NaiveDate) -> Result<ReferenceData> {
-    let mut groups: Vec<(String, Option<String>, String)> = Vec::new();
-    {
-        let mut st = conn.prepare("SELECT code, parent, label FROM target_groups ORDER BY ord")?;
-        let mut q = st.query([])?;
-        while let Some(r) = q.next()? {
-            groups.push((r.get(0)?, r.get(1)?, r.get(2)?));
-        }
-    }
+    let groups = store::target_groups(conn)?;
     // Depth-first order, children in Danish alphabetical order.
     let mut target_groups = Vec::new();
     fn walk(

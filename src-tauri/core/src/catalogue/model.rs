@@ -75,6 +75,26 @@ impl LegalBasis {
         1 << (self as u8)
     }
 
+    /// As `parse`, and also the paragraphs Barnets Lov replaced on 1 January 2024 (SEL § 66:
+    /// places where children can be placed), read as today's with a note saying so.
+    pub fn parse_with_note(input: &str) -> Result<(LegalBasis, Option<String>)> {
+        let cleaned: String = input
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect();
+        if matches!(cleaned.as_str(), "sel66" | "serviceloven66") {
+            return Ok((
+                LegalBasis::Bl43,
+                Some(format!(
+                    "Lovgrundlag: «{}» er afløst af Barnets Lov § 43 fra 01.01.2024; kontrakten bruger Barnets Lov § 43.",
+                    input.trim()
+                )),
+            ));
+        }
+        Ok((LegalBasis::parse(input)?, None))
+    }
+
     /// Accepts "SEL-107", "107", "§ 107", "§107", "sel 107", "ABL 105", "BL-43", "barnets lov § 43".
     pub fn parse(input: &str) -> Result<LegalBasis> {
         let cleaned: String = input
@@ -151,39 +171,6 @@ impl OperatorType {
     }
 }
 
-/// Whether a rate is per day (*døgntakst*) or per month (*månedstakst*).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RateUnit {
-    #[serde(rename = "dag")]
-    Day,
-    #[serde(rename = "maaned")]
-    Month,
-}
-
-impl RateUnit {
-    pub fn code(self) -> &'static str {
-        match self {
-            RateUnit::Day => "dag",
-            RateUnit::Month => "maaned",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RateUnit> {
-        match s {
-            "dag" => Some(RateUnit::Day),
-            "maaned" => Some(RateUnit::Month),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            RateUnit::Day => "pr. døgn",
-            RateUnit::Month => "pr. måned",
-        }
-    }
-}
-
 /// Socialtilsynet's approval state for the offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -225,6 +212,60 @@ impl ApprovalStatus {
             self,
             ApprovalStatus::Godkendt | ApprovalStatus::BetingetGodkendt
         )
+    }
+}
+
+/// One period of an offer's operator (*driftsherre*): operators change over time (a
+/// self-governing offer taken over by a private company). `valid_to` is exclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorPeriod {
+    pub kind: OperatorType,
+    pub name: String,
+    pub cvr: Option<String>,
+    pub municipality_code: Option<u16>,
+    pub valid_from: chrono::NaiveDate,
+    pub valid_to: Option<chrono::NaiveDate>,
+}
+
+/// What the rules need to know about an offer on a given day: one place to ask
+/// (`catalogue::store::offer_facts`), so search, checks, contracts and reports agree.
+#[derive(Debug, Clone)]
+pub struct OfferFacts {
+    pub id: String,
+    pub name: String,
+    /// "Street 1, 4000 Roskilde".
+    pub address: String,
+    pub cvr: Option<String>,
+    /// Where the offer is.
+    pub municipality_code: u16,
+    /// The operator in force on the day asked about (`rules::operator_on`).
+    pub operator: Option<OperatorPeriod>,
+    pub approval: ApprovalStatus,
+    pub min_age: u8,
+    pub max_age: Option<u8>,
+    /// (department id, legal basis) for every place line.
+    pub bases: Vec<(String, LegalBasis)>,
+    /// (department id, name) in the catalogue's order.
+    pub departments: Vec<(String, String)>,
+    pub target_groups: Vec<String>,
+    /// The agreements the catalogue says cover the offer (format 2: `rammeaftaler`).
+    pub agreements: Vec<String>,
+    /// Format 1's yes/no flag, read as "covered by the agreement in force for the operating
+    /// municipality on the extraction date".
+    pub covered_v1: bool,
+}
+
+impl OfferFacts {
+    pub fn operator_type(&self) -> Option<OperatorType> {
+        self.operator.as_ref().map(|o| o.kind)
+    }
+
+    /// The municipality that runs the offer: the operator's, else where the offer is.
+    pub fn operating_municipality(&self) -> u16 {
+        self.operator
+            .as_ref()
+            .and_then(|o| o.municipality_code)
+            .unwrap_or(self.municipality_code)
     }
 }
 

@@ -1,4 +1,5 @@
-//! The catalogue snapshot file format (version 1), documented in `docs/catalogue-format.md`
+//! The catalogue snapshot file format (version 2; version 1 still reads), documented in
+//! `docs/catalogue-format.md`
 //! with the JSON Schema `docs/catalogue.schema.json`.
 //!
 //! The file is one JSON object, read as a stream: each offer is checked and handed on as it
@@ -13,12 +14,16 @@ use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
-use super::model::{ApprovalStatus, LegalBasis, OperatorType, RateUnit};
+use super::model::{ApprovalStatus, LegalBasis, OperatorType};
 use crate::error::Problem;
 use crate::geo;
+use crate::rates::{Calculation, Rate, Unit};
 
 pub const FORMAT_NAME: &str = "pladsoverblik-katalog";
-pub const FORMAT_VERSION: i64 = 1;
+/// The version this app writes. Version 1 (a yes/no `covered_by_rammeaftale` instead of the
+/// agreements by id) still imports.
+pub const FORMAT_VERSION: i64 = 2;
+pub const FORMAT_VERSIONS_READ: [i64; 2] = [1, 2];
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -45,7 +50,13 @@ pub struct OfferRecord {
     pub location: LocationRecord,
     pub age: AgeRecord,
     pub approval: ApprovalRecord,
-    pub covered_by_rammeaftale: bool,
+    /// Format 2: the agreements (*rammeaftaler*) that cover the offer, by id ("SJ-2025").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rammeaftaler: Vec<String>,
+    /// Format 1: covered by "the" rammeaftale (read as the agreement in force for the
+    /// operating municipality on the extraction date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covered_by_rammeaftale: Option<bool>,
     pub target_groups: Vec<String>,
     pub departments: Vec<DepartmentRecord>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -111,6 +122,10 @@ pub struct ApprovalRecord {
 pub struct DepartmentRecord {
     pub id: String,
     pub name: String,
+    /// Format 2: a secure department (SEL § 108 stk. 7), whose places are not for an ordinary
+    /// need.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secure: bool,
     pub legal_bases: Vec<PlacesRecord>,
 }
 
@@ -217,21 +232,6 @@ pub struct Places {
     pub free_source: Option<String>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Rate {
-    pub department_id: String,
-    pub basis: LegalBasis,
-    pub year: i32,
-    pub amount: Decimal,
-    pub unit: RateUnit,
-    pub vat_pct: Decimal,
-    pub direct_costs: Option<Decimal>,
-    pub indirect_costs: Option<Decimal>,
-    pub overhead_pct: Option<Decimal>,
-    pub capital_costs: Option<Decimal>,
-    pub budgeted_occupancy_pct: Option<Decimal>,
-}
-
 /// Places bought by one municipality in one year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Buyer {
@@ -253,6 +253,10 @@ pub struct Offer {
     pub places: Vec<Places>,
     pub rates: Vec<Rate>,
     pub buyers: Vec<Buyer>,
+    /// The agreements named for the offer (format 2).
+    pub agreements: Vec<String>,
+    /// Format 1's `covered_by_rammeaftale: true`.
+    pub covered_v1: bool,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -350,6 +354,36 @@ impl Checker<'_> {
             return None;
         }
         Some(d)
+    }
+
+    /// The offer's agreements by id (format 2) or its yes/no flag (format 1), not both.
+    fn agreements(&mut self, rec: &OfferRecord) -> Vec<String> {
+        if rec.covered_by_rammeaftale.is_some() && !rec.rammeaftaler.is_empty() {
+            self.fail(
+                "covered_by_rammeaftale",
+                "brug enten rammeaftaler (formatversion 2) eller covered_by_rammeaftale (version 1), ikke begge",
+            );
+        }
+        let mut out: Vec<String> = Vec::new();
+        for (i, id) in rec.rammeaftaler.iter().enumerate() {
+            let ok = !id.is_empty()
+                && id.len() <= 20
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if !ok {
+                self.fail(
+                    &format!("rammeaftaler[{i}]"),
+                    format!("«{id}» er ikke et rammeaftale-id (fx SJ-2025)"),
+                );
+            } else if out.contains(id) {
+                self.fail(
+                    &format!("rammeaftaler[{i}]"),
+                    format!("rammeaftalen «{id}» står der to gange"),
+                );
+            } else {
+                out.push(id.clone());
+            }
+        }
+        out
     }
 
     fn basis(&mut self, field: &str, code: &str) -> Option<LegalBasis> {
@@ -709,7 +743,7 @@ impl Validator {
             if amount.is_some_and(|a| a.is_zero()) {
                 c.fail(&f("amount"), "taksten er 0");
             }
-            let unit = RateUnit::parse(&r.unit);
+            let unit = Unit::from_rate_code(&r.unit);
             if unit.is_none() {
                 c.fail(
                     &f("unit"),
@@ -748,17 +782,21 @@ impl Validator {
                 (basis, year, amount, unit, vat_pct)
             {
                 rates.push(Rate {
+                    offer_id: rec.id.clone(),
                     department_id: dept,
                     basis,
                     year,
                     amount,
                     unit,
                     vat_pct,
-                    direct_costs,
-                    indirect_costs,
-                    overhead_pct,
-                    capital_costs,
-                    budgeted_occupancy_pct,
+                    calculation: Calculation {
+                        direct_costs,
+                        indirect_costs,
+                        overhead_pct,
+                        capital_costs,
+                        budgeted_occupancy_pct,
+                    },
+                    actual_occupancy_pct: None,
                 });
             }
         }
@@ -803,10 +841,13 @@ impl Validator {
             }
         }
 
+        let agreements = c.agreements(&rec);
         if c.problems.len() > before {
             return None;
         }
         Some(Offer {
+            agreements,
+            covered_v1: rec.covered_by_rammeaftale == Some(true),
             municipality_code,
             min_age,
             max_age,
@@ -917,9 +958,9 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                 }
                 "format_version" => {
                     let v: i64 = map.next_value()?;
-                    if v != FORMAT_VERSION {
+                    if !FORMAT_VERSIONS_READ.contains(&v) {
                         return Err(de::Error::custom(format!(
-                            "filen har formatversion {v}, men denne version af Pladsoverblik læser version {FORMAT_VERSION}"
+                            "filen har formatversion {v}, men denne version af Pladsoverblik læser version 1 og {FORMAT_VERSION}"
                         )));
                     }
                     h.format_version = Some(v);

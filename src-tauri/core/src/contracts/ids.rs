@@ -99,6 +99,27 @@ pub fn check_ean(input: &str) -> Result<String, String> {
     Ok(digits)
 }
 
+/// Six digits, an optional dash or space, four digits: what a CPR number looks like.
+pub fn contains_cpr_like(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    let digits_at = |i: usize, n: usize| {
+        chars
+            .get(i..i + n)
+            .is_some_and(|w| w.iter().all(char::is_ascii_digit))
+    };
+    (0..chars.len()).any(|i| {
+        let starts = i == 0 || !chars[i - 1].is_ascii_digit();
+        if !starts || !digits_at(i, 6) {
+            return false;
+        }
+        let j = match chars.get(i + 6) {
+            Some('-') | Some(' ') => i + 7,
+            _ => i + 6,
+        };
+        digits_at(j, 4) && chars.get(j + 4).is_none_or(|c| !c.is_ascii_digit())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +181,15 @@ mod tests {
             .unwrap_err()
             .contains("skulle være 1"));
         assert!(check_ean("579800000000").is_err());
+    }
+
+    #[test]
+    fn cpr_like_text_is_spotted() {
+        assert!(contains_cpr_like("010190-1234"));
+        assert!(contains_cpr_like("borger 0101901234 ok"));
+        assert!(contains_cpr_like("010190 1234"));
+        assert!(!contains_cpr_like("Sag 2026-1234"));
+        assert!(!contains_cpr_like("27.13.20-P20-1-26"));
+        assert!(!contains_cpr_like("12345678901"));
     }
 }

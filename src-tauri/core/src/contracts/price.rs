@@ -3,71 +3,43 @@
 //! last day after notice.
 
 use chrono::{Datelike, Months, NaiveDate};
-use rust_decimal::{Decimal, RoundingStrategy};
-use serde::{Deserialize, Serialize};
+use rust_decimal::Decimal;
 
-use super::templates::NoticeRule;
+use crate::agreements::model::NoticeRule;
 use crate::fmt;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    Dag,
-    Maaned,
-    Engang,
-}
-
-impl Unit {
-    pub fn parse(s: &str) -> Option<Unit> {
-        match s.trim().to_lowercase().as_str() {
-            "dag" | "døgn" | "pr. døgn" => Some(Unit::Dag),
-            "maaned" | "måned" | "pr. måned" => Some(Unit::Maaned),
-            "engang" | "engangsbeløb" => Some(Unit::Engang),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Unit::Dag => "pr. døgn",
-            Unit::Maaned => "pr. måned",
-            Unit::Engang => "engangsbeløb",
-        }
-    }
-}
-
-/// Rounded to øre (half away from zero) and always written with two decimals.
-pub fn round_oere(v: Decimal) -> Decimal {
-    let mut r = v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    r.rescale(2);
-    r
-}
+pub use crate::rates::rules::{per_day, per_month, round_oere};
+pub use crate::rates::Unit;
 
 /// Days from `from` to `to`, both included.
 pub fn days_inclusive(from: NaiveDate, to: NaiveDate) -> i64 {
     (to - from).num_days() + 1
 }
 
-/// The last day of a term of `months` whole months starting on `start`.
+/// The last day of a term of `months` calendar months starting on `start`: the day before the
+/// same day `months` months later, or — when that month has no such day — its last day.
+/// 01.03.2027 + 12 months → 29.02.2028; 29.02.2028 + 12 → 28.02.2029; 31.01 + 1 → 28/29.02.
 pub fn term_end(start: NaiveDate, months: u32) -> NaiveDate {
-    start
-        .checked_add_months(Months::new(months))
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(start)
+    match start.checked_add_months(Months::new(months)) {
+        Some(same) if same.day() == start.day() => same.pred_opt().unwrap_or(start),
+        // The month is shorter: chrono gave its last day, which is the term's last day.
+        Some(last_of_month) => last_of_month,
+        None => start,
+    }
 }
 
-/// Whole calendar months from `from` and the days left over up to `to` (both included).
+/// Whole calendar months from `from` (as `term_end` counts them) and the days left over up to
+/// `to` (both included).
 pub fn months_and_days(from: NaiveDate, to: NaiveDate) -> (u32, i64) {
     let mut months = 0;
-    while let Some(next) = from.checked_add_months(Months::new(months + 1)) {
-        if next.pred_opt().is_some_and(|last| last <= to) {
-            months += 1;
-        } else {
-            break;
-        }
+    while months < 1200 && term_end(from, months + 1) <= to {
+        months += 1;
     }
-    let rest_from = from.checked_add_months(Months::new(months)).unwrap_or(from);
-    (months, (days_inclusive(rest_from, to)).max(0))
+    let rest_from = if months == 0 {
+        from
+    } else {
+        term_end(from, months).succ_opt().unwrap_or(to)
+    };
+    (months, days_inclusive(rest_from, to).max(0))
 }
 
 /// What `amount` per `unit` comes to over `from..=to`: daily × days; monthly × whole months
@@ -79,28 +51,10 @@ pub fn line_total(amount: Decimal, unit: Unit, from: NaiveDate, to: NaiveDate) -
             let (months, days) = months_and_days(from, to);
             round_oere(
                 amount * Decimal::from(months)
-                    + amount * Decimal::from(12) * Decimal::from(days) / Decimal::from(365),
+                    + crate::rates::rules::month_to_day(amount * Decimal::from(days)),
             )
         }
         Unit::Engang => round_oere(amount),
-    }
-}
-
-/// The per-day equivalent (a one-off amount has none).
-pub fn per_day(amount: Decimal, unit: Unit) -> Decimal {
-    match unit {
-        Unit::Dag => amount,
-        Unit::Maaned => amount * Decimal::from(12) / Decimal::from(365),
-        Unit::Engang => Decimal::ZERO,
-    }
-}
-
-/// The per-month equivalent (a one-off amount has none).
-pub fn per_month(amount: Decimal, unit: Unit) -> Decimal {
-    match unit {
-        Unit::Dag => amount * Decimal::from(365) / Decimal::from(12),
-        Unit::Maaned => amount,
-        Unit::Engang => Decimal::ZERO,
     }
 }
 
@@ -174,6 +128,23 @@ mod tests {
     }
 
     #[test]
+    fn terms_end_right_at_month_ends_and_leap_days() {
+        assert_eq!(term_end(d(2028, 2, 29), 12), d(2029, 2, 28));
+        assert_eq!(term_end(d(2027, 1, 31), 1), d(2027, 2, 28));
+        assert_eq!(term_end(d(2028, 1, 31), 1), d(2028, 2, 29));
+        assert_eq!(term_end(d(2027, 1, 30), 1), d(2027, 2, 28));
+        assert_eq!(term_end(d(2027, 12, 1), 12), d(2028, 11, 30));
+        // A whole term counts as whole months, with no day left over.
+        assert_eq!(months_and_days(d(2028, 2, 29), d(2029, 2, 28)), (12, 0));
+        assert_eq!(months_and_days(d(2027, 1, 31), d(2027, 2, 28)), (1, 0));
+        assert_eq!(months_and_days(d(2027, 1, 31), d(2027, 3, 2)), (1, 2));
+        assert_eq!(
+            line_total(dec("95000"), Unit::Maaned, d(2028, 2, 29), d(2029, 2, 28)),
+            dec("1140000.00")
+        );
+    }
+
+    #[test]
     fn part_months_are_paid_by_the_day() {
         // 15.01.2027–14.03.2027: two whole months (15.01–14.02 and 15.02–14.03).
         assert_eq!(
@@ -216,13 +187,11 @@ mod tests {
             months: 1,
             days: 0,
             to_month_end: true,
-            example: true,
         };
         let provider = NoticeRule {
             months: 3,
             days: 0,
             to_month_end: true,
-            example: true,
         };
         let end = d(2027, 11, 30);
         assert_eq!(
@@ -244,7 +213,6 @@ mod tests {
             months: 0,
             days: 14,
             to_month_end: false,
-            example: false,
         };
         assert_eq!(
             last_day_after_notice(d(2027, 3, 12), &days, end),

@@ -5,10 +5,12 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
-use super::draft::evaluate;
-use super::price;
-use super::*;
+use super::evaluate::evaluate;
+use super::model::*;
+use super::{ids, price};
+use crate::error::{Error, Result};
 use crate::{audit, fmt, settings};
+use serde::Serialize;
 
 fn json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value)
@@ -760,5 +762,47 @@ pub fn list(conn: &Connection, today: NaiveDate) -> Result<Vec<ContractListItem>
         );
         (!open, c.days_left.filter(|d| *d >= 0).unwrap_or(i64::MAX))
     });
+    Ok(out)
+}
+
+/// Every contract's latest issued version, with its last day (the end, or the last day after
+/// notice when it was terminated): what the reports count.
+pub fn issued_latest(conn: &Connection) -> Result<Vec<(String, NaiveDate, ContractData)>> {
+    let mut st = conn.prepare(
+        "SELECT c.id, c.end_after_notice, v.data FROM contracts c
+         JOIN contract_versions v ON v.contract_id = c.id
+         WHERE v.issued_at IS NOT NULL
+           AND v.version = (SELECT MAX(version) FROM contract_versions w
+                            WHERE w.contract_id = c.id AND w.issued_at IS NOT NULL)
+         ORDER BY c.id",
+    )?;
+    let mut rows = st.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let cut: Option<String> = r.get(1)?;
+        let json: String = r.get(2)?;
+        let d: ContractData = from_json(&id, &json)?;
+        let last = cut
+            .as_deref()
+            .and_then(fmt::parse_date)
+            .unwrap_or(d.end)
+            .min(d.end);
+        out.push((id, last, d));
+    }
+    Ok(out)
+}
+
+/// The forms of the most recent contract versions (prefill remembers EAN numbers from them).
+pub fn recent_forms(conn: &Connection, limit: usize) -> Result<Vec<ContractForm>> {
+    let mut st =
+        conn.prepare("SELECT form FROM contract_versions ORDER BY created_at DESC LIMIT ?1")?;
+    let rows = st.query_map([limit as i64], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for text in rows {
+        if let Ok(form) = serde_json::from_str::<ContractForm>(&text?) {
+            out.push(form);
+        }
+    }
     Ok(out)
 }

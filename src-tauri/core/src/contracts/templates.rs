@@ -9,80 +9,16 @@ use crate::error::{Error, Result};
 const TEMPLATES_JSON: &str =
     include_str!("../../../../assets/contract-templates/standardkontrakter.json");
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-pub struct NoticeRule {
-    pub months: u32,
-    pub days: u32,
-    /// "løbende måned + …": the notice runs to the end of a month.
-    pub to_month_end: bool,
-    /// An example value to be agreed locally before use.
-    #[serde(default)]
-    pub example: bool,
-}
-
-impl NoticeRule {
-    /// "løbende måned + 1 måned", "14 dage", …
-    pub fn text(&self) -> String {
-        let mut parts = Vec::new();
-        if self.months > 0 {
-            parts.push(if self.months == 1 {
-                "1 måned".to_string()
-            } else {
-                format!("{} måneder", self.months)
-            });
-        }
-        if self.days > 0 {
-            parts.push(format!("{} dage", self.days));
-        }
-        let span = if parts.is_empty() {
-            "0 dage".to_string()
-        } else {
-            parts.join(" og ")
-        };
-        if self.to_month_end {
-            format!("løbende måned + {span}")
-        } else {
-            span
-        }
-    }
-}
-
+/// A standard contract template: structure and clause texts only. The terms' values come
+/// from the agreement or the contract (never from the template).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Notice {
-    pub buyer: NoticeRule,
-    pub provider: NoticeRule,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Payment {
-    pub days_after_invoice: u32,
-    /// "forud" or "bagud".
-    pub timing: String,
-    /// Outside the rammeaftale the parties may agree on forud or bagud.
-    pub timing_negotiable: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Absence {
-    pub absence_days: u32,
-    pub hospital_days: u32,
-    #[serde(default)]
-    pub example: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Template {
     pub id: String,
     pub version: String,
     pub title: String,
     pub children: bool,
     pub within_rammeaftale: bool,
-    pub notice: Notice,
-    pub payment: Payment,
-    pub absence: Absence,
-    /// Outside the rammeaftale the rate is uplifted yearly by the PL rate.
-    pub pl_uplift: bool,
-    pub regulation: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -200,6 +136,27 @@ fn fill(text: &str, values: &[(&str, String)]) -> String {
 mod tests {
     use super::*;
 
+    /// Every placeholder the evaluation fills.
+    pub const PLACEHOLDERS: [&str; 17] = [
+        "aftale",
+        "lovgrundlag",
+        "tilbud",
+        "maks_loebetid",
+        "moms",
+        "betaling_tidspunkt",
+        "betalingsfrist",
+        "betaling_kilde",
+        "fravaer_dage",
+        "hospital_dage",
+        "fravaer_kilde",
+        "koeber_varsel",
+        "koeber_varsel_kilde",
+        "leverandoer_varsel",
+        "leverandoer_varsel_kilde",
+        "lukning",
+        "lukning_kilde",
+    ];
+
     #[test]
     fn four_templates_one_per_combination() {
         for children in [false, true] {
@@ -207,30 +164,27 @@ mod tests {
                 let t = choose(children, within).unwrap();
                 assert_eq!(t.children, children);
                 assert_eq!(t.within_rammeaftale, within);
-                assert_eq!(t.payment.days_after_invoice, 30);
-                assert_eq!(t.pl_uplift, !within);
             }
         }
     }
 
     #[test]
-    fn every_placeholder_is_known() {
-        let known = [
-            "lovgrundlag",
-            "tilbud",
-            "maks_loebetid",
-            "regulering",
-            "betaling_tidspunkt",
-            "betalingsfrist",
-            "fravaer_dage",
-            "hospital_dage",
-            "koeber_varsel",
-            "leverandoer_varsel",
-        ];
-        let values: Vec<(&str, String)> = known.iter().map(|k| (*k, "X".to_string())).collect();
+    fn every_placeholder_is_known_and_no_template_holds_a_term_value() {
+        let mut values: Vec<(&str, String)> =
+            PLACEHOLDERS.iter().map(|k| (*k, "X".to_string())).collect();
+        values.push(("betalingsaftale", "X".into()));
         for t in &set().unwrap().templates {
             for c in render(t, &values).unwrap() {
                 assert!(!c.text.contains("{{"), "{}: {}", t.id, c.text);
+                // No number of days or months is written into a clause: terms are data.
+                let words: Vec<&str> = c.text.split_whitespace().collect();
+                let period = words.windows(2).any(|w| {
+                    w[0].chars().all(|ch| ch.is_ascii_digit())
+                        && ["dag", "dage", "måned", "måneder"]
+                            .iter()
+                            .any(|u| w[1].trim_end_matches(['.', ',']) == *u)
+                });
+                assert!(!period, "{}: {}", t.id, c.text);
             }
         }
     }
@@ -245,23 +199,5 @@ mod tests {
             ],
         );
         assert_eq!(out, "A {{lovgrundlag}} B");
-    }
-
-    #[test]
-    fn notice_texts() {
-        let r = NoticeRule {
-            months: 1,
-            days: 0,
-            to_month_end: true,
-            example: true,
-        };
-        assert_eq!(r.text(), "løbende måned + 1 måned");
-        let r = NoticeRule {
-            months: 0,
-            days: 14,
-            to_month_end: false,
-            example: false,
-        };
-        assert_eq!(r.text(), "14 dage");
     }
 }

@@ -1,10 +1,13 @@
 //! The check's inputs as the user types them (text fields), parsed with Danish messages that
 //! name the field. The desktop app and the CLI both go through these.
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::*;
-use crate::geo;
+use super::model::*;
+use crate::catalogue::model::LegalBasis;
+use crate::error::{Error, Result};
+use crate::{fmt, geo};
 
 fn date(label: &str, input: &str) -> Result<NaiveDate> {
     fmt::parse_date(input).ok_or_else(|| {
@@ -153,6 +156,8 @@ pub struct RejectionForm {
     pub offer_id: String,
     pub reason: String,
     pub note: String,
+    /// Who decided (name and title).
+    pub decided_by: String,
 }
 
 impl RejectionForm {
@@ -164,6 +169,7 @@ impl RejectionForm {
             offer_id: self.offer_id.trim().to_string(),
             reason: prefixed("Begrundelse", RejectReason::parse(&self.reason))?,
             note: self.note.clone(),
+            decided_by: self.decided_by.clone(),
         })
     }
 }

@@ -1,18 +1,30 @@
-//! The rules of the public-first check (R1) as pure functions: what counts as public, what a
-//! free-place figure says on a given day, and which candidates still block a private purchase.
+//! The rules of the public-first check (R1) as pure functions: what a free-place figure says on
+//! a given day, what counts as evidence, and which candidates still block a purchase outside
+//! the agreement.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::model::OperatorType;
+use super::model::{Event, EventKind, RejectReason};
 
-/// Municipal and regional offers count as public; a self-governing offer counts as public
-/// when the rammeaftale covers it, otherwise as private.
-pub fn counts_as_public(operator: OperatorType, covered_by_rammeaftale: bool) -> bool {
-    match operator {
-        OperatorType::Kommunal | OperatorType::Regional => true,
-        OperatorType::Selvejende => covered_by_rammeaftale,
-        OperatorType::Privat => false,
+/// Whether a record is evidence that a candidate that may have room has none for this citizen
+/// (R1): a confirmation of 0 free places with its date, the method and the person at the offer;
+/// or a rejection with a reason, a written explanation and who decided. "Ingen ledig plads" is
+/// only evidence as a confirmation, never as a bare rejection code.
+pub fn is_evidence(e: &Event) -> bool {
+    let filled = |s: &Option<String>| s.as_deref().is_some_and(|v| !v.trim().is_empty());
+    match e.kind {
+        EventKind::Bekraeftelse => {
+            e.free_places == Some(0)
+                && e.contacted_on.is_some()
+                && e.method.is_some()
+                && filled(&e.contact)
+        }
+        EventKind::Afvisning => {
+            !matches!(e.reason, None | Some(RejectReason::IngenLedigPlads))
+                && !e.note.trim().is_empty()
+                && filled(&e.decided_by)
+        }
     }
 }
 
@@ -62,10 +74,10 @@ pub fn is_stale(as_of: Option<NaiveDate>, on: NaiveDate, stale_after_days: i64) 
     as_of.is_none_or(|d| (on - d).num_days() > stale_after_days)
 }
 
-/// A candidate blocks a private purchase while it may have a free place (a current figure
-/// above zero, or an unknown one) and has no recorded rejection.
-pub fn blocks_private(state: FreeState, rejected: bool) -> bool {
-    !rejected && matches!(state, FreeState::Ledig | FreeState::Ukendt)
+/// A candidate blocks a purchase outside the agreement while it may have a free place (a
+/// current figure above zero, or an unknown one) and no rejection with evidence resolves it.
+pub fn blocks_private(state: FreeState, rejected_with_evidence: bool) -> bool {
+    !rejected_with_evidence && matches!(state, FreeState::Ledig | FreeState::Ukendt)
 }
 
 /// The last day a check closed on `closed_on` can be used.
@@ -81,13 +93,66 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
+    fn event(kind: EventKind) -> Event {
+        Event {
+            id: 1,
+            offer_id: "X".into(),
+            offer_name: "X".into(),
+            kind,
+            recorded_at: String::new(),
+            recorded_by: String::new(),
+            contacted_on: Some(d("2026-11-24")),
+            free_places: Some(0),
+            method: Some(super::super::model::ContactMethod::Telefon),
+            contact: Some("Hanne Holm".into()),
+            reason: None,
+            note: String::new(),
+            decided_by: None,
+            evidence: false,
+            text: String::new(),
+        }
+    }
+
     #[test]
-    fn public_means_municipal_regional_or_covered_self_governing() {
-        assert!(counts_as_public(OperatorType::Kommunal, false));
-        assert!(counts_as_public(OperatorType::Regional, false));
-        assert!(counts_as_public(OperatorType::Selvejende, true));
-        assert!(!counts_as_public(OperatorType::Selvejende, false));
-        assert!(!counts_as_public(OperatorType::Privat, true));
+    fn evidence_is_a_confirmed_zero_or_an_explained_and_decided_rejection() {
+        assert!(is_evidence(&event(EventKind::Bekraeftelse)));
+        let one_free = Event {
+            free_places: Some(1),
+            ..event(EventKind::Bekraeftelse)
+        };
+        assert!(!is_evidence(&one_free));
+        let no_contact = Event {
+            contact: Some(" ".into()),
+            ..event(EventKind::Bekraeftelse)
+        };
+        assert!(!is_evidence(&no_contact));
+        let reject = |reason, note: &str, by: Option<&str>| Event {
+            reason: Some(reason),
+            note: note.into(),
+            decided_by: by.map(String::from),
+            ..event(EventKind::Afvisning)
+        };
+        assert!(is_evidence(&reject(
+            RejectReason::IkkeEgnet,
+            "Kan ikke rumme …",
+            Some("Leder A")
+        )));
+        // A bare code is never evidence; nor is "ingen ledig plads" as a rejection.
+        assert!(!is_evidence(&reject(
+            RejectReason::IkkeEgnet,
+            "",
+            Some("Leder A")
+        )));
+        assert!(!is_evidence(&reject(
+            RejectReason::IkkeEgnet,
+            "Kan ikke rumme …",
+            None
+        )));
+        assert!(!is_evidence(&reject(
+            RejectReason::IngenLedigPlads,
+            "Fuldt",
+            Some("Leder A")
+        )));
     }
 
     #[test]

@@ -1,18 +1,17 @@
-//! Rate sheets (*takstoversigter*) as the secretariats publish them: `.xlsx` (calamine) or
-//! CSV (semicolon or comma, decimal comma). The usual Danish headings are recognised; unknown
-//! columns are reported. Every problem names the sheet, row and column, and nothing is saved
-//! until the user has seen the preview: new rates, changed rates, offers not found.
+//! Reading a rate sheet (*takstoversigt*) as the secretariats publish them: `.xlsx`
+//! (calamine) or CSV (semicolon or comma, decimal comma). The usual Danish headings are
+//! recognised; unknown columns are reported. Every problem names the sheet, row and column.
 
 use calamine::{Data, Reader};
-use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::path::Path;
 use std::str::FromStr;
 
-use crate::catalogue::model::{LegalBasis, RateUnit};
+use super::model::{Calculation, Rate, Unit};
+use crate::catalogue::model::LegalBasis;
 use crate::error::{Error, Problem, Result};
-use crate::{audit, fmt, rates};
+use crate::fmt;
 
 /// The columns a rate sheet may have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,56 +68,13 @@ fn column(heading: &str) -> Option<Column> {
     })
 }
 
-/// One rate as read.
+/// One rate as read, with where it stands in the sheet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SheetRate {
-    pub offer_id: String,
-    pub department_id: String,
-    pub basis: LegalBasis,
-    pub year: i32,
-    pub amount: Decimal,
-    pub unit: RateUnit,
-    pub vat_pct: Decimal,
-    pub direct_costs: Option<Decimal>,
-    pub indirect_costs: Option<Decimal>,
-    pub overhead_pct: Option<Decimal>,
-    pub capital_costs: Option<Decimal>,
-    pub budgeted_occupancy_pct: Option<Decimal>,
-    pub actual_occupancy_pct: Option<Decimal>,
+    #[serde(flatten)]
+    pub rate: Rate,
     /// Where it came from: "Ark «Takster», række 7".
     pub place: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Change {
-    New,
-    Changed,
-    Unchanged,
-    OfferNotFound,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct PreviewLine {
-    pub rate: SheetRate,
-    pub basis_label: String,
-    pub change: Change,
-    /// The rate it replaces, as text ("3.200,00 kr. pr. døgn").
-    pub before: Option<String>,
-    pub after: String,
-}
-
-/// What an import would do, shown before anything is saved.
-#[derive(Debug, Clone, Serialize)]
-pub struct Preview {
-    pub file_name: String,
-    pub lines: Vec<PreviewLine>,
-    pub new: usize,
-    pub changed: usize,
-    pub unchanged: usize,
-    pub offers_not_found: usize,
-    pub unknown_columns: Vec<String>,
-    pub text: String,
 }
 
 fn cell_text(d: &Data) -> String {
@@ -287,19 +243,17 @@ pub fn read(path: &Path) -> Result<(Vec<SheetRate>, Vec<String>)> {
                 if !day.trim().is_empty() {
                     (
                         decimal(day).ok_or_else(|| (day_col, day.to_string())),
-                        Some(RateUnit::Day),
+                        Some(Unit::Dag),
                     )
                 } else if !month.trim().is_empty() {
                     (
                         decimal(month).ok_or_else(|| (month_col, month.to_string())),
-                        Some(RateUnit::Month),
+                        Some(Unit::Maaned),
                     )
                 } else {
                     let unit = match unit_text.trim().to_lowercase().as_str() {
-                        "" | "dag" | "døgn" | "pr. døgn" | "døgntakst" => Some(RateUnit::Day),
-                        "måned" | "maaned" | "pr. måned" | "månedstakst" => {
-                            Some(RateUnit::Month)
-                        }
+                        "" | "dag" | "døgn" | "pr. døgn" | "døgntakst" => Some(Unit::Dag),
+                        "måned" | "maaned" | "pr. måned" | "månedstakst" => Some(Unit::Maaned),
                         _ => {
                             bad(
                                 unit_col,
@@ -346,19 +300,23 @@ pub fn read(path: &Path) -> Result<(Vec<SheetRate>, Vec<String>)> {
             if let (Some(basis), Some(year), Some(amount), Some(unit)) = (basis, year, amount, unit)
             {
                 out.push(SheetRate {
-                    offer_id: offer.trim().to_string(),
-                    department_id: get(Column::Department).0.trim().to_string(),
-                    basis,
-                    year,
-                    amount,
-                    unit,
-                    vat_pct: vat,
-                    direct_costs: direct,
-                    indirect_costs: indirect,
-                    overhead_pct: overhead,
-                    capital_costs: capital,
-                    budgeted_occupancy_pct: occupancy,
-                    actual_occupancy_pct: actual,
+                    rate: Rate {
+                        offer_id: offer.trim().to_string(),
+                        department_id: get(Column::Department).0.trim().to_string(),
+                        basis,
+                        year,
+                        amount,
+                        unit,
+                        vat_pct: vat,
+                        calculation: Calculation {
+                            direct_costs: direct,
+                            indirect_costs: indirect,
+                            overhead_pct: overhead,
+                            capital_costs: capital,
+                            budgeted_occupancy_pct: occupancy,
+                        },
+                        actual_occupancy_pct: actual,
+                    },
                     place: format!("{sheet}, række {n}"),
                 });
             }
@@ -386,142 +344,4 @@ pub fn read(path: &Path) -> Result<(Vec<SheetRate>, Vec<String>)> {
         return Err(Error::Invalid(msg));
     }
     Ok((out, unknown))
-}
-
-fn rate_text(amount: Decimal, unit: RateUnit, vat: Decimal) -> String {
-    let unit = match unit {
-        RateUnit::Day => "pr. døgn",
-        RateUnit::Month => "pr. måned",
-    };
-    if vat.is_zero() {
-        format!("{} {unit}", fmt::kr(amount))
-    } else {
-        format!(
-            "{} {unit} inkl. {} % moms",
-            fmt::kr(amount),
-            fmt::number(vat, if vat.fract().is_zero() { 0 } else { 2 })
-        )
-    }
-}
-
-/// What importing `path` would change.
-pub fn preview(conn: &Connection, path: &Path) -> Result<Preview> {
-    let (rates, unknown_columns) = read(path)?;
-    let mut lines = Vec::with_capacity(rates.len());
-    let mut known = conn.prepare("SELECT EXISTS (SELECT 1 FROM offers WHERE id = ?1)")?;
-    let mut existing = conn.prepare(
-        "SELECT amount, unit, vat_pct, actual_occupancy_pct FROM rates
-         WHERE offer_id = ?1 AND department_id = ?2 AND legal_basis = ?3 AND year = ?4",
-    )?;
-    for r in rates {
-        let found: bool = known.query_row([&r.offer_id], |row| row.get(0))?;
-        let before: Option<(String, String, String, Option<String>)> = existing
-            .query_row(
-                params![r.offer_id, r.department_id, r.basis.code(), r.year],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-            )
-            .optional()?;
-        let occupancy_changed = before.as_ref().is_some_and(|b| {
-            b.3.as_deref().and_then(|v| Decimal::from_str(v).ok()) != r.actual_occupancy_pct
-        });
-        let before_parsed = before.as_ref().and_then(|(a, u, v, _)| {
-            Some((
-                Decimal::from_str(a).ok()?,
-                RateUnit::parse(u)?,
-                Decimal::from_str(v).ok()?,
-            ))
-        });
-        let change = match (&before_parsed, found) {
-            (_, false) => Change::OfferNotFound,
-            (None, true) => Change::New,
-            (Some((a, u, v)), true)
-                if *a == r.amount && *u == r.unit && *v == r.vat_pct && !occupancy_changed =>
-            {
-                Change::Unchanged
-            }
-            (Some(_), true) => Change::Changed,
-        };
-        lines.push(PreviewLine {
-            basis_label: r.basis.label().to_string(),
-            before: before_parsed.map(|(a, u, v)| rate_text(a, u, v)),
-            after: rate_text(r.amount, r.unit, r.vat_pct),
-            change,
-            rate: r,
-        });
-    }
-    let count = |c: Change| lines.iter().filter(|l| l.change == c).count();
-    let (new, changed, unchanged, missing) = (
-        count(Change::New),
-        count(Change::Changed),
-        count(Change::Unchanged),
-        count(Change::OfferNotFound),
-    );
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let mut text = format!(
-        "{new} nye takster, {changed} ændrede, {unchanged} uændrede, {missing} for tilbud, der ikke findes i kataloget (de springes over)."
-    );
-    if !unknown_columns.is_empty() {
-        text.push_str(&format!(
-            " Ukendte kolonner (ignoreres): {}.",
-            unknown_columns.join(", ")
-        ));
-    }
-    Ok(Preview {
-        file_name,
-        lines,
-        new,
-        changed,
-        unchanged,
-        offers_not_found: missing,
-        unknown_columns,
-        text,
-    })
-}
-
-/// Saves the new and changed rates of `path` in one transaction (rates for offers not in the
-/// catalogue are skipped). Returns the preview that was applied.
-pub fn import(conn: &Connection, path: &Path) -> Result<Preview> {
-    let preview = preview(conn, path)?;
-    let tx = conn.unchecked_transaction()?;
-    let source = format!("takstoversigt {}", preview.file_name);
-    let now = audit::now_local();
-    {
-        let mut ins = tx.prepare(rates::UPSERT_SQL)?;
-        for l in preview
-            .lines
-            .iter()
-            .filter(|l| matches!(l.change, Change::New | Change::Changed))
-        {
-            let r = &l.rate;
-            let row = rates::RateRow {
-                offer_id: &r.offer_id,
-                department_id: &r.department_id,
-                basis: r.basis,
-                year: r.year,
-                amount: r.amount,
-                unit: r.unit,
-                vat_pct: r.vat_pct,
-                calculation: [
-                    r.direct_costs,
-                    r.indirect_costs,
-                    r.overhead_pct,
-                    r.capital_costs,
-                    r.budgeted_occupancy_pct,
-                ],
-                actual_occupancy_pct: r.actual_occupancy_pct,
-            };
-            rates::upsert(&mut ins, &row, &source, &now)?;
-        }
-    }
-    audit::record(
-        &tx,
-        "rates.import",
-        &preview.file_name,
-        &serde_json::json!({ "new": preview.new, "changed": preview.changed, "skipped": preview.offers_not_found }),
-    )?;
-    tx.commit()?;
-    Ok(preview)
 }

@@ -1,0 +1,772 @@
+//! The catalogue's tables: the only SQL on `catalogue_meta`, `target_groups`, `offers`,
+//! `offer_order`, `offer_operators`, `departments`, `department_places`,
+//! `offer_target_groups`, `offer_agreements`, `offer_buyers` and the FTS5 table `offer_fts`.
+//! Other areas read the catalogue through these functions (`offer_facts` above all).
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::str::FromStr;
+
+use super::model::{ApprovalStatus, LegalBasis, OfferFacts, OperatorPeriod, OperatorType};
+use super::rules;
+use super::snapshot::{Buyer, Header, Offer, TargetGroupRecord};
+use crate::error::{Error, Result};
+
+fn date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|t| NaiveDate::from_str(&t).ok())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The catalogue as a whole
+
+/// The imported catalogue's own facts.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub extracted: Option<NaiveDate>,
+    pub source: String,
+    pub is_example: bool,
+    pub imported_at: String,
+    pub file_name: String,
+    pub offer_count: i64,
+}
+
+pub fn meta(conn: &Connection) -> Result<Option<Meta>> {
+    Ok(conn
+        .query_row(
+            "SELECT extracted, source, is_example, imported_at, file_name, offer_count
+             FROM catalogue_meta WHERE id = 1",
+            [],
+            |r| {
+                Ok(Meta {
+                    extracted: date(r.get(0)?),
+                    source: r.get(1)?,
+                    is_example: r.get(2)?,
+                    imported_at: r.get(3)?,
+                    file_name: r.get(4)?,
+                    offer_count: r.get(5)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The catalogue's extraction date, if a catalogue is loaded.
+pub fn extracted(conn: &Connection) -> Result<Option<NaiveDate>> {
+    Ok(meta(conn)?.and_then(|m| m.extracted))
+}
+
+/// Whether a catalogue has been imported at all.
+pub fn is_loaded(conn: &Connection) -> Result<bool> {
+    Ok(
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM catalogue_meta)", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// The target-group tree in the file's order: (code, parent, label).
+pub fn target_groups(conn: &Connection) -> Result<Vec<(String, Option<String>, String)>> {
+    let mut st = conn.prepare("SELECT code, parent, label FROM target_groups ORDER BY ord")?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn target_group_label(conn: &Connection, code: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT label FROM target_groups WHERE code = ?1",
+            [code],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import (inside the caller's transaction)
+
+/// Empties the catalogue before a new one is written. Rates, buyers and agreements named by
+/// offer id are history and stay.
+pub fn clear(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "DELETE FROM offer_target_groups;
+         DELETE FROM offer_agreements;
+         DELETE FROM offer_order;
+         DELETE FROM department_places;
+         DELETE FROM departments;
+         DELETE FROM offer_operators;
+         DELETE FROM offers;
+         DELETE FROM target_groups;
+         INSERT INTO offer_fts(offer_fts) VALUES('delete-all');",
+    )?;
+    Ok(())
+}
+
+pub fn insert_target_groups(conn: &Connection, groups: &[TargetGroupRecord]) -> Result<()> {
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO target_groups (code, parent, label, ord) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (i, g) in groups.iter().enumerate() {
+        ins.execute(params![g.code, g.parent, g.label, i as i64])?;
+    }
+    Ok(())
+}
+
+/// Writes one validated offer with its operators, departments, places, target groups and
+/// named agreements; returns its row key.
+pub fn insert_offer(conn: &Connection, o: &Offer) -> Result<i64> {
+    let r = &o.record;
+    conn.prepare_cached(
+        "INSERT INTO offers (id, name, description, cvr, p_number, street, postcode, city,
+            municipality_code, lat, lon, min_age, max_age, approval_status, approval_date,
+            socialtilsyn, covered_by_rammeaftale, manager, phone, email, website)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18, ?19, ?20, ?21)",
+    )?
+    .execute(params![
+        r.id,
+        r.name,
+        r.description,
+        r.cvr,
+        r.p_number,
+        r.address.street,
+        r.address.postcode,
+        r.address.city,
+        o.municipality_code,
+        r.location.lat,
+        r.location.lon,
+        o.min_age,
+        o.max_age,
+        o.approval.code(),
+        o.approval_date.map(|d| d.to_string()),
+        r.approval.socialtilsyn,
+        o.covered_v1,
+        r.contact.manager,
+        r.contact.phone,
+        r.contact.email,
+        r.contact.website,
+    ])?;
+    let key = conn.last_insert_rowid();
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO offer_operators (offer_key, kind, name, cvr, municipality_code, valid_from, valid_to)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for op in &o.operators {
+        ins.execute(params![
+            key,
+            op.kind.code(),
+            op.name,
+            op.cvr,
+            op.municipality_code,
+            op.valid_from.to_string(),
+            op.valid_to.map(|d| d.to_string())
+        ])?;
+    }
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO departments (offer_key, id, name, ord, secure) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, d) in r.departments.iter().enumerate() {
+        ins.execute(params![key, d.id, d.name, i as i64, d.secure])?;
+    }
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO department_places (offer_key, department_id, legal_basis, places,
+            free_places, free_as_of, free_source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for p in &o.places {
+        ins.execute(params![
+            key,
+            p.department_id,
+            p.basis.code(),
+            p.places,
+            p.free_places,
+            p.free_as_of.map(|d| d.to_string()),
+            p.free_source
+        ])?;
+    }
+    let mut ins = conn.prepare_cached(
+        "INSERT OR IGNORE INTO offer_target_groups (offer_key, code) VALUES (?1, ?2)",
+    )?;
+    for code in &r.target_groups {
+        ins.execute(params![key, code])?;
+    }
+    let mut ins = conn.prepare_cached(
+        "INSERT OR IGNORE INTO offer_agreements (offer_key, agreement_id) VALUES (?1, ?2)",
+    )?;
+    for id in &o.agreements {
+        ins.execute(params![key, id])?;
+    }
+    Ok(key)
+}
+
+/// The offer's words for free-text search: its name, and the body (description, places,
+/// operators, target groups with their ancestors).
+pub fn insert_fts(conn: &Connection, key: i64, name: &str, body: &str) -> Result<()> {
+    conn.prepare_cached("INSERT INTO offer_fts (rowid, name, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![key, name, body])?;
+    Ok(())
+}
+
+/// The file's years of places bought replace the stored ones; other years stay (history by
+/// offer id).
+pub fn replace_buyers(conn: &Connection, offer_id: &str, buyers: &[Buyer]) -> Result<()> {
+    if buyers.is_empty() {
+        return Ok(());
+    }
+    let mut del =
+        conn.prepare_cached("DELETE FROM offer_buyers WHERE offer_id = ?1 AND year = ?2")?;
+    let mut years = buyers.iter().map(|b| b.year).collect::<Vec<_>>();
+    years.sort_unstable();
+    years.dedup();
+    for year in years {
+        del.execute(params![offer_id, year])?;
+    }
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO offer_buyers (offer_id, year, municipality_code, places)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for b in buyers {
+        ins.execute(params![offer_id, b.year, b.municipality_code, b.places])?;
+    }
+    Ok(())
+}
+
+/// Stores each offer's position in Danish alphabetical order (æ, ø, å after z), so sorting by
+/// name needs no collation at search time.
+pub fn rank_names(conn: &Connection) -> Result<()> {
+    let mut names: Vec<(Vec<u32>, i64)> = {
+        let mut st = conn.prepare("SELECT key, name FROM offers")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                crate::fmt::sort_key(&r.get::<_, String>(1)?),
+                r.get::<_, i64>(0)?,
+            ))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    names.sort_unstable(); // (key, rowid) pairs are unique: the order is the same
+    let mut ins = conn.prepare("INSERT INTO offer_order (offer_key, name_rank) VALUES (?1, ?2)")?;
+    for (rank, (_, key)) in names.iter().enumerate() {
+        ins.execute(params![key, rank as i64])?;
+    }
+    Ok(())
+}
+
+pub fn set_meta(
+    conn: &Connection,
+    header: &Header,
+    imported_at: &str,
+    file_name: &str,
+    offers: usize,
+) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO catalogue_meta
+           (id, extracted, source, is_example, imported_at, file_name, offer_count)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            header.extracted.to_string(),
+            header.source,
+            header.example,
+            imported_at,
+            file_name,
+            offers as i64
+        ],
+    )?;
+    Ok(())
+}
+
+/// Free-place figures dated after `extracted`: (offer id, department, basis, date).
+pub fn free_dates_after(
+    conn: &Connection,
+    extracted: NaiveDate,
+    limit: usize,
+) -> Result<Vec<(String, String, String, String)>> {
+    let mut st = conn.prepare(
+        "SELECT o.id, p.department_id, p.legal_basis, p.free_as_of
+         FROM department_places p JOIN offers o ON o.key = p.offer_key
+         WHERE p.free_as_of > ?1 ORDER BY o.key LIMIT ?2",
+    )?;
+    let rows = st.query_map(params![extracted.to_string(), limit as i64], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Target-group codes of offers that the tree does not have: (offer id, code).
+pub fn unknown_target_groups(conn: &Connection, limit: usize) -> Result<Vec<(String, String)>> {
+    let mut st = conn.prepare(
+        "SELECT o.id, t.code FROM offer_target_groups t JOIN offers o ON o.key = t.offer_key
+         WHERE t.code NOT IN (SELECT code FROM target_groups) ORDER BY o.key LIMIT ?1",
+    )?;
+    let rows = st.query_map(params![limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// One offer
+
+pub fn offer_exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM offers WHERE id = ?1)")?
+        .query_row([id], |r| r.get(0))?)
+}
+
+pub fn offer_key(conn: &Connection, id: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT key FROM offers WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn offer_name(conn: &Connection, id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT name FROM offers WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
+/// The offer's row as stored.
+#[derive(Debug, Clone)]
+pub struct OfferRow {
+    pub key: i64,
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub cvr: Option<String>,
+    pub p_number: Option<String>,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub municipality_code: u16,
+    pub lat: f64,
+    pub lon: f64,
+    pub min_age: u8,
+    pub max_age: Option<u8>,
+    pub approval: ApprovalStatus,
+    pub approval_date: Option<NaiveDate>,
+    pub socialtilsyn: String,
+    pub covered_v1: bool,
+    pub manager: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+}
+
+pub fn offer_row(conn: &Connection, id: &str) -> Result<Option<OfferRow>> {
+    let mut st = conn.prepare_cached(
+        "SELECT key, id, name, description, cvr, p_number, street, postcode, city,
+                municipality_code, lat, lon, min_age, max_age, approval_status, approval_date,
+                socialtilsyn, covered_by_rammeaftale, manager, phone, email, website
+         FROM offers WHERE id = ?1",
+    )?;
+    let row = st
+        .query_row([id], |r| {
+            let approval: String = r.get(14)?;
+            Ok(OfferRow {
+                key: r.get(0)?,
+                id: r.get(1)?,
+                name: r.get(2)?,
+                description: r.get(3)?,
+                cvr: r.get(4)?,
+                p_number: r.get(5)?,
+                street: r.get(6)?,
+                postcode: r.get(7)?,
+                city: r.get(8)?,
+                municipality_code: r.get(9)?,
+                lat: r.get(10)?,
+                lon: r.get(11)?,
+                min_age: r.get(12)?,
+                max_age: r.get(13)?,
+                approval: ApprovalStatus::parse(&approval)
+                    .unwrap_or(ApprovalStatus::UnderGodkendelse),
+                approval_date: date(r.get(15)?),
+                socialtilsyn: r.get(16)?,
+                covered_v1: r.get(17)?,
+                manager: r.get(18)?,
+                phone: r.get(19)?,
+                email: r.get(20)?,
+                website: r.get(21)?,
+            })
+        })
+        .optional()?;
+    Ok(row)
+}
+
+/// The offer's operators, oldest period first.
+pub fn operators(conn: &Connection, key: i64) -> Result<Vec<OperatorPeriod>> {
+    let mut st = conn.prepare_cached(
+        "SELECT kind, name, cvr, municipality_code, valid_from, valid_to FROM offer_operators
+         WHERE offer_key = ?1 ORDER BY valid_from",
+    )?;
+    let mut q = st.query([key])?;
+    let mut out = Vec::new();
+    while let Some(r) = q.next()? {
+        let from: String = r.get(4)?;
+        out.push(OperatorPeriod {
+            kind: OperatorType::parse(&r.get::<_, String>(0)?)?,
+            name: r.get(1)?,
+            cvr: r.get(2)?,
+            municipality_code: r.get(3)?,
+            valid_from: NaiveDate::from_str(&from)
+                .map_err(|_| Error::Invalid(format!("Ugyldig dato i databasen: «{from}»")))?,
+            valid_to: date(r.get(5)?),
+        });
+    }
+    Ok(out)
+}
+
+/// Each of the offer's target groups with its path: "Funktionsnedsættelse › Psykisk ›
+/// Autisme", in Danish order.
+pub fn target_group_paths(conn: &Connection, key: i64) -> Result<Vec<String>> {
+    let mut st = conn.prepare_cached(
+        "WITH RECURSIVE path(code, parent, label, leaf, depth) AS (
+             SELECT t.code, t.parent, t.label, t.code, 0
+               FROM offer_target_groups o JOIN target_groups t ON t.code = o.code
+              WHERE o.offer_key = ?1
+             UNION ALL
+             SELECT t.code, t.parent, t.label, p.leaf, p.depth + 1
+               FROM path p JOIN target_groups t ON t.code = p.parent
+              WHERE p.depth < 16)
+         SELECT leaf, group_concat(label, ' › ') FROM
+             (SELECT leaf, label FROM path ORDER BY leaf, depth DESC)
+         GROUP BY leaf",
+    )?;
+    let rows = st.query_map([key], |r| r.get::<_, String>(1))?;
+    let mut out: Vec<String> = rows.collect::<rusqlite::Result<_>>()?;
+    out.sort_by(|a, b| crate::fmt::danish_cmp(a, b));
+    Ok(out)
+}
+
+/// The labels of the offer's own target groups, in the tree's order.
+pub fn target_group_labels(conn: &Connection, key: i64) -> Result<Vec<String>> {
+    let mut st = conn.prepare_cached(
+        "SELECT g.label FROM offer_target_groups o JOIN target_groups g ON g.code = o.code
+         WHERE o.offer_key = ?1 ORDER BY g.ord",
+    )?;
+    let rows = st.query_map([key], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn target_group_codes(conn: &Connection, key: i64) -> Result<Vec<String>> {
+    let mut st =
+        conn.prepare_cached("SELECT code FROM offer_target_groups WHERE offer_key = ?1")?;
+    let rows = st.query_map([key], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One department's places under one legal basis, with its free-place figure.
+#[derive(Debug, Clone)]
+pub struct PlacesRow {
+    pub department_id: String,
+    pub department_name: String,
+    pub basis: LegalBasis,
+    pub places: u32,
+    pub free_places: Option<u32>,
+    pub free_as_of: Option<NaiveDate>,
+    pub free_source: Option<String>,
+    /// A secure department (SEL § 108 stk. 7).
+    pub secure: bool,
+}
+
+/// The offer's places, department by department in the catalogue's order.
+pub fn places(conn: &Connection, key: i64) -> Result<Vec<PlacesRow>> {
+    let mut st = conn.prepare_cached(
+        "SELECT d.id, d.name, p.legal_basis, p.places, p.free_places, p.free_as_of, p.free_source,
+                d.secure
+         FROM departments d JOIN department_places p
+           ON p.offer_key = d.offer_key AND p.department_id = d.id
+         WHERE d.offer_key = ?1 ORDER BY d.ord, p.legal_basis",
+    )?;
+    let mut q = st.query([key])?;
+    let mut out = Vec::new();
+    while let Some(r) = q.next()? {
+        out.push(PlacesRow {
+            department_id: r.get(0)?,
+            department_name: r.get(1)?,
+            basis: LegalBasis::parse(&r.get::<_, String>(2)?)?,
+            places: r.get(3)?,
+            free_places: r.get(4)?,
+            free_as_of: date(r.get(5)?),
+            free_source: r.get(6)?,
+            secure: r.get(7)?,
+        });
+    }
+    Ok(out)
+}
+
+/// The departments of an offer without places: (id, name), in the catalogue's order.
+fn departments(conn: &Connection, key: i64) -> Result<Vec<(String, String)>> {
+    let mut st =
+        conn.prepare_cached("SELECT id, name FROM departments WHERE offer_key = ?1 ORDER BY ord")?;
+    let rows = st.query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The agreements the catalogue names for the offer (format 2).
+fn named_agreements(conn: &Connection, key: i64) -> Result<Vec<String>> {
+    let mut st = conn.prepare_cached(
+        "SELECT agreement_id FROM offer_agreements WHERE offer_key = ?1 ORDER BY agreement_id",
+    )?;
+    let rows = st.query_map([key], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Places bought per municipality and year: (year, municipality code, places), newest year
+/// and most places first.
+pub fn buyers(conn: &Connection, offer_id: &str) -> Result<Vec<(i32, u16, i64)>> {
+    let mut st = conn.prepare_cached(
+        "SELECT year, municipality_code, places FROM offer_buyers WHERE offer_id = ?1
+         ORDER BY year DESC, places DESC, municipality_code",
+    )?;
+    let rows = st.query_map([offer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Places bought in `year`: (offer id, municipality code, places).
+pub fn buyers_of_year(conn: &Connection, year: i32) -> Result<Vec<(String, u16, i64)>> {
+    let mut st = conn
+        .prepare("SELECT offer_id, municipality_code, places FROM offer_buyers WHERE year = ?1")?;
+    let rows = st.query_map([year], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The offer's phone and e-mail.
+pub fn contact(conn: &Connection, id: &str) -> Result<(Option<String>, Option<String>)> {
+    Ok(conn
+        .prepare_cached("SELECT phone, email FROM offers WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// What the rules need to know about offer `id` on `on`, the operator in force that day
+/// included (`rules::operator_on`). `None` when the catalogue has no such offer.
+pub fn offer_facts(conn: &Connection, id: &str, on: NaiveDate) -> Result<Option<OfferFacts>> {
+    let Some(row) = offer_row(conn, id)? else {
+        return Ok(None);
+    };
+    let periods = operators(conn, row.key)?;
+    let bases = places(conn, row.key)?
+        .into_iter()
+        .map(|p| (p.department_id, p.basis))
+        .collect();
+    Ok(Some(OfferFacts {
+        address: format!("{}, {} {}", row.street, row.postcode, row.city),
+        operator: rules::operator_on(&periods, on).cloned(),
+        bases,
+        departments: departments(conn, row.key)?,
+        target_groups: target_group_codes(conn, row.key)?,
+        agreements: named_agreements(conn, row.key)?,
+        id: row.id,
+        name: row.name,
+        cvr: row.cvr,
+        municipality_code: row.municipality_code,
+        approval: row.approval,
+        min_age: row.min_age,
+        max_age: row.max_age,
+        covered_v1: row.covered_v1,
+    }))
+}
+
+/// Every offer's id, name, operator periods and total places, in id order (the reports).
+pub struct OfferSummary {
+    pub id: String,
+    pub name: String,
+    pub operators: Vec<OperatorPeriod>,
+    pub places: i64,
+}
+
+pub fn offer_summaries(conn: &Connection) -> Result<Vec<OfferSummary>> {
+    let mut st = conn.prepare(
+        "SELECT o.key, o.id, o.name,
+                (SELECT COALESCE(SUM(places), 0) FROM department_places p WHERE p.offer_key = o.key)
+         FROM offers o ORDER BY o.id",
+    )?;
+    let rows: Vec<(i64, String, String, i64)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(key, id, name, places)| {
+            Ok(OfferSummary {
+                operators: operators(conn, key)?,
+                id,
+                name,
+                places,
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk reads for the search index (each table once, in key order)
+
+/// (offers, highest row key, target-group links): the index sizes its arrays exactly.
+pub fn index_sizes(conn: &Connection) -> Result<(usize, i64, usize)> {
+    Ok(conn.query_row(
+        "SELECT (SELECT COUNT(*) FROM offers), (SELECT COALESCE(MAX(key), 0) FROM offers),
+                (SELECT COUNT(*) FROM offer_target_groups)",
+        [],
+        |r| {
+            let n: i64 = r.get(0)?;
+            let links: i64 = r.get(2)?;
+            Ok((
+                usize::try_from(n).unwrap_or(0),
+                r.get(1)?,
+                usize::try_from(links).unwrap_or(0),
+            ))
+        },
+    )?)
+}
+
+/// One offer as the index reads it (borrowed from the row being read).
+pub struct IndexOffer<'a> {
+    pub key: i64,
+    pub id: &'a str,
+    pub name: &'a str,
+    pub city: String,
+    pub municipality_code: u16,
+    pub lat: f64,
+    pub lon: f64,
+    pub min_age: u8,
+    pub max_age: Option<u8>,
+    pub approval: ApprovalStatus,
+    pub covered_v1: bool,
+    pub name_rank: Option<u32>,
+}
+
+pub fn each_offer(
+    conn: &Connection,
+    mut visit: impl FnMut(IndexOffer) -> Result<()>,
+) -> Result<()> {
+    let mut st = conn.prepare(
+        "SELECT key, id, name, city, municipality_code, lat, lon, min_age, max_age,
+                approval_status, covered_by_rammeaftale, name_rank
+         FROM offers LEFT JOIN offer_order ON offer_key = key ORDER BY key",
+    )?;
+    let mut q = st.query([])?;
+    while let Some(r) = q.next()? {
+        let approval = r.get_ref(9)?.as_str().unwrap_or_default();
+        visit(IndexOffer {
+            key: r.get(0)?,
+            id: r.get_ref(1)?.as_str().unwrap_or_default(),
+            name: r.get_ref(2)?.as_str().unwrap_or_default(),
+            city: r.get(3)?,
+            municipality_code: r.get(4)?,
+            lat: r.get(5)?,
+            lon: r.get(6)?,
+            min_age: r.get(7)?,
+            max_age: r.get(8)?,
+            approval: ApprovalStatus::parse(approval).unwrap_or(ApprovalStatus::UnderGodkendelse),
+            covered_v1: r.get(10)?,
+            name_rank: r.get(11)?,
+        })?;
+    }
+    Ok(())
+}
+
+/// Every operator period, by offer key and then start: (key, period).
+pub fn each_operator(
+    conn: &Connection,
+    mut visit: impl FnMut(i64, OperatorPeriod) -> Result<()>,
+) -> Result<()> {
+    let mut st = conn.prepare(
+        "SELECT offer_key, kind, name, cvr, municipality_code, valid_from, valid_to
+         FROM offer_operators ORDER BY offer_key, valid_from",
+    )?;
+    let mut q = st.query([])?;
+    while let Some(r) = q.next()? {
+        let Some(valid_from) = date(r.get(5)?) else {
+            continue;
+        };
+        visit(
+            r.get(0)?,
+            OperatorPeriod {
+                kind: OperatorType::parse(r.get_ref(1)?.as_str().unwrap_or_default())?,
+                name: r.get(2)?,
+                cvr: r.get(3)?,
+                municipality_code: r.get(4)?,
+                valid_from,
+                valid_to: date(r.get(6)?),
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Every place line by offer key: (key, basis code, places, free places, free as of).
+pub fn each_places(
+    conn: &Connection,
+    mut visit: impl FnMut(i64, &str, u32, Option<u32>, Option<NaiveDate>) -> Result<()>,
+) -> Result<()> {
+    let mut st = conn.prepare(
+        "SELECT offer_key, legal_basis, places, free_places, free_as_of
+         FROM department_places ORDER BY offer_key",
+    )?;
+    let mut q = st.query([])?;
+    while let Some(r) = q.next()? {
+        let as_of = r
+            .get_ref(4)?
+            .as_str_or_null()
+            .ok()
+            .flatten()
+            .and_then(|s| NaiveDate::from_str(s).ok());
+        visit(
+            r.get(0)?,
+            r.get_ref(1)?.as_str().unwrap_or_default(),
+            r.get(2)?,
+            r.get(3)?,
+            as_of,
+        )?;
+    }
+    Ok(())
+}
+
+/// Every (offer key, target-group code) link, by offer key.
+pub fn each_target_group_link(
+    conn: &Connection,
+    mut visit: impl FnMut(i64, &str) -> Result<()>,
+) -> Result<()> {
+    let mut st =
+        conn.prepare("SELECT offer_key, code FROM offer_target_groups ORDER BY offer_key")?;
+    let mut q = st.query([])?;
+    while let Some(r) = q.next()? {
+        visit(r.get(0)?, r.get_ref(1)?.as_str().unwrap_or_default())?;
+    }
+    Ok(())
+}
+
+/// Every (offer key, agreement id) the catalogue names, by offer key.
+pub fn each_named_agreement(
+    conn: &Connection,
+    mut visit: impl FnMut(i64, &str) -> Result<()>,
+) -> Result<()> {
+    let mut st =
+        conn.prepare("SELECT offer_key, agreement_id FROM offer_agreements ORDER BY offer_key")?;
+    let mut q = st.query([])?;
+    while let Some(r) = q.next()? {
+        visit(r.get(0)?, r.get_ref(1)?.as_str().unwrap_or_default())?;
+    }
+    Ok(())
+}
+
+/// The row keys of offers matching an FTS5 query (`expr` is built by the search from quoted
+/// prefix terms, so it is never a syntax error).
+pub fn fts_keys(conn: &Connection, expr: &str, mut visit: impl FnMut(i64)) -> Result<()> {
+    let mut st = conn.prepare_cached("SELECT rowid FROM offer_fts WHERE offer_fts MATCH ?1")?;
+    let mut q = st.query([expr])?;
+    while let Some(r) = q.next()? {
+        visit(r.get(0)?);
+    }
+    Ok(())
+}
+
+/// The mean position of the offers at a postcode, if any.
+pub fn postcode_centre(conn: &Connection, postcode: &str) -> Result<Option<(f64, f64)>> {
+    let found: (Option<f64>, Option<f64>) = conn.query_row(
+        "SELECT AVG(lat), AVG(lon) FROM offers WHERE postcode = ?1",
+        [postcode],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(match found {
+        (Some(lat), Some(lon)) => Some((lat, lon)),
+        _ => None,
+    })
+}

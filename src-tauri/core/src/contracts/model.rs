@@ -1,0 +1,470 @@
+//! The contract model: the form as typed, the evaluation, the issued contract data, and the
+//! views the screens show. Issued data is stored as JSON; fields added later have defaults,
+//! so every contract issued by an earlier version still reads.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::templates::RenderedClause;
+use crate::agreements::model::{AbsenceRule, NoticeRule};
+use crate::catalogue::model::{LegalBasis, OperatorType};
+use crate::error::{Error, Result};
+use crate::rates::Unit;
+
+/// One add-on service (*tillægsydelse*) as typed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct AddOnForm {
+    pub description: String,
+    /// Why it is needed and what it is computed from.
+    pub basis: String,
+    pub amount: String,
+    /// dag, maaned or engang.
+    pub unit: String,
+}
+
+/// The contract as the user types it. Everything is text, so a draft keeps exactly what was
+/// typed; `evaluate` says what is wrong with it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct ContractForm {
+    pub offer_id: String,
+    pub department_id: String,
+    pub legal_basis: String,
+    /// The public-first check the contract rests on (required for private offers).
+    pub check_id: String,
+    /// The acting (buying) municipality, code or name.
+    pub buyer_municipality: String,
+    pub buyer_ean: String,
+    pub buyer_contact: String,
+    /// Empty when the paying municipality is the buyer.
+    pub payer_municipality: String,
+    pub payer_ean: String,
+    pub provider_cvr: String,
+    pub provider_ean: String,
+    pub citizen_name: String,
+    pub citizen_cpr: String,
+    pub intervention: String,
+    /// One goal per line.
+    pub goals: String,
+    pub start: String,
+    pub end: String,
+    /// Follow-up dates, separated by commas, spaces or lines.
+    pub followups: String,
+    /// The terms, typed where the agreement does not fix them ("ikke fastsat") or the offer
+    /// is outside the buyer's agreement. Where the agreement fixes a term, it wins and these
+    /// are not used.
+    /// forud or bagud.
+    pub payment_timing: String,
+    /// Days after the invoice is received.
+    pub payment_days: String,
+    /// "løbende måned + 1 måned", "3 måneder", "14 dage".
+    pub notice_buyer: String,
+    pub notice_provider: String,
+    /// Days the rate is paid during absence / hospital stays.
+    pub absence_days: String,
+    pub hospital_days: String,
+    /// Closure of places or the offer and settling up, as agreed.
+    pub closure: String,
+    pub addons: Vec<AddOnForm>,
+}
+
+/// One term of the contract: fixed by the agreement, or to be given on the form.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TermStatus {
+    /// The form field ("notice_buyer", "payment_days", …).
+    pub field: String,
+    pub label: String,
+    /// Fixed by the agreement: the form's value is not used.
+    pub from_agreement: bool,
+    /// The value in force (Danish), or "ikke fastsat".
+    pub value: String,
+    pub source: String,
+}
+
+/// A problem with one field of the form.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Party {
+    pub name: String,
+    pub municipality_code: Option<u16>,
+    pub cvr: Option<String>,
+    pub ean: String,
+    pub address: String,
+    pub contact: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OfferRef {
+    pub id: String,
+    pub name: String,
+    pub department_id: Option<String>,
+    pub department_name: Option<String>,
+    pub address: String,
+    pub operator_type: OperatorType,
+    pub operator_name: String,
+    /// Covered by the buyer's agreement (the template within it).
+    pub covered_by_rammeaftale: bool,
+    /// A municipal or regional offer, or one the buyer's agreement covers (the spend report's
+    /// "offentlige").
+    pub counts_as_public: bool,
+    /// Other agreements that cover the offer (then a concrete payment agreement is needed).
+    #[serde(default)]
+    pub other_agreements: Vec<String>,
+}
+
+/// The agreement a contract was drafted under.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AgreementRef {
+    pub id: String,
+    pub version: u32,
+    pub name: String,
+    /// No agreement was in force for the buyer on the start date: the last one was used.
+    pub fallback: bool,
+    /// "Rammeaftale … (gælder …)" or the fallback note.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TemplateRef {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+}
+
+/// One line of the price table.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PriceLine {
+    pub label: String,
+    /// Where the amount comes from ("Takstoversigt 2026", "2026-takst + PL 2,9 %", the add-on's
+    /// stated basis).
+    pub basis: String,
+    pub amount: Decimal,
+    pub unit: Unit,
+    pub vat_pct: Decimal,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days: i64,
+    pub total: Decimal,
+    pub provisional: bool,
+    pub amount_text: String,
+    pub total_text: String,
+}
+
+/// One calendar year of the term: the base rate and add-ons per day and per month, and the
+/// rule the year's rate follows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct YearFigures {
+    pub year: i32,
+    pub per_day: Decimal,
+    pub per_month: Decimal,
+    pub per_day_text: String,
+    pub per_month_text: String,
+    /// "Takstoversigt 2027", "2026-takst + PL 2,9 %", "Foreløbig: 2026-takst".
+    pub rule: String,
+    pub provisional: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Price {
+    pub days: i64,
+    pub lines: Vec<PriceLine>,
+    /// Each calendar year's figures (rates change on 1 January).
+    #[serde(default)]
+    pub years: Vec<YearFigures>,
+    /// The term's average per day and per month (total over the term's days), labelled so.
+    pub per_day: Decimal,
+    pub per_month: Decimal,
+    pub total: Decimal,
+    pub per_day_text: String,
+    pub per_month_text: String,
+    pub total_text: String,
+    /// How the rate moves: within the agreement each year's rate sheet; outside, the start
+    /// year's rate uplifted on 1 January by the PL rate.
+    #[serde(default)]
+    pub rule_text: String,
+    /// The provider's non-deductible VAT in the rate (momsrefusion), or that there is none.
+    pub vat_text: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct NoticeTerms {
+    pub buyer: NoticeRule,
+    pub provider: NoticeRule,
+    pub buyer_text: String,
+    pub provider_text: String,
+    /// Kept for contracts issued by earlier versions (always false now: no example values).
+    #[serde(default)]
+    pub example_values: bool,
+    /// Where each comes from: the agreement (with its source) or "aftalt i kontrakten".
+    #[serde(default)]
+    pub buyer_source: String,
+    #[serde(default)]
+    pub provider_source: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PaymentTerms {
+    pub days_after_invoice: u32,
+    pub timing: String,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// Absence and hospital stays, and where the rule comes from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AbsenceTerms {
+    pub absence_days: u32,
+    pub hospital_days: u32,
+    #[serde(default)]
+    pub source: String,
+}
+
+impl From<AbsenceRule> for AbsenceTerms {
+    fn from(r: AbsenceRule) -> Self {
+        AbsenceTerms {
+            absence_days: r.absence_days,
+            hospital_days: r.hospital_days,
+            source: String::new(),
+        }
+    }
+}
+
+/// Closure of places or the offer, and settling up.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ClosureTerms {
+    pub text: String,
+    pub source: String,
+}
+
+/// The issued contract: complete, canonical, and what the PDF is made from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ContractData {
+    pub number: String,
+    pub version: u32,
+    pub template: TemplateRef,
+    pub clauses: Vec<RenderedClause>,
+    pub check_id: Option<String>,
+    pub offer: OfferRef,
+    pub legal_basis: LegalBasis,
+    pub legal_basis_label: String,
+    pub buyer: Party,
+    pub payer: Party,
+    pub provider: Party,
+    pub citizen_name: String,
+    pub citizen_cpr: String,
+    pub intervention: String,
+    pub goals: Vec<String>,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub followups: Vec<NaiveDate>,
+    pub price: Price,
+    pub payment: PaymentTerms,
+    pub notice: NoticeTerms,
+    pub absence: AbsenceTerms,
+    #[serde(default)]
+    pub closure: ClosureTerms,
+    /// The agreement binding the buyer on the start date (none for contracts issued before
+    /// agreements were data).
+    #[serde(default)]
+    pub agreement: Option<AgreementRef>,
+    /// Notes that are not problems ("SEL § 66 er afløst af Barnets Lov § 43").
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// The buyer's region through the term ("Region Sjælland til 31.12.2026, derefter Region
+    /// Østdanmark").
+    pub buyer_region_text: String,
+    pub issued_on: NaiveDate,
+}
+
+/// What the form comes to now: problems, and the figures that could be computed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    pub problems: Vec<FieldProblem>,
+    /// Notes that do not block issuing.
+    pub notes: Vec<String>,
+    pub agreement: Option<AgreementRef>,
+    /// Which terms the agreement fixes (shown read-only) and which the form must give.
+    pub terms: Vec<TermStatus>,
+    pub template: Option<TemplateRef>,
+    pub offer: Option<OfferRef>,
+    pub price: Option<Price>,
+    pub notice: Option<NoticeTerms>,
+    /// "Opsiges i dag: køber til og med 31.12.2026, leverandør til og med 28.02.2027".
+    pub notice_today_text: String,
+    pub payment: Option<PaymentTerms>,
+    pub absence: Option<AbsenceTerms>,
+    pub closure: Option<ClosureTerms>,
+    pub payment_timing_negotiable: bool,
+    pub max_end: Option<NaiveDate>,
+    /// The complete contract when there are no problems (number and version filled in by the
+    /// store when issued).
+    pub data: Option<ContractData>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractState {
+    Kladde,
+    Udstedt,
+    Underskrevet,
+    Aktiv,
+    Opsagt,
+    Fornyet,
+}
+
+impl ContractState {
+    pub fn code(self) -> &'static str {
+        match self {
+            ContractState::Kladde => "kladde",
+            ContractState::Udstedt => "udstedt",
+            ContractState::Underskrevet => "underskrevet",
+            ContractState::Aktiv => "aktiv",
+            ContractState::Opsagt => "opsagt",
+            ContractState::Fornyet => "fornyet",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<ContractState> {
+        [
+            ContractState::Kladde,
+            ContractState::Udstedt,
+            ContractState::Underskrevet,
+            ContractState::Aktiv,
+            ContractState::Opsagt,
+            ContractState::Fornyet,
+        ]
+        .into_iter()
+        .find(|c| c.code() == s.trim().to_lowercase())
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "Kontraktstatus «{}» kendes ikke. Brug underskrevet eller aktiv.",
+                s.trim()
+            ))
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ContractState::Kladde => "Kladde",
+            ContractState::Udstedt => "Udstedt",
+            ContractState::Underskrevet => "Underskrevet",
+            ContractState::Aktiv => "Aktiv",
+            ContractState::Opsagt => "Opsagt",
+            ContractState::Fornyet => "Fornyet",
+        }
+    }
+}
+
+/// Which party gives notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeParty {
+    Koeber,
+    Leverandoer,
+}
+
+impl NoticeParty {
+    pub fn code(self) -> &'static str {
+        match self {
+            NoticeParty::Koeber => "koeber",
+            NoticeParty::Leverandoer => "leverandoer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<NoticeParty> {
+        match s.trim().to_lowercase().as_str() {
+            "koeber" | "køber" => Ok(NoticeParty::Koeber),
+            "leverandoer" | "leverandør" => Ok(NoticeParty::Leverandoer),
+            other => Err(Error::Invalid(format!(
+                "Opsigende part «{other}» kendes ikke. Brug koeber eller leverandoer."
+            ))),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            NoticeParty::Koeber => "køber",
+            NoticeParty::Leverandoer => "leverandøren",
+        }
+    }
+}
+
+/// Notice as typed: the party ("koeber"/"leverandoer") and the date it was given.
+pub fn parse_notice(party: &str, given_on: &str) -> Result<(NoticeParty, NaiveDate)> {
+    let party = NoticeParty::parse(party)?;
+    let date = crate::fmt::parse_date(given_on).ok_or_else(|| {
+        Error::Invalid(format!(
+            "Opsigelsesdato: «{}» er ikke en dato; skriv dd.mm.åååå.",
+            given_on.trim()
+        ))
+    })?;
+    Ok((party, date))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionView {
+    pub version: u32,
+    pub issued: bool,
+    pub created_at: String,
+    pub created_by: String,
+    pub issued_at: Option<String>,
+    pub issued_by: Option<String>,
+    pub reason: String,
+    pub data_sha256: Option<String>,
+    pub pdf_sha256: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Termination {
+    pub party: NoticeParty,
+    pub given_on: NaiveDate,
+    pub last_day: NaiveDate,
+    pub text: String,
+}
+
+/// A contract with its versions; the current (latest) version's form, evaluation and, when
+/// issued, its data.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractView {
+    pub id: String,
+    pub state: ContractState,
+    pub state_text: String,
+    pub offer_id: String,
+    pub check_id: Option<String>,
+    pub renewed_from: Option<String>,
+    pub renewed_by: Option<String>,
+    pub versions: Vec<VersionView>,
+    pub current: VersionView,
+    pub form: ContractForm,
+    pub evaluation: Evaluation,
+    pub data: Option<ContractData>,
+    pub termination: Option<Termination>,
+    pub warnings: Vec<String>,
+}
+
+/// A line in the contract list: the CPR masked.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractListItem {
+    pub id: String,
+    pub version: u32,
+    pub state: ContractState,
+    pub state_text: String,
+    pub offer_name: String,
+    pub citizen_name: String,
+    pub citizen_cpr_masked: String,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub days_left: Option<i64>,
+    pub next_followup: Option<NaiveDate>,
+    pub period_text: String,
+    pub next_followup_text: String,
+    /// "Udløber om 23 dage", "Opfølgning 01.12.2026 (om 6 dage)".
+    pub warnings: Vec<String>,
+}

@@ -1,0 +1,231 @@
+//! The `rates` table: the only SQL on it. Rates are keyed by the offer's catalogue id (not
+//! its row), so their history survives catalogue imports.
+
+use rusqlite::{params, Connection};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+use super::model::{Calculation, Rate, Unit};
+use super::rules::{daily_ex_vat, oere};
+use crate::catalogue::model::LegalBasis;
+use crate::error::{Error, Result};
+
+/// Stores a rate by (offer id, department, basis, year), with its like-for-like daily rate.
+/// A catalogue's rate never replaces a rate sheet's (the sheet is the settlement basis, R4),
+/// and keeps the actual occupancy a sheet reported.
+const UPSERT_SQL: &str =
+    "INSERT INTO rates (offer_id, department_id, legal_basis, year, amount, unit,
+        vat_pct, direct_costs, indirect_costs, overhead_pct, capital_costs, budgeted_occupancy_pct,
+        actual_occupancy_pct, daily_ex_vat_oere, source, updated_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+     ON CONFLICT (offer_id, department_id, legal_basis, year) DO UPDATE SET
+        amount = excluded.amount, unit = excluded.unit, vat_pct = excluded.vat_pct,
+        direct_costs = excluded.direct_costs, indirect_costs = excluded.indirect_costs,
+        overhead_pct = excluded.overhead_pct, capital_costs = excluded.capital_costs,
+        budgeted_occupancy_pct = excluded.budgeted_occupancy_pct,
+        actual_occupancy_pct = CASE WHEN excluded.source = 'katalog'
+            THEN rates.actual_occupancy_pct ELSE excluded.actual_occupancy_pct END,
+        daily_ex_vat_oere = excluded.daily_ex_vat_oere,
+        source = excluded.source, updated_at = excluded.updated_at
+     WHERE excluded.source <> 'katalog' OR rates.source = 'katalog'";
+
+/// Stores one rate (the statement is prepared once per connection and reused).
+pub fn upsert(conn: &Connection, r: &Rate, source: &str, now: &str) -> Result<()> {
+    let text = |d: Option<Decimal>| d.map(|v| v.to_string());
+    let c = &r.calculation;
+    conn.prepare_cached(UPSERT_SQL)?.execute(params![
+        r.offer_id,
+        r.department_id,
+        r.basis.code(),
+        r.year,
+        r.amount.to_string(),
+        r.unit.code(),
+        r.vat_pct.to_string(),
+        text(c.direct_costs),
+        text(c.indirect_costs),
+        text(c.overhead_pct),
+        text(c.capital_costs),
+        text(c.budgeted_occupancy_pct),
+        text(r.actual_occupancy_pct),
+        oere(daily_ex_vat(r.amount, r.unit, r.vat_pct)),
+        source,
+        now,
+    ])?;
+    Ok(())
+}
+
+fn dec(s: &str) -> Result<Decimal> {
+    Decimal::from_str(s).map_err(|_| Error::Invalid(format!("Ugyldigt beløb i databasen: «{s}»")))
+}
+
+fn dec_opt(s: Option<String>) -> Result<Option<Decimal>> {
+    s.as_deref().map(dec).transpose()
+}
+
+fn unit(s: &str) -> Result<Unit> {
+    Unit::from_rate_code(s)
+        .ok_or_else(|| Error::Invalid(format!("Ugyldig takstenhed i databasen: «{s}»")))
+}
+
+const RATE_COLUMNS: &str = "offer_id, department_id, legal_basis, year, amount, unit, vat_pct,
+    direct_costs, indirect_costs, overhead_pct, capital_costs, budgeted_occupancy_pct,
+    actual_occupancy_pct";
+
+fn rate_of(r: &rusqlite::Row) -> Result<Rate> {
+    let code: String = r.get(2)?;
+    Ok(Rate {
+        offer_id: r.get(0)?,
+        department_id: r.get(1)?,
+        basis: LegalBasis::from_code(&code)
+            .ok_or_else(|| Error::Invalid(format!("Ukendt lovgrundlag i databasen: «{code}»")))?,
+        year: r.get(3)?,
+        amount: dec(&r.get::<_, String>(4)?)?,
+        unit: unit(&r.get::<_, String>(5)?)?,
+        vat_pct: dec(&r.get::<_, String>(6)?)?,
+        calculation: Calculation {
+            direct_costs: dec_opt(r.get(7)?)?,
+            indirect_costs: dec_opt(r.get(8)?)?,
+            overhead_pct: dec_opt(r.get(9)?)?,
+            capital_costs: dec_opt(r.get(10)?)?,
+            budgeted_occupancy_pct: dec_opt(r.get(11)?)?,
+        },
+        actual_occupancy_pct: dec_opt(r.get(12)?)?,
+    })
+}
+
+/// Every rate of an offer, newest year first.
+pub fn of_offer(conn: &Connection, offer_id: &str) -> Result<Vec<Rate>> {
+    let mut st = conn.prepare(&format!(
+        "SELECT {RATE_COLUMNS} FROM rates WHERE offer_id = ?1
+         ORDER BY year DESC, legal_basis, department_id"
+    ))?;
+    let mut q = st.query([offer_id])?;
+    let mut out = Vec::new();
+    while let Some(r) = q.next()? {
+        out.push(rate_of(r)?);
+    }
+    Ok(out)
+}
+
+/// The rate of (offer, department, basis, year) exactly as stored, if any.
+pub fn get(
+    conn: &Connection,
+    offer_id: &str,
+    department_id: &str,
+    basis: LegalBasis,
+    year: i32,
+) -> Result<Option<Rate>> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {RATE_COLUMNS} FROM rates
+         WHERE offer_id = ?1 AND department_id = ?2 AND legal_basis = ?3 AND year = ?4"
+    ))?;
+    let mut q = st.query(params![offer_id, department_id, basis.code(), year])?;
+    q.next()?.map(rate_of).transpose()
+}
+
+/// The rate a contract uses: the department's own rate for the year, else the offer's; and
+/// whether it came only from the catalogue (not from a rate sheet).
+pub fn for_contract(
+    conn: &Connection,
+    offer_id: &str,
+    department_id: &str,
+    basis: LegalBasis,
+    year: i32,
+) -> Result<Option<(Rate, bool)>> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {RATE_COLUMNS}, source FROM rates
+         WHERE offer_id = ?1 AND legal_basis = ?2 AND year = ?3 AND department_id IN (?4, '')
+         ORDER BY department_id = ?4 DESC LIMIT 1"
+    ))?;
+    let mut q = st.query(params![offer_id, basis.code(), year, department_id])?;
+    match q.next()? {
+        Some(r) => {
+            let source: String = r.get(13)?;
+            Ok(Some((rate_of(r)?, source == super::SOURCE_CATALOGUE)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Every rate of a year (the reports read them all).
+pub fn of_year(conn: &Connection, year: i32) -> Result<Vec<Rate>> {
+    let mut st = conn.prepare(&format!(
+        "SELECT {RATE_COLUMNS} FROM rates WHERE year = ?1 ORDER BY offer_id, department_id, legal_basis"
+    ))?;
+    let mut q = st.query([year])?;
+    let mut out = Vec::new();
+    while let Some(r) = q.next()? {
+        out.push(rate_of(r)?);
+    }
+    Ok(out)
+}
+
+/// A rate of `year` with the same key's rate the year before, both per day ex. VAT in øre
+/// (R5: like for like).
+pub struct YearPair {
+    pub offer_id: String,
+    pub department_id: String,
+    pub basis_code: String,
+    pub current_oere: i64,
+    pub previous_oere: Option<i64>,
+}
+
+pub fn year_pairs(conn: &Connection, year: i32) -> Result<Vec<YearPair>> {
+    let mut st = conn.prepare(
+        "SELECT cur.offer_id, cur.department_id, cur.legal_basis, cur.daily_ex_vat_oere,
+                prev.daily_ex_vat_oere
+         FROM rates cur
+         LEFT JOIN rates prev ON prev.offer_id = cur.offer_id AND prev.department_id = cur.department_id
+              AND prev.legal_basis = cur.legal_basis AND prev.year = cur.year - 1
+         WHERE cur.year = ?1",
+    )?;
+    let rows = st.query_map([year], |r| {
+        Ok(YearPair {
+            offer_id: r.get(0)?,
+            department_id: r.get(1)?,
+            basis_code: r.get(2)?,
+            current_oere: r.get(3)?,
+            previous_oere: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Each offer's highest daily rate ex. VAT (øre) in `year`, by offer id.
+pub fn highest_daily_of_year(
+    conn: &Connection,
+    year: i32,
+) -> Result<std::collections::HashMap<String, i64>> {
+    let mut st = conn.prepare(
+        "SELECT offer_id, MAX(daily_ex_vat_oere) FROM rates WHERE year = ?1 GROUP BY offer_id",
+    )?;
+    let rows = st.query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many rates there are (an upper bound for the search index's rate runs).
+pub fn count(conn: &Connection) -> Result<usize> {
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM rates", [], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// Visits every rate's like-for-like daily figure in offer-id order: (offer id, basis code,
+/// year, øre). The search index merges them with its rows without a join.
+pub fn each_daily_by_offer(
+    conn: &Connection,
+    mut visit: impl FnMut(&str, &str, i32, i64) -> Result<()>,
+) -> Result<()> {
+    let mut st = conn.prepare(
+        "SELECT offer_id, legal_basis, year, daily_ex_vat_oere FROM rates ORDER BY offer_id",
+    )?;
+    let mut q = st.query([])?;
+    while let Some(r) = q.next()? {
+        visit(
+            r.get_ref(0)?.as_str().unwrap_or_default(),
+            r.get_ref(1)?.as_str().unwrap_or_default(),
+            r.get(2)?,
+            r.get(3)?,
+        )?;
+    }
+    Ok(())
+}

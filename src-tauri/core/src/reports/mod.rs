@@ -1,0 +1,213 @@
+//! The steering group's reports, computed from data already in the app: rate increases (R5),
+//! occupancy (R6), spend from contracts, and categories (R7). One `Kind` names them; `run`
+//! computes one and `Report::table` lays it out for the screen, the CSV and the PDF, so the
+//! app, the CLI and the PDF dispatch once.
+
+pub mod categories;
+pub mod increases;
+pub mod occupancy;
+pub mod spend;
+pub mod table;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::Serialize;
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+use crate::{catalogue, fmt};
+pub use categories::{categories, categories_table, Category, CategoryLine, CategoryReport};
+pub use increases::{rate_increases, rate_increases_table, IncreaseLine, IncreaseReport};
+pub use occupancy::{occupancy_deviations, occupancy_table, OccupancyLine, OccupancyReport};
+pub use spend::{spend, spend_table, SpendReport, SpendRow};
+pub use table::Table;
+
+/// The reports there are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    RateIncreases,
+    Occupancy,
+    Spend,
+    Categories,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [
+        Kind::RateIncreases,
+        Kind::Occupancy,
+        Kind::Spend,
+        Kind::Categories,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::RateIncreases => "rate_increases",
+            Kind::Occupancy => "occupancy",
+            Kind::Spend => "spend",
+            Kind::Categories => "categories",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Kind> {
+        let t = s.trim().to_lowercase().replace('-', "_");
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.code() == t)
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "Rapporten «{}» kendes ikke. Brug en af: {}.",
+                    s.trim(),
+                    Kind::ALL.map(|k| k.code()).join(", ")
+                ))
+            })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::RateIncreases => "Takststigninger",
+            Kind::Occupancy => "Belægning",
+            Kind::Spend => "Udgifter efter kontrakter",
+            Kind::Categories => "Kategorier",
+        }
+    }
+
+    /// Whether the report is for one year (all but the spend overview).
+    pub fn needs_year(self) -> bool {
+        self != Kind::Spend
+    }
+}
+
+/// One computed report.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", content = "report", rename_all = "snake_case")]
+pub enum Report {
+    RateIncreases(IncreaseReport),
+    Occupancy(OccupancyReport),
+    Spend(SpendReport),
+    Categories(CategoryReport),
+}
+
+impl Report {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Report::RateIncreases(_) => Kind::RateIncreases,
+            Report::Occupancy(_) => Kind::Occupancy,
+            Report::Spend(_) => Kind::Spend,
+            Report::Categories(_) => Kind::Categories,
+        }
+    }
+
+    /// The report as a table: what the screen shows and the CSV and PDF hold.
+    pub fn table(&self) -> Table {
+        match self {
+            Report::RateIncreases(r) => rate_increases_table(r),
+            Report::Occupancy(r) => occupancy_table(r),
+            Report::Spend(r) => spend_table(r),
+            Report::Categories(r) => categories_table(r),
+        }
+    }
+
+    /// The report as lines of text, for the command line.
+    pub fn lines_text(&self) -> Vec<String> {
+        match self {
+            Report::RateIncreases(r) => increases::lines_text(r),
+            Report::Occupancy(r) => occupancy::lines_text(r),
+            Report::Spend(r) => spend::lines_text(r),
+            Report::Categories(r) => categories::lines_text(r),
+        }
+    }
+
+    /// The one-paragraph summary in Danish.
+    pub fn text(&self) -> &str {
+        match self {
+            Report::RateIncreases(r) => &r.text,
+            Report::Occupancy(r) => &r.text,
+            Report::Spend(r) => &r.text,
+            Report::Categories(r) => &r.text,
+        }
+    }
+}
+
+/// Computes report `kind` for `year` (ignored by the spend overview, which covers every year).
+pub fn run(conn: &Connection, kind: Kind, year: i32) -> Result<Report> {
+    if kind.needs_year() && !(2000..=2100).contains(&year) {
+        return Err(Error::Invalid(format!(
+            "År: {year} skal være et årstal mellem 2000 og 2100."
+        )));
+    }
+    Ok(match kind {
+        Kind::RateIncreases => Report::RateIncreases(rate_increases(conn, year)?),
+        Kind::Occupancy => Report::Occupancy(occupancy_deviations(conn, year)?),
+        Kind::Spend => Report::Spend(spend(conn)?),
+        Kind::Categories => Report::Categories(categories(conn, year)?),
+    })
+}
+
+/// A percentage with two decimals: "5,26 %".
+fn pct_text(v: rust_decimal::Decimal) -> String {
+    format!("{} %", fmt::number(v, 2))
+}
+
+/// Offer names and their operators as of 1 January of a report's year (the one operator
+/// rule, `catalogue::rules::operator_on`), by offer id.
+pub(crate) struct OfferNames {
+    by_id: HashMap<String, OfferName>,
+    unknown: OfferName,
+}
+
+pub(crate) struct OfferName {
+    pub name: String,
+    pub operator_name: String,
+    pub operator_type: String,
+}
+
+impl OfferNames {
+    pub(crate) fn load(conn: &Connection, year: i32) -> Result<OfferNames> {
+        let on = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+        let by_id = catalogue::store::offer_summaries(conn)?
+            .into_iter()
+            .map(|o| {
+                let op = catalogue::rules::operator_on(&o.operators, on);
+                let name = OfferName {
+                    name: o.name,
+                    operator_name: op
+                        .map(|p| p.name.clone())
+                        .unwrap_or_else(|| "(ukendt driftsherre)".into()),
+                    operator_type: op.map(|p| p.kind.code().to_string()).unwrap_or_default(),
+                };
+                (o.id, name)
+            })
+            .collect();
+        Ok(OfferNames {
+            by_id,
+            unknown: OfferName {
+                name: String::new(),
+                operator_name: "(ukendt driftsherre)".into(),
+                operator_type: String::new(),
+            },
+        })
+    }
+
+    /// The offer's names; an offer no longer in the catalogue keeps its id as name.
+    pub(crate) fn get(&self, id: &str) -> OfferNameRef<'_> {
+        match self.by_id.get(id) {
+            Some(n) => OfferNameRef {
+                name: std::borrow::Cow::Borrowed(&n.name),
+                operator_name: &n.operator_name,
+                operator_type: &n.operator_type,
+            },
+            None => OfferNameRef {
+                name: std::borrow::Cow::Owned(id.to_string()),
+                operator_name: &self.unknown.operator_name,
+                operator_type: &self.unknown.operator_type,
+            },
+        }
+    }
+}
+
+pub(crate) struct OfferNameRef<'a> {
+    pub name: std::borrow::Cow<'a, str>,
+    pub operator_name: &'a str,
+    pub operator_type: &'a str,
+}

@@ -1,0 +1,66 @@
+//! Report commands: one kind (`reports::Kind`) names the report, the core computes it and lays
+//! it out as a table; the screen, the CSV and the PDF all come from that one table.
+
+use pladsoverblik_core::reports::{Kind, Report, Table};
+use pladsoverblik_core::{Engine, Error};
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::IpcResult;
+
+/// A report with its table (what the screen shows).
+#[derive(Serialize)]
+pub struct ReportView {
+    #[serde(flatten)]
+    pub report: Report,
+    pub title: String,
+    pub table: Table,
+}
+
+#[tauri::command(async)]
+pub fn report(engine: State<'_, Engine>, kind: String, year: i32) -> IpcResult<ReportView> {
+    let report = engine.report(Kind::parse(&kind)?, year)?;
+    let table = report.table();
+    Ok(ReportView {
+        title: table.title.clone(),
+        table,
+        report,
+    })
+}
+
+/// Writes a report as CSV for Danish Excel to the path chosen in the save dialog.
+#[tauri::command(async)]
+pub fn report_csv(
+    engine: State<'_, Engine>,
+    kind: String,
+    year: i32,
+    path: String,
+) -> IpcResult<String> {
+    let kind = Kind::parse(&kind)?;
+    let table = engine.report(kind, year)?.table();
+    std::fs::write(&path, table.to_csv()).map_err(|e| Error::io(&path, e))?;
+    let what = if kind == Kind::Spend {
+        "Oversigten"
+    } else {
+        "Rapporten"
+    };
+    Ok(format!("{what} er gemt som {path}."))
+}
+
+/// Writes a report as PDF/A to the path chosen in the save dialog.
+#[tauri::command(async)]
+pub fn report_pdf(
+    engine: State<'_, Engine>,
+    kind: String,
+    year: i32,
+    path: String,
+) -> IpcResult<String> {
+    let table = engine.report(Kind::parse(&kind)?, year)?.table();
+    let author = engine.settings()?.effective_user;
+    let rendered = pladsoverblik_pdf::render_table(&table, &author, crate::today())?;
+    std::fs::write(&path, &rendered.bytes).map_err(|e| Error::io(&path, e))?;
+    Ok(format!(
+        "Rapporten er gemt som {path} ({}).",
+        pladsoverblik_pdf::pages_text(rendered.pages)
+    ))
+}
