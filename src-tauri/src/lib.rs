@@ -27,11 +27,10 @@ pub fn today() -> chrono::NaiveDate {
     pladsoverblik_core::clock::today()
 }
 
-/// The database file: `PLADSOVERBLIK_DATA_DIR` if set, else the per-user app data directory.
+/// The database file: `PLADSOVERBLIK_DATA_DIR` if set, else the per-user data directory the
+/// CLI uses too (a separate one for development builds, `paths::identifier`).
 fn db_path<R: Runtime>(app: &tauri::App<R>) -> Result<PathBuf, String> {
-    if let Some(dir) =
-        paths::data_dir().filter(|_| std::env::var_os("PLADSOVERBLIK_DATA_DIR").is_some())
-    {
+    if let Some(dir) = paths::data_dir() {
         return Ok(dir.join(paths::DB_FILE_NAME));
     }
     app.path()

@@ -3,13 +3,8 @@
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, Parser, Subcommand};
-use pladsoverblik_core::catalogue::model::{LegalBasis, OperatorType};
-use pladsoverblik_core::geo::{self, Point};
-use pladsoverblik_core::search::{SearchQuery, SortKey};
-use pladsoverblik_core::{fmt, Error, Result};
-use rust_decimal::Decimal;
+use pladsoverblik_core::search_form::SearchForm;
 use std::path::PathBuf;
-use std::str::FromStr;
 
 #[derive(Parser)]
 #[command(
@@ -88,11 +83,16 @@ pub enum Command {
         command: crate::rates::RatesCommand,
     },
     /// Styregruppens rapporter: rate-increases, occupancy, spend eller categories.
-    Report(crate::rates::ReportArgs),
+    Report(crate::report::ReportArgs),
+    /// Rammeaftaler: vis dem, hvilken der gælder for en kommune, og indlæs en rammeaftalefil.
+    Agreements {
+        #[command(subcommand)]
+        command: crate::agreements::AgreementsCommand,
+    },
     /// Vis eller ændr indstillinger (brugernavn, forældelse, gyldighed, afstand).
     Settings {
         #[command(subcommand)]
-        command: Option<crate::check::SettingsCommand>,
+        command: Option<crate::settings::SettingsCommand>,
         #[arg(long, global = true)]
         db: Option<PathBuf>,
         #[arg(long, global = true)]
@@ -164,115 +164,29 @@ pub struct SearchArgs {
     pub json: bool,
 }
 
-/// A municipality (code or name) or a point.
-pub fn origin(input: &str) -> Result<Point> {
-    if input.chars().any(|c| c.is_ascii_digit()) && (input.contains(',') || input.contains(' ')) {
-        return Point::parse(input);
-    }
-    let m = geo::find_municipality(input)?;
-    Ok(Point {
-        lat: m.lat,
-        lon: m.lon,
-    })
-}
-
-/// An age in whole years, 0-120.
-pub fn age(input: &str) -> Result<u8> {
-    input
-        .trim()
-        .parse::<u8>()
-        .ok()
-        .filter(|v| *v <= 120)
-        .ok_or_else(|| {
-            Error::Invalid(format!(
-                "Alderen «{input}» skal være et helt tal mellem 0 og 120."
-            ))
-        })
-}
-
-/// A date as `dd.mm.åååå` (or ISO).
-pub fn date(input: &str) -> Result<chrono::NaiveDate> {
-    fmt::parse_date(input).ok_or_else(|| {
-        Error::Invalid(format!(
-            "Datoen «{input}» kan ikke læses; skriv dd.mm.åååå."
-        ))
-    })
-}
-
-/// "3500", "3.500", "3.500,50", "3500.50" → Decimal.
-fn danish_amount(input: &str) -> Result<Decimal> {
-    fmt::parse_amount(input).ok_or_else(|| {
-        Error::Invalid(format!(
-            "Beløbet «{input}» kan ikke læses; skriv fx 3.500,00."
-        ))
-    })
-}
-
 impl SearchArgs {
-    pub fn query(&self) -> Result<SearchQuery> {
-        let mut q = SearchQuery {
-            text: self.text.clone(),
-            target_group: self.target_group.clone(),
+    /// The arguments as the core's search form (parsed there, as the app's is).
+    pub fn form(&self) -> SearchForm {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        SearchForm {
+            text: opt(&self.text),
+            bases: self.bases.clone(),
+            target_group: opt(&self.target_group),
+            age: opt(&self.age),
+            operators: self.operators.clone(),
+            municipalities: self.municipalities.clone(),
+            region: opt(&self.region),
+            region_date: opt(&self.region_date),
             only_free: self.free,
+            max_rate: opt(&self.max_rate),
+            rammeaftale: opt(&self.rammeaftale),
             only_approved: self.approved,
+            near: opt(&self.near),
+            max_km: opt(&self.max_km),
+            sort: opt(&self.sort),
             limit: self.limit,
             offset: self.offset,
-            region: self.region.clone(),
-            ..SearchQuery::default()
-        };
-        for b in &self.bases {
-            q.legal_bases.push(LegalBasis::parse(b)?);
         }
-        for o in &self.operators {
-            q.operator_types.push(OperatorType::parse(o)?);
-        }
-        for m in &self.municipalities {
-            q.municipalities.push(geo::find_municipality(m)?.code);
-        }
-        if let Some(a) = &self.age {
-            q.age = Some(age(a)?);
-        }
-        if let Some(d) = &self.region_date {
-            q.region_date = Some(date(d)?);
-        }
-        if let Some(r) = &self.max_rate {
-            q.max_daily_rate = Some(danish_amount(r)?);
-        }
-        if let Some(r) = &self.rammeaftale {
-            q.covered_by_rammeaftale = Some(match r.trim().to_lowercase().as_str() {
-                "ja" | "yes" | "1" => true,
-                "nej" | "no" | "0" => false,
-                _ => {
-                    return Err(Error::Invalid(format!(
-                        "--rammeaftale skal være ja eller nej, ikke «{r}»."
-                    )))
-                }
-            });
-        }
-        if let Some(n) = &self.near {
-            let t = n.trim();
-            if t.chars().any(|c| c.is_ascii_digit()) && (t.contains(',') || t.contains(' ')) {
-                q.near_point = Some(Point::parse(t)?);
-            } else if t.len() == 4 && t.chars().all(|c| c.is_ascii_digit()) {
-                q.near_postcode = Some(t.to_string());
-            } else {
-                q.near_municipality = Some(geo::find_municipality(t)?.code);
-            }
-        }
-        if let Some(k) = &self.max_km {
-            let v: f64 = k
-                .trim()
-                .replace(',', ".")
-                .parse()
-                .ok()
-                .filter(|v: &f64| *v >= 0.0)
-                .ok_or_else(|| Error::Invalid(format!("Afstanden «{k}» skal være et tal i km.")))?;
-            q.max_distance_km = Some(v);
-        }
-        if let Some(s) = &self.sort {
-            q.sort = SortKey::from_str(s)?;
-        }
-        Ok(q)
     }
 }
 

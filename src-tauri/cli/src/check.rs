@@ -168,26 +168,20 @@ pub enum CheckCommand {
     },
 }
 
-#[derive(Subcommand)]
-pub enum SettingsCommand {
-    /// Vis indstillingerne.
-    Show,
-    /// Sæt en indstilling: user_name, stale_after_days, check_validity_days, check_radius_km.
-    Set { key: String, value: String },
-}
-
 fn print_check(check: &placement::Check, json: bool) -> Result<()> {
     if json {
         print_json(check)
     } else {
-        print!("{}", placement::summary(check).to_text());
+        out!("{}", placement::summary(check).to_text());
         if !check.text.outstanding.is_empty() {
-            println!("\n{}", check.text.outstanding);
+            outln!("\n{}", check.text.outstanding);
         }
         Ok(())
     }
 }
 
+// A dispatcher: one short arm per subcommand (most of its length is the fields each arm takes
+// apart); the longer arms are functions of their own.
 pub fn run(command: CheckCommand) -> Result<()> {
     match command {
         CheckCommand::New {
@@ -212,22 +206,7 @@ pub fn run(command: CheckCommand) -> Result<()> {
             let check = open(&common.db)?.check(&id, today(&common.today)?)?;
             print_check(&check, common.json)
         }
-        CheckCommand::List { common } => {
-            let list = open(&common.db)?.checks(today(&common.today)?)?;
-            if common.json {
-                return print_json(&list);
-            }
-            if list.is_empty() {
-                println!("Ingen afstemninger endnu.");
-            }
-            for c in &list {
-                println!(
-                    "{}  {}  {:<8} {}  {}",
-                    c.id, c.text.created, c.text.status, c.text.need, c.text.conclusion
-                );
-            }
-            Ok(())
-        }
+        CheckCommand::List { common } => list(&common),
         CheckCommand::Confirm {
             id,
             offer,
@@ -315,67 +294,51 @@ pub fn run(command: CheckCommand) -> Result<()> {
             common,
         } => {
             let need = match (basis, target_group, age, home, start) {
-                (Some(basis), Some(target_group), Some(age), Some(home), Some(start)) => Some(
-                    NeedArgs {
+                (Some(basis), Some(target_group), Some(age), Some(home), Some(start)) => {
+                    Some(NeedArgs {
                         basis,
                         target_group,
                         age,
                         home,
                         start,
-                    }
-                    .form()
-                    .parse()?,
-                ),
+                    })
+                }
                 _ => None,
             };
-            let text = open(&common.db)?.check_allows(
-                &id,
-                &offer,
-                need.as_ref(),
-                today(&common.today)?,
-            )?;
-            if common.json {
-                print_json(&serde_json::json!({ "choosable": true, "text": text }))
-            } else {
-                println!("{text}");
-                Ok(())
-            }
+            can_choose(&id, &offer, need, &common)
         }
     }
 }
 
-pub fn settings(command: Option<SettingsCommand>, db: &Option<PathBuf>, json: bool) -> Result<()> {
-    let engine = open(db)?;
-    let s = match command {
-        None | Some(SettingsCommand::Show) => engine.settings()?,
-        Some(SettingsCommand::Set { key, value }) => engine.set_setting(&key, &value)?,
-    };
-    if json {
-        return print_json(&s);
+fn list(common: &Common) -> Result<()> {
+    let list = open(&common.db)?.checks(today(&common.today)?)?;
+    if common.json {
+        return print_json(&list);
     }
-    println!(
-        "Brugernavn i loggen: {}{}",
-        s.effective_user,
-        if s.user_name.is_empty() {
-            " (styresystemets bruger)"
-        } else {
-            ""
-        }
-    );
-    println!(
-        "{}: {}",
-        pladsoverblik_core::settings::STALE_AFTER_DAYS.label,
-        s.stale_after_days
-    );
-    println!(
-        "{}: {}",
-        pladsoverblik_core::settings::CHECK_VALIDITY_DAYS.label,
-        s.check_validity_days
-    );
-    println!(
-        "{}: {}",
-        pladsoverblik_core::settings::CHECK_RADIUS_KM.label,
-        s.check_radius_km
-    );
+    if list.is_empty() {
+        outln!("Ingen afstemninger endnu.");
+    }
+    for c in &list {
+        outln!(
+            "{}  {}  {:<8} {}  {}",
+            c.id,
+            c.text.created,
+            c.text.status,
+            c.text.need,
+            c.text.conclusion
+        );
+    }
     Ok(())
+}
+
+/// The guard from the command line: exit code 1 with the reason when the offer cannot be chosen.
+fn can_choose(id: &str, offer: &str, need: Option<NeedArgs>, common: &Common) -> Result<()> {
+    let need = need.map(|n| n.form().parse()).transpose()?;
+    let text = open(&common.db)?.check_allows(id, offer, need.as_ref(), today(&common.today)?)?;
+    if common.json {
+        print_json(&serde_json::json!({ "choosable": true, "text": text }))
+    } else {
+        outln!("{text}");
+        Ok(())
+    }
 }

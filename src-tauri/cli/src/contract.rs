@@ -7,7 +7,7 @@ use pladsoverblik_core::contracts::{
 use pladsoverblik_core::{Error, Result};
 
 use crate::check::Common;
-use crate::{args, open, print_json, today};
+use crate::{open, parse, print_json, today};
 
 /// Contract fields; on `draft` they override what is filled from the check or offer, on
 /// `edit` they change the draft.
@@ -218,53 +218,67 @@ pub enum ContractCommand {
     },
 }
 
+fn print_price(p: &pladsoverblik_core::contracts::Price) {
+    for l in &p.lines {
+        outln!(
+            "  {}: {} ({}) = {}",
+            l.label,
+            l.amount_text,
+            l.basis,
+            l.total_text
+        );
+    }
+    for y in &p.years {
+        outln!(
+            "  {}: {} pr. døgn, {} pr. måned ({})",
+            y.year,
+            y.per_day_text,
+            y.per_month_text,
+            y.rule
+        );
+    }
+    outln!(
+        "Pris pr. døgn {}, pr. måned {}, hele perioden {}",
+        p.per_day_text,
+        p.per_month_text,
+        p.total_text
+    );
+    outln!("{} {}", p.rule_text, p.vat_text);
+}
+
 fn print_contract(c: &ContractView, json: bool) -> Result<()> {
     if json {
         return print_json(c);
     }
-    println!(
+    outln!(
         "Kontrakt {} version {} – {}",
-        c.id, c.current.version, c.state_text
+        c.id,
+        c.current.version,
+        c.state_text
     );
     if let Some(t) = &c.evaluation.template {
-        println!("Skabelon: {} (version {})", t.title, t.version);
+        outln!("Skabelon: {} (version {})", t.title, t.version);
     }
     if let Some(o) = &c.evaluation.offer {
-        println!("Tilbud: {} ({}), {}", o.name, o.id, o.operator_name);
+        outln!("Tilbud: {} ({}), {}", o.name, o.id, o.operator_name);
     }
-    println!(
+    outln!(
         "Borger: {} ({})",
         c.form.citizen_name.trim(),
         ids::mask_cpr(&c.form.citizen_cpr)
     );
-    println!("Periode: {} – {}", c.form.start.trim(), c.form.end.trim());
+    outln!("Periode: {} – {}", c.form.start.trim(), c.form.end.trim());
     if !c.form.followups.trim().is_empty() {
-        println!("Opfølgning: {}", c.form.followups.trim());
+        outln!("Opfølgning: {}", c.form.followups.trim());
     }
     if let Some(a) = &c.evaluation.agreement {
-        println!("Rammeaftale: {}", a.text);
+        outln!("Rammeaftale: {}", a.text);
     }
     if let Some(p) = &c.evaluation.price {
-        for l in &p.lines {
-            println!(
-                "  {}: {} ({}) = {}",
-                l.label, l.amount_text, l.basis, l.total_text
-            );
-        }
-        for y in &p.years {
-            println!(
-                "  {}: {} pr. døgn, {} pr. måned ({})",
-                y.year, y.per_day_text, y.per_month_text, y.rule
-            );
-        }
-        println!(
-            "Pris pr. døgn {}, pr. måned {}, hele perioden {}",
-            p.per_day_text, p.per_month_text, p.total_text
-        );
-        println!("{} {}", p.rule_text, p.vat_text);
+        print_price(p);
     }
     for t in &c.evaluation.terms {
-        println!(
+        outln!(
             "{}: {} ({})",
             t.label,
             t.value,
@@ -276,29 +290,30 @@ fn print_contract(c: &ContractView, json: bool) -> Result<()> {
         );
     }
     for n in &c.evaluation.notes {
-        println!("Bemærk: {n}");
+        outln!("Bemærk: {n}");
     }
     if !c.evaluation.notice_today_text.is_empty() {
-        println!("{}", c.evaluation.notice_today_text);
+        outln!("{}", c.evaluation.notice_today_text);
     }
     if let Some(h) = &c.current.data_sha256 {
-        println!("SHA-256: {h}");
+        outln!("SHA-256: {h}");
     }
     for w in &c.warnings {
-        println!("Advarsel: {w}");
+        outln!("Advarsel: {w}");
     }
     if c.data.is_none() && !c.evaluation.problems.is_empty() {
-        println!(
+        outln!(
             "{} fejl skal rettes, før kontrakten kan udstedes:",
             c.evaluation.problems.len()
         );
         for p in &c.evaluation.problems {
-            println!("  - {}", p.message);
+            outln!("  - {}", p.message);
         }
     }
     Ok(())
 }
 
+// A dispatcher: one short arm per subcommand, each a call to the core and a print.
 pub fn run(command: ContractCommand) -> Result<()> {
     match command {
         ContractCommand::Draft { fields, common } => {
@@ -313,7 +328,7 @@ pub fn run(command: ContractCommand) -> Result<()> {
             };
             // With only --start, the end and the first follow-up follow the start, not today.
             if let (Some(start), None) = (&fields.start, &fields.end) {
-                let start = args::date(start)?;
+                let start = parse::date(start)?;
                 engine.with_db(|db| {
                     pladsoverblik_core::contracts::term_from_start(db.conn(), start, &mut form)
                 })?;
@@ -354,7 +369,7 @@ pub fn run(command: ContractCommand) -> Result<()> {
             let c = open(&common.db)?.contract_terminate(
                 &id,
                 NoticeParty::parse(&party)?,
-                args::date(&date)?,
+                parse::date(&date)?,
                 today(&common.today)?,
             )?;
             print_contract(&c, common.json)
@@ -374,8 +389,8 @@ pub fn run(command: ContractCommand) -> Result<()> {
             if common.json {
                 return print_json(&exported);
             }
-            println!("{}", exported.text);
-            println!("SHA-256: {}", exported.sha256);
+            outln!("{}", exported.text);
+            outln!("SHA-256: {}", exported.sha256);
             Ok(())
         }
         ContractCommand::List { common } => {
@@ -384,10 +399,10 @@ pub fn run(command: ContractCommand) -> Result<()> {
                 return print_json(&list);
             }
             if list.is_empty() {
-                println!("Ingen kontrakter endnu.");
+                outln!("Ingen kontrakter endnu.");
             }
             for c in &list {
-                println!(
+                outln!(
                     "{} v{}  {:<12} {:<32} {} {}  {}  {}",
                     c.id,
                     c.version,

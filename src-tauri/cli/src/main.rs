@@ -1,10 +1,16 @@
 //! `plads`: Pladsoverblik without a window. English subcommands, Danish messages; every
 //! command takes `--db PATH` (default: the desktop app's database). Exit code 1 on any error.
 
+#[macro_use]
+mod output;
+mod agreements;
 mod args;
 mod check;
 mod contract;
+mod parse;
 mod rates;
+mod report;
+mod settings;
 
 use chrono::NaiveDate;
 use clap::Parser;
@@ -30,7 +36,7 @@ fn main() {
 
 pub(crate) fn today(arg: &Option<String>) -> Result<NaiveDate> {
     match arg {
-        Some(s) => args::date(s),
+        Some(s) => parse::date(s),
         None => Ok(pladsoverblik_core::clock::today()),
     }
 }
@@ -47,6 +53,7 @@ pub(crate) fn open(db: &Option<PathBuf>) -> Result<Engine> {
     Engine::open(&path)
 }
 
+// A dispatcher: one arm per command; the catalogue commands are short enough to stand here.
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::GenerateCatalogue {
@@ -85,15 +92,17 @@ fn run(cli: Cli) -> Result<()> {
             }
             let stdout = std::io::stdout();
             let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            snapshot::write(out, &generate::header(&opts), generate::offers(&opts))
-                .map_err(|e| Error::io("standard output", e))?;
+            if let Err(e) = snapshot::write(out, &generate::header(&opts), generate::offers(&opts))
+            {
+                output::failed(&e);
+            }
             Ok(())
         }
         Command::ImportCatalogue { file, db } => {
             let engine = open(&db)?;
             let started = std::time::Instant::now();
             let report = engine.import_file(&file, |_, _| {})?;
-            println!(
+            outln!(
                 "Indlæst {} tilbud og {} takster fra {} (katalog pr. {}) på {} ms.",
                 report.offers,
                 report.rates,
@@ -106,11 +115,11 @@ fn run(cli: Cli) -> Result<()> {
         Command::Info { db, today: t } => {
             let engine = open(&db)?;
             let info = engine.info(today(&t)?)?;
-            println!("{}", info.extracted_text);
-            println!("Kilde: {}", info.source);
-            println!("Tilbud: {}", info.offer_count);
+            outln!("{}", info.extracted_text);
+            outln!("Kilde: {}", info.source);
+            outln!("Tilbud: {}", info.offer_count);
             if info.is_example {
-                println!("Eksempeldata");
+                outln!("Eksempeldata");
             }
             Ok(())
         }
@@ -123,40 +132,47 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let engine = open(&db)?;
             let origin = match near {
-                Some(n) => Some(args::origin(&n)?),
+                Some(n) => Some(parse::origin(&n)?),
                 None => None,
             };
             let detail = engine.offer(&id, today(&t)?, origin)?;
             if json {
                 print_json(&detail)
             } else {
-                println!("{} ({})", detail.name, detail.id);
-                println!("{}, {} {}", detail.street, detail.postcode, detail.city);
+                outln!("{} ({})", detail.name, detail.id);
+                outln!("{}, {} {}", detail.street, detail.postcode, detail.city);
                 for o in detail.operators.iter().filter(|o| o.current) {
-                    println!("Driftsherre: {} ({})", o.name, o.kind.code());
+                    outln!("Driftsherre: {} ({})", o.name, o.kind.code());
                 }
-                println!(
+                outln!(
                     "Godkendelse: {}, {}",
-                    detail.approval_text, detail.socialtilsyn
+                    detail.approval_text,
+                    detail.socialtilsyn
                 );
-                println!("Alder: {}", detail.age_text);
-                println!("Målgrupper: {}", detail.target_groups.join("; "));
+                outln!("Alder: {}", detail.age_text);
+                outln!("Målgrupper: {}", detail.target_groups.join("; "));
                 for d in &detail.departments {
                     for p in &d.places {
-                        println!(
+                        outln!(
                             "{}: {} pladser efter {}. {}",
-                            d.name, p.places, p.basis_label, p.free_text
+                            d.name,
+                            p.places,
+                            p.basis_label,
+                            p.free_text
                         );
                     }
                 }
                 for r in &detail.rates {
-                    println!(
+                    outln!(
                         "Takst {} {}: {} = {}",
-                        r.year, r.basis_label, r.amount_text, r.daily_ex_vat_text
+                        r.rate.year,
+                        r.basis_label,
+                        r.amount_text,
+                        r.daily_ex_vat_text
                     );
                 }
                 for b in &detail.buyers {
-                    println!("Købende kommuner {}: {}", b.year, b.text);
+                    outln!("Købende kommuner {}: {}", b.year, b.text);
                 }
                 Ok(())
             }
@@ -165,15 +181,16 @@ fn run(cli: Cli) -> Result<()> {
         Command::Check { command } => check::run(command),
         Command::Contract { command } => contract::run(command),
         Command::Rates { command } => rates::rates(command),
-        Command::Report(a) => rates::report(a),
-        Command::Settings { command, db, json } => check::settings(command, &db, json),
+        Command::Report(a) => report::report(a),
+        Command::Settings { command, db, json } => settings::settings(command, &db, json),
+        Command::Agreements { command } => agreements::run(command),
     }
 }
 
 fn search(a: SearchArgs) -> Result<()> {
     let engine = open(&a.db)?;
     let day = today(&a.today)?;
-    let query = a.query()?;
+    let query = a.form().parse()?;
     let result = engine.search(&query, day)?;
     if a.json {
         print_json(&result.hits)
@@ -185,13 +202,18 @@ fn search(a: SearchArgs) -> Result<()> {
 
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)
-        .map_err(|e| Error::Invalid(format!("JSON kunne ikke skrives: {e}")))?;
-    writeln!(out).map_err(|e| Error::io("standard output", e))
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush());
+    if let Err(e) = written {
+        output::failed(&e);
+    }
+    Ok(())
 }
 
 fn print_table(r: &SearchResult) {
-    println!(
+    outln!(
         "{} tilbud fundet{}.",
         r.total,
         if r.total > r.hits.len() {
@@ -201,7 +223,7 @@ fn print_table(r: &SearchResult) {
         }
     );
     for h in &r.hits {
-        println!(
+        outln!(
             "{:<10} {:<42} {:<11} {:<18} ledige {} {:<24} {:<22} {}",
             h.id,
             h.name,

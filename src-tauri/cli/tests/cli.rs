@@ -567,3 +567,35 @@ fn a_rate_sheet_and_the_rate_increase_report() {
         stderr(&o)
     );
 }
+
+/// `plads … | head -1`: the reader goes away; every command ends quietly (no panic, exit 0).
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["agreements", "list"],
+        vec!["search", "--limit", "200"],
+        vec!["search", "--json", "--limit", "200"],
+        vec!["generate-catalogue", "--offers", "2000"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_plads"))
+            .args(&args)
+            .env("PLADSOVERBLIK_DATA_DIR", dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(!first.is_empty(), "{args:?}");
+        // The reader is dropped here: the rest of the output meets a closed pipe.
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {err}", out.status);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}

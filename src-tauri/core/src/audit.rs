@@ -6,14 +6,7 @@ use crate::error::Result;
 
 /// The user name recorded in the audit log: the setting `user_name` if set, else the OS user.
 pub fn current_user(conn: &Connection) -> String {
-    let setting: Option<String> = conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = 'user_name'",
-            [],
-            |r| r.get(0),
-        )
-        .ok();
-    setting
+    crate::settings::user_name(conn)
         .filter(|s| !s.trim().is_empty())
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("USERNAME").ok())

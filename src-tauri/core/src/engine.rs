@@ -49,7 +49,7 @@ impl IndexSlot {
         loop {
             match &*guard {
                 IndexState::Ready(index) => return Ok(index.clone()),
-                IndexState::Failed(message) => return Err(Error::Invalid(message.clone())),
+                IndexState::Failed(message) => return Err(Error::Internal(message.clone())),
                 IndexState::Building => {
                     guard = self.changed.wait(guard).unwrap_or_else(|e| e.into_inner());
                 }

@@ -16,6 +16,7 @@ pub mod placement;
 pub mod rates;
 pub mod reports;
 pub mod search;
+pub mod search_form;
 pub mod settings;
 pub mod store;
 

@@ -4,6 +4,18 @@ use std::path::PathBuf;
 
 /// Must match `identifier` in `src-tauri/tauri.conf.json` (Tauri's app data directory).
 pub const APP_IDENTIFIER: &str = "dk.pladsoverblik.app";
+/// Development builds (`make run`, `cargo run`) keep their data apart, so trying the app never
+/// touches a real user's database.
+pub const DEV_IDENTIFIER: &str = "dk.pladsoverblik.app.dev";
+
+/// The data folder's name: the release identifier, or the development one in a debug build.
+pub fn identifier() -> &'static str {
+    if cfg!(debug_assertions) {
+        DEV_IDENTIFIER
+    } else {
+        APP_IDENTIFIER
+    }
+}
 pub const DB_FILE_NAME: &str = "pladsoverblik.sqlite";
 
 /// The per-user data directory. `PLADSOVERBLIK_DATA_DIR` overrides it (tests, portable use).
@@ -21,7 +33,7 @@ pub fn data_dir() -> Option<PathBuf> {
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
     };
-    base.map(|b| b.join(APP_IDENTIFIER))
+    base.map(|b| b.join(identifier()))
 }
 
 pub fn default_db_path() -> Option<PathBuf> {

@@ -785,173 +785,34 @@ impl SearchIndex {
         let rate_year = q.rate_year.unwrap_or(today.year());
         let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
 
-        let origin = match (q.near_point, q.near_municipality) {
-            (Some(p), _) => Some(p),
-            (None, Some(code)) => {
-                let m = geo::municipality(code)
-                    .ok_or_else(|| Error::Invalid(format!("Kommunekoden {code} findes ikke.")))?;
-                Some(Point {
-                    lat: m.lat,
-                    lon: m.lon,
-                })
-            }
-            (None, None) => match q.near_postcode.as_deref().map(str::trim) {
-                Some(pc) if !pc.is_empty() => Some(locate_postcode(conn, pc)?),
-                _ => None,
-            },
-        };
-        if q.max_distance_km.is_some() && origin.is_none() {
-            return Err(Error::Invalid(
-                "Vælg en hjemkommune eller et punkt for at begrænse afstanden.".into(),
-            ));
-        }
-        if q.sort == SortKey::Distance && origin.is_none() {
-            return Err(Error::Invalid(
-                "Vælg en hjemkommune eller et punkt for at sortere efter afstand.".into(),
-            ));
-        }
-        let group_root = match &q.target_group {
-            Some(code) if !code.trim().is_empty() => {
-                Some(*self.group_index.get(code.trim()).ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "Målgruppen «{}» findes ikke i kataloget.",
-                        code.trim()
-                    ))
-                })?)
-            }
-            _ => None,
-        };
-        // Membership by municipality code (101-860), looked up per candidate.
-        let region_munis: Option<Vec<bool>> = match &q.region {
-            Some(r) if !r.trim().is_empty() => {
-                let region = geo::find_region(r)?;
-                let on = q.region_date.unwrap_or(today);
-                let mut member = vec![false; 1000];
-                for code in geo::municipalities_in_region(&region.id, on) {
-                    if let Some(m) = member.get_mut(usize::from(code)) {
-                        *m = true;
-                    }
-                }
-                Some(member)
-            }
-            _ => None,
-        };
+        let origin = query_origin(conn, q)?;
+        let group_root = self.group_root(q)?;
+        let region_munis = region_members(q, today)?;
         // Relevance: offers with every search word in their name first. The name test runs
         // on the index's names (folded as the FTS5 tokenizer folds them), only for offers
         // that pass the filters and only when it decides the order, so a search costs about
         // what a bare FTS5 MATCH costs.
         let text = q.text.as_deref().unwrap_or_default();
-        let text_matches: Option<Vec<i64>> = match fts_query(text) {
-            Some(expr) => {
-                let mut keys = Vec::new();
-                catalogue::store::fts_keys(conn, &expr, |k| keys.push(k))?;
-                Some(keys)
-            }
-            None => None,
-        };
+        let text_matches = text_matches(conn, text)?;
         let name_terms =
             (q.sort == SortKey::Relevance && text_matches.is_some()).then(|| NameTerms::new(text));
-        let wanted_bits: u8 = q.legal_bases.iter().fold(0, |acc, b| acc | b.bit());
-        // An agreement the index does not know has no offers in its area.
-        let area_bit: Option<u64> = q.agreement_area.as_deref().map(|id| {
-            self.agreement_ids
-                .iter()
-                .position(|a| a == id)
-                .map_or(0, |i| 1 << i)
-        });
-        let max_oere = q.max_daily_rate.map(rates::rules::oere);
-
-        // (row index, sort key for rate or free places, distance)
-        let mut matches: Vec<(usize, f64, Option<f64>)> = Vec::new();
-        let candidate = |i: usize, matches: &mut Vec<(usize, f64, Option<f64>)>| {
-            let row = &self.rows[i];
-            if wanted_bits != 0 && row.basis_bits & wanted_bits == 0 {
-                return;
-            }
-            if let Some(age) = q.age {
-                if age < row.min_age || (row.max_age != NO_MAX_AGE && age > row.max_age) {
-                    return;
-                }
-            }
-            if !q.operator_types.is_empty() && !q.operator_types.contains(&row.operator_type) {
-                return;
-            }
-            if !q.municipalities.is_empty() && !q.municipalities.contains(&row.municipality) {
-                return;
-            }
-            if let Some(member) = &region_munis {
-                if !member
-                    .get(usize::from(row.municipality))
-                    .copied()
-                    .unwrap_or(false)
-                {
-                    return;
-                }
-            }
-            let coverage = self.coverages[usize::from(row.coverage)];
-            if let Some(c) = q.covered_by_rammeaftale {
-                if (coverage.covered != 0) != c {
-                    return;
-                }
-            }
-            if let Some(bit) = area_bit {
-                if coverage.area & bit == 0 {
-                    return;
-                }
-            }
-            if q.only_approved && !row.approval.is_approved() {
-                return;
-            }
-            if let Some(root) = group_root {
-                if !row
-                    .groups
-                    .of(&self.groups)
+        let filter = Filter {
+            q,
+            wanted_bits: q.legal_bases.iter().fold(0, |acc, b| acc | b.bit()),
+            // An agreement the index does not know has no offers in its area.
+            area_bit: q.agreement_area.as_deref().map(|id| {
+                self.agreement_ids
                     .iter()
-                    .any(|&g| self.in_subtree(g, root))
-                {
-                    return;
-                }
-            }
-            let bases = || {
-                row.bases
-                    .of(&self.bases)
-                    .iter()
-                    .filter(move |b| wanted_bits == 0 || b.basis.bit() & wanted_bits != 0)
-            };
-            if q.only_free && !bases().any(|b| b.free().unwrap_or(0) > 0) {
-                return;
-            }
-            if let Some(max) = max_oere {
-                let cheapest = bases()
-                    .filter_map(|b| rate_for_year(b.rates().of(&self.rates), rate_year))
-                    .min();
-                if cheapest.is_none_or(|r| r > max) {
-                    return;
-                }
-            }
-            let distance = origin.map(|o| geo::distance_km(o, row.point()));
-            if let (Some(max), Some(d)) = (q.max_distance_km, distance) {
-                if d > max {
-                    return;
-                }
-            }
-            matches.push((i, 0.0, distance));
+                    .position(|a| a == id)
+                    .map_or(0, |i| 1 << i)
+            }),
+            max_oere: q.max_daily_rate.map(rates::rules::oere),
+            region_munis,
+            group_root,
+            origin,
+            rate_year,
         };
-        match &text_matches {
-            Some(keys) => {
-                matches.reserve(keys.len());
-                for &key in keys {
-                    if let Some(i) = self.row_of(key) {
-                        candidate(i, &mut matches);
-                    }
-                }
-            }
-            None => {
-                for i in 0..self.rows.len() {
-                    candidate(i, &mut matches);
-                }
-            }
-        }
+        let mut matches = self.matches(&filter, text_matches.as_deref());
 
         let total = matches.len();
         let sort = match q.sort {
@@ -959,76 +820,12 @@ impl SearchIndex {
             SortKey::Relevance if text_matches.is_none() => SortKey::Name,
             s => s,
         };
-        let by_name = |a: usize, b: usize| self.rows[a].name_rank.cmp(&self.rows[b].name_rank);
-        // Rate and free places are computed once per match, not in every comparison: the
-        // key goes in the score slot.
-        match sort {
-            SortKey::Rate => {
-                for m in &mut matches {
-                    m.1 = self
-                        .rate_for(&self.rows[m.0], wanted_bits, rate_year)
-                        .map_or(f64::MAX, |r| r as f64);
-                }
-            }
-            SortKey::FreePlaces => {
-                for m in &mut matches {
-                    m.1 = -f64::from(self.free_for(&self.rows[m.0], wanted_bits).0.unwrap_or(0));
-                }
-            }
-            _ => {}
-        }
-        let cmp = |a: &(usize, f64, Option<f64>), b: &(usize, f64, Option<f64>)| match sort {
-            SortKey::Rate | SortKey::FreePlaces => {
-                a.1.total_cmp(&b.1).then_with(|| by_name(a.0, b.0))
-            }
-            SortKey::Distance => {
-                a.2.unwrap_or(f64::MAX)
-                    .total_cmp(&b.2.unwrap_or(f64::MAX))
-                    .then_with(|| by_name(a.0, b.0))
-            }
-            // Relevance with a text is ordered below (names first); without one it is by
-            // name or distance.
-            SortKey::Name | SortKey::Relevance => by_name(a.0, b.0),
-        };
+        self.fill_sort_keys(&mut matches, sort, filter.wanted_bits, rate_year);
         let offset = q.offset.unwrap_or(0).min(total);
         let wanted = offset + limit;
         match &name_terms {
-            // Names first: walk the matches in name order and stop once a page of them has
-            // every word in its name; only when fewer do, are all of them tested.
-            Some(terms) => {
-                // (name rank, position in `matches`) packed in one integer sorts fastest.
-                let mut order: Vec<u64> = matches
-                    .iter()
-                    .enumerate()
-                    .map(|(j, m)| (u64::from(self.rows[m.0].name_rank) << 32) | j as u64)
-                    .collect();
-                order.sort_unstable();
-                let mut in_name = Vec::with_capacity(wanted.min(total));
-                let mut others = Vec::new();
-                for m in order
-                    .iter()
-                    .filter_map(|o| matches.get((o & 0xFFFF_FFFF) as usize))
-                {
-                    if in_name.len() == wanted {
-                        break;
-                    }
-                    if terms.all_in(&self.rows[m.0], &self.strings) {
-                        in_name.push(*m);
-                    } else if others.len() < wanted {
-                        others.push(*m);
-                    }
-                }
-                let room = wanted - in_name.len();
-                in_name.extend(others.into_iter().take(room));
-                matches = in_name;
-            }
-            None => {
-                if matches.len() > wanted {
-                    matches.select_nth_unstable_by(wanted - 1, cmp);
-                    matches.truncate(wanted);
-                }
-                matches.sort_by(cmp);
-            }
+            Some(terms) => matches = self.names_first(&matches, terms, wanted),
+            None => self.first_sorted(&mut matches, sort, wanted),
         }
         matches.drain(..offset.min(matches.len()));
 
@@ -1037,7 +834,7 @@ impl SearchIndex {
             .map(|(i, _, distance)| {
                 self.hit(
                     &self.rows[i],
-                    wanted_bits,
+                    filter.wanted_bits,
                     rate_year,
                     today,
                     stale_after,
@@ -1053,6 +850,219 @@ impl SearchIndex {
             stale_after_days: stale_after,
             origin,
         })
+    }
+
+    /// The target group whose subtree the query asks for; an unknown code is refused.
+    fn group_root(&self, q: &SearchQuery) -> Result<Option<u32>> {
+        Ok(match &q.target_group {
+            Some(code) if !code.trim().is_empty() => {
+                Some(*self.group_index.get(code.trim()).ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "Målgruppen «{}» findes ikke i kataloget.",
+                        code.trim()
+                    ))
+                })?)
+            }
+            _ => None,
+        })
+    }
+
+    /// The rows that pass the filters, in the order they are tried: the text's matches as
+    /// FTS5 returns them, or every row.
+    fn matches(&self, f: &Filter, text_matches: Option<&[i64]>) -> Vec<Match> {
+        let mut matches: Vec<Match> = Vec::new();
+        match text_matches {
+            Some(keys) => {
+                matches.reserve(keys.len());
+                for &key in keys {
+                    if let Some(i) = self.row_of(key) {
+                        self.candidate(f, i, &mut matches);
+                    }
+                }
+            }
+            None => {
+                for i in 0..self.rows.len() {
+                    self.candidate(f, i, &mut matches);
+                }
+            }
+        }
+        matches
+    }
+
+    /// Adds row `i` to `matches` when it passes every filter, with its distance.
+    #[inline]
+    fn candidate(&self, f: &Filter, i: usize, matches: &mut Vec<Match>) {
+        let row = &self.rows[i];
+        if !self.row_passes(f, row) || !self.figures_pass(f, row) {
+            return;
+        }
+        let distance = f.origin.map(|o| geo::distance_km(o, row.point()));
+        if let (Some(max), Some(d)) = (f.q.max_distance_km, distance) {
+            if d > max {
+                return;
+            }
+        }
+        matches.push((i, 0.0, distance));
+    }
+
+    /// The filters on the row itself: legal bases, age, operator, place, agreements,
+    /// approval and target group.
+    #[inline]
+    fn row_passes(&self, f: &Filter, row: &Row) -> bool {
+        let q = f.q;
+        if f.wanted_bits != 0 && row.basis_bits & f.wanted_bits == 0 {
+            return false;
+        }
+        if let Some(age) = q.age {
+            if age < row.min_age || (row.max_age != NO_MAX_AGE && age > row.max_age) {
+                return false;
+            }
+        }
+        if !q.operator_types.is_empty() && !q.operator_types.contains(&row.operator_type) {
+            return false;
+        }
+        if !q.municipalities.is_empty() && !q.municipalities.contains(&row.municipality) {
+            return false;
+        }
+        if let Some(member) = &f.region_munis {
+            if !member
+                .get(usize::from(row.municipality))
+                .copied()
+                .unwrap_or(false)
+            {
+                return false;
+            }
+        }
+        let coverage = self.coverages[usize::from(row.coverage)];
+        if let Some(c) = q.covered_by_rammeaftale {
+            if (coverage.covered != 0) != c {
+                return false;
+            }
+        }
+        if let Some(bit) = f.area_bit {
+            if coverage.area & bit == 0 {
+                return false;
+            }
+        }
+        if q.only_approved && !row.approval.is_approved() {
+            return false;
+        }
+        if let Some(root) = f.group_root {
+            if !row
+                .groups
+                .of(&self.groups)
+                .iter()
+                .any(|&g| self.in_subtree(g, root))
+            {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The filters on the figures of the wanted legal bases: free places and highest rate.
+    #[inline]
+    fn figures_pass(&self, f: &Filter, row: &Row) -> bool {
+        if f.q.only_free
+            && !self
+                .matching_bases(row, f.wanted_bits)
+                .any(|b| b.free().unwrap_or(0) > 0)
+        {
+            return false;
+        }
+        if let Some(max) = f.max_oere {
+            let cheapest = self
+                .matching_bases(row, f.wanted_bits)
+                .filter_map(|b| rate_for_year(b.rates().of(&self.rates), f.rate_year))
+                .min();
+            if cheapest.is_none_or(|r| r > max) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The row's legal bases that match `bits` (all when 0).
+    #[inline]
+    fn matching_bases<'a>(&'a self, row: &'a Row, bits: u8) -> impl Iterator<Item = &'a BasisAgg> {
+        row.bases
+            .of(&self.bases)
+            .iter()
+            .filter(move |b| bits == 0 || b.basis.bit() & bits != 0)
+    }
+
+    /// Rate and free places are computed once per match, not in every comparison: the key
+    /// goes in the score slot.
+    fn fill_sort_keys(&self, matches: &mut [Match], sort: SortKey, bits: u8, rate_year: i32) {
+        match sort {
+            SortKey::Rate => {
+                for m in matches {
+                    m.1 = self
+                        .rate_for(&self.rows[m.0], bits, rate_year)
+                        .map_or(f64::MAX, |r| r as f64);
+                }
+            }
+            SortKey::FreePlaces => {
+                for m in matches {
+                    m.1 = -f64::from(self.free_for(&self.rows[m.0], bits).0.unwrap_or(0));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Names first: walk the matches in name order and stop once a page of them (`wanted`)
+    /// has every word in its name; only when fewer do, are all of them tested.
+    fn names_first(&self, matches: &[Match], terms: &NameTerms, wanted: usize) -> Vec<Match> {
+        let total = matches.len();
+        // (name rank, position in `matches`) packed in one integer sorts fastest.
+        let mut order: Vec<u64> = matches
+            .iter()
+            .enumerate()
+            .map(|(j, m)| (u64::from(self.rows[m.0].name_rank) << 32) | j as u64)
+            .collect();
+        order.sort_unstable();
+        let mut in_name = Vec::with_capacity(wanted.min(total));
+        let mut others = Vec::new();
+        for m in order
+            .iter()
+            .filter_map(|o| matches.get((o & 0xFFFF_FFFF) as usize))
+        {
+            if in_name.len() == wanted {
+                break;
+            }
+            if terms.all_in(&self.rows[m.0], &self.strings) {
+                in_name.push(*m);
+            } else if others.len() < wanted {
+                others.push(*m);
+            }
+        }
+        let room = wanted - in_name.len();
+        in_name.extend(others.into_iter().take(room));
+        in_name
+    }
+
+    /// The first `wanted` matches in `sort` order (ties by name), sorted.
+    fn first_sorted(&self, matches: &mut Vec<Match>, sort: SortKey, wanted: usize) {
+        let by_name = |a: usize, b: usize| self.rows[a].name_rank.cmp(&self.rows[b].name_rank);
+        let cmp = |a: &Match, b: &Match| match sort {
+            SortKey::Rate | SortKey::FreePlaces => {
+                a.1.total_cmp(&b.1).then_with(|| by_name(a.0, b.0))
+            }
+            SortKey::Distance => {
+                a.2.unwrap_or(f64::MAX)
+                    .total_cmp(&b.2.unwrap_or(f64::MAX))
+                    .then_with(|| by_name(a.0, b.0))
+            }
+            // Relevance with a text is ordered by `names_first`; without one it is by name
+            // or distance.
+            SortKey::Name | SortKey::Relevance => by_name(a.0, b.0),
+        };
+        if matches.len() > wanted {
+            matches.select_nth_unstable_by(wanted - 1, cmp);
+            matches.truncate(wanted);
+        }
+        matches.sort_by(cmp);
     }
 
     /// (free places, oldest as-of date) over the bases that match `bits` (all when 0).
@@ -1097,58 +1107,24 @@ impl SearchIndex {
         let (free, as_of) = self.free_for(row, bits);
         let stale = as_of.is_some_and(|d| (today - d).num_days() > stale_after);
         let rate = self.rate_for(row, bits, year).map(rates::rules::from_oere);
-        let rate_year = row
-            .bases
-            .of(&self.bases)
-            .iter()
-            .filter(|b| bits == 0 || b.basis.bit() & bits != 0)
-            .filter_map(|b| {
-                b.rates()
-                    .of(&self.rates)
-                    .iter()
-                    .rev()
-                    .map(|r| r.year())
-                    .find(|y| *y <= year)
-            })
-            .max();
+        let rate_year = self.latest_rate_year(row, bits, year);
         let legal_bases: Vec<LegalBasis> =
             row.bases.of(&self.bases).iter().map(|b| b.basis).collect();
-        let places = row
-            .bases
-            .of(&self.bases)
-            .iter()
-            .filter(|b| bits == 0 || b.basis.bit() & bits != 0)
-            .map(|b| b.places)
-            .sum();
+        let places = self.matching_bases(row, bits).map(|b| b.places).sum();
         let municipality = geo::municipality(row.municipality)
             .map(|m| m.name.clone())
             .unwrap_or_default();
-        let rate_kr = rate.map(fmt::kr_whole);
+        let (daily_rate, daily_rate_short) = daily_rate_texts(rate, rate_year, year);
         let text = HitTexts {
             legal_bases: legal_bases
                 .iter()
                 .map(|b| b.label())
                 .collect::<Vec<_>>()
                 .join(", "),
-            free_places: match free {
-                Some(n) => format!("{n} af {places}"),
-                None => format!("ukendt af {places}"),
-            },
-            free_as_of: match as_of {
-                Some(d) if stale => format!("pr. {} (forældet)", fmt::date(d)),
-                Some(d) => format!("pr. {}", fmt::date(d)),
-                None => "ingen dato".into(),
-            },
-            daily_rate: match (&rate_kr, rate_year) {
-                (Some(kr), Some(y)) if y == year => format!("{kr} pr. døgn"),
-                (Some(kr), Some(y)) => format!("{kr} pr. døgn ({y})"),
-                _ => "ingen takst".into(),
-            },
-            daily_rate_short: match (rate_kr, rate_year) {
-                (Some(kr), Some(y)) if y == year => kr,
-                (Some(kr), Some(y)) => format!("{kr} ({y})"),
-                _ => "ingen takst".into(),
-            },
+            free_places: free_places_text(free, places),
+            free_as_of: free_as_of_text(as_of, stale),
+            daily_rate,
+            daily_rate_short,
             distance: distance.map(fmt::km).unwrap_or_default(),
             operator_type: row.operator_type.code().to_string(),
             age: age_text(row.min_age, self.max_age(row)),
@@ -1171,19 +1147,148 @@ impl SearchIndex {
             rate_year,
             distance_km: distance,
             covered_by_rammeaftale: covered != 0,
-            agreements: self
-                .agreement_ids
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| covered & (1 << i) != 0)
-                .map(|(_, id)| id.clone())
-                .collect(),
+            agreements: self.covering_agreements(covered),
             approval: row.approval,
             min_age: row.min_age,
             max_age: self.max_age(row),
             text,
         }
     }
+
+    /// The year of the rate shown for `year` among the matching bases: `year` itself, or the
+    /// latest earlier year with a rate.
+    fn latest_rate_year(&self, row: &Row, bits: u8, year: i32) -> Option<i32> {
+        self.matching_bases(row, bits)
+            .filter_map(|b| {
+                b.rates()
+                    .of(&self.rates)
+                    .iter()
+                    .rev()
+                    .map(|r| r.year())
+                    .find(|y| *y <= year)
+            })
+            .max()
+    }
+
+    /// The ids of the agreements whose bits are set in a coverage's `covered`.
+    fn covering_agreements(&self, covered: u64) -> Vec<String> {
+        self.agreement_ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| covered & (1 << i) != 0)
+            .map(|(_, id)| id.clone())
+            .collect()
+    }
+}
+
+/// The filters of one search, resolved once and passed to the per-row tests by reference.
+struct Filter<'q> {
+    q: &'q SearchQuery,
+    wanted_bits: u8,
+    area_bit: Option<u64>,
+    max_oere: Option<i64>,
+    /// Membership by municipality code (101-860), looked up per candidate.
+    region_munis: Option<Vec<bool>>,
+    group_root: Option<u32>,
+    origin: Option<Point>,
+    rate_year: i32,
+}
+
+/// A match while a search sorts: (row index, sort key for rate or free places, distance).
+type Match = (usize, f64, Option<f64>);
+
+/// The point distances are measured from (a point, else a municipality, else a postcode).
+/// A distance limit or sort without one is refused.
+fn query_origin(conn: &Connection, q: &SearchQuery) -> Result<Option<Point>> {
+    let origin = match (q.near_point, q.near_municipality) {
+        (Some(p), _) => Some(p),
+        (None, Some(code)) => {
+            let m = geo::municipality(code)
+                .ok_or_else(|| Error::Invalid(format!("Kommunekoden {code} findes ikke.")))?;
+            Some(Point {
+                lat: m.lat,
+                lon: m.lon,
+            })
+        }
+        (None, None) => match q.near_postcode.as_deref().map(str::trim) {
+            Some(pc) if !pc.is_empty() => Some(locate_postcode(conn, pc)?),
+            _ => None,
+        },
+    };
+    if q.max_distance_km.is_some() && origin.is_none() {
+        return Err(Error::Invalid(
+            "Vælg en hjemkommune eller et punkt for at begrænse afstanden.".into(),
+        ));
+    }
+    if q.sort == SortKey::Distance && origin.is_none() {
+        return Err(Error::Invalid(
+            "Vælg en hjemkommune eller et punkt for at sortere efter afstand.".into(),
+        ));
+    }
+    Ok(origin)
+}
+
+/// The municipalities of the query's region on its date, as membership by municipality
+/// code (101-860); an unknown region is refused.
+fn region_members(q: &SearchQuery, today: NaiveDate) -> Result<Option<Vec<bool>>> {
+    Ok(match &q.region {
+        Some(r) if !r.trim().is_empty() => {
+            let region = geo::find_region(r)?;
+            let on = q.region_date.unwrap_or(today);
+            let mut member = vec![false; 1000];
+            for code in geo::municipalities_in_region(&region.id, on) {
+                if let Some(m) = member.get_mut(usize::from(code)) {
+                    *m = true;
+                }
+            }
+            Some(member)
+        }
+        _ => None,
+    })
+}
+
+/// The rowids of the FTS5 matches of a search text; `None` when it has no word.
+fn text_matches(conn: &Connection, text: &str) -> Result<Option<Vec<i64>>> {
+    Ok(match fts_query(text) {
+        Some(expr) => {
+            let mut keys = Vec::new();
+            catalogue::store::fts_keys(conn, &expr, |k| keys.push(k))?;
+            Some(keys)
+        }
+        None => None,
+    })
+}
+
+fn free_places_text(free: Option<u32>, places: u32) -> String {
+    match free {
+        Some(n) => format!("{n} af {places}"),
+        None => format!("ukendt af {places}"),
+    }
+}
+
+fn free_as_of_text(as_of: Option<NaiveDate>, stale: bool) -> String {
+    match as_of {
+        Some(d) if stale => format!("pr. {} (forældet)", fmt::date(d)),
+        Some(d) => format!("pr. {}", fmt::date(d)),
+        None => "ingen dato".into(),
+    }
+}
+
+/// The daily rate as shown, with "pr. døgn" and without; the year is named when it is not
+/// the year asked for.
+fn daily_rate_texts(rate: Option<Decimal>, rate_year: Option<i32>, year: i32) -> (String, String) {
+    let rate_kr = rate.map(fmt::kr_whole);
+    let daily_rate = match (&rate_kr, rate_year) {
+        (Some(kr), Some(y)) if y == year => format!("{kr} pr. døgn"),
+        (Some(kr), Some(y)) => format!("{kr} pr. døgn ({y})"),
+        _ => "ingen takst".into(),
+    };
+    let daily_rate_short = match (rate_kr, rate_year) {
+        (Some(kr), Some(y)) if y == year => kr,
+        (Some(kr), Some(y)) => format!("{kr} ({y})"),
+        _ => "ingen takst".into(),
+    };
+    (daily_rate, daily_rate_short)
 }
 
 /// A postcode as a point: the town of a municipality with that postcode, else the middle of

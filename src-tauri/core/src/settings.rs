@@ -174,6 +174,11 @@ fn raw(conn: &Connection, key: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
+/// The user name set for the audit log, if any.
+pub fn user_name(conn: &Connection) -> Option<String> {
+    raw(conn, USER_NAME).ok().flatten()
+}
+
 /// A numeric setting's value, or its default when unset or unreadable.
 pub fn number(conn: &Connection, setting: &NumberSetting) -> Result<i64> {
     Ok(raw(conn, setting.key)?

@@ -65,7 +65,48 @@ fn source(s: &str) -> String {
 
 /// The JSON the template reads: every text already formatted in Danish.
 pub fn view_model(d: &ContractData, check: Option<&Summary>, data_sha256: &str) -> Value {
-    let date = |x: chrono::NaiveDate| fmt::date(x);
+    json!({
+        "title": format!("Kontrakt {} version {} – {}", d.number, d.version, d.offer.name),
+        "author": d.buyer.name,
+        "subject": format!("Standardkontrakt om {} i {} mellem {} og {}", d.legal_basis_label, d.offer.name, d.buyer.name, d.provider.name),
+        "keywords": ["standardkontrakt", d.number, d.legal_basis.code(), d.offer.id, d.template.id],
+        "date": { "year": d.issued_on.year(), "month": d.issued_on.month(), "day": d.issued_on.day() },
+        "number": d.number,
+        "version": d.version,
+        "buyer_name": d.buyer.name,
+        "data_sha256": data_sha256,
+        "template_title": d.template.title,
+        "template_version": d.template.version,
+        "offer_name": d.offer.name,
+        "legal_basis": d.legal_basis_label,
+        "parties": parties(d),
+        "terms": terms(d),
+        "goals": d.goals,
+        "price_lines": d.price.lines.iter().map(|l| json!({
+            "label": l.label, "basis": l.basis, "amount": l.amount_text, "total": l.total_text,
+        })).collect::<Vec<_>>(),
+        "per_day": d.price.per_day_text,
+        "per_month": d.price.per_month_text,
+        "years": d.price.years.iter().map(|y| json!({
+            "year": y.year.to_string(), "per_day": y.per_day_text, "per_month": y.per_month_text, "rule": y.rule,
+        })).collect::<Vec<_>>(),
+        "price_rule": d.price.rule_text,
+        "total": d.price.total_text,
+        "days": d.price.days,
+        "vat_text": d.price.vat_text,
+        "clauses": d.clauses.iter().map(|c| json!({ "title": c.title, "text": c.text })).collect::<Vec<_>>(),
+        "signers": [
+            { "role": "For køber", "name": d.buyer.name, "field": "Underskrift_koeber",
+              "tooltip": format!("Underskrift for køber ({})", d.buyer.name) },
+            { "role": "For leverandøren", "name": d.provider.name, "field": "Underskrift_leverandoer",
+              "tooltip": format!("Underskrift for leverandøren ({})", d.provider.name) },
+        ],
+        "check": check.map(check_appendix),
+    })
+}
+
+/// The parties: buyer, payer (or "the same as the buyer"), provider, offer and citizen.
+fn parties(d: &ContractData) -> Vec<Value> {
     let mut parties = vec![
         pair(
             "Køber (handlekommune)",
@@ -126,6 +167,12 @@ pub fn view_model(d: &ContractData, check: Option<&Summary>, data_sha256: &str) 
             ),
         );
     }
+    parties
+}
+
+/// The terms, then the contract's notes.
+fn terms(d: &ContractData) -> Vec<Value> {
+    let date = |x: chrono::NaiveDate| fmt::date(x);
     let terms = vec![
         pair("Lovgrundlag", d.legal_basis_label.clone()),
         pair("Indsats", d.intervention.clone()),
@@ -195,64 +242,28 @@ pub fn view_model(d: &ContractData, check: Option<&Summary>, data_sha256: &str) 
                 }),
         ),
     ];
-    let terms: Vec<Value> = terms
+    terms
         .into_iter()
         .chain(d.notes.iter().map(|n| pair("Bemærkning", n.clone())))
-        .collect();
-    let check = check.map(|s| {
-        json!({
-            "title": s.title,
-            "facts": s.facts.iter().map(|(l, v)| pair(l, v.clone())).collect::<Vec<_>>(),
-            "candidates": s.candidates.iter().map(|c| json!({
-                "name": c.first().cloned().unwrap_or_default(),
-                "operator": c.get(1).cloned().unwrap_or_default(),
-                "place": format!("{}, {}", c.get(2).cloned().unwrap_or_default(), c.get(3).cloned().unwrap_or_default()),
-                "free": format!("{} {}", c.get(4).cloned().unwrap_or_default(), c.get(5).cloned().unwrap_or_default()),
-                "state": c.get(6).cloned().unwrap_or_default(),
-                "handling": c.get(7).cloned().unwrap_or_default(),
-            })).collect::<Vec<_>>(),
-            "events": s.events,
-            "excluded": s.excluded,
-            "conclusion": s.conclusion,
-        })
-    });
+        .collect()
+}
+
+/// The public-first check's summary, as the appendix shows it.
+fn check_appendix(s: &Summary) -> Value {
     json!({
-        "title": format!("Kontrakt {} version {} – {}", d.number, d.version, d.offer.name),
-        "author": d.buyer.name,
-        "subject": format!("Standardkontrakt om {} i {} mellem {} og {}", d.legal_basis_label, d.offer.name, d.buyer.name, d.provider.name),
-        "keywords": ["standardkontrakt", d.number, d.legal_basis.code(), d.offer.id, d.template.id],
-        "date": { "year": d.issued_on.year(), "month": d.issued_on.month(), "day": d.issued_on.day() },
-        "number": d.number,
-        "version": d.version,
-        "buyer_name": d.buyer.name,
-        "data_sha256": data_sha256,
-        "template_title": d.template.title,
-        "template_version": d.template.version,
-        "offer_name": d.offer.name,
-        "legal_basis": d.legal_basis_label,
-        "parties": parties,
-        "terms": terms,
-        "goals": d.goals,
-        "price_lines": d.price.lines.iter().map(|l| json!({
-            "label": l.label, "basis": l.basis, "amount": l.amount_text, "total": l.total_text,
+        "title": s.title,
+        "facts": s.facts.iter().map(|(l, v)| pair(l, v.clone())).collect::<Vec<_>>(),
+        "candidates": s.candidates.iter().map(|c| json!({
+            "name": c.first().cloned().unwrap_or_default(),
+            "operator": c.get(1).cloned().unwrap_or_default(),
+            "place": format!("{}, {}", c.get(2).cloned().unwrap_or_default(), c.get(3).cloned().unwrap_or_default()),
+            "free": format!("{} {}", c.get(4).cloned().unwrap_or_default(), c.get(5).cloned().unwrap_or_default()),
+            "state": c.get(6).cloned().unwrap_or_default(),
+            "handling": c.get(7).cloned().unwrap_or_default(),
         })).collect::<Vec<_>>(),
-        "per_day": d.price.per_day_text,
-        "per_month": d.price.per_month_text,
-        "years": d.price.years.iter().map(|y| json!({
-            "year": y.year.to_string(), "per_day": y.per_day_text, "per_month": y.per_month_text, "rule": y.rule,
-        })).collect::<Vec<_>>(),
-        "price_rule": d.price.rule_text,
-        "total": d.price.total_text,
-        "days": d.price.days,
-        "vat_text": d.price.vat_text,
-        "clauses": d.clauses.iter().map(|c| json!({ "title": c.title, "text": c.text })).collect::<Vec<_>>(),
-        "signers": [
-            { "role": "For køber", "name": d.buyer.name, "field": "Underskrift_koeber",
-              "tooltip": format!("Underskrift for køber ({})", d.buyer.name) },
-            { "role": "For leverandøren", "name": d.provider.name, "field": "Underskrift_leverandoer",
-              "tooltip": format!("Underskrift for leverandøren ({})", d.provider.name) },
-        ],
-        "check": check,
+        "events": s.events,
+        "excluded": s.excluded,
+        "conclusion": s.conclusion,
     })
 }
 

@@ -228,13 +228,10 @@ fn term<T>(label: &str, v: &model::Sourced<T>, show: impl Fn(&T) -> String) -> T
     }
 }
 
-fn text(v: &String) -> String {
-    v.clone()
-}
-
 /// The terms in the order a reader expects them.
 pub fn term_views(a: &Agreement) -> Vec<TermView> {
     let t = &a.terms;
+    let text = |v: &String| v.clone();
     let timing = |p: &model::PaymentTerm| match p.timing {
         model::PaymentTiming::Forud => "forud",
         model::PaymentTiming::Bagud => "bagud",

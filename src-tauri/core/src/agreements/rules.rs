@@ -110,7 +110,7 @@ pub fn covers(
     if matches!(o.operator, None | Some(OperatorType::Privat)) {
         return false;
     }
-    if o.named.iter().any(|id| *id == agreement.id) {
+    if o.named.contains(&agreement.id) {
         return true;
     }
     o.covered_v1
@@ -294,6 +294,13 @@ fn check_members(out: &mut Vec<Problem>, a: &Agreement) {
 }
 
 fn check_terms(out: &mut Vec<Problem>, a: &Agreement) {
+    check_contract_terms(out, a);
+    check_texts(out, a);
+    check_steering_rules(out, a);
+}
+
+/// Notice, payment and absence: the terms a contract prints.
+fn check_contract_terms(out: &mut Vec<Problem>, a: &Agreement) {
     let t = &a.terms;
     for (field, rule) in [
         ("notice_buyer", &t.notice_buyer),
@@ -333,6 +340,11 @@ fn check_terms(out: &mut Vec<Problem>, a: &Agreement) {
             );
         }
     }
+}
+
+/// The terms that are texts.
+fn check_texts(out: &mut Vec<Problem>, a: &Agreement) {
+    let t = &a.terms;
     for (field, text) in [
         ("closure", &t.closure),
         ("efterregulering", &t.efterregulering),
@@ -357,6 +369,12 @@ fn check_terms(out: &mut Vec<Problem>, a: &Agreement) {
             );
         }
     }
+}
+
+/// The steering rules: rate increases (R5), occupancy (R6), categories (R7), the most
+/// specialised offers.
+fn check_steering_rules(out: &mut Vec<Problem>, a: &Agreement) {
+    let t = &a.terms;
     check_text(out, a, "terms.rate_increase", &t.rate_increase);
     if t.rate_increase
         .value

@@ -10,7 +10,7 @@ use super::rules::{age_text, days_old_text};
 use super::store::{self, OfferRow, PlacesRow};
 use crate::error::{Error, Result};
 use crate::geo::{self, Point};
-use crate::rates::{self, Rate, Unit};
+use crate::rates::{self, Rate};
 use crate::{agreements, fmt};
 
 #[derive(Debug, Clone, Serialize)]
@@ -44,24 +44,17 @@ pub struct Department {
     pub places: Vec<PlacesLine>,
 }
 
+/// One rate as the offer page shows it: the rate (flattened: offer, department, basis, year,
+/// amount, unit, VAT, calculation) with its texts.
 #[derive(Debug, Clone, Serialize)]
 pub struct RateLine {
-    pub department_id: String,
+    #[serde(flatten)]
+    pub rate: Rate,
     pub department_name: String,
-    pub basis: LegalBasis,
     pub basis_label: String,
-    pub year: i32,
-    pub amount: Decimal,
-    pub unit: Unit,
-    pub vat_pct: Decimal,
     pub daily_ex_vat: Decimal,
     pub amount_text: String,
     pub daily_ex_vat_text: String,
-    pub direct_costs: Option<Decimal>,
-    pub indirect_costs: Option<Decimal>,
-    pub overhead_pct: Option<Decimal>,
-    pub capital_costs: Option<Decimal>,
-    pub budgeted_occupancy_pct: Option<Decimal>,
     pub has_calculation: bool,
     /// Danish lines describing the calculation basis, empty when none is known.
     pub calculation_text: Vec<String>,
@@ -231,31 +224,19 @@ fn calculation_text(r: &Rate) -> Vec<String> {
 fn rate_line(r: Rate, departments: &[Department]) -> RateLine {
     let daily = rates::rules::daily_ex_vat(r.amount, r.unit, r.vat_pct);
     let calc = calculation_text(&r);
-    let department_name = departments
-        .iter()
-        .find(|d| d.id == r.department_id)
-        .map(|d| d.name.clone())
-        .unwrap_or_else(|| "Hele tilbuddet".into());
-    let c = r.calculation;
     RateLine {
+        department_name: departments
+            .iter()
+            .find(|d| d.id == r.department_id)
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| "Hele tilbuddet".into()),
+        basis_label: r.basis.label().into(),
         amount_text: rates::rules::amount_text(r.amount, r.unit, r.vat_pct),
         daily_ex_vat_text: format!("{} pr. døgn ekskl. moms", fmt::kr(daily)),
         has_calculation: !calc.is_empty(),
         calculation_text: calc,
-        department_name,
-        basis_label: r.basis.label().into(),
-        department_id: r.department_id,
-        basis: r.basis,
-        year: r.year,
-        amount: r.amount,
-        unit: r.unit,
-        vat_pct: r.vat_pct,
         daily_ex_vat: daily,
-        direct_costs: c.direct_costs,
-        indirect_costs: c.indirect_costs,
-        overhead_pct: c.overhead_pct,
-        capital_costs: c.capital_costs,
-        budgeted_occupancy_pct: c.budgeted_occupancy_pct,
+        rate: r,
     }
 }
 

@@ -460,11 +460,8 @@ pub fn offers(opts: &Options) -> impl Iterator<Item = OfferRecord> + '_ {
     let munis: Vec<&'static Municipality> = geo::geography()
         .municipalities
         .iter()
-        .filter(|m| {
-            !opts.sjaelland_only
-                || m.region_on(opts.extracted)
-                    .is_some_and(|r| r.id == "sjaelland")
-        })
+        // Region Sjælland's 17 municipalities, also after it merged into Region Østdanmark.
+        .filter(|m| !opts.sjaelland_only || m.regions.iter().any(|r| r.region == "sjaelland"))
         .collect();
     let mut rng = Rng::new(opts.seed);
     let total_weight: i64 = ARCHETYPES.iter().map(|a| a.weight).sum();
@@ -592,6 +589,77 @@ fn offer(
     place_name: &str,
 ) -> OfferRecord {
     let on = opts.extracted;
+    let kind = operator_kind(rng, arch);
+    let name = if opts.example {
+        format!("{prefix} {place_name}")
+    } else {
+        format!("{prefix} {place_name} {}", i + 1)
+    };
+    let (operators, covered) = operator_history(rng, i, kind, m, place_name, on);
+    let (min_age, max_age) = *rng.pick(arch.ages);
+    let groups = offer_target_groups(rng, arch);
+    let (departments, bases_used) = departments(rng, opts, arch, place_name);
+    let rates = rates(rng, arch, kind, on, &bases_used, &departments);
+    let location = location(rng, m);
+    let approval = match rng.range(0, 99) {
+        0..=91 => "godkendt",
+        92..=96 => "betinget_godkendt",
+        _ => "under_godkendelse",
+    };
+    let manager = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
+    let slug = slug(place_name);
+    OfferRecord {
+        id: if opts.example {
+            format!("SJ-{}", 1001 + i)
+        } else {
+            format!("T-{}", 100_001 + i)
+        },
+        name,
+        description: arch.description.into(),
+        cvr: Some(fictional_cvr(i as u64 * 31 + 3)),
+        p_number: Some(format!("10{:08}", (i as u64 * 7_919 + 17) % 100_000_000)),
+        operators,
+        address: AddressRecord {
+            street: format!("{} {}", rng.pick(STREETS), rng.range(1, 120)),
+            postcode: m.postcode.clone(),
+            city: m.town.clone(),
+            municipality_code: i64::from(m.code),
+        },
+        location,
+        age: AgeRecord {
+            min: min_age,
+            max: max_age,
+        },
+        approval: ApprovalRecord {
+            status: approval.into(),
+            date: Some(
+                NaiveDate::from_ymd_opt(rng.range(2015, 2025) as i32, rng.range(1, 12) as u32, 1)
+                    .unwrap_or(on)
+                    .to_string(),
+            ),
+            socialtilsyn: socialtilsyn(m, on).into(),
+        },
+        rammeaftaler: if covered {
+            agreement_of(m.code, on)
+        } else {
+            Vec::new()
+        },
+        covered_by_rammeaftale: None,
+        target_groups: groups,
+        departments,
+        rates,
+        buyers: Vec::new(),
+        contact: ContactRecord {
+            manager: Some(manager),
+            phone: Some(format!("{}", rng.range(40_00_00_00, 59_99_99_99))),
+            email: Some(format!("{slug}@eksempel.dk")),
+            website: Some(format!("https://{slug}.eksempel.dk")),
+        },
+    }
+}
+
+/// The current operator's type, drawn by the archetype's weights.
+fn operator_kind(rng: &mut Rng, arch: &Archetype) -> OperatorType {
     let mut op_roll = rng.range(0, arch.operators.iter().sum::<i64>() - 1);
     let kind_index = arch
         .operators
@@ -601,12 +669,19 @@ fn offer(
             op_roll < 0
         })
         .unwrap_or(0);
-    let kind = OperatorType::ALL[kind_index];
-    let name = if opts.example {
-        format!("{prefix} {place_name}")
-    } else {
-        format!("{prefix} {place_name} {}", i + 1)
-    };
+    OperatorType::ALL[kind_index]
+}
+
+/// The operators, oldest first, and whether the offer is covered by its municipality's
+/// agreement.
+fn operator_history(
+    rng: &mut Rng,
+    i: usize,
+    kind: OperatorType,
+    m: &Municipality,
+    place_name: &str,
+    on: NaiveDate,
+) -> (Vec<OperatorRecord>, bool) {
     let region = m.region_on(on);
     let (op_name, op_muni, covered) = match kind {
         OperatorType::Kommunal => (format!("{} Kommune", m.name), Some(m.code), rng.chance(95)),
@@ -645,8 +720,11 @@ fn offer(
         valid_from: since.to_string(),
         valid_to: None,
     });
+    (operators, covered)
+}
 
-    let (min_age, max_age) = *rng.pick(arch.ages);
+/// One to three of the archetype's target groups, different ones.
+fn offer_target_groups(rng: &mut Rng, arch: &Archetype) -> Vec<String> {
     let mut groups: Vec<String> = Vec::new();
     let n_groups = rng.range(1, arch.groups.len().min(3) as i64);
     while groups.len() < n_groups as usize {
@@ -655,7 +733,16 @@ fn offer(
             groups.push(g);
         }
     }
+    groups
+}
 
+/// The departments with their places, and the legal bases used, in order of first use.
+fn departments(
+    rng: &mut Rng,
+    opts: &Options,
+    arch: &Archetype,
+    place_name: &str,
+) -> (Vec<DepartmentRecord>, Vec<LegalBasis>) {
     let n_depts = if opts.example {
         rng.range(1, 3)
     } else {
@@ -674,33 +761,7 @@ fn offer(
                 if !bases_used.contains(b) {
                     bases_used.push(*b);
                 }
-                let places = rng.range(arch.places.0, arch.places.1);
-                let known = rng.chance(92);
-                let free = if rng.chance(55) {
-                    0
-                } else {
-                    rng.range(1, 3).min(places)
-                };
-                // Figures of varying age: most recent, some weeks old, a few months old.
-                let age_days = match rng.range(0, 9) {
-                    0..=4 => rng.range(0, 14),
-                    5..=7 => rng.range(15, 45),
-                    _ => rng.range(46, 180),
-                };
-                PlacesRecord {
-                    basis: b.code().into(),
-                    places,
-                    free_places: known.then_some(free),
-                    free_as_of: known.then(|| (on - Duration::days(age_days)).to_string()),
-                    free_source: known.then(|| {
-                        if rng.chance(80) {
-                            "Tilbudsportalen"
-                        } else {
-                            "Tilbuddets egen oplysning"
-                        }
-                        .to_string()
-                    }),
-                }
+                places_record(rng, arch, *b, opts.extracted)
             })
             .collect();
         let dept_name = match d {
@@ -715,8 +776,49 @@ fn offer(
             legal_bases,
         });
     }
+    (departments, bases_used)
+}
 
-    // Rates for the last three years, growing 1-9 % a year.
+/// One department's places under one basis, with a free-place figure most of the time.
+fn places_record(rng: &mut Rng, arch: &Archetype, b: LegalBasis, on: NaiveDate) -> PlacesRecord {
+    let places = rng.range(arch.places.0, arch.places.1);
+    let known = rng.chance(92);
+    let free = if rng.chance(55) {
+        0
+    } else {
+        rng.range(1, 3).min(places)
+    };
+    // Figures of varying age: most recent, some weeks old, a few months old.
+    let age_days = match rng.range(0, 9) {
+        0..=4 => rng.range(0, 14),
+        5..=7 => rng.range(15, 45),
+        _ => rng.range(46, 180),
+    };
+    PlacesRecord {
+        basis: b.code().into(),
+        places,
+        free_places: known.then_some(free),
+        free_as_of: known.then(|| (on - Duration::days(age_days)).to_string()),
+        free_source: known.then(|| {
+            if rng.chance(80) {
+                "Tilbudsportalen"
+            } else {
+                "Tilbuddets egen oplysning"
+            }
+            .to_string()
+        }),
+    }
+}
+
+/// Rates for the last three years, growing 1-9 % a year.
+fn rates(
+    rng: &mut Rng,
+    arch: &Archetype,
+    kind: OperatorType,
+    on: NaiveDate,
+    bases_used: &[LegalBasis],
+    departments: &[DepartmentRecord],
+) -> Vec<RateRecord> {
     let mut rates = Vec::new();
     let vat_pct = if kind == OperatorType::Privat {
         "6"
@@ -728,7 +830,7 @@ fn offer(
     } else {
         Decimal::ONE
     };
-    for basis in &bases_used {
+    for basis in bases_used {
         let mut daily = Decimal::from(rng.range(arch.rate.0, arch.rate.1));
         let with_basis = rng.chance(60);
         for year in (on.year() - 2)..=on.year() {
@@ -741,26 +843,7 @@ fn offer(
             } else {
                 daily
             } * vat_factor;
-            let calculation = with_basis.then(|| {
-                let places: i64 = departments
-                    .iter()
-                    .flat_map(|d| &d.legal_bases)
-                    .filter(|p| p.basis == basis.code())
-                    .map(|p| p.places)
-                    .sum();
-                let occupancy = Decimal::from(rng.range(92, 99));
-                let annual = daily * Decimal::from(places * 365) * occupancy / Decimal::ONE_HUNDRED;
-                let overhead = Decimal::new(rng.range(40, 80), 1);
-                let capital = annual * Decimal::new(rng.range(3, 9), 2);
-                let indirect = annual * overhead / Decimal::ONE_HUNDRED;
-                CalculationRecord {
-                    direct_costs: Some(money(annual - capital - indirect)),
-                    indirect_costs: Some(money(indirect)),
-                    overhead_pct: Some(overhead.to_string()),
-                    capital_costs: Some(money(capital)),
-                    budgeted_occupancy_pct: Some(occupancy.to_string()),
-                }
-            });
+            let calculation = with_basis.then(|| rate_calculation(rng, daily, *basis, departments));
             rates.push(RateRecord {
                 department_id: None,
                 basis: basis.code().into(),
@@ -772,16 +855,50 @@ fn offer(
             });
         }
     }
+    rates
+}
 
+/// The calculation behind a daily rate: a year's costs of the basis's places at a budgeted
+/// occupancy, split into direct, indirect (overhead) and capital costs.
+fn rate_calculation(
+    rng: &mut Rng,
+    daily: Decimal,
+    basis: LegalBasis,
+    departments: &[DepartmentRecord],
+) -> CalculationRecord {
+    let places: i64 = departments
+        .iter()
+        .flat_map(|d| &d.legal_bases)
+        .filter(|p| p.basis == basis.code())
+        .map(|p| p.places)
+        .sum();
+    let occupancy = Decimal::from(rng.range(92, 99));
+    let annual = daily * Decimal::from(places * 365) * occupancy / Decimal::ONE_HUNDRED;
+    let overhead = Decimal::new(rng.range(40, 80), 1);
+    let capital = annual * Decimal::new(rng.range(3, 9), 2);
+    let indirect = annual * overhead / Decimal::ONE_HUNDRED;
+    CalculationRecord {
+        direct_costs: Some(money(annual - capital - indirect)),
+        indirect_costs: Some(money(indirect)),
+        overhead_pct: Some(overhead.to_string()),
+        capital_costs: Some(money(capital)),
+        budgeted_occupancy_pct: Some(occupancy.to_string()),
+    }
+}
+
+/// A point near the municipality's town, rounded to 4 decimals.
+fn location(rng: &mut Rng, m: &Municipality) -> LocationRecord {
     let lat = m.lat + (rng.range(-600, 600) as f64) / 10_000.0;
     let lon = m.lon + (rng.range(-900, 900) as f64) / 10_000.0;
-    let approval = match rng.range(0, 99) {
-        0..=91 => "godkendt",
-        92..=96 => "betinget_godkendt",
-        _ => "under_godkendelse",
-    };
-    let manager = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
-    let slug: String = place_name
+    LocationRecord {
+        lat: (lat * 10_000.0).round() / 10_000.0,
+        lon: (lon * 10_000.0).round() / 10_000.0,
+    }
+}
+
+/// A place name for e-mail addresses and web sites: lowercase, æøå as e, o, a, others as '-'.
+fn slug(place_name: &str) -> String {
+    place_name
         .to_lowercase()
         .chars()
         .map(|c| match c {
@@ -791,58 +908,7 @@ fn offer(
             c if c.is_ascii_alphanumeric() => c,
             _ => '-',
         })
-        .collect();
-    OfferRecord {
-        id: if opts.example {
-            format!("SJ-{}", 1001 + i)
-        } else {
-            format!("T-{}", 100_001 + i)
-        },
-        name,
-        description: arch.description.into(),
-        cvr: Some(fictional_cvr(i as u64 * 31 + 3)),
-        p_number: Some(format!("10{:08}", (i as u64 * 7_919 + 17) % 100_000_000)),
-        operators,
-        address: AddressRecord {
-            street: format!("{} {}", rng.pick(STREETS), rng.range(1, 120)),
-            postcode: m.postcode.clone(),
-            city: m.town.clone(),
-            municipality_code: i64::from(m.code),
-        },
-        location: LocationRecord {
-            lat: (lat * 10_000.0).round() / 10_000.0,
-            lon: (lon * 10_000.0).round() / 10_000.0,
-        },
-        age: AgeRecord {
-            min: min_age,
-            max: max_age,
-        },
-        approval: ApprovalRecord {
-            status: approval.into(),
-            date: Some(
-                NaiveDate::from_ymd_opt(rng.range(2015, 2025) as i32, rng.range(1, 12) as u32, 1)
-                    .unwrap_or(on)
-                    .to_string(),
-            ),
-            socialtilsyn: socialtilsyn(m, on).into(),
-        },
-        rammeaftaler: if covered {
-            agreement_of(m.code, on)
-        } else {
-            Vec::new()
-        },
-        covered_by_rammeaftale: None,
-        target_groups: groups,
-        departments,
-        rates,
-        buyers: Vec::new(),
-        contact: ContactRecord {
-            manager: Some(manager),
-            phone: Some(format!("{}", rng.range(40_00_00_00, 59_99_99_99))),
-            email: Some(format!("{slug}@eksempel.dk")),
-            website: Some(format!("https://{slug}.eksempel.dk")),
-        },
-    }
+        .collect()
 }
 
 #[cfg(test)]

@@ -431,416 +431,17 @@ impl Validator {
             },
             problems,
         };
-        if rec.id.trim().is_empty() {
-            c.fail("id", "id mangler");
-        } else if !self.seen_ids.insert(rec.id.clone()) {
-            c.fail(
-                "id",
-                format!("id «{}» findes allerede tidligere i filen", rec.id),
-            );
-        }
-        if rec.name.trim().is_empty() {
-            c.fail("name", "navnet mangler");
-        }
-        if let Some(cvr) = &rec.cvr {
-            if !cvr_is_valid(cvr) {
-                c.fail(
-                    "cvr",
-                    format!("CVR-nummeret «{cvr}» er ugyldigt (8 cifre med gyldigt kontrolciffer)"),
-                );
-            }
-        }
-        if let Some(p) = &rec.p_number {
-            if p.len() != 10 || !p.chars().all(|ch| ch.is_ascii_digit()) {
-                c.fail("p_number", format!("P-nummeret «{p}» skal være 10 cifre"));
-            }
-        }
-
-        // Operators (date-effective history).
-        let mut operators = Vec::new();
-        if rec.operators.is_empty() {
-            c.fail("operators", "der skal være mindst én driftsherre");
-        }
-        for (i, o) in rec.operators.iter().enumerate() {
-            let f = |name: &str| format!("operators[{i}].{name}");
-            let kind = OperatorType::ALL.into_iter().find(|t| t.code() == o.kind);
-            if kind.is_none() {
-                c.fail(
-                    &f("type"),
-                    format!("driftsherretypen «{}» kendes ikke; brug kommunal, regional, privat eller selvejende", o.kind),
-                );
-            }
-            if o.name.trim().is_empty() {
-                c.fail(&f("name"), "driftsherrens navn mangler");
-            }
-            let muni = match o.municipality_code {
-                Some(code) => match u16::try_from(code).ok().and_then(geo::municipality) {
-                    Some(m) => Some(m.code),
-                    None => {
-                        c.fail(
-                            &f("municipality_code"),
-                            format!("ukendt kommunekode {code}"),
-                        );
-                        None
-                    }
-                },
-                None => None,
-            };
-            if kind == Some(OperatorType::Kommunal) && o.municipality_code.is_none() {
-                c.fail(
-                    &f("municipality_code"),
-                    "en kommunal driftsherre skal have en kommunekode",
-                );
-            }
-            if let Some(cvr) = &o.cvr {
-                if !cvr_is_valid(cvr) {
-                    c.fail(&f("cvr"), format!("CVR-nummeret «{cvr}» er ugyldigt"));
-                }
-            }
-            let from = c.date(&f("valid_from"), &o.valid_from);
-            let to = o
-                .valid_to
-                .as_deref()
-                .and_then(|t| c.date(&f("valid_to"), t));
-            if let (Some(a), Some(b)) = (from, to) {
-                if b <= a {
-                    c.fail(&f("valid_to"), "slutdatoen skal ligge efter startdatoen");
-                }
-            }
-            if let (Some(kind), Some(valid_from)) = (kind, from) {
-                operators.push(Operator {
-                    kind,
-                    name: o.name.clone(),
-                    cvr: o.cvr.clone(),
-                    municipality_code: muni,
-                    valid_from,
-                    valid_to: to,
-                });
-            }
-        }
-        operators.sort_by_key(|o| o.valid_from);
-        for w in operators.windows(2) {
-            if w[0].valid_to.is_none_or(|to| to > w[1].valid_from) {
-                c.fail(
-                    "operators",
-                    "driftsherreperioderne overlapper; hver periode skal slutte, før den næste begynder",
-                );
-                break;
-            }
-        }
-
-        // Address and location.
-        let municipality_code = match u16::try_from(rec.address.municipality_code)
-            .ok()
-            .and_then(geo::municipality)
-        {
-            Some(m) => m.code,
-            None => {
-                c.fail(
-                    "address.municipality_code",
-                    format!("ukendt kommunekode {}", rec.address.municipality_code),
-                );
-                0
-            }
-        };
-        if rec.address.postcode.len() != 4
-            || !rec.address.postcode.chars().all(|ch| ch.is_ascii_digit())
-        {
-            c.fail(
-                "address.postcode",
-                format!("postnummeret «{}» skal være 4 cifre", rec.address.postcode),
-            );
-        }
-        if rec.address.city.trim().is_empty() {
-            c.fail("address.city", "bynavnet mangler");
-        }
-        let LocationRecord { lat, lon } = rec.location;
-        if !(54.4..=57.9).contains(&lat) || !(7.9..=15.3).contains(&lon) {
-            c.fail(
-                "location",
-                format!("koordinaten {lat}, {lon} ligger ikke i Danmark"),
-            );
-        }
-
-        // Age.
-        let min_age = match u8::try_from(rec.age.min) {
-            Ok(a) if a <= 120 => a,
-            _ => {
-                c.fail(
-                    "age.min",
-                    format!("alderen {} er ikke mellem 0 og 120", rec.age.min),
-                );
-                0
-            }
-        };
-        let max_age = match rec.age.max {
-            None => None,
-            Some(m) => match u8::try_from(m) {
-                Ok(a) if a <= 120 && a >= min_age => Some(a),
-                _ => {
-                    c.fail(
-                        "age.max",
-                        format!("maksimumsalderen {m} skal være mellem minimumsalderen og 120"),
-                    );
-                    None
-                }
-            },
-        };
-
-        // Approval.
-        let approval = ApprovalStatus::parse(&rec.approval.status);
-        if approval.is_none() {
-            c.fail(
-                "approval.status",
-                format!(
-                    "godkendelsesstatus «{}» kendes ikke; brug godkendt, betinget_godkendt eller under_godkendelse",
-                    rec.approval.status
-                ),
-            );
-        }
-        let approval_date = rec
-            .approval
-            .date
-            .as_deref()
-            .and_then(|d| c.date("approval.date", d));
-        if rec.approval.socialtilsyn.trim().is_empty() {
-            c.fail(
-                "approval.socialtilsyn",
-                "det tilsynsførende socialtilsyn mangler",
-            );
-        }
-
+        c.identity(&rec, &mut self.seen_ids);
+        let operators = c.operators(&rec.operators);
+        let municipality_code = c.address_and_location(&rec.address, rec.location);
+        let (min_age, max_age) = c.age(rec.age);
+        let (approval, approval_date) = c.approval(&rec.approval);
         if rec.target_groups.is_empty() {
             c.fail("target_groups", "der skal være mindst én målgruppe");
         }
-
-        // Departments and places.
-        let mut places = Vec::new();
-        let mut dept_ids = HashSet::new();
-        if rec.departments.is_empty() {
-            c.fail("departments", "der skal være mindst én afdeling");
-        }
-        for (i, d) in rec.departments.iter().enumerate() {
-            if d.id.trim().is_empty() {
-                c.fail(&format!("departments[{i}].id"), "afdelingens id mangler");
-            } else if !dept_ids.insert(d.id.as_str()) {
-                c.fail(
-                    &format!("departments[{i}].id"),
-                    format!("afdelings-id «{}» bruges to gange", d.id),
-                );
-            }
-            if d.name.trim().is_empty() {
-                c.fail(
-                    &format!("departments[{i}].name"),
-                    "afdelingens navn mangler",
-                );
-            }
-            if d.legal_bases.is_empty() {
-                c.fail(
-                    &format!("departments[{i}].legal_bases"),
-                    "afdelingen skal have mindst ét lovgrundlag",
-                );
-            }
-            let mut seen_bases = HashSet::new();
-            for (j, p) in d.legal_bases.iter().enumerate() {
-                let f = |name: &str| format!("departments[{i}].legal_bases[{j}].{name}");
-                let basis = c.basis(&f("basis"), &p.basis);
-                if let Some(b) = basis {
-                    if !seen_bases.insert(b) {
-                        c.fail(
-                            &f("basis"),
-                            format!("{} står to gange i samme afdeling", b.label()),
-                        );
-                    }
-                }
-                let n = match u32::try_from(p.places) {
-                    Ok(n) => Some(n),
-                    Err(_) => {
-                        c.fail(
-                            &f("places"),
-                            format!("antal pladser kan ikke være negativt ({})", p.places),
-                        );
-                        None
-                    }
-                };
-                let free = match p.free_places {
-                    None => None,
-                    Some(v) if v < 0 => {
-                        c.fail(
-                            &f("free_places"),
-                            format!("antal ledige pladser kan ikke være negativt ({v})"),
-                        );
-                        None
-                    }
-                    Some(v) => match n {
-                        Some(total) if v > i64::from(total) => {
-                            c.fail(
-                                &f("free_places"),
-                                format!(
-                                    "ledige pladser ({v}) er flere end pladser i alt ({total})"
-                                ),
-                            );
-                            None
-                        }
-                        _ => u32::try_from(v).ok(),
-                    },
-                };
-                let as_of = match (&p.free_places, &p.free_as_of) {
-                    (Some(_), None) => {
-                        c.fail(
-                            &f("free_as_of"),
-                            "ledige pladser skal have en dato (free_as_of)",
-                        );
-                        None
-                    }
-                    (_, Some(s)) => c.date(&f("free_as_of"), s),
-                    (None, None) => None,
-                };
-                if p.free_places.is_some()
-                    && p.free_source.as_deref().is_none_or(|s| s.trim().is_empty())
-                {
-                    c.fail(
-                        &f("free_source"),
-                        "ledige pladser skal have en kilde (free_source)",
-                    );
-                }
-                if let (Some(basis), Some(n)) = (basis, n) {
-                    places.push(Places {
-                        department_id: d.id.clone(),
-                        basis,
-                        places: n,
-                        free_places: free,
-                        free_as_of: as_of,
-                        free_source: p.free_source.clone(),
-                    });
-                }
-            }
-        }
-
-        // Rates.
-        let mut rates = Vec::new();
-        let mut seen_rates = HashSet::new();
-        for (i, r) in rec.rates.iter().enumerate() {
-            let f = |name: &str| format!("rates[{i}].{name}");
-            let basis = c.basis(&f("basis"), &r.basis);
-            if let Some(b) = basis {
-                if !places.iter().any(|p| p.basis == b) {
-                    c.fail(
-                        &f("basis"),
-                        format!("tilbuddet har ingen pladser efter {}", b.label()),
-                    );
-                }
-            }
-            let dept = r.department_id.clone().unwrap_or_default();
-            if !dept.is_empty() && !dept_ids.contains(dept.as_str()) {
-                c.fail(
-                    &f("department_id"),
-                    format!("afdelingen «{dept}» findes ikke i tilbuddet"),
-                );
-            }
-            let year = c.year(&f("year"), r.year);
-            let amount = c.amount(&f("amount"), &r.amount);
-            if amount.is_some_and(|a| a.is_zero()) {
-                c.fail(&f("amount"), "taksten er 0");
-            }
-            let unit = Unit::from_rate_code(&r.unit);
-            if unit.is_none() {
-                c.fail(
-                    &f("unit"),
-                    format!("enheden «{}» kendes ikke; brug dag eller maaned", r.unit),
-                );
-            }
-            let vat_pct = c.percent(&f("vat_pct"), &r.vat_pct, Decimal::from(25));
-            let calc = r.calculation.clone().unwrap_or_default();
-            let mut opt = |name: &str, v: &Option<String>, pct: bool| {
-                v.as_deref().and_then(|t| {
-                    if pct {
-                        c.percent(&f(&format!("calculation.{name}")), t, Decimal::from(100))
-                    } else {
-                        c.amount(&f(&format!("calculation.{name}")), t)
-                    }
-                })
-            };
-            let direct_costs = opt("direct_costs", &calc.direct_costs, false);
-            let indirect_costs = opt("indirect_costs", &calc.indirect_costs, false);
-            let overhead_pct = opt("overhead_pct", &calc.overhead_pct, true);
-            let capital_costs = opt("capital_costs", &calc.capital_costs, false);
-            let budgeted_occupancy_pct =
-                opt("budgeted_occupancy_pct", &calc.budgeted_occupancy_pct, true);
-            if let (Some(basis), Some(year)) = (basis, year) {
-                if !seen_rates.insert((dept.clone(), basis, year)) {
-                    c.fail(
-                        &f("year"),
-                        format!(
-                            "der er to takster for {} i {year} for samme afdeling",
-                            basis.label()
-                        ),
-                    );
-                }
-            }
-            if let (Some(basis), Some(year), Some(amount), Some(unit), Some(vat_pct)) =
-                (basis, year, amount, unit, vat_pct)
-            {
-                rates.push(Rate {
-                    offer_id: rec.id.clone(),
-                    department_id: dept,
-                    basis,
-                    year,
-                    amount,
-                    unit,
-                    vat_pct,
-                    calculation: Calculation {
-                        direct_costs,
-                        indirect_costs,
-                        overhead_pct,
-                        capital_costs,
-                        budgeted_occupancy_pct,
-                    },
-                    actual_occupancy_pct: None,
-                });
-            }
-        }
-
-        // Buyers.
-        let mut buyers = Vec::new();
-        let mut seen_buyers = HashSet::new();
-        for (i, b) in rec.buyers.iter().enumerate() {
-            let f = |name: &str| format!("buyers[{i}].{name}");
-            let year = c.year(&f("year"), b.year);
-            let muni = u16::try_from(b.municipality_code)
-                .ok()
-                .and_then(geo::municipality);
-            if muni.is_none() {
-                c.fail(
-                    &f("municipality_code"),
-                    format!("ukendt kommunekode {}", b.municipality_code),
-                );
-            }
-            if b.places < 1 {
-                c.fail(
-                    &f("places"),
-                    format!(
-                        "antallet af købte pladser skal være mindst 1, ikke {}",
-                        b.places
-                    ),
-                );
-            }
-            if let (Some(year), Some(m)) = (year, muni) {
-                if !seen_buyers.insert((year, m.code)) {
-                    c.fail(
-                        &f("municipality_code"),
-                        format!("{} Kommune står to gange som køber i {year}", m.name),
-                    );
-                } else if b.places >= 1 {
-                    buyers.push(Buyer {
-                        year,
-                        municipality_code: m.code,
-                        places: b.places,
-                    });
-                }
-            }
-        }
-
+        let (places, dept_ids) = c.departments(&rec.departments);
+        let rates = c.rates(&rec, &places, &dept_ids);
+        let buyers = c.buyers(&rec.buyers);
         let agreements = c.agreements(&rec);
         if c.problems.len() > before {
             return None;
@@ -859,6 +460,504 @@ impl Validator {
             buyers,
             record: rec,
         })
+    }
+}
+
+// The sections of an offer, in the order `Validator::offer` checks them (the order of the
+// problems reported).
+impl Checker<'_> {
+    /// Id (new in the file), name, CVR and P-number.
+    fn identity(&mut self, rec: &OfferRecord, seen_ids: &mut HashSet<String>) {
+        if rec.id.trim().is_empty() {
+            self.fail("id", "id mangler");
+        } else if !seen_ids.insert(rec.id.clone()) {
+            self.fail(
+                "id",
+                format!("id «{}» findes allerede tidligere i filen", rec.id),
+            );
+        }
+        if rec.name.trim().is_empty() {
+            self.fail("name", "navnet mangler");
+        }
+        if let Some(cvr) = &rec.cvr {
+            if !cvr_is_valid(cvr) {
+                self.fail(
+                    "cvr",
+                    format!("CVR-nummeret «{cvr}» er ugyldigt (8 cifre med gyldigt kontrolciffer)"),
+                );
+            }
+        }
+        if let Some(p) = &rec.p_number {
+            if p.len() != 10 || !p.chars().all(|ch| ch.is_ascii_digit()) {
+                self.fail("p_number", format!("P-nummeret «{p}» skal være 10 cifre"));
+            }
+        }
+    }
+
+    /// Operators (date-effective history): at least one, periods that do not overlap.
+    fn operators(&mut self, records: &[OperatorRecord]) -> Vec<Operator> {
+        let mut operators = Vec::new();
+        if records.is_empty() {
+            self.fail("operators", "der skal være mindst én driftsherre");
+        }
+        for (i, o) in records.iter().enumerate() {
+            if let Some(operator) = self.operator(i, o) {
+                operators.push(operator);
+            }
+        }
+        operators.sort_by_key(|o| o.valid_from);
+        for w in operators.windows(2) {
+            if w[0].valid_to.is_none_or(|to| to > w[1].valid_from) {
+                self.fail(
+                    "operators",
+                    "driftsherreperioderne overlapper; hver periode skal slutte, før den næste begynder",
+                );
+                break;
+            }
+        }
+        operators
+    }
+
+    /// One operator period (`operators[i]`); it is kept when its type and start are valid.
+    fn operator(&mut self, i: usize, o: &OperatorRecord) -> Option<Operator> {
+        let f = |name: &str| format!("operators[{i}].{name}");
+        let kind = OperatorType::ALL.into_iter().find(|t| t.code() == o.kind);
+        if kind.is_none() {
+            self.fail(
+                &f("type"),
+                format!("driftsherretypen «{}» kendes ikke; brug kommunal, regional, privat eller selvejende", o.kind),
+            );
+        }
+        if o.name.trim().is_empty() {
+            self.fail(&f("name"), "driftsherrens navn mangler");
+        }
+        let muni = match o.municipality_code {
+            Some(code) => match u16::try_from(code).ok().and_then(geo::municipality) {
+                Some(m) => Some(m.code),
+                None => {
+                    self.fail(
+                        &f("municipality_code"),
+                        format!("ukendt kommunekode {code}"),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        if kind == Some(OperatorType::Kommunal) && o.municipality_code.is_none() {
+            self.fail(
+                &f("municipality_code"),
+                "en kommunal driftsherre skal have en kommunekode",
+            );
+        }
+        if let Some(cvr) = &o.cvr {
+            if !cvr_is_valid(cvr) {
+                self.fail(&f("cvr"), format!("CVR-nummeret «{cvr}» er ugyldigt"));
+            }
+        }
+        let from = self.date(&f("valid_from"), &o.valid_from);
+        let to = o
+            .valid_to
+            .as_deref()
+            .and_then(|t| self.date(&f("valid_to"), t));
+        if let (Some(a), Some(b)) = (from, to) {
+            if b <= a {
+                self.fail(&f("valid_to"), "slutdatoen skal ligge efter startdatoen");
+            }
+        }
+        let (Some(kind), Some(valid_from)) = (kind, from) else {
+            return None;
+        };
+        Some(Operator {
+            kind,
+            name: o.name.clone(),
+            cvr: o.cvr.clone(),
+            municipality_code: muni,
+            valid_from,
+            valid_to: to,
+        })
+    }
+
+    /// Address and location; the municipality code (0 when unknown).
+    fn address_and_location(&mut self, address: &AddressRecord, location: LocationRecord) -> u16 {
+        let municipality_code = match u16::try_from(address.municipality_code)
+            .ok()
+            .and_then(geo::municipality)
+        {
+            Some(m) => m.code,
+            None => {
+                self.fail(
+                    "address.municipality_code",
+                    format!("ukendt kommunekode {}", address.municipality_code),
+                );
+                0
+            }
+        };
+        if address.postcode.len() != 4 || !address.postcode.chars().all(|ch| ch.is_ascii_digit()) {
+            self.fail(
+                "address.postcode",
+                format!("postnummeret «{}» skal være 4 cifre", address.postcode),
+            );
+        }
+        if address.city.trim().is_empty() {
+            self.fail("address.city", "bynavnet mangler");
+        }
+        let LocationRecord { lat, lon } = location;
+        if !(54.4..=57.9).contains(&lat) || !(7.9..=15.3).contains(&lon) {
+            self.fail(
+                "location",
+                format!("koordinaten {lat}, {lon} ligger ikke i Danmark"),
+            );
+        }
+        municipality_code
+    }
+
+    /// Age: (minimum, maximum).
+    fn age(&mut self, age: AgeRecord) -> (u8, Option<u8>) {
+        let min_age = match u8::try_from(age.min) {
+            Ok(a) if a <= 120 => a,
+            _ => {
+                self.fail(
+                    "age.min",
+                    format!("alderen {} er ikke mellem 0 og 120", age.min),
+                );
+                0
+            }
+        };
+        let max_age = match age.max {
+            None => None,
+            Some(m) => match u8::try_from(m) {
+                Ok(a) if a <= 120 && a >= min_age => Some(a),
+                _ => {
+                    self.fail(
+                        "age.max",
+                        format!("maksimumsalderen {m} skal være mellem minimumsalderen og 120"),
+                    );
+                    None
+                }
+            },
+        };
+        (min_age, max_age)
+    }
+
+    /// Approval: (status, date).
+    fn approval(
+        &mut self,
+        approval: &ApprovalRecord,
+    ) -> (Option<ApprovalStatus>, Option<NaiveDate>) {
+        let status = ApprovalStatus::parse(&approval.status);
+        if status.is_none() {
+            self.fail(
+                "approval.status",
+                format!(
+                    "godkendelsesstatus «{}» kendes ikke; brug godkendt, betinget_godkendt eller under_godkendelse",
+                    approval.status
+                ),
+            );
+        }
+        let date = approval
+            .date
+            .as_deref()
+            .and_then(|d| self.date("approval.date", d));
+        if approval.socialtilsyn.trim().is_empty() {
+            self.fail(
+                "approval.socialtilsyn",
+                "det tilsynsførende socialtilsyn mangler",
+            );
+        }
+        (status, date)
+    }
+
+    /// Departments and places: the places by department and basis, and the departments' ids.
+    fn departments<'r>(
+        &mut self,
+        departments: &'r [DepartmentRecord],
+    ) -> (Vec<Places>, HashSet<&'r str>) {
+        let mut places = Vec::new();
+        let mut dept_ids = HashSet::new();
+        if departments.is_empty() {
+            self.fail("departments", "der skal være mindst én afdeling");
+        }
+        for (i, d) in departments.iter().enumerate() {
+            if d.id.trim().is_empty() {
+                self.fail(&format!("departments[{i}].id"), "afdelingens id mangler");
+            } else if !dept_ids.insert(d.id.as_str()) {
+                self.fail(
+                    &format!("departments[{i}].id"),
+                    format!("afdelings-id «{}» bruges to gange", d.id),
+                );
+            }
+            if d.name.trim().is_empty() {
+                self.fail(
+                    &format!("departments[{i}].name"),
+                    "afdelingens navn mangler",
+                );
+            }
+            if d.legal_bases.is_empty() {
+                self.fail(
+                    &format!("departments[{i}].legal_bases"),
+                    "afdelingen skal have mindst ét lovgrundlag",
+                );
+            }
+            let mut seen_bases = HashSet::new();
+            for (j, p) in d.legal_bases.iter().enumerate() {
+                let field = format!("departments[{i}].legal_bases[{j}]");
+                if let Some(entry) = self.places(&field, &d.id, p, &mut seen_bases) {
+                    places.push(entry);
+                }
+            }
+        }
+        (places, dept_ids)
+    }
+
+    /// One department's places under one basis (`field`: "departments[i].legal_bases[j]");
+    /// kept when basis and number are valid.
+    fn places(
+        &mut self,
+        field: &str,
+        department_id: &str,
+        p: &PlacesRecord,
+        seen_bases: &mut HashSet<LegalBasis>,
+    ) -> Option<Places> {
+        let f = |name: &str| format!("{field}.{name}");
+        let basis = self.basis(&f("basis"), &p.basis);
+        if let Some(b) = basis {
+            if !seen_bases.insert(b) {
+                self.fail(
+                    &f("basis"),
+                    format!("{} står to gange i samme afdeling", b.label()),
+                );
+            }
+        }
+        let n = match u32::try_from(p.places) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.fail(
+                    &f("places"),
+                    format!("antal pladser kan ikke være negativt ({})", p.places),
+                );
+                None
+            }
+        };
+        let (free, as_of) = self.free_places(field, p, n);
+        let (Some(basis), Some(n)) = (basis, n) else {
+            return None;
+        };
+        Some(Places {
+            department_id: department_id.to_string(),
+            basis,
+            places: n,
+            free_places: free,
+            free_as_of: as_of,
+            free_source: p.free_source.clone(),
+        })
+    }
+
+    /// The free places of one entry (at most `places`), with their date and source.
+    fn free_places(
+        &mut self,
+        field: &str,
+        p: &PlacesRecord,
+        places: Option<u32>,
+    ) -> (Option<u32>, Option<NaiveDate>) {
+        let f = |name: &str| format!("{field}.{name}");
+        let free = match p.free_places {
+            None => None,
+            Some(v) if v < 0 => {
+                self.fail(
+                    &f("free_places"),
+                    format!("antal ledige pladser kan ikke være negativt ({v})"),
+                );
+                None
+            }
+            Some(v) => match places {
+                Some(total) if v > i64::from(total) => {
+                    self.fail(
+                        &f("free_places"),
+                        format!("ledige pladser ({v}) er flere end pladser i alt ({total})"),
+                    );
+                    None
+                }
+                _ => u32::try_from(v).ok(),
+            },
+        };
+        let as_of = match (&p.free_places, &p.free_as_of) {
+            (Some(_), None) => {
+                self.fail(
+                    &f("free_as_of"),
+                    "ledige pladser skal have en dato (free_as_of)",
+                );
+                None
+            }
+            (_, Some(s)) => self.date(&f("free_as_of"), s),
+            (None, None) => None,
+        };
+        if p.free_places.is_some() && p.free_source.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            self.fail(
+                &f("free_source"),
+                "ledige pladser skal have en kilde (free_source)",
+            );
+        }
+        (free, as_of)
+    }
+
+    /// Rates: each for a basis the offer has places under and a department it has, one per
+    /// department, basis and year.
+    fn rates(
+        &mut self,
+        rec: &OfferRecord,
+        places: &[Places],
+        dept_ids: &HashSet<&str>,
+    ) -> Vec<Rate> {
+        let mut rates = Vec::new();
+        let mut seen_rates = HashSet::new();
+        for (i, r) in rec.rates.iter().enumerate() {
+            if let Some(rate) = self.rate(i, r, &rec.id, places, dept_ids, &mut seen_rates) {
+                rates.push(rate);
+            }
+        }
+        rates
+    }
+
+    /// One rate (`rates[i]`); kept when basis, year, amount, unit and VAT are valid.
+    fn rate(
+        &mut self,
+        i: usize,
+        r: &RateRecord,
+        offer_id: &str,
+        places: &[Places],
+        dept_ids: &HashSet<&str>,
+        seen_rates: &mut HashSet<(String, LegalBasis, i32)>,
+    ) -> Option<Rate> {
+        let f = |name: &str| format!("rates[{i}].{name}");
+        let basis = self.basis(&f("basis"), &r.basis);
+        if let Some(b) = basis {
+            if !places.iter().any(|p| p.basis == b) {
+                self.fail(
+                    &f("basis"),
+                    format!("tilbuddet har ingen pladser efter {}", b.label()),
+                );
+            }
+        }
+        let dept = r.department_id.clone().unwrap_or_default();
+        if !dept.is_empty() && !dept_ids.contains(dept.as_str()) {
+            self.fail(
+                &f("department_id"),
+                format!("afdelingen «{dept}» findes ikke i tilbuddet"),
+            );
+        }
+        let year = self.year(&f("year"), r.year);
+        let amount = self.amount(&f("amount"), &r.amount);
+        if amount.is_some_and(|a| a.is_zero()) {
+            self.fail(&f("amount"), "taksten er 0");
+        }
+        let unit = Unit::from_rate_code(&r.unit);
+        if unit.is_none() {
+            self.fail(
+                &f("unit"),
+                format!("enheden «{}» kendes ikke; brug dag eller maaned", r.unit),
+            );
+        }
+        let vat_pct = self.percent(&f("vat_pct"), &r.vat_pct, Decimal::from(25));
+        let calculation = self.calculation(i, r);
+        if let (Some(basis), Some(year)) = (basis, year) {
+            if !seen_rates.insert((dept.clone(), basis, year)) {
+                self.fail(
+                    &f("year"),
+                    format!(
+                        "der er to takster for {} i {year} for samme afdeling",
+                        basis.label()
+                    ),
+                );
+            }
+        }
+        let (Some(basis), Some(year), Some(amount), Some(unit), Some(vat_pct)) =
+            (basis, year, amount, unit, vat_pct)
+        else {
+            return None;
+        };
+        Some(Rate {
+            offer_id: offer_id.to_string(),
+            department_id: dept,
+            basis,
+            year,
+            amount,
+            unit,
+            vat_pct,
+            calculation,
+            actual_occupancy_pct: None,
+        })
+    }
+
+    /// The optional calculation basis of rate `rates[i]`: amounts and percentages.
+    fn calculation(&mut self, i: usize, r: &RateRecord) -> Calculation {
+        let calc = r.calculation.clone().unwrap_or_default();
+        let mut opt = |name: &str, v: &Option<String>, pct: bool| {
+            v.as_deref().and_then(|t| {
+                let field = format!("rates[{i}].calculation.{name}");
+                if pct {
+                    self.percent(&field, t, Decimal::from(100))
+                } else {
+                    self.amount(&field, t)
+                }
+            })
+        };
+        let direct_costs = opt("direct_costs", &calc.direct_costs, false);
+        let indirect_costs = opt("indirect_costs", &calc.indirect_costs, false);
+        let overhead_pct = opt("overhead_pct", &calc.overhead_pct, true);
+        let capital_costs = opt("capital_costs", &calc.capital_costs, false);
+        let budgeted_occupancy_pct =
+            opt("budgeted_occupancy_pct", &calc.budgeted_occupancy_pct, true);
+        Calculation {
+            direct_costs,
+            indirect_costs,
+            overhead_pct,
+            capital_costs,
+            budgeted_occupancy_pct,
+        }
+    }
+
+    /// Buyers: places bought per municipality and year, one entry for each.
+    fn buyers(&mut self, records: &[BuyerRecord]) -> Vec<Buyer> {
+        let mut buyers = Vec::new();
+        let mut seen_buyers = HashSet::new();
+        for (i, b) in records.iter().enumerate() {
+            let f = |name: &str| format!("buyers[{i}].{name}");
+            let year = self.year(&f("year"), b.year);
+            let muni = u16::try_from(b.municipality_code)
+                .ok()
+                .and_then(geo::municipality);
+            if muni.is_none() {
+                self.fail(
+                    &f("municipality_code"),
+                    format!("ukendt kommunekode {}", b.municipality_code),
+                );
+            }
+            if b.places < 1 {
+                self.fail(
+                    &f("places"),
+                    format!(
+                        "antallet af købte pladser skal være mindst 1, ikke {}",
+                        b.places
+                    ),
+                );
+            }
+            if let (Some(year), Some(m)) = (year, muni) {
+                if !seen_buyers.insert((year, m.code)) {
+                    self.fail(
+                        &f("municipality_code"),
+                        format!("{} Kommune står to gange som køber i {year}", m.name),
+                    );
+                } else if b.places >= 1 {
+                    buyers.push(Buyer {
+                        year,
+                        municipality_code: m.code,
+                        places: b.places,
+                    });
+                }
+            }
+        }
+        buyers
     }
 }
 

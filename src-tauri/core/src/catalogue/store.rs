@@ -146,6 +146,13 @@ pub fn insert_offer(conn: &Connection, o: &Offer) -> Result<i64> {
         r.contact.website,
     ])?;
     let key = conn.last_insert_rowid();
+    insert_offer_parts(conn, key, o)?;
+    Ok(key)
+}
+
+/// The offer's operators, departments, places, target groups and named agreements.
+fn insert_offer_parts(conn: &Connection, key: i64, o: &Offer) -> Result<()> {
+    let r = &o.record;
     let mut ins = conn.prepare_cached(
         "INSERT INTO offer_operators (offer_key, kind, name, cvr, municipality_code, valid_from, valid_to)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -194,7 +201,7 @@ pub fn insert_offer(conn: &Connection, o: &Offer) -> Result<i64> {
     for id in &o.agreements {
         ins.execute(params![key, id])?;
     }
-    Ok(key)
+    Ok(())
 }
 
 /// The offer's words for free-text search: its name, and the body (description, places,

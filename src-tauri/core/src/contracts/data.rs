@@ -124,6 +124,39 @@ struct Terms {
     closure: ClosureTerms,
 }
 
+fn municipality_party(m: &geo::Municipality, ean: &str, contact: &str) -> Party {
+    Party {
+        name: format!("{} Kommune", m.name),
+        municipality_code: Some(m.code),
+        cvr: None,
+        ean: ean.to_string(),
+        address: String::new(),
+        contact: contact.to_string(),
+    }
+}
+
+/// The provider: the operator (or the offer when it has none), with the CVR number typed, the
+/// operator's or the offer's.
+fn provider(o: &OfferFacts, offer: &OfferRef, parts: &Parts) -> Party {
+    Party {
+        name: if offer.operator_name.is_empty() {
+            o.name.clone()
+        } else {
+            offer.operator_name.clone()
+        },
+        municipality_code: None,
+        cvr: parts
+            .parties
+            .provider_cvr
+            .clone()
+            .or(o.operator.as_ref().and_then(|p| p.cvr.clone()))
+            .or(o.cvr.clone()),
+        ean: parts.parties.provider_ean.clone(),
+        address: o.address.clone(),
+        contact: String::new(),
+    }
+}
+
 /// The complete contract (number and version are filled in when it is issued). `None` when a
 /// part is missing, which only happens together with a problem.
 pub(super) fn assemble(
@@ -174,39 +207,9 @@ pub(super) fn assemble(
         check_id: Some(form.check_id.trim().to_string()).filter(|c| !c.is_empty()),
         legal_basis: b,
         legal_basis_label: format!("{} ({})", b.label(), b.description().to_lowercase()),
-        buyer: Party {
-            name: format!("{} Kommune", buyer.name),
-            municipality_code: Some(buyer.code),
-            cvr: None,
-            ean: parts.parties.buyer_ean.clone(),
-            address: String::new(),
-            contact: form.buyer_contact.trim().to_string(),
-        },
-        payer: Party {
-            name: format!("{} Kommune", payer.name),
-            municipality_code: Some(payer.code),
-            cvr: None,
-            ean: parts.parties.payer_ean.clone(),
-            address: String::new(),
-            contact: String::new(),
-        },
-        provider: Party {
-            name: if offer.operator_name.is_empty() {
-                o.name.clone()
-            } else {
-                offer.operator_name.clone()
-            },
-            municipality_code: None,
-            cvr: parts
-                .parties
-                .provider_cvr
-                .clone()
-                .or(o.operator.as_ref().and_then(|p| p.cvr.clone()))
-                .or(o.cvr.clone()),
-            ean: parts.parties.provider_ean.clone(),
-            address: o.address.clone(),
-            contact: String::new(),
-        },
+        buyer: municipality_party(buyer, &parts.parties.buyer_ean, form.buyer_contact.trim()),
+        payer: municipality_party(payer, &parts.parties.payer_ean, ""),
+        provider: provider(o, &offer, parts),
         offer,
         citizen_name: name.clone(),
         citizen_cpr: ids::normalise_cpr(&form.citizen_cpr),

@@ -478,16 +478,21 @@ fn binding_notes(b: &Binding, buyer: Option<&geo::Municipality>, notes: &mut Vec
 // The public-first check (R1): a purchase outside the buyer's agreement needs a closed, valid
 // check for this need.
 
-#[allow(clippy::too_many_arguments)] // one argument per part of the need the check must match
+/// The contract's side of the need the check must match: legal basis, the citizen's birth date,
+/// the buyer, the start.
+type ContractNeed<'a> = (
+    Option<LegalBasis>,
+    Option<NaiveDate>,
+    &'a Parties,
+    Option<NaiveDate>,
+);
+
 fn check_problems(
     cx: &Context,
     form: &ContractForm,
     o: &OfferFacts,
     within: bool,
-    basis: Option<LegalBasis>,
-    birth: Option<NaiveDate>,
-    parties: &Parties,
-    start: Option<NaiveDate>,
+    (basis, birth, parties, start): ContractNeed,
     p: &mut Problems,
 ) -> Result<()> {
     let check_id = form.check_id.trim();
@@ -541,6 +546,22 @@ fn check_problems(
         p.add("check_id", format!("Afstemning: {e}"));
     }
     Ok(())
+}
+
+/// The intervention and its goals (one per line).
+fn intervention(form: &ContractForm, p: &mut Problems) -> (Option<String>, Vec<String>) {
+    let intervention = required(p, "intervention", "Indsats", &form.intervention);
+    let goals: Vec<String> = form
+        .goals
+        .lines()
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+        .map(String::from)
+        .collect();
+    if goals.is_empty() {
+        p.add("goals", "Mål: skriv mindst ét mål for indsatsen.");
+    }
+    (intervention, goals)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -617,6 +638,9 @@ fn addons(form: &ContractForm, p: &mut Problems) -> Vec<AddOn> {
 // ---------------------------------------------------------------------------------------------
 // The price (R4)
 
+/// One year's base rate with its unit and VAT.
+type BaseRate = (i32, YearRate, Unit, Decimal);
+
 /// The base rate of each year of the term, with its unit and VAT (the year's own, or the
 /// year's it was carried or uplifted from).
 fn base_rates(
@@ -627,7 +651,7 @@ fn base_rates(
     (start, end): (NaiveDate, NaiveDate),
     within: bool,
     p: &mut Problems,
-) -> Result<Option<Vec<(i32, YearRate, Unit, Decimal)>>> {
+) -> Result<Option<Vec<BaseRate>>> {
     let mut sheet: Vec<(i32, rates::Rate, bool)> = Vec::new();
     let mut pl: Vec<(i32, Decimal)> = Vec::new();
     for year in start.year()..=end.year() {
@@ -725,9 +749,9 @@ pub fn vat_text(vat_pct: Decimal) -> String {
     if vat_pct.is_zero() {
         "Taksterne indeholder ingen moms.".into()
     } else {
+        let pct = fmt::number(vat_pct, if vat_pct.fract().is_zero() { 0 } else { 2 });
         format!(
-            "Taksten indeholder leverandørens ikke-fradragsberettigede moms ({} af taksten uden moms, efter takstoversigten). Kommunen får en del af betalingen tilbage efter momsrefusionsordningen.",
-            format!("{} %", fmt::number(vat_pct, if vat_pct.fract().is_zero() { 0 } else { 2 }))
+            "Taksten indeholder leverandørens ikke-fradragsberettigede moms ({pct} % af taksten uden moms, efter takstoversigten). Kommunen får en del af betalingen tilbage efter momsrefusionsordningen."
         )
     }
 }
@@ -742,24 +766,14 @@ fn price_rule_text(b: &Binding) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)] // the price needs the offer, basis, term, binding and add-ons
-fn price(
-    cx: &Context,
-    o: &OfferFacts,
-    department: &str,
-    basis: LegalBasis,
+/// One base-rate line and the per-day and per-month figures (add-ons included) for each
+/// calendar year of the term.
+fn year_lines(
+    years: &[BaseRate],
     period: (NaiveDate, NaiveDate),
-    binding: &Binding,
     addons: &[AddOn],
-    p: &mut Problems,
-) -> Result<Option<Price>> {
-    let Some(years) = base_rates(cx, o, department, basis, period, binding.within, p)? else {
-        return Ok(None);
-    };
+) -> (Vec<PriceLine>, Vec<YearFigures>) {
     let segments = price::year_segments(period.0, period.1);
-    let mut lines = Vec::new();
-    let mut figures = Vec::new();
-    let vat = years.iter().map(|y| y.3).max().unwrap_or_default();
     let addon_day: Decimal = addons
         .iter()
         .map(|a| price::per_day(a.amount, a.unit))
@@ -768,6 +782,8 @@ fn price(
         .iter()
         .map(|a| price::per_month(a.amount, a.unit))
         .sum();
+    let mut lines = Vec::new();
+    let mut figures = Vec::new();
     for ((year, rate, unit, vat_pct), seg) in years.iter().zip(&segments) {
         let days = price::days_inclusive(seg.0, seg.1);
         lines.push(line(
@@ -795,6 +811,25 @@ fn price(
             provisional: rate.provisional(),
         });
     }
+    (lines, figures)
+}
+
+#[allow(clippy::too_many_arguments)] // the price needs the offer, basis, term, binding and add-ons
+fn price(
+    cx: &Context,
+    o: &OfferFacts,
+    department: &str,
+    basis: LegalBasis,
+    period: (NaiveDate, NaiveDate),
+    binding: &Binding,
+    addons: &[AddOn],
+    p: &mut Problems,
+) -> Result<Option<Price>> {
+    let Some(years) = base_rates(cx, o, department, basis, period, binding.within, p)? else {
+        return Ok(None);
+    };
+    let (mut lines, figures) = year_lines(&years, period, addons);
+    let vat = years.iter().map(|y| y.3).max().unwrap_or_default();
     for a in addons {
         lines.push(line(
             format!("Tillægsydelse: {}", a.description),
@@ -889,17 +924,7 @@ fn read(
     if let Some(a) = age {
         age_problems(a, basis, offer.as_ref(), p);
     }
-    let intervention = required(p, "intervention", "Indsats", &form.intervention);
-    let goals: Vec<String> = form
-        .goals
-        .lines()
-        .map(str::trim)
-        .filter(|g| !g.is_empty())
-        .map(String::from)
-        .collect();
-    if goals.is_empty() {
-        p.add("goals", "Mål: skriv mindst ét mål for indsatsen.");
-    }
+    let (intervention, goals) = intervention(form, p);
     let binding = binding(cx, parties.buyer, offer.as_ref(), term.start);
     binding_notes(&binding, parties.buyer, notes);
     let template = match basis {
@@ -910,17 +935,8 @@ fn read(
         _ => None,
     };
     if let Some(o) = &offer {
-        check_problems(
-            cx,
-            form,
-            o,
-            binding.within,
-            basis,
-            birth,
-            &parties,
-            term.start,
-            p,
-        )?;
+        let need = (basis, birth, &parties, term.start);
+        check_problems(cx, form, o, binding.within, need, p)?;
     }
     let terms = terms::read(form, &binding, p);
     let addons = addons(form, p);

@@ -78,7 +78,7 @@ pub fn parse_notice(text: &str) -> Option<NoticeRule> {
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty() && *w != "og" && *w != "+")
         .collect();
-    if words.is_empty() || words.len() % 2 != 0 {
+    if words.is_empty() || !words.len().is_multiple_of(2) {
         return None;
     }
     let (mut months, mut days) = (None, None);

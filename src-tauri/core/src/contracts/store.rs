@@ -14,12 +14,12 @@ use serde::Serialize;
 
 fn json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value)
-        .map_err(|e| Error::Invalid(format!("Kontrakten kunne ikke gemmes: {e}")))
+        .map_err(|e| Error::Internal(format!("Kontrakten kunne ikke gemmes: {e}")))
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(id: &str, text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| {
-        Error::Invalid(format!(
+        Error::Internal(format!(
             "Kontrakt {id}: data i databasen kan ikke læses ({e})."
         ))
     })
@@ -56,17 +56,8 @@ pub fn create_draft(
     let id = next_id(&tx, today.year())?;
     let user = audit::current_user(&tx);
     let check = form.check_id.trim();
-    if !check.is_empty() {
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM checks WHERE id = ?1)",
-            [check],
-            |r| r.get(0),
-        )?;
-        if !exists {
-            return Err(Error::Invalid(format!(
-                "Afstemning: «{check}» findes ikke."
-            )));
-        }
+    if !check.is_empty() && !crate::placement::exists(&tx, check)? {
+        return Err(Error::Invalid(format!("Afstemning: «{check}» findes ikke.")));
     }
     tx.execute(
         "INSERT INTO contracts (id, created_at, created_by, offer_id, check_id, state)
@@ -195,7 +186,7 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVie
     let mut all = versions(conn, id)?;
     let current = all
         .pop()
-        .ok_or_else(|| Error::Invalid(format!("Kontrakt {id} har ingen versioner.")))?;
+        .ok_or_else(|| Error::Internal(format!("Kontrakt {id} har ingen versioner.")))?;
     let evaluation = evaluate(conn, &current.form, today)?;
     let renewed_by: Option<String> = conn
         .query_row(
@@ -304,7 +295,7 @@ pub fn save_draft(
     let id = id.trim();
     let (version, issued, _) = current_version(conn, id)?;
     if issued {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "Kontrakt {id} version {version} er udstedt og kan ikke ændres. Lav en rettelse (ny version)."
         )));
     }
@@ -337,7 +328,7 @@ pub fn issue(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVi
     let id = id.trim();
     let (version, issued, form) = current_version(conn, id)?;
     if issued {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "Kontrakt {id} version {version} er allerede udstedt."
         )));
     }
@@ -349,7 +340,7 @@ pub fn issue(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVi
             .iter()
             .map(|p| format!("  - {}", p.message))
             .collect();
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "Kontrakt {id} kan ikke udstedes, før {} fejl er rettet:\n{}",
             list.len(),
             list.join("\n")
@@ -358,7 +349,7 @@ pub fn issue(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVi
     data.number = id.to_string();
     data.version = version;
     let canonical = serde_json::to_vec(&data)
-        .map_err(|e| Error::Invalid(format!("Kontrakten kunne ikke gemmes: {e}")))?;
+        .map_err(|e| Error::Internal(format!("Kontrakten kunne ikke gemmes: {e}")))?;
     let hash = sha256_hex(&canonical);
     let h = header(conn, id)?;
     let tx = conn.unchecked_transaction()?;
@@ -410,19 +401,19 @@ pub fn correct(
     let id = id.trim();
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(Error::Invalid(
+        return Err(Error::Refused(
             "Årsag: skriv hvorfor kontrakten rettes.".into(),
         ));
     }
     let (version, issued, form) = current_version(conn, id)?;
     if !issued {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "Kontrakt {id} version {version} er endnu ikke udstedt; ret kladden direkte."
         )));
     }
     let h = header(conn, id)?;
     if matches!(h.state, ContractState::Opsagt | ContractState::Fornyet) {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "Kontrakt {id} er {} og kan ikke rettes.",
             h.state.label().to_lowercase()
         )));
@@ -458,7 +449,7 @@ pub fn set_state(
                 | (ContractState::Underskrevet, ContractState::Aktiv)
         );
     if !allowed {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "Kontrakt {id} er {} og kan ikke markeres som {}.",
             h.state.label().to_lowercase(),
             state.label().to_lowercase()
@@ -490,7 +481,7 @@ pub fn terminate(
     let id = id.trim();
     let view = load(conn, id, today)?;
     let Some(data) = &view.data else {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "Kontrakt {id} er ikke udstedt og kan ikke opsiges."
         )));
     };
@@ -498,7 +489,7 @@ pub fn terminate(
         view.state,
         ContractState::Udstedt | ContractState::Underskrevet | ContractState::Aktiv
     ) {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "Kontrakt {id} er {} og kan ikke opsiges.",
             view.state.label().to_lowercase()
         )));
@@ -548,18 +539,18 @@ pub fn renew(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVi
     let id = id.trim();
     let view = load(conn, id, today)?;
     let Some(data) = &view.data else {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "Kontrakt {id} er ikke udstedt og kan ikke fornyes."
         )));
     };
     if matches!(view.state, ContractState::Opsagt | ContractState::Fornyet) {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "Kontrakt {id} er {} og kan ikke fornyes.",
             view.state.label().to_lowercase()
         )));
     }
     if let Some(next) = &view.renewed_by {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "Kontrakt {id} er allerede fornyet som {next}."
         )));
     }
@@ -640,7 +631,7 @@ pub fn record_pdf(conn: &Connection, id: &str, version: u32, sha256: &str) -> Re
         )
         .optional()?;
     let Some(stored) = stored else {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "Kontrakt {id} version {version} er ikke udstedt; kun udstedte versioner kan eksporteres."
         )));
     };
@@ -714,13 +705,7 @@ pub fn list(conn: &Connection, today: NaiveDate) -> Result<Vec<ContractListItem>
         });
         let end = termination.as_ref().map(|t| t.last_day).or(end);
         let next_followup = followups.iter().find(|f| **f >= today).copied();
-        let offer_name: String = conn
-            .query_row(
-                "SELECT name FROM offers WHERE id = ?1",
-                [&h.offer_id],
-                |r| r.get(0),
-            )
-            .optional()?
+        let offer_name: String = crate::catalogue::store::offer_name(conn, &h.offer_id)?
             .or_else(|| issued.map(|d| d.offer.name.clone()))
             .unwrap_or_else(|| h.offer_id.clone());
         out.push(ContractListItem {

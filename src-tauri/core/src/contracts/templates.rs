@@ -53,7 +53,7 @@ pub fn set() -> Result<&'static TemplateSet> {
     static SET: OnceLock<std::result::Result<TemplateSet, String>> = OnceLock::new();
     SET.get_or_init(|| serde_json::from_str(TEMPLATES_JSON).map_err(|e| e.to_string()))
         .as_ref()
-        .map_err(|e| Error::Invalid(format!("Kontraktskabelonerne kan ikke læses: {e}")))
+        .map_err(|e| Error::Internal(format!("Kontraktskabelonerne kan ikke læses: {e}")))
 }
 
 /// The template for a contract: children (Barnets Lov) or adults, within the rammeaftale or not.
@@ -63,7 +63,7 @@ pub fn choose(children: bool, within_rammeaftale: bool) -> Result<&'static Templ
         .iter()
         .find(|t| t.children == children && t.within_rammeaftale == within_rammeaftale)
         .ok_or_else(|| {
-            Error::Invalid("Der findes ingen kontraktskabelon til denne kombination.".into())
+            Error::Internal("Der findes ingen kontraktskabelon til denne kombination.".into())
         })
 }
 

@@ -126,43 +126,33 @@ fn days(
     n
 }
 
-fn payment(
-    form: &ContractForm,
-    b: &Binding,
-    p: &mut Problems,
-) -> (Option<PaymentTerms>, Vec<TermStatus>) {
-    let timing_text = |t: PaymentTiming| match t {
-        PaymentTiming::Forud => "forud",
-        PaymentTiming::Bagud => "bagud",
-    };
-    if let Some((t, source)) = fixed(b, |t| &t.payment) {
-        let terms = PaymentTerms {
-            days_after_invoice: t.days_after_invoice,
-            timing: timing_text(t.timing).into(),
-            source: source.clone(),
-        };
-        let statuses = vec![
-            status(
-                "payment_timing",
-                "Betaling",
-                true,
-                Some(terms.timing.clone()),
-                source.clone(),
-            ),
-            status(
-                "payment_days",
-                "Betalingsfrist",
-                true,
-                Some(format!(
-                    "{} dage efter modtaget faktura",
-                    t.days_after_invoice
-                )),
-                source,
-            ),
-        ];
-        return (Some(terms), statuses);
-    }
-    let timing = match form.payment_timing.trim().to_lowercase().as_str() {
+/// The payment statuses the form shows: timing and days, from the agreement or typed.
+fn payment_statuses(
+    timing: Option<String>,
+    days: Option<u32>,
+    from_agreement: bool,
+    source: &str,
+) -> Vec<TermStatus> {
+    vec![
+        status(
+            "payment_timing",
+            "Betaling",
+            from_agreement,
+            timing,
+            source.into(),
+        ),
+        status(
+            "payment_days",
+            "Betalingsfrist",
+            from_agreement,
+            days.map(|d| format!("{d} dage efter modtaget faktura")),
+            source.into(),
+        ),
+    ]
+}
+
+fn payment_timing(form: &ContractForm, b: &Binding, p: &mut Problems) -> Option<String> {
+    match form.payment_timing.trim().to_lowercase().as_str() {
         "" => {
             p.add(
                 "payment_timing",
@@ -178,7 +168,33 @@ fn payment(
             );
             None
         }
-    };
+    }
+}
+
+fn payment(
+    form: &ContractForm,
+    b: &Binding,
+    p: &mut Problems,
+) -> (Option<PaymentTerms>, Vec<TermStatus>) {
+    if let Some((t, source)) = fixed(b, |t| &t.payment) {
+        let timing = match t.timing {
+            PaymentTiming::Forud => "forud",
+            PaymentTiming::Bagud => "bagud",
+        };
+        let statuses = payment_statuses(
+            Some(timing.into()),
+            Some(t.days_after_invoice),
+            true,
+            &source,
+        );
+        let terms = PaymentTerms {
+            days_after_invoice: t.days_after_invoice,
+            timing: timing.into(),
+            source,
+        };
+        return (Some(terms), statuses);
+    }
+    let timing = payment_timing(form, b, p);
     let days = match days(
         &form.payment_days,
         "payment_days",
@@ -193,22 +209,7 @@ fn payment(
         }
         d => d,
     };
-    let statuses = vec![
-        status(
-            "payment_timing",
-            "Betaling",
-            false,
-            timing.clone(),
-            TYPED.into(),
-        ),
-        status(
-            "payment_days",
-            "Betalingsfrist",
-            false,
-            days.map(|d| format!("{d} dage efter modtaget faktura")),
-            TYPED.into(),
-        ),
-    ];
+    let statuses = payment_statuses(timing.clone(), days, false, TYPED);
     let terms = timing
         .zip(days)
         .map(|(timing, days_after_invoice)| PaymentTerms {

@@ -267,6 +267,48 @@ fn candidate(
     })
 }
 
+/// Stores the new check with its candidates and left-out offers, and audits it (inside the
+/// caller's transaction).
+fn save(
+    conn: &Connection,
+    row: &store::NewRow,
+    candidates: &[Candidate],
+    excluded: &[(SearchHit, String)],
+) -> Result<()> {
+    store::insert_check(conn, row)?;
+    for (ord, c) in candidates.iter().enumerate() {
+        store::insert_candidate(conn, row.id, ord, c)?;
+    }
+    for (ord, (h, reason)) in excluded.iter().enumerate() {
+        store::insert_excluded(
+            conn,
+            row.id,
+            ord,
+            &h.id,
+            &h.name,
+            h.municipality_code,
+            reason,
+        )?;
+    }
+    let need = row.need;
+    audit::record(
+        conn,
+        "check.create",
+        row.id,
+        &serde_json::json!({
+            "kind": row.kind.code(),
+            "legal_basis": need.legal_basis.code(),
+            "target_group": need.target_group.trim(),
+            "age": need.age,
+            "home_municipality": need.home_municipality,
+            "agreement": row.scope.agreement_id,
+            "candidates": candidates.len(),
+            "excluded": excluded.len(),
+            "radius_km": row.scope.radius_km,
+        }),
+    )
+}
+
 /// Creates a check: validates the need, finds the public offers of the area (the agreement's)
 /// and the radius, and stores those that fit the need with their figures as of now, and those
 /// that do not with the reason.
@@ -312,47 +354,22 @@ pub fn create(
     }
     let tx = conn.unchecked_transaction()?;
     let id = store::next_number(&tx, today.year())?;
-    let user = audit::current_user(&tx);
     let created_at = audit::now_local();
-    store::insert_check(
-        &tx,
-        &store::NewRow {
-            id: &id,
-            kind: input.kind,
-            created_at: &created_at,
-            created_by: &user,
-            reference: &reference,
-            need,
-            target_group_label: &group_label,
-            scope: &scope,
-            catalogue_extracted: &meta.extracted.map(|d| d.to_string()).unwrap_or_default(),
-            catalogue_source: &meta.source,
-            stale_after_days: stale_after,
-            validity_days: validity,
-        },
-    )?;
-    for (ord, c) in candidates.iter().enumerate() {
-        store::insert_candidate(&tx, &id, ord, c)?;
-    }
-    for (ord, (h, reason)) in excluded.iter().enumerate() {
-        store::insert_excluded(&tx, &id, ord, &h.id, &h.name, h.municipality_code, reason)?;
-    }
-    audit::record(
-        &tx,
-        "check.create",
-        &id,
-        &serde_json::json!({
-            "kind": input.kind.code(),
-            "legal_basis": need.legal_basis.code(),
-            "target_group": need.target_group.trim(),
-            "age": need.age,
-            "home_municipality": need.home_municipality,
-            "agreement": scope.agreement_id,
-            "candidates": candidates.len(),
-            "excluded": excluded.len(),
-            "radius_km": radius_km,
-        }),
-    )?;
+    let row = store::NewRow {
+        id: &id,
+        kind: input.kind,
+        created_at: &created_at,
+        created_by: &audit::current_user(&tx),
+        reference: &reference,
+        need,
+        target_group_label: &group_label,
+        scope: &scope,
+        catalogue_extracted: &meta.extracted.map(|d| d.to_string()).unwrap_or_default(),
+        catalogue_source: &meta.source,
+        stale_after_days: stale_after,
+        validity_days: validity,
+    };
+    save(&tx, &row, &candidates, &excluded)?;
     tx.commit()?;
     load(conn, &id, today)
 }

@@ -25,4 +25,5 @@ pub use create::create;
 pub use model::*;
 pub use read::{list, load};
 pub use record::{add_to_shortlist, close, confirm, reject, remove_from_shortlist};
+pub use store::exists;
 pub use summary::{summary, Summary};

@@ -259,6 +259,60 @@ fn judged_candidates(
     Ok(candidates)
 }
 
+/// The check's Danish texts.
+#[allow(clippy::too_many_arguments)] // every part of a check the texts describe
+fn texts(
+    kind: &CheckKind,
+    row: &CheckRow,
+    need: &Need,
+    scope: &Scope,
+    closed: Option<&Closed>,
+    status: CheckStatus,
+    extracted: NaiveDate,
+    blocking: &[&Candidate],
+) -> CheckTexts {
+    CheckTexts {
+        kind: kind.label().into(),
+        status: match (closed, status) {
+            (Some(c), CheckStatus::Lukket) => {
+                format!("lukket, gyldig til og med {}", fmt::date(c.valid_until))
+            }
+            (Some(c), _) => format!("udløbet {}", fmt::date(c.valid_until)),
+            (None, _) => "åben".into(),
+        },
+        need: need_text(need, &row.target_group_label),
+        scope: scope_text(scope, need),
+        created: timestamp_text(scope.date, &row.created_at, &row.created_by),
+        catalogue: format!(
+            "Katalog pr. {} ({})",
+            fmt::date(extracted),
+            row.catalogue_source
+        ),
+        closed: closed
+            .as_ref()
+            .map(|c| timestamp_text(c.on, &c.at, &c.by))
+            .unwrap_or_default(),
+        conclusion: match closed {
+            None => "Ikke lukket".into(),
+            Some(c) => {
+                let mut s = c.conclusion.label().to_string();
+                if let Some(name) = &c.chosen_offer_name {
+                    s.push_str(&format!(": {name}"));
+                }
+                if !c.note.is_empty() {
+                    s.push_str(&format!(". {}", c.note));
+                }
+                s
+            }
+        },
+        valid_until: closed
+            .as_ref()
+            .map(|c| fmt::date(c.valid_until))
+            .unwrap_or_default(),
+        outstanding: outstanding(closed.is_some(), blocking),
+    }
+}
+
 /// Reads a check with the rules applied on `today` (or, when closed, on its closing day).
 pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
     let id = id.trim();
@@ -301,46 +355,16 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
     let created_on = scope.date;
     let extracted =
         fmt::parse_date(&row.catalogue_extracted).ok_or_else(|| corrupt("katalogdato"))?;
-    let text = CheckTexts {
-        kind: kind.label().into(),
-        status: match (&closed, status) {
-            (Some(c), CheckStatus::Lukket) => {
-                format!("lukket, gyldig til og med {}", fmt::date(c.valid_until))
-            }
-            (Some(c), _) => format!("udløbet {}", fmt::date(c.valid_until)),
-            (None, _) => "åben".into(),
-        },
-        need: need_text(&need, &row.target_group_label),
-        scope: scope_text(&scope, &need),
-        created: timestamp_text(created_on, &row.created_at, &row.created_by),
-        catalogue: format!(
-            "Katalog pr. {} ({})",
-            fmt::date(extracted),
-            row.catalogue_source
-        ),
-        closed: closed
-            .as_ref()
-            .map(|c| timestamp_text(c.on, &c.at, &c.by))
-            .unwrap_or_default(),
-        conclusion: match &closed {
-            None => "Ikke lukket".into(),
-            Some(c) => {
-                let mut s = c.conclusion.label().to_string();
-                if let Some(name) = &c.chosen_offer_name {
-                    s.push_str(&format!(": {name}"));
-                }
-                if !c.note.is_empty() {
-                    s.push_str(&format!(". {}", c.note));
-                }
-                s
-            }
-        },
-        valid_until: closed
-            .as_ref()
-            .map(|c| fmt::date(c.valid_until))
-            .unwrap_or_default(),
-        outstanding: outstanding(closed.is_some(), &blocking),
-    };
+    let text = texts(
+        &kind,
+        &row,
+        &need,
+        &scope,
+        closed.as_ref(),
+        status,
+        extracted,
+        &blocking,
+    );
     let blocking = blocking.len();
     let mut check = Check {
         id: id.to_string(),

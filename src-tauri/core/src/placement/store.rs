@@ -90,6 +90,15 @@ pub fn check_row(conn: &Connection, id: &str) -> Result<Option<CheckRow>> {
         .optional()?)
 }
 
+/// Whether check `id` exists.
+pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM checks WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
 /// The next check number of a year: `A-2026-0001`.
 pub fn next_number(conn: &Connection, year: i32) -> Result<String> {
     let n: i64 = conn.query_row(

@@ -20,7 +20,8 @@ pub struct Summary {
     pub conclusion: String,
 }
 
-pub fn summary(check: &Check) -> Summary {
+/// The facts at the top of the printed check.
+fn facts(check: &Check) -> Vec<(String, String)> {
     let mut facts = vec![
         ("Afstemning".to_string(), check.id.clone()),
         ("Formål".to_string(), check.text.kind.clone()),
@@ -44,6 +45,25 @@ pub fn summary(check: &Check) -> Summary {
             check.text.valid_until.clone(),
         ));
     }
+    facts
+}
+
+/// One candidate as a row: name, operator, place, figures, assessment and the evidence.
+fn candidate_row(c: &Candidate) -> Vec<String> {
+    vec![
+        c.name.clone(),
+        format!("{} ({})", c.operator_name, c.text.operator_type),
+        c.municipality.clone(),
+        c.text.distance.clone(),
+        c.text.free.clone(),
+        c.text.as_of.clone(),
+        c.text.state.clone(),
+        c.text.handling.clone(),
+    ]
+}
+
+pub fn summary(check: &Check) -> Summary {
+    let facts = facts(check);
     Summary {
         title: format!("Afstemning {} af ledige offentlige pladser", check.id),
         facts,
@@ -59,22 +79,7 @@ pub fn summary(check: &Check) -> Summary {
         ]
         .map(String::from)
         .to_vec(),
-        candidates: check
-            .candidates
-            .iter()
-            .map(|c| {
-                vec![
-                    c.name.clone(),
-                    format!("{} ({})", c.operator_name, c.text.operator_type),
-                    c.municipality.clone(),
-                    c.text.distance.clone(),
-                    c.text.free.clone(),
-                    c.text.as_of.clone(),
-                    c.text.state.clone(),
-                    c.text.handling.clone(),
-                ]
-            })
-            .collect(),
+        candidates: check.candidates.iter().map(candidate_row).collect(),
         events: check
             .events
             .iter()

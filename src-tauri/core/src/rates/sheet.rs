@@ -179,6 +179,43 @@ pub fn read(path: &Path) -> Result<(Vec<SheetRate>, Vec<String>)> {
         .filter(|(h, c)| c.is_none() && !h.trim().is_empty())
         .map(|(h, _)| h.clone())
         .collect();
+    let mut problems = missing_columns(&cols, &sheet, header_at);
+    let mut out = Vec::new();
+    if problems.is_empty() {
+        let table = Table {
+            sheet: &sheet,
+            header,
+            cols: &cols,
+        };
+        for (i, row) in rows.iter().enumerate().skip(header_at + 1) {
+            if row.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let mut r = SheetRow {
+                table: &table,
+                row,
+                n: i + 1,
+                problems: &mut problems,
+            };
+            if let Some(rate) = r.rate() {
+                out.push(rate);
+            }
+        }
+    }
+    if out.is_empty() && problems.is_empty() {
+        problems.push(Problem {
+            place: sheet.clone(),
+            message: "takstoversigten indeholder ingen takster".into(),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(rejected(&file, problems));
+    }
+    Ok((out, unknown))
+}
+
+/// The columns every sheet must have: basis, year and an amount.
+fn missing_columns(cols: &[Option<Column>], sheet: &str, header_at: usize) -> Vec<Problem> {
     let has = |c: Column| cols.contains(&Some(c));
     let mut problems = Vec::new();
     for (needed, label) in [(Column::Basis, "Lovgrundlag"), (Column::Year, "År")] {
@@ -195,153 +232,175 @@ pub fn read(path: &Path) -> Result<(Vec<SheetRate>, Vec<String>)> {
             message: "kolonnen «Takst» (eller «Døgntakst»/«Månedstakst») mangler".into(),
         });
     }
-    let mut out = Vec::new();
-    if problems.is_empty() {
-        for (i, row) in rows.iter().enumerate().skip(header_at + 1) {
-            if row.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            let n = i + 1;
-            let get = |c: Column| -> (&str, String) {
-                let idx = cols.iter().position(|x| *x == Some(c));
-                let value = idx
-                    .and_then(|i| row.get(i))
-                    .map(String::as_str)
-                    .unwrap_or("");
-                let name = idx.and_then(|i| header.get(i)).cloned().unwrap_or_default();
-                (value, name)
-            };
-            let mut bad = |col: String, message: String| {
-                problems.push(Problem {
-                    place: format!("{sheet}, række {n}, kolonne «{col}»"),
-                    message,
-                });
-            };
-            let (offer, offer_col) = get(Column::Offer);
-            if offer.trim().is_empty() {
-                bad(offer_col, "tilbuddets id mangler".into());
-                continue;
-            }
-            let (basis_text, basis_col) = get(Column::Basis);
-            let basis = LegalBasis::parse(basis_text)
-                .map_err(|e| bad(basis_col, e.to_string()))
-                .ok();
-            let (year_text, year_col) = get(Column::Year);
-            let year = year_text
-                .trim()
-                .parse::<i32>()
-                .ok()
-                .filter(|y| (2000..=2100).contains(y));
-            if year.is_none() {
-                bad(year_col, format!("«{year_text}» er ikke et årstal"));
-            }
-            let (amount, unit) = {
-                let (day, day_col) = get(Column::DayRate);
-                let (month, month_col) = get(Column::MonthRate);
-                let (plain, plain_col) = get(Column::Amount);
-                let (unit_text, unit_col) = get(Column::Unit);
-                if !day.trim().is_empty() {
-                    (
-                        decimal(day).ok_or_else(|| (day_col, day.to_string())),
-                        Some(Unit::Dag),
-                    )
-                } else if !month.trim().is_empty() {
-                    (
-                        decimal(month).ok_or_else(|| (month_col, month.to_string())),
-                        Some(Unit::Maaned),
-                    )
-                } else {
-                    let unit = match unit_text.trim().to_lowercase().as_str() {
-                        "" | "dag" | "døgn" | "pr. døgn" | "døgntakst" => Some(Unit::Dag),
-                        "måned" | "maaned" | "pr. måned" | "månedstakst" => Some(Unit::Maaned),
-                        _ => {
-                            bad(
-                                unit_col,
-                                format!("«{unit_text}» er hverken døgn eller måned"),
-                            );
-                            None
-                        }
-                    };
-                    (
-                        decimal(plain).ok_or_else(|| (plain_col, plain.to_string())),
-                        unit,
-                    )
-                }
-            };
-            let amount = match amount {
-                Ok(a) if a > Decimal::ZERO => Some(a),
-                Ok(a) => {
-                    bad("Takst".into(), format!("taksten {a} skal være over 0"));
-                    None
-                }
-                Err((col, text)) => {
-                    bad(col, format!("«{text}» er ikke et beløb; skriv fx 3.200,00"));
-                    None
-                }
-            };
-            let mut optional = |c: Column| -> Option<Decimal> {
-                let (text, col) = get(c);
-                if text.trim().is_empty() {
-                    return None;
-                }
-                let v = decimal(text);
-                if v.is_none() {
-                    bad(col, format!("«{text}» er ikke et tal"));
-                }
-                v
-            };
-            let vat = optional(Column::Vat).unwrap_or(Decimal::ZERO);
-            let direct = optional(Column::Direct);
-            let indirect = optional(Column::Indirect);
-            let overhead = optional(Column::Overhead);
-            let capital = optional(Column::Capital);
-            let occupancy = optional(Column::Occupancy);
-            let actual = optional(Column::ActualOccupancy);
-            if let (Some(basis), Some(year), Some(amount), Some(unit)) = (basis, year, amount, unit)
-            {
-                out.push(SheetRate {
-                    rate: Rate {
-                        offer_id: offer.trim().to_string(),
-                        department_id: get(Column::Department).0.trim().to_string(),
-                        basis,
-                        year,
-                        amount,
-                        unit,
-                        vat_pct: vat,
-                        calculation: Calculation {
-                            direct_costs: direct,
-                            indirect_costs: indirect,
-                            overhead_pct: overhead,
-                            capital_costs: capital,
-                            budgeted_occupancy_pct: occupancy,
-                        },
-                        actual_occupancy_pct: actual,
-                    },
-                    place: format!("{sheet}, række {n}"),
-                });
-            }
-        }
+    problems
+}
+
+/// The refusal: at most 20 problems listed, and how many more there are.
+fn rejected(file: &str, mut problems: Vec<Problem>) -> Error {
+    let more = problems.len().saturating_sub(20);
+    problems.truncate(20);
+    let mut msg = format!(
+        "Takstoversigten {file} blev afvist, og intet er ændret. {} fejl:",
+        problems.len() + more
+    );
+    for p in &problems {
+        msg.push_str(&format!("\n  - {p}"));
     }
-    if out.is_empty() && problems.is_empty() {
-        problems.push(Problem {
-            place: sheet.clone(),
-            message: "takstoversigten indeholder ingen takster".into(),
+    if more > 0 {
+        msg.push_str(&format!("\n  … og {more} fejl mere."));
+    }
+    Error::Invalid(msg)
+}
+
+/// The sheet's name, header row and the columns recognised in it.
+struct Table<'a> {
+    sheet: &'a str,
+    header: &'a [String],
+    cols: &'a [Option<Column>],
+}
+
+/// One data row (number `n`, counted from 1) as it is read, with the problems found so far.
+struct SheetRow<'a> {
+    table: &'a Table<'a>,
+    row: &'a [String],
+    n: usize,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl<'a> SheetRow<'a> {
+    /// A column's cell ("" when the sheet has no such column) and its heading.
+    fn get(&self, c: Column) -> (&'a str, String) {
+        let idx = self.table.cols.iter().position(|x| *x == Some(c));
+        let value = idx
+            .and_then(|i| self.row.get(i))
+            .map(String::as_str)
+            .unwrap_or("");
+        let name = idx
+            .and_then(|i| self.table.header.get(i))
+            .cloned()
+            .unwrap_or_default();
+        (value, name)
+    }
+
+    fn bad(&mut self, col: String, message: String) {
+        self.problems.push(Problem {
+            place: format!("{}, række {}, kolonne «{col}»", self.table.sheet, self.n),
+            message,
         });
     }
-    if !problems.is_empty() {
-        let more = problems.len().saturating_sub(20);
-        problems.truncate(20);
-        let mut msg = format!(
-            "Takstoversigten {file} blev afvist, og intet er ændret. {} fejl:",
-            problems.len() + more
-        );
-        for p in &problems {
-            msg.push_str(&format!("\n  - {p}"));
+
+    /// The row's rate, when it has no problem that stops one.
+    fn rate(&mut self) -> Option<SheetRate> {
+        let (offer, offer_col) = self.get(Column::Offer);
+        if offer.trim().is_empty() {
+            self.bad(offer_col, "tilbuddets id mangler".into());
+            return None;
         }
-        if more > 0 {
-            msg.push_str(&format!("\n  … og {more} fejl mere."));
+        let (basis_text, basis_col) = self.get(Column::Basis);
+        let basis = LegalBasis::parse(basis_text)
+            .map_err(|e| self.bad(basis_col, e.to_string()))
+            .ok();
+        let (year_text, year_col) = self.get(Column::Year);
+        let year = year_text
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y));
+        if year.is_none() {
+            self.bad(year_col, format!("«{year_text}» er ikke et årstal"));
         }
-        return Err(Error::Invalid(msg));
+        let (amount, unit) = self.amount_and_unit();
+        let vat = self.optional(Column::Vat).unwrap_or(Decimal::ZERO);
+        let direct = self.optional(Column::Direct);
+        let indirect = self.optional(Column::Indirect);
+        let overhead = self.optional(Column::Overhead);
+        let capital = self.optional(Column::Capital);
+        let occupancy = self.optional(Column::Occupancy);
+        let actual = self.optional(Column::ActualOccupancy);
+        let (Some(basis), Some(year), Some(amount), Some(unit)) = (basis, year, amount, unit)
+        else {
+            return None;
+        };
+        Some(SheetRate {
+            rate: Rate {
+                offer_id: offer.trim().to_string(),
+                department_id: self.get(Column::Department).0.trim().to_string(),
+                basis,
+                year,
+                amount,
+                unit,
+                vat_pct: vat,
+                calculation: Calculation {
+                    direct_costs: direct,
+                    indirect_costs: indirect,
+                    overhead_pct: overhead,
+                    capital_costs: capital,
+                    budgeted_occupancy_pct: occupancy,
+                },
+                actual_occupancy_pct: actual,
+            },
+            place: format!("{}, række {}", self.table.sheet, self.n),
+        })
     }
-    Ok((out, unknown))
+
+    /// The amount (over 0) and its unit: a day rate, else a month rate, else an amount with
+    /// the unit its own column names (a day when none).
+    fn amount_and_unit(&mut self) -> (Option<Decimal>, Option<Unit>) {
+        let (day, day_col) = self.get(Column::DayRate);
+        let (month, month_col) = self.get(Column::MonthRate);
+        let (plain, plain_col) = self.get(Column::Amount);
+        let (unit_text, unit_col) = self.get(Column::Unit);
+        let (amount, unit) = if !day.trim().is_empty() {
+            (
+                decimal(day).ok_or_else(|| (day_col, day.to_string())),
+                Some(Unit::Dag),
+            )
+        } else if !month.trim().is_empty() {
+            (
+                decimal(month).ok_or_else(|| (month_col, month.to_string())),
+                Some(Unit::Maaned),
+            )
+        } else {
+            let unit = match unit_text.trim().to_lowercase().as_str() {
+                "" | "dag" | "døgn" | "pr. døgn" | "døgntakst" => Some(Unit::Dag),
+                "måned" | "maaned" | "pr. måned" | "månedstakst" => Some(Unit::Maaned),
+                _ => {
+                    self.bad(
+                        unit_col,
+                        format!("«{unit_text}» er hverken døgn eller måned"),
+                    );
+                    None
+                }
+            };
+            (
+                decimal(plain).ok_or_else(|| (plain_col, plain.to_string())),
+                unit,
+            )
+        };
+        let amount = match amount {
+            Ok(a) if a > Decimal::ZERO => Some(a),
+            Ok(a) => {
+                self.bad("Takst".into(), format!("taksten {a} skal være over 0"));
+                None
+            }
+            Err((col, text)) => {
+                self.bad(col, format!("«{text}» er ikke et beløb; skriv fx 3.200,00"));
+                None
+            }
+        };
+        (amount, unit)
+    }
+
+    /// An optional number; a cell that is not one is a problem.
+    fn optional(&mut self, c: Column) -> Option<Decimal> {
+        let (text, col) = self.get(c);
+        if text.trim().is_empty() {
+            return None;
+        }
+        let v = decimal(text);
+        if v.is_none() {
+            self.bad(col, format!("«{text}» er ikke et tal"));
+        }
+        v
+    }
 }

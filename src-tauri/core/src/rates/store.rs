@@ -55,7 +55,7 @@ pub fn upsert(conn: &Connection, r: &Rate, source: &str, now: &str) -> Result<()
 }
 
 fn dec(s: &str) -> Result<Decimal> {
-    Decimal::from_str(s).map_err(|_| Error::Invalid(format!("Ugyldigt beløb i databasen: «{s}»")))
+    Decimal::from_str(s).map_err(|_| Error::Internal(format!("Ugyldigt beløb i databasen: «{s}»")))
 }
 
 fn dec_opt(s: Option<String>) -> Result<Option<Decimal>> {
@@ -64,7 +64,7 @@ fn dec_opt(s: Option<String>) -> Result<Option<Decimal>> {
 
 fn unit(s: &str) -> Result<Unit> {
     Unit::from_rate_code(s)
-        .ok_or_else(|| Error::Invalid(format!("Ugyldig takstenhed i databasen: «{s}»")))
+        .ok_or_else(|| Error::Internal(format!("Ugyldig takstenhed i databasen: «{s}»")))
 }
 
 const RATE_COLUMNS: &str = "offer_id, department_id, legal_basis, year, amount, unit, vat_pct,
@@ -77,7 +77,7 @@ fn rate_of(r: &rusqlite::Row) -> Result<Rate> {
         offer_id: r.get(0)?,
         department_id: r.get(1)?,
         basis: LegalBasis::from_code(&code)
-            .ok_or_else(|| Error::Invalid(format!("Ukendt lovgrundlag i databasen: «{code}»")))?,
+            .ok_or_else(|| Error::Internal(format!("Ukendt lovgrundlag i databasen: «{code}»")))?,
         year: r.get(3)?,
         amount: dec(&r.get::<_, String>(4)?)?,
         unit: unit(&r.get::<_, String>(5)?)?,

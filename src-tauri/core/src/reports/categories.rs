@@ -4,6 +4,7 @@
 use rusqlite::Connection;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
 
 use super::Table;
 use crate::error::Result;
@@ -53,22 +54,17 @@ pub struct CategoryReport {
     pub text: String,
 }
 
-/// R7 per offer with a rate in `year`: *højt specialiseret* when the daily rate is at least
-/// the threshold and places are sold to at least N other municipalities, or at least the share
-/// of places goes to other municipalities; *klyngetilbud* when places are sold to others below
-/// that; otherwise *lokalt tilbud*. "Other" means other than the operating municipality.
-///
-/// Buyers come from two sources: the catalogue's places bought per municipality and year, and
-/// this app's issued contracts running in the year (one place each). Both may describe the
-/// same purchases, so per buying municipality the larger of the two counts, never their sum.
-pub fn categories(conn: &Connection, year: i32) -> Result<CategoryReport> {
-    use std::collections::{BTreeMap, HashMap};
-    let min_rate = Decimal::from(settings::number(conn, &settings::CATEGORY_MIN_RATE)?);
-    let min_buyers = settings::number(conn, &settings::CATEGORY_MIN_BUYERS)? as usize;
-    let min_share = Decimal::from(settings::number(conn, &settings::CATEGORY_MIN_SHARE_PCT)?);
+/// One offer's buying municipalities: municipality -> (places from the catalogue, contracts).
+type Buyers = BTreeMap<u16, (i64, i64)>;
+
+/// Buying municipalities per offer in `year`: offer id -> municipality -> (places from the
+/// catalogue, contracts in this app running in the year).
+fn buyers_by_offer(
+    conn: &Connection,
+    year: i32,
+) -> Result<HashMap<String, Buyers>> {
     let first = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
     let last = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-    // offer id -> buying municipality -> (places from the catalogue, contracts in this app)
     let mut buyers: HashMap<String, BTreeMap<u16, (i64, i64)>> = HashMap::new();
     for (id, code, places) in catalogue::store::buyers_of_year(conn, year)? {
         buyers.entry(id).or_default().entry(code).or_default().0 += places;
@@ -85,6 +81,49 @@ pub fn categories(conn: &Connection, year: i32) -> Result<CategoryReport> {
             }
         }
     }
+    Ok(buyers)
+}
+
+/// The figures that decided a category, in Danish.
+fn reason(
+    rate: Decimal,
+    other_buyers: usize,
+    (from_catalogue, from_contracts): (usize, usize),
+    places_to_others: i64,
+    places: i64,
+    share: Decimal,
+) -> String {
+    let buyers_text = match other_buyers {
+        0 => "ingen andre købende kommuner".to_string(),
+        1 => "1 anden købende kommune".to_string(),
+        n => format!("{n} andre købende kommuner"),
+    };
+    let sources = if other_buyers > 0 {
+        format!(" (i kataloget: {from_catalogue}, i kontrakter: {from_contracts})")
+    } else {
+        String::new()
+    };
+    format!(
+        "døgntakst {}, {buyers_text}{sources}, {places_to_others} af {places} pladser ({} %) til andre kommuner",
+        fmt::kr(rate),
+        fmt::number(share, 1)
+    )
+}
+
+/// R7 per offer with a rate in `year`: *højt specialiseret* when the daily rate is at least
+/// the threshold and places are sold to at least N other municipalities, or at least the share
+/// of places goes to other municipalities; *klyngetilbud* when places are sold to others below
+/// that; otherwise *lokalt tilbud*. "Other" means other than the operating municipality.
+///
+/// Buyers come from two sources: the catalogue's places bought per municipality and year, and
+/// this app's issued contracts running in the year (one place each). Both may describe the
+/// same purchases, so per buying municipality the larger of the two counts, never their sum.
+pub fn categories(conn: &Connection, year: i32) -> Result<CategoryReport> {
+    let min_rate = Decimal::from(settings::number(conn, &settings::CATEGORY_MIN_RATE)?);
+    let min_buyers = settings::number(conn, &settings::CATEGORY_MIN_BUYERS)? as usize;
+    let min_share = Decimal::from(settings::number(conn, &settings::CATEGORY_MIN_SHARE_PCT)?);
+    let first = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    let buyers = buyers_by_offer(conn, year)?;
     let highest = rates::store::highest_daily_of_year(conn, year)?;
     let mut lines = Vec::new();
     for offer in catalogue::store::offer_summaries(conn)? {
@@ -121,22 +160,9 @@ pub fn categories(conn: &Connection, year: i32) -> Result<CategoryReport> {
         } else {
             Category::LokaltTilbud
         };
-        let buyers_text = match other_buyers {
-            0 => "ingen andre købende kommuner".to_string(),
-            1 => "1 anden købende kommune".to_string(),
-            n => format!("{n} andre købende kommuner"),
-        };
-        let sources = if other_buyers > 0 {
-            format!(" (i kataloget: {from_catalogue}, i kontrakter: {from_contracts})")
-        } else {
-            String::new()
-        };
+        let sources = (from_catalogue, from_contracts);
         lines.push(CategoryLine {
-            reason: format!(
-                "døgntakst {}, {buyers_text}{sources}, {places_to_others} af {places} pladser ({} %) til andre kommuner",
-                fmt::kr(rate),
-                fmt::number(share, 1)
-            ),
+            reason: reason(rate, other_buyers, sources, places_to_others, places, share),
             category_label: category.label().to_string(),
             offer_id: id,
             offer_name: offer.name,

@@ -50,6 +50,23 @@ pub struct IncreaseReport {
     pub text: String,
 }
 
+/// The lines grouped by operator, operators in Danish order, largest increase first within each.
+fn by_operator(mut lines: Vec<IncreaseLine>) -> Vec<(String, Vec<IncreaseLine>)> {
+    lines.sort_by(|a, b| {
+        fmt::danish_cmp(&a.operator_name, &b.operator_name)
+            .then(b.increase_pct.cmp(&a.increase_pct))
+            .then_with(|| fmt::danish_cmp(&a.offer_name, &b.offer_name))
+    });
+    let mut groups: Vec<(String, Vec<IncreaseLine>)> = Vec::new();
+    for l in lines {
+        match groups.last_mut() {
+            Some((name, list)) if *name == l.operator_name => list.push(l),
+            _ => groups.push((l.operator_name.clone(), vec![l])),
+        }
+    }
+    groups
+}
+
 /// Rate increases from `year - 1` to `year` above the threshold (a setting, default 5 %):
 /// strictly above, so exactly 5,00 % is not reported.
 pub fn rate_increases(conn: &Connection, year: i32) -> Result<IncreaseReport> {
@@ -101,19 +118,8 @@ pub fn rate_increases(conn: &Connection, year: i32) -> Result<IncreaseReport> {
             above_pl_pct: above_pl,
         });
     }
-    lines.sort_by(|a, b| {
-        fmt::danish_cmp(&a.operator_name, &b.operator_name)
-            .then(b.increase_pct.cmp(&a.increase_pct))
-            .then_with(|| fmt::danish_cmp(&a.offer_name, &b.offer_name))
-    });
     let count = lines.len();
-    let mut groups: Vec<(String, Vec<IncreaseLine>)> = Vec::new();
-    for l in lines {
-        match groups.last_mut() {
-            Some((name, list)) if *name == l.operator_name => list.push(l),
-            _ => groups.push((l.operator_name.clone(), vec![l])),
-        }
-    }
+    let groups = by_operator(lines);
     Ok(IncreaseReport {
         text: format!(
             "{count} takster steg mere end {} fra {} til {year} (pr. døgn ekskl. moms). {compared} takster sammenlignet; {without_previous} uden takst året før.{}",
