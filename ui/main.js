@@ -7,8 +7,10 @@ import { h, thousands } from './components/dom.js';
 import { openSettings } from './views/settings.js';
 import { initContracts, refreshContracts, newContract } from './views/contracts.js';
 import { initReports } from './views/reports.js';
+import { initAgreements, showAgreements } from './views/agreements.js';
 import { showError, showInfo } from './components/message.js';
 import { setToday } from './components/today.js';
+import { timestampText } from './components/format.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -17,7 +19,7 @@ async function refreshHeader() {
   setToday(info.today, info.today_text);
   const date = $('catalogue-date');
   date.textContent = info.extracted_text;
-  date.title = `${info.source}\nIndlæst ${info.imported_at.replace('T', ' ')} fra ${info.file_name} · ${info.offer_count} tilbud`;
+  date.title = `${info.source}\nIndlæst ${timestampText(info.imported_at)} fra ${info.file_name} · ${info.offer_count} tilbud`;
   $('example-marker').hidden = !info.is_example;
 }
 
@@ -43,7 +45,7 @@ async function importFlow() {
   }
 }
 
-const VIEWS = ['search', 'checks', 'contracts', 'reports'];
+const VIEWS = ['search', 'checks', 'contracts', 'reports', 'agreements'];
 
 function showView(name) {
   for (const v of VIEWS) {
@@ -55,6 +57,7 @@ function showView(name) {
   updateBanner();
   if (name === 'checks') refreshList();
   if (name === 'contracts') refreshContracts();
+  if (name === 'agreements') showAgreements();
 }
 
 /** "Opret kontrakt": from a closed check (its chosen offer) or from an offer page. */
@@ -105,6 +108,7 @@ async function start() {
     initChecks(ref, { findMore, createContract: (c) => createContract(c.id, c.closed?.chosen_offer_id) });
     initContracts(ref);
     initReports();
+    initAgreements(ref);
     setOfferExtras((o) => {
       const c = activeCheck();
       if (!c) {
@@ -137,6 +141,7 @@ async function start() {
   $('tab-checks').addEventListener('click', () => showView('checks'));
   $('tab-contracts').addEventListener('click', () => showView('contracts'));
   $('tab-reports').addEventListener('click', () => showView('reports'));
+  $('tab-agreements').addEventListener('click', () => showView('agreements'));
   $('start-check').addEventListener('click', () => {
     showView('checks');
     showNewForm(needFromSearch());

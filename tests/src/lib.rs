@@ -143,6 +143,15 @@ impl App {
             .await;
     }
 
+    /// Saves a screenshot to the path in the environment variable `var`, if it is set (for
+    /// looking at the window; the flows never depend on it).
+    pub async fn screenshot_if(&self, var: &str) {
+        if let Some(path) = std::env::var_os(var) {
+            self.settle().await;
+            std::fs::write(path, self.client.screenshot().await.unwrap()).unwrap();
+        }
+    }
+
     // Waiting, clicking and reading, shared by the end-to-end flows.
     /// The element matching `css`, waiting for it to appear.
     pub async fn find(&self, css: &str) -> Element {
@@ -198,6 +207,45 @@ impl App {
             );
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
+    }
+
+    /// Types `value` into the input or textarea matching `css`, replacing what it held.
+    pub async fn type_into(&self, css: &str, value: &str) {
+        let input = self.find(css).await;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(&input).unwrap()],
+            )
+            .await
+            .unwrap();
+        input.clear().await.unwrap();
+        input
+            .send_keys(value)
+            .await
+            .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
+    }
+
+    /// Chooses the option with `value` in the select matching `css`.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.find(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("choosing {value} in {css}: {e}"));
+    }
+
+    /// The texts of the attribute `data-{key}` of every element matching `css`, in order.
+    pub async fn data_of_all(&self, css: &str, key: &str) -> Vec<String> {
+        let value = self
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.dataset[arguments[1]]);",
+                vec![css.into(), key.into()],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(value).unwrap()
     }
 
     pub async fn close(self) {

@@ -2,7 +2,8 @@ import { invoke, listen, openFile } from './tauri.js';
 
 export const catalogueInfo = () => invoke('catalogue_info');
 export const referenceData = () => invoke('reference_data');
-export const searchOffers = (query) => invoke('search_offers', { query });
+// The form as typed (all text); the core parses it and names the field that is wrong.
+export const searchOffers = (form) => invoke('search_offers', { form });
 export const offerDetail = (id, origin) => invoke('offer_detail', { id, origin: origin ?? null });
 
 /** Asks for a catalogue file; resolves to a path or null when the user cancels. */

@@ -1,4 +1,4 @@
-// The public-first check (afstemning) and settings. Forms are sent as typed; the core parses
+// The public-first check (afstemning). Forms are sent as typed; the core parses
 // them and answers with Danish messages naming the field.
 import { invoke } from './tauri.js';
 
@@ -10,5 +10,3 @@ export const rejectOffer = (id, form) => invoke('check_reject', { id, form });
 export const addToShortlist = (id, offerId) => invoke('check_shortlist_add', { id, offerId });
 export const removeFromShortlist = (id, offerId) => invoke('check_shortlist_remove', { id, offerId });
 export const closeCheck = (id, form) => invoke('check_close', { id, form });
-export const getSettings = () => invoke('settings_get');
-export const setSetting = (key, value) => invoke('settings_set', { key, value });

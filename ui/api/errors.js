@@ -2,7 +2,10 @@
 const KINDS = {
   invalid: { level: 'error', title: 'Ugyldigt input' },
   not_found: { level: 'error', title: 'Ikke fundet' },
-  rejected: { level: 'error', title: 'Kataloget blev afvist' },
+  refused: { level: 'error', title: 'Ikke tilladt' },
+  conflict: { level: 'error', title: 'Konflikt med det gemte' },
+  internal: { level: 'error', title: 'Intern fejl' },
+  rejected: { level: 'error', title: 'Filen blev afvist' },
   database_too_new: { level: 'error', title: 'Databasen er for ny' },
   database: { level: 'error', title: 'Databasefejl' },
   io: { level: 'error', title: 'Filfejl' },

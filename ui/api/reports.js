@@ -1,4 +1,5 @@
-// Rate sheets and the steering group's reports.
+// Rate sheets and the steering group's reports. Every report comes from one command as a
+// table (title, summary, header, rows); the CSV and the PDF are made from the same table.
 import { invoke, openFile, saveFile } from './tauri.js';
 
 /** Asks for a rate sheet (.xlsx or .csv); resolves to a path or null. */
@@ -12,28 +13,25 @@ export const chooseRateSheet = () =>
 
 export const previewRates = (path) => invoke('rates_preview', { path });
 export const importRates = (path) => invoke('rates_import', { path });
-export const rateIncreases = (year) => invoke('report_rate_increases', { year });
 
-export const occupancy = (year) => invoke('report_occupancy', { year });
-export const spend = () => invoke('report_spend');
+/** The reports there are (`kind` as the core names them) and whether they are for one year. */
+export const REPORT_KINDS = [
+  { kind: 'rate_increases', label: 'Takststigninger', needsYear: true },
+  { kind: 'occupancy', label: 'Belægning', needsYear: true },
+  { kind: 'categories', label: 'Kategorier', needsYear: true },
+  { kind: 'spend', label: 'Udgifter efter kontrakter', needsYear: false },
+];
 
-export const categories = (year) => invoke('report_categories', { year });
+/** One report: {kind, report, title, table: {title, summary, header, rows}}. `year` is
+ * ignored by the spend overview. */
+export const report = (kind, year) => invoke('report', { kind, year });
 
-/** Asks where to save a report (`kind` as for the PDF) as CSV and writes it; null when cancelled. */
-async function saveCsv(title, name, kind, year) {
-  const path = await saveFile({ title, defaultPath: name, filters: [{ name: 'CSV (Excel)', extensions: ['csv'] }] });
+/** Asks where to save a report as CSV (for Danish Excel) and writes it; null when cancelled. */
+export async function exportReportCsv(kind, year, name) {
+  const path = await saveFile({ title: 'Gem rapporten som CSV', defaultPath: `${name}.csv`, filters: [{ name: 'CSV (Excel)', extensions: ['csv'] }] });
   if (!path) return null;
   return invoke('report_csv', { kind, year, path });
 }
-
-export const exportRateIncreasesCsv = (year) =>
-  saveCsv('Gem rapporten som CSV', `Takststigninger ${year}.csv`, 'rate_increases', year);
-export const exportOccupancyCsv = (year) =>
-  saveCsv('Gem belægningsrapporten som CSV', `Belægning ${year}.csv`, 'occupancy', year);
-export const exportCategoriesCsv = (year) =>
-  saveCsv('Gem kategorierne som CSV', `Kategorier ${year}.csv`, 'categories', year);
-export const exportSpendCsv = () =>
-  saveCsv('Gem udgiftsoversigten som CSV', 'Udgifter efter kontrakter.csv', 'spend', 0);
 
 /** Asks where to save a report as PDF and writes it; null when cancelled. */
 export async function exportReportPdf(kind, year, name) {

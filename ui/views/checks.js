@@ -7,6 +7,7 @@ import {
 import { h, option, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
 import { todayText } from '../components/today.js';
+import { timestampText } from '../components/format.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -145,7 +146,8 @@ function facts(c) {
     c.closed ? ['Lukket', c.text.closed] : null,
     c.closed ? ['Konklusion', c.text.conclusion] : null,
   ].filter(Boolean);
-  return h('dl', { class: 'facts' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+  return h('dl', { class: 'facts' }, rows.flatMap(([k, v]) => [h('dt', {}, k),
+    h('dd', k === 'Afgrænsning' ? { id: 'check-scope', class: c.scope?.agreement_fallback ? 'scope-fallback' : null } : {}, v)]));
 }
 
 function candidateRows(c) {
@@ -155,7 +157,8 @@ function candidateRows(c) {
     h(
       'tr',
       { 'data-offer': k.offer_id, class: k.blocking ? 'blocking' : '' },
-      h('td', {}, h('div', { class: 'offer-name' }, k.name), h('div', { class: 'sub' }, `${k.city} · ${k.operator_name}`)),
+      h('td', {}, h('div', { class: 'offer-name' }, k.name), h('div', { class: 'sub' }, `${k.city} · ${k.operator_name}`),
+        k.covered_by_rammeaftale ? null : h('div', { class: 'outside-agreement' }, 'Uden for rammeaftalen')),
       h('td', {}, h('span', { class: `badge ${k.operator_type}` }, k.text.operator_type)),
       h('td', { class: 'num' }, k.text.distance, k.in_region ? null : h('div', { class: 'sub' }, 'uden for regionen')),
       h('td', {}, h('span', { class: k.effective_free ? 'free' : 'free none' }, k.text.free),
@@ -192,9 +195,9 @@ function inlineForm(button, id, fields, save) {
 function confirmRow(c, k, button) {
   inlineForm(button, 'confirm-form', [
     field('Kontaktdato', h('input', { name: 'contacted_on', size: 11, value: todayText() })),
-    field('Ledige pladser', h('input', { name: 'free_places', size: 4, inputmode: 'numeric' })),
+    field('Ledige pladser', h('input', { name: 'free_places', size: 4, inputmode: 'numeric' }), '0 = ingen ledig plads'),
     field('Kontaktform', h('select', { name: 'method' }, option('telefon', 'Telefon'), option('email', 'E-mail'), option('tilbudsportalen', 'Tilbudsportalen'), option('andet', 'Andet'))),
-    field('Talt med', h('input', { name: 'contact', size: 22, placeholder: 'navn og funktion' })),
+    field('Talt med', h('input', { name: 'contact', size: 22, placeholder: 'navn og funktion' }), 'Kontaktperson på tilbuddet'),
     field('Bemærkning', h('input', { name: 'note', size: 24 })),
   ], (form) => apply(() => confirmFree(c.id, {
     offer_id: k.offer_id,
@@ -210,21 +213,51 @@ function rejectRow(c, k, button) {
   inlineForm(button, 'reject-form', [
     field('Begrundelse', h('select', { name: 'reason' },
       option('', 'Vælg …'),
-      option('ingen_ledig_plads', 'Ingen ledig plads'),
       option('afslaaet_af_tilbuddet', 'Afslået af tilbuddet'),
-      option('ikke_egnet', 'Ikke egnet: …'),
-      option('andet', 'Anden begrundelse: …'))),
-    field('Forklaring', h('input', { name: 'note', size: 40, placeholder: 'påkrævet ved «ikke egnet» og «anden»' })),
+      option('ikke_egnet', 'Ikke egnet'),
+      option('andet', 'Anden begrundelse'))),
+    field('Skriftlig begrundelse', h('input', { name: 'note', size: 40, placeholder: 'hvorfor tilbuddet ikke bruges' }), 'Påkrævet'),
+    field('Besluttet af', h('input', { name: 'decided_by', size: 24, placeholder: 'navn og titel' }), 'Påkrævet'),
+    h('p', { class: 'sub reject-hint' }, 'Ingen ledig plads registreres med «Bekræft» og 0 ledige pladser (dato, kontaktform og kontaktperson), ikke som en afvisning.'),
   ], (form) => apply(() => rejectOffer(c.id, {
     offer_id: k.offer_id,
     reason: form.elements.reason.value,
     note: form.elements.note.value,
+    decided_by: form.elements.decided_by.value,
   }), `Begrundelsen for ${k.name} er registreret.`));
+}
+
+/** Public offers of the area left out of the check, each with why. */
+function excludedList(c) {
+  const list = c.excluded ?? [];
+  if (list.length === 0) return null;
+  return h('details', { id: 'check-excluded', class: 'excluded', open: list.length <= 5 },
+    h('summary', {}, h('h3', {}, `Udeladt (${list.length})`)),
+    h('p', { class: 'sub' }, 'Offentlige tilbud i afgrænsningen, der ikke er kandidater, og hvorfor.'),
+    h('table', { class: 'results-table' },
+      h('thead', {}, h('tr', {}, ['Tilbud', 'Kommune', 'Udeladt fordi'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, list.map((x) => h('tr', { 'data-offer': x.offer_id },
+        h('td', {}, h('div', {}, x.name), h('div', { class: 'sub' }, x.offer_id)),
+        h('td', {}, x.municipality),
+        h('td', { class: 'reason' }, x.reason))))));
+}
+
+/** Every confirmation and rejection recorded, oldest first; those that document that a
+ * candidate has no room for the citizen are marked. */
+function eventList(c) {
+  const events = c.events ?? [];
+  if (events.length === 0) return null;
+  return h('details', { id: 'check-events', class: 'events' },
+    h('summary', {}, h('h3', {}, `Registreringer (${events.length})`)),
+    h('ul', {}, events.map((e) => h('li', { 'data-offer': e.offer_id },
+      h('strong', {}, e.offer_name || e.offer_id), ': ', e.text,
+      e.evidence ? h('span', { class: 'evidence', title: 'Dokumenterer, at tilbuddet ikke har plads til borgeren' }, 'Gyldig dokumentation') : null,
+      h('div', { class: 'sub' }, `Registreret ${timestampText(e.recorded_at)} af ${e.recorded_by}`)))));
 }
 
 const COMPARE = [
   ['Driftsherre', (f) => `${f.operator_name} (${f.operator_type})`],
-  ['Offentligt / privat', (f) => (f.counts_as_public ? 'Offentligt' : 'Privat (kræver afstemning)')],
+  ['Rammeaftale', (f) => (f.counts_as_public ? 'Omfattet af rammeaftalen' : 'Uden for rammeaftalen (kræver afstemning)')],
   ['Lovgrundlag', (f) => f.legal_bases],
   ['Målgrupper', (f) => f.target_groups.join(', ')],
   ['Alder', (f) => f.age],
@@ -260,16 +293,23 @@ function closeForm(c) {
     ...c.shortlist.filter((s) => s.figures.counts_as_public && !c.candidates.some((k) => k.offer_id === s.figures.offer_id))
       .map((s) => [s.figures.offer_id, s.figures.name]),
   ];
-  const privateChoices = c.shortlist.filter((s) => !s.figures.counts_as_public).map((s) => [s.figures.offer_id, s.figures.name]);
+  // Bought outside the agreement: an offer on the shortlist that it does not cover, or a
+  // public candidate of the area that it does not cover.
+  const outsideCandidates = c.candidates.filter((k) => k.covered_by_rammeaftale === false && !k.rejection);
+  const privateChoices = [
+    ...outsideCandidates.map((k) => [k.offer_id, `${k.name} (kandidat uden for rammeaftalen)`]),
+    ...c.shortlist.filter((s) => !s.figures.counts_as_public && !outsideCandidates.some((k) => k.offer_id === s.figures.offer_id))
+      .map((s) => [s.figures.offer_id, s.figures.name]),
+  ];
   const justified = c.kind === 'enkeltmand' ? 'enkeltmand_begrundet' : 'privat_begrundet';
-  const justifiedLabel = c.kind === 'enkeltmand' ? 'Oprettelse af enkeltmandstilbud er begrundet' : 'Køb hos privat leverandør er begrundet';
+  const justifiedLabel = c.kind === 'enkeltmand' ? 'Oprettelse af enkeltmandstilbud er begrundet' : 'Køb uden for rammeaftalen er begrundet';
   const form = h('form', { id: 'close-form', class: 'close-form' },
     h('h3', {}, 'Luk afstemningen'),
     h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'conclusion', value: 'offentligt_valgt' }), ' Et offentligt tilbud er valgt: ',
       h('select', { name: 'public_offer', 'aria-label': 'Valgt offentligt tilbud' }, option('', 'Vælg …'), publicChoices.map(([v, l]) => option(v, l)))),
     h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'conclusion', value: justified, id: 'conclusion-private' }), ` ${justifiedLabel}`,
       c.kind === 'privat' && privateChoices.length
-        ? [': ', h('select', { name: 'private_offer', 'aria-label': 'Valgt privat tilbud' }, option('', 'Intet valgt endnu'), privateChoices.map(([v, l]) => option(v, l)))]
+        ? [': ', h('select', { name: 'private_offer', 'aria-label': 'Valgt tilbud uden for rammeaftalen' }, option('', 'Intet valgt endnu'), privateChoices.map(([v, l]) => option(v, l)))]
         : null),
     field('Bemærkning', h('input', { name: 'note', size: 60 })),
     h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'close-check' }, 'Luk afstemning')),
@@ -301,6 +341,8 @@ function render(c) {
       : h('table', { id: 'check-candidates', class: 'results-table' },
           h('thead', {}, h('tr', {}, ['Tilbud', 'Driftsherre', 'Afstand', 'Ledige pladser', 'Vurdering', 'Håndtering', ''].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, candidateRows(c))),
+    excludedList(c),
+    eventList(c),
     shortlist(c),
     c.closed ? null : closeForm(c),
     c.closed && c.status === 'lukket' && c.closed.conclusion !== 'enkeltmand_begrundet'

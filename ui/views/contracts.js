@@ -8,6 +8,7 @@ import {
 import { h, option, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
 import { todayText } from '../components/today.js';
+import { dateText, timestampText } from '../components/format.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -98,6 +99,10 @@ const TEXT_FIELDS = [
   ['followups', 'Opfølgning', { size: 30, placeholder: 'dd.mm.åååå, dd.mm.åååå' }],
 ];
 
+// The terms the agreement may leave to the contract (TermStatus.field; the absence row
+// covers absence_days and hospital_days).
+const TERM_FIELDS = ['notice_buyer', 'notice_provider', 'payment_timing', 'payment_days', 'absence_days', 'hospital_days', 'closure'];
+
 function field(label, control, hint) {
   return h('label', { class: 'field' }, h('span', {}, label), control, hint ? h('small', { class: 'sub' }, hint) : null);
 }
@@ -131,7 +136,12 @@ function readForm() {
   out.payer_municipality = value('payer_municipality');
   out.intervention = value('intervention');
   out.goals = value('goals');
-  out.payment_timing = value('payment_timing') || out.payment_timing;
+  // A term's input exists only while the agreement does not fix it; otherwise the value
+  // typed before (if any) is kept as it was.
+  for (const name of TERM_FIELDS) {
+    const el = form.elements[name];
+    if (el) out[name] = el.value;
+  }
   out.addons = [...form.querySelectorAll('tr.addon')].map((tr) => ({
     description: tr.querySelector('[name=addon-description]').value,
     basis: tr.querySelector('[name=addon-basis]').value,
@@ -144,6 +154,8 @@ function readForm() {
 function scheduleEvaluate() {
   clearTimeout(evalTimer);
   evalTimer = setTimeout(async () => {
+    // The editor may be gone (issued, or another contract opened) by now.
+    if (!$('contract-form')) return;
     const mine = ++evalSeq;
     try {
       const evaluation = await evaluateContract(readForm());
@@ -154,32 +166,53 @@ function scheduleEvaluate() {
   }, 250);
 }
 
-function priceTable(price) {
-  return h('table', { id: 'contract-price', class: 'price-table' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Linje'), h('th', { class: 'num' }, 'Sats'), h('th', { class: 'num' }, 'I alt'))),
-    h('tbody', {}, price.lines.map((l) => h('tr', { class: l.provisional ? 'provisional' : '' },
-      h('td', {}, l.label, h('div', { class: 'sub' }, l.basis)), h('td', { class: 'num' }, l.amount_text), h('td', { class: 'num' }, l.total_text)))),
-    h('tfoot', {},
-      h('tr', {}, h('th', { colspan: 2 }, 'Pr. døgn'), h('td', { class: 'num' }, price.per_day_text)),
-      h('tr', {}, h('th', { colspan: 2 }, 'Pr. måned'), h('td', { class: 'num' }, price.per_month_text)),
-      h('tr', { class: 'total' }, h('th', { colspan: 2 }, `Hele perioden (${price.days} dage)`), h('td', { class: 'num', id: 'contract-total' }, price.total_text))),
-    h('caption', { class: 'sub' }, price.vat_text));
+/** The price: the lines with the total, each calendar year's figures, the labelled average,
+ * how the rate moves and the VAT in it. */
+function priceBlock(price) {
+  const years = price.years ?? [];
+  return [
+    h('table', { id: 'contract-price', class: 'price-table' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Linje'), h('th', { class: 'num' }, 'Sats'), h('th', { class: 'num' }, 'I alt'))),
+      h('tbody', {}, price.lines.map((l) => h('tr', { class: l.provisional ? 'provisional' : '' },
+        h('td', {}, l.label, h('div', { class: 'sub' }, l.basis)), h('td', { class: 'num' }, l.amount_text), h('td', { class: 'num' }, l.total_text)))),
+      h('tfoot', {},
+        h('tr', { class: 'total' }, h('th', { colspan: 2 }, `Hele perioden (${price.days} dage)`), h('td', { class: 'num', id: 'contract-total' }, price.total_text)))),
+    years.length === 0 ? null : h('table', { id: 'contract-years', class: 'price-table years' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'År'), h('th', {}, 'Grundlag'), h('th', { class: 'num' }, 'Pr. døgn'), h('th', { class: 'num' }, 'Pr. måned'))),
+      h('tbody', {}, years.map((y) => h('tr', { class: y.provisional ? 'provisional' : '', 'data-year': y.year },
+        h('td', {}, y.year), h('td', {}, y.rule), h('td', { class: 'num' }, y.per_day_text), h('td', { class: 'num' }, y.per_month_text))))),
+    h('dl', { class: 'facts price-average', id: 'contract-average' },
+      h('dt', {}, 'Pr. døgn'), h('dd', {}, price.per_day_text),
+      h('dt', {}, 'Pr. måned'), h('dd', {}, price.per_month_text)),
+    price.rule_text ? h('p', { class: 'sub', id: 'contract-price-rule' }, price.rule_text) : null,
+    h('p', { class: 'sub', id: 'contract-vat' }, price.vat_text),
+  ];
+}
+
+/** Focuses the input a problem is about, if it is on the form. */
+function focusField(name) {
+  const el = $('contract-form')?.elements[name];
+  if (!el || !el.focus) return;
+  el.scrollIntoView({ block: 'center' });
+  el.focus();
 }
 
 function renderEvaluation(e) {
   const box = $('contract-evaluation');
   if (!box) return;
+  renderTerms(e);
   fill(box,
     e.template ? h('p', { class: 'sub', id: 'contract-template' }, `${e.template.title} (skabelon ${e.template.version})`) : null,
     e.problems.length
       ? [h('h3', {}, `${e.problems.length} fejl skal rettes før udstedelse`),
-        h('ul', { id: 'contract-problems', class: 'problems' }, e.problems.map((p) => h('li', { 'data-field': p.field }, p.message)))]
+        h('ul', { id: 'contract-problems', class: 'problems' }, e.problems.map((p) => h('li', { 'data-field': p.field },
+          $('contract-form')?.elements[p.field]
+            ? h('button', { type: 'button', class: 'problem-link', title: 'Gå til feltet', onclick: () => focusField(p.field) }, p.message)
+            : p.message)))]
       : h('p', { id: 'contract-ready', class: 'outstanding done' }, 'Kontrakten er klar til at blive udstedt.'),
-    e.price ? [h('h3', {}, 'Pris'), priceTable(e.price)] : null,
-    e.notice ? h('p', { class: 'sub' }, `Opsigelse: køber ${e.notice.buyer_text}, leverandør ${e.notice.provider_text}${e.notice.example_values ? ' (eksempelværdier)' : ''}. ${e.notice_today_text}`) : null,
+    e.price ? [h('h3', {}, 'Pris'), priceBlock(e.price)] : null,
+    e.notice_today_text ? h('p', { class: 'sub', id: 'contract-notice-today' }, e.notice_today_text) : null,
   );
-  const timing = $('payment-timing-field');
-  if (timing) timing.hidden = !e.payment_timing_negotiable;
   for (const el of document.querySelectorAll('#contract-form [aria-invalid]')) el.removeAttribute('aria-invalid');
   for (const p of e.problems) {
     const el = $('contract-form')?.elements[p.field];
@@ -187,11 +220,82 @@ function renderEvaluation(e) {
   }
 }
 
+// ---- terms (Vilkår) -----------------------------------------------------------------
+
+const NOTICE_HINT = 'fx «løbende måned + 1 måned», «3 måneder» eller «14 dage»';
+
+/** The input(s) for a term the contract must give. */
+function termInputs(t, f) {
+  const input = (name, attrs) => h('input', { name, id: `c-${name}`, value: f[name] ?? '', ...attrs });
+  switch (t.field) {
+    case 'payment_timing': {
+      const timing = h('select', { name: 'payment_timing', id: 'c-payment_timing' },
+        option('', 'Vælg …'), option('forud', 'forud'), option('bagud', 'bagud'));
+      timing.value = f.payment_timing ?? '';
+      return field(t.label, timing);
+    }
+    case 'payment_days':
+      return field(t.label, input('payment_days', { size: 4, inputmode: 'numeric' }), 'dage efter modtaget faktura');
+    case 'absence_days':
+      return h('div', {},
+        h('div', { class: 'row' },
+          field('Fravær (dage)', input('absence_days', { size: 4, inputmode: 'numeric' })),
+          field('Hospitalsophold (dage)', input('hospital_days', { size: 4, inputmode: 'numeric' }))),
+        h('small', { class: 'sub' }, 'Antal dage, taksten betales fuldt under borgerens fravær og under hospitalsophold.'));
+    case 'closure':
+      return field(t.label, h('textarea', { name: 'closure', id: 'c-closure', rows: 3, cols: 60, placeholder: 'lukning af pladser eller tilbuddet og efterregulering, som aftalt' }, f.closure ?? ''));
+    case 'notice_buyer':
+    case 'notice_provider':
+      return field(t.label, input(t.field, { size: 28, placeholder: 'løbende måned + 1 måned' }), NOTICE_HINT);
+    default:
+      return field(t.label, input(t.field, { size: 28 }));
+  }
+}
+
+/** A term the agreement fixes: its value, read-only, with its source. */
+function termFixed(t) {
+  return h('div', { class: 'term-fixed', 'data-term': t.field },
+    h('span', { class: 'term-label' }, t.label),
+    h('span', { class: 'term-value', id: `term-value-${t.field}` }, t.value),
+    h('small', { class: 'term-source', id: `term-source-${t.field}` }, t.source));
+}
+
+/** The Vilkår section: the agreement and the notes, then each term, fixed by the agreement or
+ * an input. The inputs are rebuilt only when which terms the agreement fixes changes, so typing
+ * is never interrupted. */
+function renderTerms(e) {
+  const box = $('contract-terms');
+  if (!box) return;
+  fill($('contract-agreement'),
+    e.agreement ? h('p', { id: 'contract-agreement-text', class: e.agreement.fallback ? 'outstanding' : 'sub' }, `Købers rammeaftale: ${e.agreement.text}`) : null,
+    e.agreement && e.offer && !e.offer.covered_by_rammeaftale
+      ? h('p', { class: 'sub', id: 'contract-outside' }, 'Købet er uden for købers rammeaftale: vilkårene aftales i kontrakten.')
+      : null,
+    e.notes.length ? h('ul', { id: 'contract-notes', class: 'notes' }, e.notes.map((n) => h('li', {}, n))) : null);
+  const terms = e.terms ?? [];
+  const signature = terms.map((t) => `${t.field}:${t.from_agreement}`).join('|');
+  if (box.dataset.signature === signature) {
+    for (const t of terms.filter((x) => x.from_agreement)) {
+      const value = $(`term-value-${t.field}`);
+      const source = $(`term-source-${t.field}`);
+      if (value) value.textContent = t.value;
+      if (source) source.textContent = t.source;
+    }
+    return;
+  }
+  // Keep what was typed in inputs about to go.
+  const form = $('contract-form');
+  for (const name of TERM_FIELDS) {
+    const el = form?.elements[name];
+    if (el) current.form[name] = el.value;
+  }
+  box.dataset.signature = signature;
+  fill(box, terms.map((t) => (t.from_agreement ? termFixed(t) : h('div', { class: 'term-typed', 'data-term': t.field }, termInputs(t, current.form)))));
+}
+
 function editor(c) {
   const f = c.form;
   const offer = c.evaluation.offer;
-  const timing = h('select', { name: 'payment_timing' }, option('forud', 'forud'), option('bagud', 'bagud'));
-  timing.value = f.payment_timing || 'forud';
   const basis = h('select', { name: 'legal_basis' }, option('', 'Vælg …'), ref.legal_bases.map((b) => option(b.code, b.label)));
   basis.value = f.legal_basis;
   const input = (name, attrs) => h('input', { name, id: `c-${name}`, value: f[name] ?? '', ...attrs });
@@ -201,7 +305,9 @@ function editor(c) {
       h('div', { class: 'row' },
         field('Lovgrundlag', basis),
         field('Afstemning', input('check_id', { size: 14, placeholder: 'A-åååå-nnnn' }),
-          offer && !offer.counts_as_public ? 'Påkrævet: en lukket, gyldig afstemning for samme behov' : 'Kun påkrævet for private tilbud'))),
+          offer && !offer.covered_by_rammeaftale
+            ? 'Påkrævet: tilbuddet er uden for købers rammeaftale; en lukket, gyldig afstemning for samme behov'
+            : 'Kun påkrævet for tilbud uden for købers rammeaftale'))),
     h('fieldset', {}, h('legend', {}, 'Parter'),
       h('div', { class: 'row' },
         field('Køber (handlekommune)', municipalitySelect('buyer_municipality', f.buyer_municipality, 'Vælg …')),
@@ -219,12 +325,14 @@ function editor(c) {
         field(TEXT_FIELDS[6][1], input('citizen_cpr', TEXT_FIELDS[6][2]))),
       field('Indsats', h('textarea', { name: 'intervention', id: 'c-intervention', rows: 2, cols: 60 }, f.intervention)),
       field('Mål (ét pr. linje)', h('textarea', { name: 'goals', id: 'c-goals', rows: 3, cols: 60 }, f.goals))),
-    h('fieldset', {}, h('legend', {}, 'Periode og betaling'),
+    h('fieldset', {}, h('legend', {}, 'Periode'),
       h('div', { class: 'row' },
         field(TEXT_FIELDS[7][1], input('start', TEXT_FIELDS[7][2])),
         field(TEXT_FIELDS[8][1], input('end', TEXT_FIELDS[8][2]), c.evaluation.max_end ? 'Tidsbegrænset: højst den længste løbetid' : null),
-        field(TEXT_FIELDS[9][1], input('followups', TEXT_FIELDS[9][2]))),
-      h('div', { id: 'payment-timing-field', hidden: !c.evaluation.payment_timing_negotiable }, field('Betaling', timing))),
+        field(TEXT_FIELDS[9][1], input('followups', TEXT_FIELDS[9][2])))),
+    h('fieldset', { id: 'contract-terms-fieldset' }, h('legend', {}, 'Vilkår'),
+      h('div', { id: 'contract-agreement' }),
+      h('div', { id: 'contract-terms' })),
     h('fieldset', {}, h('legend', {}, 'Tillægsydelser'),
       h('table', { class: 'addons' },
         h('thead', {}, h('tr', {}, h('th', {}, 'Beskrivelse'), h('th', {}, 'Begrundelse og beregning'), h('th', {}, 'Beløb'), h('th', {}, 'Enhed'), h('th', {}, ''))),
@@ -267,10 +375,14 @@ function issuedView(c) {
     ['Lovgrundlag', d.legal_basis_label],
     ['Indsats', d.intervention],
     ['Mål', d.goals.join('; ')],
-    ['Periode', `${fmtDate(d.start)}–${fmtDate(d.end)} (${d.price.days} dage)`],
-    ['Opfølgning', d.followups.map(fmtDate).join(', ')],
-    ['Betaling', `${d.payment.timing}, senest ${d.payment.days_after_invoice} dage efter faktura`],
-    ['Opsigelse', `køber ${d.notice.buyer_text}, leverandør ${d.notice.provider_text}`],
+    ['Periode', `${dateText(d.start)}–${dateText(d.end)} (${d.price.days} dage)`],
+    ['Opfølgning', d.followups.map(dateText).join(', ')],
+    ['Købers rammeaftale', d.agreement ? d.agreement.text : 'Ingen rammeaftale'],
+    ['Købers opsigelsesvarsel', d.notice.buyer_text, d.notice.buyer_source],
+    ['Leverandørens opsigelsesvarsel', d.notice.provider_text, d.notice.provider_source],
+    ['Betaling', `${d.payment.timing}, senest ${d.payment.days_after_invoice} dage efter modtaget faktura`, d.payment.source],
+    ['Fravær og hospitalsophold', `fuld takst i op til ${d.absence.absence_days} dage under fravær og ${d.absence.hospital_days} dage under hospitalsophold`, d.absence.source],
+    d.closure?.text ? ['Lukning og efterregulering', d.closure.text, d.closure.source] : null,
     ['Region', d.buyer_region_text],
     d.check_id ? ['Afstemning', d.check_id] : null,
     ['SHA-256 (data)', c.current.data_sha256],
@@ -278,10 +390,12 @@ function issuedView(c) {
   ].filter(Boolean);
   return [
     c.warnings.length ? h('ul', { class: 'contract-warnings' }, c.warnings.map((w) => h('li', {}, w))) : null,
-    h('dl', { class: 'facts', id: 'contract-facts' }, facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    h('dl', { class: 'facts', id: 'contract-facts' }, facts.flatMap(([k, v, source]) => [h('dt', {}, k),
+      h('dd', {}, v, source ? h('small', { class: 'term-source' }, source) : null)])),
+    d.notes?.length ? h('ul', { class: 'notes', id: 'contract-notes' }, d.notes.map((n) => h('li', {}, n))) : null,
     c.evaluation.notice_today_text && open ? h('p', { class: 'sub' }, c.evaluation.notice_today_text) : null,
     h('h3', {}, 'Pris'),
-    priceTable(d.price),
+    priceBlock(d.price),
     h('div', { class: 'actions contract-actions' },
       h('button', { type: 'button', id: 'export-pdf', onclick: () => exportPdf(c) }, 'Eksportér PDF …'),
       canMark('underskrevet') ? h('button', { type: 'button', class: 'secondary', id: 'mark-signed', onclick: () => apply(() => markContract(c.id, 'underskrevet'), 'Kontrakten er markeret som underskrevet.') }, 'Markér underskrevet') : null,
@@ -293,7 +407,7 @@ function issuedView(c) {
     h('details', {}, h('summary', {}, `Kontraktens ${d.clauses.length} punkter`),
       h('ol', { class: 'clauses' }, d.clauses.map((cl) => h('li', {}, h('strong', {}, cl.title), h('p', {}, cl.text))))),
     c.versions.length > 1 ? h('details', {}, h('summary', {}, 'Versioner'),
-      h('ul', {}, c.versions.map((v) => h('li', {}, `v${v.version}: ${v.issued ? `udstedt ${v.issued_at?.replace('T', ' ')} af ${v.issued_by}` : 'kladde'}${v.reason ? ` – ${v.reason}` : ''}`)))) : null,
+      h('ul', {}, c.versions.map((v) => h('li', {}, `v${v.version}: ${v.issued ? `udstedt ${timestampText(v.issued_at)} af ${v.issued_by}` : 'kladde'}${v.reason ? ` – ${v.reason}` : ''}`)))) : null,
   ];
 }
 
@@ -307,11 +421,6 @@ async function exportPdf(c) {
   } catch (e) {
     showError(e);
   }
-}
-
-function fmtDate(iso) {
-  const [y, m, d] = String(iso).split('-');
-  return `${d}.${m}.${y}`;
 }
 
 function terminateForm(c) {
@@ -338,6 +447,9 @@ function correctForm(c) {
 }
 
 function render(c) {
+  // An evaluation still pending belongs to what was on screen before.
+  clearTimeout(evalTimer);
+  evalSeq += 1;
   current = c;
   const draft = !c.current.issued;
   fill($('contract-panel'),

@@ -44,7 +44,7 @@ function render(o) {
       h('dt', {}, 'Kommune'), h('dd', {}, `${o.municipality} (${o.municipality_code}), ${o.region_today}`),
       o.distance_text ? [h('dt', {}, 'Afstand'), h('dd', {}, o.distance_text)] : null,
       h('dt', {}, 'Driftsherre'), h('dd', {}, current ? `${current.name} (${current.kind})` : '–'),
-      h('dt', {}, 'Rammeaftale'), h('dd', {}, o.covered_by_rammeaftale ? 'Omfattet af rammeaftalen' : 'Ikke omfattet af rammeaftalen'),
+      h('dt', {}, 'Rammeaftale'), h('dd', { id: 'offer-agreements' }, o.agreements_text),
       h('dt', {}, 'Godkendelse'), h('dd', {}, o.approval_text),
       h('dt', {}, 'Socialtilsyn'), h('dd', {}, o.socialtilsyn),
       h('dt', {}, 'Alder'), h('dd', {}, o.age_text),

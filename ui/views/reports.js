@@ -1,52 +1,53 @@
-// The Rapporter screen: import a rate sheet (preview first, then save), and the report of
-// rate increases over the threshold with its CSV export for Danish Excel.
+// The Rapporter screen: import a rate sheet (preview first, then save), and the steering
+// group's reports. Every report arrives as one table (title, summary, header, rows) and is
+// shown by one renderer; the CSV and the PDF are made by the core from the same table.
 import {
-  chooseRateSheet, previewRates, importRates, rateIncreases, exportRateIncreasesCsv, occupancy, spend, exportOccupancyCsv, categories,
-  exportCategoriesCsv, exportSpendCsv, exportReportPdf,
+  chooseRateSheet, previewRates, importRates, REPORT_KINDS, report, exportReportCsv, exportReportPdf,
 } from '../api/reports.js';
-import { h, fill } from '../components/dom.js';
+import { h, option, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
 import { thisYear } from '../components/today.js';
 
 const $ = (id) => document.getElementById(id);
-// The report on screen, for "Eksportér PDF": its kind and a file name.
+
+// The report on screen, for the exports: {kind, year, title}.
 let shown = null;
-function showing(kind, name) {
-  shown = { kind, name };
-  document.getElementById('report-pdf').disabled = false;
-}
 
 const CHANGE = { new: 'Ny', changed: 'Ændret', unchanged: 'Uændret', offer_not_found: 'Tilbud findes ikke' };
 
+const HINTS = {
+  rate_increases: 'Takster pr. døgn ekskl. moms sammenlignet med året før; stigninger over tærsklen (Indstillinger, standard 5 %).',
+  occupancy: 'Faktisk belægning fra takstoversigterne mod den budgetterede; afvigelser på tærsklen eller derover.',
+  categories: 'Hvert tilbuds kategori for året og de tal, der afgjorde den (takst og salg til andre kommuner).',
+  spend: 'Hvad de udstedte kontrakter koster pr. kalenderår, offentlige og private, pr. lovgrundlag. Året bruges ikke.',
+};
+
 export function initReports() {
   $('rates-import').addEventListener('click', importFlow);
+  const kind = $('report-kind');
+  fill(kind, REPORT_KINDS.map((k) => option(k.kind, k.label)));
+  kind.addEventListener('change', kindChanged);
   $('report-form').addEventListener('submit', (e) => {
     e.preventDefault();
     runReport();
   });
-  $('report-csv').addEventListener('click', exportCsv);
-  $('occupancy-run').addEventListener('click', runOccupancy);
-  $('occupancy-csv').addEventListener('click', async () => {
-    const y = year();
-    if (y === null) return;
-    try {
-      const text = await exportOccupancyCsv(y);
-      if (text) showInfo(text);
-    } catch (e) {
-      showError(e);
-    }
-  });
-  $('spend-run').addEventListener('click', runSpend);
-  $('categories-run').addEventListener('click', runCategories);
-  $('categories-csv').addEventListener('click', () => saveWith(() => { const y = year(); return y === null ? null : exportCategoriesCsv(y); }));
-  $('spend-csv').addEventListener('click', () => saveWith(exportSpendCsv));
-  $('report-pdf').addEventListener('click', () => saveWith(() => {
-    const y = year();
-    if (y === null || !shown) return null;
-    return exportReportPdf(shown.kind, y, shown.name(y));
-  }));
+  $('report-csv').addEventListener('click', () => exportShown(exportReportCsv));
+  $('report-pdf').addEventListener('click', () => exportShown(exportReportPdf));
   $('report-year').value = String(thisYear() + 1);
+  kindChanged();
 }
+
+function selectedKind() {
+  return REPORT_KINDS.find((k) => k.kind === $('report-kind').value) ?? REPORT_KINDS[0];
+}
+
+function kindChanged() {
+  const k = selectedKind();
+  $('report-year').disabled = !k.needsYear;
+  $('report-hint').textContent = HINTS[k.kind] ?? '';
+}
+
+// ---- rate sheets --------------------------------------------------------------------
 
 async function importFlow() {
   try {
@@ -101,117 +102,57 @@ async function commit(path) {
   }
 }
 
+// ---- reports ------------------------------------------------------------------------
+
+/** The year typed, or null (with a message) when it is not a year. */
 function year() {
-  const y = Number($('report-year').value.trim());
-  if (!Number.isInteger(y) || y < 2000 || y > 2100) {
-    showError({ code: 'invalid', message: `År: «${$('report-year').value}» er ikke et årstal.` });
+  const text = $('report-year').value.trim();
+  const y = Number(text);
+  if (!/^\d{4}$/.test(text) || y < 2000 || y > 2100) {
+    showError({ code: 'invalid', message: `År: «${$('report-year').value}» er ikke et årstal mellem 2000 og 2100.` });
     return null;
   }
   return y;
 }
 
 async function runReport() {
-  const y = year();
+  const k = selectedKind();
+  const y = k.needsYear ? year() : 0;
   if (y === null) return;
   try {
-    const r = await rateIncreases(y);
+    const r = await report(k.kind, y);
     clearMessage();
-    fill($('report-result'),
-      h('p', { id: 'report-summary' }, r.text),
-      r.groups.length === 0 ? null : h('table', { class: 'results-table', id: 'report-table' },
-        h('thead', {}, h('tr', {}, ['Tilbud', 'Lovgrundlag', `Takst ${y - 1}`, `Takst ${y}`, 'Stigning', 'Ud over PL'].map((t) => h('th', { scope: 'col' }, t)))),
-        r.groups.map(([operator, lines]) => h('tbody', {},
-          h('tr', { class: 'group' }, h('th', { colspan: 6, scope: 'rowgroup' }, operator)),
-          lines.map((l) => h('tr', { 'data-offer': l.offer_id },
-            h('td', {}, l.offer_name, h('div', { class: 'sub' }, l.offer_id)),
-            h('td', {}, l.texts.basis),
-            h('td', { class: 'num' }, l.texts.previous),
-            h('td', { class: 'num' }, l.texts.current),
-            h('td', { class: 'num increase' }, l.texts.increase),
-            h('td', { class: 'num' }, l.texts.above_pl)))))));
+    shown = { kind: k.kind, year: y, title: r.title };
+    fill($('report-result'), reportTable(r.table));
     $('report-csv').disabled = false;
-    showing('rate_increases', (y) => `Takststigninger ${y}`);
+    $('report-pdf').disabled = false;
   } catch (e) {
     showError(e);
   }
 }
 
-async function exportCsv() {
-  const y = year();
-  if (y === null) return;
-  try {
-    const text = await exportRateIncreasesCsv(y);
-    if (text) showInfo(text);
-  } catch (e) {
-    showError(e);
-  }
+// A cell that is a Danish number ("3.567,38", "-7,0", "12", "5,26 %") is right-aligned.
+const NUMBER = /^-?\d{1,3}(\.\d{3})*(,\d+)?( %| kr\.)?$|^-?\d+(,\d+)?( %| kr\.)?$/;
+
+/** Any report's table: its title, the summary, then header and rows as they are. A row is
+ * marked with its offer when the table has an offer id column. */
+function reportTable(t) {
+  const offerColumn = t.header.indexOf('Tilbuds-id');
+  return [
+    h('h3', { id: 'report-title' }, t.title),
+    h('p', { id: 'report-summary' }, t.summary),
+    t.rows.length === 0 ? null : h('div', { class: 'compare-wrap' }, h('table', { class: 'results-table report-table', id: 'report-table' },
+      h('thead', {}, h('tr', {}, t.header.map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, t.rows.map((row) => h('tr', { 'data-offer': offerColumn >= 0 ? row[offerColumn] : null },
+        row.map((c) => h('td', { class: NUMBER.test(c) ? 'num' : null }, c))))))),
+  ];
 }
 
-async function runOccupancy() {
-  const y = year();
-  if (y === null) return;
+/** Exports the report on screen through the save dialog. */
+async function exportShown(save) {
+  if (!shown) return;
   try {
-    const r = await occupancy(y);
-    clearMessage();
-    fill($('report-result'),
-      h('p', { id: 'occupancy-summary' }, r.text),
-      showing('occupancy', (y) => `Belægning ${y}`),
-      r.lines.length === 0 ? null : h('table', { class: 'results-table', id: 'occupancy-table' },
-        h('thead', {}, h('tr', {}, ['Tilbud', 'Lovgrundlag', 'Budgetteret', 'Faktisk', 'Afvigelse'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, r.lines.map((l) => h('tr', { 'data-offer': l.offer_id },
-          h('td', {}, l.offer_name, h('div', { class: 'sub' }, `${l.offer_id} · ${l.operator_name}`)),
-          h('td', {}, l.texts.basis),
-          h('td', { class: 'num' }, l.texts.budgeted),
-          h('td', { class: 'num' }, l.texts.actual),
-          h('td', { class: 'num increase' }, l.texts.deviation))))));
-  } catch (e) {
-    showError(e);
-  }
-}
-
-async function runSpend() {
-  try {
-    const r = await spend();
-    clearMessage();
-    fill($('report-result'),
-      h('p', { id: 'spend-summary' }, r.text),
-      showing('spend', () => 'Udgifter efter kontrakter'),
-      r.rows.length === 0 ? null : h('table', { class: 'results-table', id: 'spend-table' },
-        h('thead', {}, h('tr', {}, ['År', 'Tilbud', 'Lovgrundlag', 'Kontrakter', 'Udgift'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, r.rows.map((x) => h('tr', {},
-          h('td', {}, x.year),
-          h('td', {}, x.public ? 'Offentlige' : 'Private'),
-          h('td', {}, x.basis_label),
-          h('td', { class: 'num' }, x.contracts),
-          h('td', { class: 'num' }, x.total_text))))));
-  } catch (e) {
-    showError(e);
-  }
-}
-
-async function runCategories() {
-  const y = year();
-  if (y === null) return;
-  try {
-    const r = await categories(y);
-    clearMessage();
-    fill($('report-result'),
-      h('p', { id: 'categories-summary' }, r.text),
-      showing('categories', (y) => `Kategorier ${y}`),
-      r.lines.length === 0 ? null : h('table', { class: 'results-table', id: 'categories-table' },
-        h('thead', {}, h('tr', {}, ['Tilbud', 'Kategori', 'Afgjort af'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, r.lines.map((l) => h('tr', { 'data-offer': l.offer_id },
-          h('td', {}, l.offer_name, h('div', { class: 'sub' }, `${l.offer_id} · ${l.operator_name}`)),
-          h('td', {}, l.category_label),
-          h('td', { class: 'sub' }, l.reason))))));
-  } catch (e) {
-    showError(e);
-  }
-}
-
-async function saveWith(action) {
-  try {
-    const text = await action();
+    const text = await save(shown.kind, shown.year, shown.title);
     if (text) showInfo(text);
   } catch (e) {
     showError(e);

@@ -51,62 +51,32 @@ function schedule() {
   timer = setTimeout(run, 120);
 }
 
-function text(id) {
-  const v = $(id).value.trim();
-  return v === '' ? null : v;
-}
-
-/** Reads the form into a core SearchQuery; returns {query} or {error} (Danish). */
-function readQuery() {
-  const q = {
-    text: text('q'),
-    legal_bases: $('basis').value ? [$('basis').value] : [],
-    target_group: text('target-group'),
-    operator_types: [...document.querySelectorAll('[data-operator]:checked')].map((c) => c.value),
+/** The form as typed: the core parses it and names the field that is wrong. */
+function readForm() {
+  const value = (id) => $(id).value.trim();
+  return {
+    text: value('q'),
+    bases: $('basis').value ? [$('basis').value] : [],
+    target_group: value('target-group'),
+    operators: [...document.querySelectorAll('[data-operator]:checked')].map((c) => c.value),
     only_free: $('only-free').checked,
-    covered_by_rammeaftale: $('only-ra').checked ? true : null,
+    rammeaftale: $('only-ra').checked ? 'ja' : '',
     only_approved: $('only-approved').checked,
-    region: text('region'),
+    region: value('region'),
+    region_date: value('region-date'),
+    age: value('age'),
+    // A postcode typed by hand wins over the municipality chosen in the list.
+    near: value('near-postcode') || value('near'),
+    max_km: value('max-km'),
+    max_rate: value('max-rate'),
     sort: $('sort').value,
     limit: PAGE,
   };
-  const age = text('age');
-  if (age !== null) {
-    if (!/^\d{1,3}$/.test(age) || Number(age) > 120) return { error: `Alderen «${age}» skal være et helt tal mellem 0 og 120.` };
-    q.age = Number(age);
-  }
-  const postcode = text('near-postcode');
-  const near = text('near');
-  if (postcode !== null) q.near_postcode = postcode;
-  else if (near !== null) q.near_municipality = Number(near);
-  const km = text('max-km');
-  if (km !== null) {
-    const v = Number(km.replace(',', '.'));
-    if (!Number.isFinite(v) || v < 0) return { error: `Afstanden «${km}» skal være et tal i km.` };
-    q.max_distance_km = v;
-  }
-  const rate = text('max-rate');
-  if (rate !== null) {
-    const normal = rate.replace(/\s|kr\.?/g, '').replace(/\./g, '').replace(',', '.');
-    if (!/^\d+(\.\d{1,2})?$/.test(normal)) return { error: `Døgntaksten «${rate}» kan ikke læses; skriv fx 3.500 eller 3.500,50.` };
-    q.max_daily_rate = normal;
-  }
-  const rdate = text('region-date');
-  if (rdate !== null) {
-    const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(rdate);
-    if (!m) return { error: `Datoen «${rdate}» kan ikke læses; skriv dd.mm.åååå.` };
-    q.region_date = `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
-  }
-  return { query: q };
 }
 
 export async function run() {
   const mine = ++seq;
-  const { query, error } = readQuery();
-  if (error) {
-    showError({ code: 'invalid', message: error });
-    return;
-  }
+  const query = readForm();
   try {
     const result = await searchOffers(query);
     if (mine !== seq) return; // a newer search has started

@@ -1,6 +1,6 @@
 // Indstillinger: the name in the audit log and the numbers the rules use. Each field is saved
 // on its own; a bad value is refused with the core's Danish message and nothing changes.
-import { getSettings, setSetting } from '../api/checks.js';
+import { getSettings, setSetting } from '../api/settings.js';
 import { h } from '../components/dom.js';
 import { showError, showInfo } from '../components/message.js';
 import { thisYear } from '../components/today.js';

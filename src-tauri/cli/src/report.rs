@@ -68,14 +68,12 @@ fn export<T: serde::Serialize>(
 ) -> Result<bool> {
     let mut written = Vec::new();
     if let Some(path) = pdf {
-        let author = engine.settings()?.effective_user;
         let today = pladsoverblik_core::clock::today();
-        let rendered = pladsoverblik_pdf::render_table(&table, &author, today)?;
-        std::fs::write(path, &rendered.bytes).map_err(|e| Error::io(path.display(), e))?;
+        let pages = pladsoverblik_pdf::export_report(engine, &table, path, today)?;
         written.push(format!(
             "PDF skrevet til {} ({}).",
             path.display(),
-            pladsoverblik_pdf::pages_text(rendered.pages)
+            pladsoverblik_pdf::pages_text(pages)
         ));
     }
     if let Some(path) = csv {

@@ -112,6 +112,15 @@ pub fn danish_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     sort_key(a).cmp(&sort_key(b)).then_with(|| a.cmp(b))
 }
 
+/// A SHA-256 digest as lower-case hex (the fingerprint of contract data and PDFs).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

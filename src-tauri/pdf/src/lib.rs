@@ -16,7 +16,6 @@ use pladsoverblik_core::contracts::ContractData;
 use pladsoverblik_core::placement::Summary;
 use pladsoverblik_core::{fmt, Error, Result};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use typst::foundations::{Datetime, Label, Selector, Smart, Value as TypstValue};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::utils::PicoStr;
@@ -39,12 +38,7 @@ pub struct Rendered {
     pub warnings: Vec<String>,
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use pladsoverblik_core::fmt::sha256_hex;
 
 fn failed(what: impl std::fmt::Display) -> Error {
     Error::Invalid(format!("PDF'en kunne ikke dannes: {what}"))
@@ -447,6 +441,21 @@ pub struct Exported {
     pub record: pladsoverblik_core::contracts::PdfRecord,
     /// "Kontrakten er gemt som … (4 sider). PDF'en er identisk med …".
     pub text: String,
+}
+
+/// Renders a report table as PDF (author: the user in the audit log) and writes it to
+/// `path`; returns the number of pages.
+pub fn export_report(
+    engine: &pladsoverblik_core::Engine,
+    table: &pladsoverblik_core::reports::Table,
+    path: &std::path::Path,
+    today: chrono::NaiveDate,
+) -> Result<usize> {
+    let author = engine.settings()?.effective_user;
+    let rendered = render_table(table, &author, today)?;
+    typst::comemo::evict(10);
+    std::fs::write(path, &rendered.bytes).map_err(|e| Error::io(path.display(), e))?;
+    Ok(rendered.pages)
 }
 
 /// The file name for the current issued version of contract `id`.

@@ -3,7 +3,8 @@
 use pladsoverblik_core::catalogue::{detail::OfferDetail, import::ImportReport};
 use pladsoverblik_core::catalogue::{CatalogueInfo, ReferenceData};
 use pladsoverblik_core::geo::Point;
-use pladsoverblik_core::search::{SearchQuery, SearchResult};
+use pladsoverblik_core::search::SearchResult;
+use pladsoverblik_core::search_form::SearchForm;
 use pladsoverblik_core::Engine;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
@@ -21,9 +22,11 @@ pub fn reference_data(engine: State<'_, Engine>) -> IpcResult<ReferenceData> {
     Ok(engine.reference_data(today())?)
 }
 
+/// The search form as the user typed it; the core parses it (with Danish messages naming the
+/// field) and searches.
 #[tauri::command(async)]
-pub fn search_offers(engine: State<'_, Engine>, query: SearchQuery) -> IpcResult<SearchResult> {
-    Ok(engine.search(&query, today())?)
+pub fn search_offers(engine: State<'_, Engine>, form: SearchForm) -> IpcResult<SearchResult> {
+    Ok(engine.search(&form.parse()?, today())?)
 }
 
 /// One offer; `origin` is the point the search measured distances from (`SearchResult.origin`).

@@ -4,6 +4,7 @@
 use pladsoverblik_core::reports::{Kind, Report, Table};
 use pladsoverblik_core::{Engine, Error};
 use serde::Serialize;
+use std::path::Path;
 use tauri::State;
 
 use crate::error::IpcResult;
@@ -56,11 +57,10 @@ pub fn report_pdf(
     path: String,
 ) -> IpcResult<String> {
     let table = engine.report(Kind::parse(&kind)?, year)?.table();
-    let author = engine.settings()?.effective_user;
-    let rendered = pladsoverblik_pdf::render_table(&table, &author, crate::today())?;
-    std::fs::write(&path, &rendered.bytes).map_err(|e| Error::io(&path, e))?;
+    let pages =
+        pladsoverblik_pdf::export_report(&engine, &table, Path::new(&path), crate::today())?;
     Ok(format!(
         "Rapporten er gemt som {path} ({}).",
-        pladsoverblik_pdf::pages_text(rendered.pages)
+        pladsoverblik_pdf::pages_text(pages)
     ))
 }

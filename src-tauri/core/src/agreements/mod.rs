@@ -371,7 +371,7 @@ pub fn applies(conn: &Connection, municipality: &str, on: NaiveDate) -> Result<A
         text: match &found {
             Some(a) => format!("{} pr. {}: {}", m.name, fmt::date(on), a.text(on)),
             None => format!(
-                "{} er ikke medlem af nogen indlæst rammeaftale pr. {}. Indlæs kommunens rammeaftale (plads agreements import).",
+                "{} er ikke medlem af nogen indlæst rammeaftale pr. {}. Indlæs kommunens rammeaftale under fanen Rammeaftaler (eller med plads agreements import).",
                 m.name,
                 fmt::date(on)
             ),

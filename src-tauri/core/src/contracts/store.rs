@@ -3,7 +3,6 @@
 
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
-use sha2::{Digest, Sha256};
 
 use super::evaluate::evaluate;
 use super::model::*;
@@ -23,13 +22,6 @@ fn from_json<T: serde::de::DeserializeOwned>(id: &str, text: &str) -> Result<T> 
             "Kontrakt {id}: data i databasen kan ikke læses ({e})."
         ))
     })
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn next_id(conn: &Connection, year: i32) -> Result<String> {
@@ -57,7 +49,9 @@ pub fn create_draft(
     let user = audit::current_user(&tx);
     let check = form.check_id.trim();
     if !check.is_empty() && !crate::placement::exists(&tx, check)? {
-        return Err(Error::Invalid(format!("Afstemning: «{check}» findes ikke.")));
+        return Err(Error::Invalid(format!(
+            "Afstemning: «{check}» findes ikke."
+        )));
     }
     tx.execute(
         "INSERT INTO contracts (id, created_at, created_by, offer_id, check_id, state)
@@ -350,7 +344,7 @@ pub fn issue(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVi
     data.version = version;
     let canonical = serde_json::to_vec(&data)
         .map_err(|e| Error::Internal(format!("Kontrakten kunne ikke gemmes: {e}")))?;
-    let hash = sha256_hex(&canonical);
+    let hash = crate::fmt::sha256_hex(&canonical);
     let h = header(conn, id)?;
     let tx = conn.unchecked_transaction()?;
     tx.execute(

@@ -59,10 +59,7 @@ type Buyers = BTreeMap<u16, (i64, i64)>;
 
 /// Buying municipalities per offer in `year`: offer id -> municipality -> (places from the
 /// catalogue, contracts in this app running in the year).
-fn buyers_by_offer(
-    conn: &Connection,
-    year: i32,
-) -> Result<HashMap<String, Buyers>> {
+fn buyers_by_offer(conn: &Connection, year: i32) -> Result<HashMap<String, Buyers>> {
     let first = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
     let last = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
     let mut buyers: HashMap<String, BTreeMap<u16, (i64, i64)>> = HashMap::new();

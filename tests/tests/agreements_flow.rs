@@ -1,0 +1,115 @@
+//! The Rammeaftaler screen through the real window: the agreements in use with each term and
+//! its source ("ikke fastsat" where none fixes it), which agreement binds a municipality on a
+//! day (the last one in force, marked, after it has ended), and importing an agreement file
+//! through the open dialog: a refused file changes nothing, a new version replaces the terms.
+//! Needs a display (make test-e2e).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+use pladsoverblik_tests::{answer_file_dialog, App};
+use std::path::PathBuf;
+
+const SJ: &str = "#agreement-list details[data-id='SJ-2025']";
+
+/// The built-in agreements file with only SJ-2025, as version 2 with the buyer's notice set.
+fn new_version() -> serde_json::Value {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../assets/agreements/rammeaftaler.json");
+    let mut file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut sj = file["agreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "SJ-2025")
+        .expect("SJ-2025 is built in")
+        .clone();
+    sj["version"] = 2.into();
+    sj["terms"]["notice_buyer"] = serde_json::json!({
+        "value": { "months": 3, "days": 0, "to_month_end": true },
+        "source": "Tillæg til rammeaftalen L12",
+        "quote": "løbende måned + 3 måneder"
+    });
+    file["agreements"] = serde_json::json!([sj]);
+    file
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a display and tauri-driver: make test-e2e"]
+async fn agreements_their_terms_and_which_one_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::start().await;
+    app.wait_text("#result-count", "180 tilbud").await;
+    app.click("#tab-agreements").await;
+
+    // The list: each agreement with how many terms it leaves open; SJ-2025 opened shows
+    // that it does not fix the buyer's notice, with the source.
+    app.wait_text(&format!("{SJ} summary"), "Rammeaftale 2025-2026")
+        .await;
+    app.wait_text(&format!("{SJ} summary"), "vilkår ikke fastsat")
+        .await;
+    app.click(&format!("{SJ} summary")).await;
+    let notice = format!("{SJ} tr[data-term='Købers opsigelsesvarsel']");
+    let row = app.wait_text(&notice, "ikke fastsat").await;
+    assert!(row.contains("Ikke fastsat i 003_"), "the source: {row}");
+    let class = app
+        .find(&format!("{notice} .term-value"))
+        .await
+        .attr("class")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(class.contains("not-set"), "{class}");
+    app.wait_text(
+        &format!("{SJ} tr[data-term='Offentligt først']"),
+        "Vi afstemmer altid ledige bo- og døgntilbud",
+    )
+    .await;
+
+    // Which agreement binds Roskilde: on the app's day the one in force; after it ended, the
+    // last one in force, marked as ended.
+    let date = app.find("#af-date").await;
+    assert_eq!(
+        date.prop("value").await.unwrap().as_deref(),
+        Some("25.11.2026")
+    );
+    app.select("#af-municipality", "265").await;
+    app.click("#af-submit").await;
+    app.wait_text(
+        "#agreement-answer-text",
+        "Roskilde pr. 25.11.2026: Rammeaftale 2025-2026",
+    )
+    .await;
+    app.type_into("#af-date", "05.01.2027").await;
+    app.click("#af-submit").await;
+    let answer = app
+        .wait_text("#agreement-answer-text", "Roskilde pr. 05.01.2027")
+        .await;
+    assert!(answer.contains("udløbet 31.12.2026"), "{answer}");
+    assert!(answer.contains("sidst gældende"), "{answer}");
+
+    // A file that is not an agreement file is refused in Danish; nothing changes.
+    let bad = dir.path().join("ikke en aftale.json");
+    std::fs::write(&bad, "{\"format\": 1}").unwrap();
+    app.click("#agreements-import").await;
+    answer_file_dialog("Vælg rammeaftalefil", bad.to_str().unwrap(), false).await;
+    app.wait_text(
+        "#message:not([hidden])",
+        "Rammeaftalefilen i ikke en aftale.json blev afvist, og intet er ændret",
+    )
+    .await;
+
+    // A new version of SJ-2025 that fixes the buyer's notice.
+    let file = dir.path().join("SJ-2025 tillæg.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&new_version()).unwrap()).unwrap();
+    app.click("#agreements-import").await;
+    answer_file_dialog("Vælg rammeaftalefil", file.to_str().unwrap(), false).await;
+    app.wait_text("#message", "SJ-2025 version 2").await;
+    app.wait_text(&format!("{SJ} summary"), "SJ-2025 version 2")
+        .await;
+    let row = app.wait_text(&notice, "løbende måned + 3 måneder").await;
+    assert!(row.contains("Tillæg til rammeaftalen L12"), "{row}");
+    app.wait_text(SJ, "indlæst fra SJ-2025 tillæg.json").await;
+    app.screenshot_if("PLADSOVERBLIK_SCREENSHOT_AGREEMENTS")
+        .await;
+    app.close().await;
+}
