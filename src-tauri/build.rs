@@ -5,5 +5,59 @@ fn main() {
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
         println!("cargo:rustc-link-arg=-Wl,-z,pack-relative-relocs");
     }
-    tauri_build::build()
+    // Every command the window may call gets its own permission (`allow-<command>`), granted
+    // in capabilities/default.json; a command not listed here cannot be called from the page.
+    // `tests::every_command_has_its_permission` keeps this list, the handler and the
+    // capability equal.
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+    if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
+        println!("cargo:warning=tauri-build: {e}");
+        std::process::exit(1);
+    }
 }
+
+const COMMANDS: &[&str] = &[
+    "pick_file",
+    "catalogue_info",
+    "reference_data",
+    "search_offers",
+    "offer_detail",
+    "import_catalogue",
+    "ui_ready",
+    "checks_list",
+    "check_get",
+    "check_create",
+    "check_confirm",
+    "check_reject",
+    "check_shortlist_add",
+    "check_shortlist_remove",
+    "check_close",
+    "settings_get",
+    "settings_set",
+    "backup_status",
+    "backup_create",
+    "backup_inspect",
+    "backup_restore",
+    "agreements_list",
+    "agreement_for",
+    "agreements_import",
+    "contracts_list",
+    "contract_get",
+    "contract_prefill",
+    "contract_evaluate",
+    "contract_create",
+    "contract_save",
+    "contract_issue",
+    "contract_correct",
+    "contract_mark",
+    "contract_terminate",
+    "contract_renew",
+    "contract_discard",
+    "contract_pdf_name",
+    "contract_export_pdf",
+    "rates_preview",
+    "rates_import",
+    "report",
+    "report_csv",
+    "report_pdf",
+];

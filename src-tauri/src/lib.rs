@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod files;
 
 use pladsoverblik_core::{paths, Engine};
 use std::path::PathBuf;
@@ -43,7 +44,9 @@ fn db_path<R: Runtime>(app: &tauri::App<R>) -> Result<PathBuf, String> {
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
+        .manage(files::Picked::default())
         .invoke_handler(tauri::generate_handler![
+            files::pick_file,
             commands::catalogue::catalogue_info,
             commands::catalogue::reference_data,
             commands::catalogue::search_offers,
@@ -60,6 +63,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::checks::check_close,
             commands::settings::settings_get,
             commands::settings::settings_set,
+            commands::backup::backup_status,
+            commands::backup::backup_create,
+            commands::backup::backup_inspect,
+            commands::backup::backup_restore,
             commands::agreements::agreements_list,
             commands::agreements::agreement_for,
             commands::agreements::agreements_import,
@@ -74,6 +81,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::contracts::contract_mark,
             commands::contracts::contract_terminate,
             commands::contracts::contract_renew,
+            commands::contracts::contract_discard,
             commands::contracts::contract_pdf_name,
             commands::contracts::contract_export_pdf,
             commands::rates::rates_preview,
@@ -105,6 +113,7 @@ pub fn setup<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::err
 }
 
 pub fn run() {
+    pladsoverblik_core::error::quiet_panics();
     prepare_webkit();
     let result = builder(tauri::Builder::default())
         .setup(setup)
@@ -112,5 +121,49 @@ pub fn run() {
     if let Err(e) = result {
         eprintln!("Pladsoverblik kunne ikke starte: {e}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code
+mod tests {
+    /// The handler's commands, the build script's permission list and the capability's grants
+    /// are one set: a new command is neither forgotten (denied) nor granted by accident.
+    #[test]
+    fn every_command_has_its_permission() {
+        let names = |text: &str, start: &str, end: char| -> Vec<String> {
+            let from = text.find(start).map(|i| i + start.len()).unwrap_or(0);
+            let block = &text[from..];
+            let block = &block[..block.find(end).unwrap_or(block.len())];
+            let mut out: Vec<String> = block
+                .split(',')
+                .map(|s| {
+                    s.trim()
+                        .trim_matches('"')
+                        .rsplit("::")
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .filter(|s| !s.is_empty())
+                .collect();
+            out.sort();
+            out
+        };
+        let handler = names(include_str!("lib.rs"), "generate_handler![", ']');
+        let manifest = names(include_str!("../build.rs"), "COMMANDS: &[&str] = &[", ']');
+        assert_eq!(handler, manifest);
+        let cap: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+        let mut granted: Vec<String> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str()?.strip_prefix("allow-"))
+            .map(|p| p.replace('-', "_"))
+            .collect();
+        granted.sort();
+        assert_eq!(handler, granted);
+        assert!(handler.contains(&"pick_file".to_string()));
     }
 }

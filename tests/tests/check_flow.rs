@@ -514,5 +514,22 @@ async fn an_outside_municipal_offer_gets_the_outside_template() {
     )
     .await;
     app.screenshot_if("PLADSOVERBLIK_SCREENSHOT_OUTSIDE").await;
+
+    // A draft that will not be finished is discarded after a confirmation: it leaves the list.
+    let number = app.wait_text("#contract-title", "Kontrakt K-").await;
+    let number = number.split_whitespace().nth(1).unwrap_or_default().to_string();
+    app.wait_text(&format!("#contract-list tr[data-id='{number}']"), &number)
+        .await;
+    app.click("#contract-discard").await;
+    app.wait_text("#discard-question", &format!("Kassér kladde {number}?"))
+        .await;
+    app.click("#contract-discard-yes").await;
+    app.wait_text(
+        "#message",
+        &format!("Kladden {number} er kasseret; nummeret bruges ikke igen."),
+    )
+    .await;
+    let left = app.data_of_all("#contract-list tr[data-id]", "id").await;
+    assert!(!left.contains(&number), "{left:?}");
     app.close().await;
 }

@@ -302,6 +302,10 @@ async fn import_a_catalogue_through_the_open_dialog() {
     )
     .unwrap();
 
+    // A backup first, from the settings through the save dialog.
+    let backup = dir.path().join("kopi før import.sqlite");
+    take_backup(&app, &backup).await;
+
     c.find(Locator::Id("import-button"))
         .await
         .unwrap()
@@ -336,7 +340,44 @@ async fn import_a_catalogue_through_the_open_dialog() {
         .await
         .unwrap());
     assert_eq!(result_ids(&app, "40 tilbud").await.len(), 40);
+
+    // Back to the catalogue before, while the app runs.
+    restore_backup(&app, &backup).await;
+    app.wait_text("#catalogue-date", "Katalog pr. 15.11.2026")
+        .await;
+    app.wait_text("#result-count", "180 tilbud").await;
     app.close().await;
+}
+
+/// Settings → "Tag sikkerhedskopi …" → the save dialog.
+async fn take_backup(app: &App, file: &std::path::Path) {
+    app.click("#settings-button").await;
+    app.click("#backup-take").await;
+    pladsoverblik_tests::answer_file_dialog("Gem sikkerhedskopi", file.to_str().unwrap(), true)
+        .await;
+    app.wait_text("#backup-note", "Sikkerhedskopien er gemt i")
+        .await;
+    assert!(file.exists());
+    app.click("#settings-form .actions button.secondary").await;
+}
+
+/// Settings → "Gendan fra sikkerhedskopi …" → the open dialog → what the backup holds →
+/// "Gendan"; the window reloads and the settings say what was restored. The automatic backup
+/// of the import in between is listed first.
+async fn restore_backup(app: &App, file: &std::path::Path) {
+    app.click("#settings-button").await;
+    app.wait_text("#backup-list", "Før indlæsning af katalog")
+        .await;
+    app.click("#backup-restore").await;
+    pladsoverblik_tests::answer_file_dialog("Vælg sikkerhedskopi", file.to_str().unwrap(), false)
+        .await;
+    app.wait_text("#backup-confirm", "katalog pr. 15.11.2026 med 180 tilbud")
+        .await;
+    app.screenshot_if("PLADSOVERBLIK_SCREENSHOT_RESTORE").await;
+    app.click("#backup-restore-confirm").await;
+    app.wait_text("#backup-note", "Databasen er gendannet fra")
+        .await;
+    app.screenshot_if("PLADSOVERBLIK_SCREENSHOT_RESTORED").await;
 }
 
 fn count_rates(file: &std::path::Path) -> usize {

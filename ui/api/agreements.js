@@ -1,19 +1,13 @@
 // Rammeaftaler: the agreements in use, which one binds a municipality on a day, and importing
 // an agreement file.
-import { invoke, openFile } from './tauri.js';
+import { invoke, pickFile } from './tauri.js';
 
 export const listAgreements = () => invoke('agreements_list');
 
 /** `municipality`: code or name; `on`: dd.mm.åååå, or '' for today. */
 export const agreementFor = (municipality, on) => invoke('agreement_for', { municipality: String(municipality), on: on ?? '' });
 
-/** Asks for an agreement file (JSON); resolves to a path or null when the user cancels. */
-export const chooseAgreementFile = () =>
-  openFile({
-    title: 'Vælg rammeaftalefil',
-    multiple: false,
-    directory: false,
-    filters: [{ name: 'Rammeaftaler (JSON)', extensions: ['json'] }],
-  });
+/** Asks for an agreement file (JSON); resolves to its token or null when the user cancels. */
+export const chooseAgreementFile = () => pickFile('agreements');
 
-export const importAgreements = (path) => invoke('agreements_import', { path });
+export const importAgreements = (file) => invoke('agreements_import', { file });

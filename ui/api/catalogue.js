@@ -1,4 +1,4 @@
-import { invoke, listen, openFile } from './tauri.js';
+import { invoke, listen, pickFile } from './tauri.js';
 
 export const catalogueInfo = () => invoke('catalogue_info');
 export const referenceData = () => invoke('reference_data');
@@ -6,22 +6,16 @@ export const referenceData = () => invoke('reference_data');
 export const searchOffers = (form) => invoke('search_offers', { form });
 export const offerDetail = (id, origin) => invoke('offer_detail', { id, origin: origin ?? null });
 
-/** Asks for a catalogue file; resolves to a path or null when the user cancels. */
-export const chooseCatalogueFile = () =>
-  openFile({
-    title: 'Vælg katalogfil',
-    multiple: false,
-    directory: false,
-    filters: [{ name: 'Katalog (JSON)', extensions: ['json'] }],
-  });
+/** Asks for a catalogue file; resolves to its token or null when the user cancels. */
+export const chooseCatalogueFile = () => pickFile('catalogue');
 
-/** Imports a catalogue file; `onProgress(fraction)` follows the reading. */
-export async function importCatalogue(path, onProgress) {
+/** Imports the picked catalogue file; `onProgress(fraction)` follows the reading. */
+export async function importCatalogue(file, onProgress) {
   const unlisten = await listen('import-progress', (p) => {
     if (p.total > 0) onProgress(Math.min(1, p.read / p.total));
   });
   try {
-    return await invoke('import_catalogue', { path });
+    return await invoke('import_catalogue', { file });
   } finally {
     unlisten();
   }

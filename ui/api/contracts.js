@@ -1,5 +1,5 @@
 // Standard contracts. Forms are sent as typed; the core evaluates them and names each problem.
-import { invoke, saveFile } from './tauri.js';
+import { invoke, pickFile } from './tauri.js';
 
 export const listContracts = () => invoke('contracts_list');
 export const getContract = (id) => invoke('contract_get', { id });
@@ -12,16 +12,14 @@ export const correctContract = (id, reason) => invoke('contract_correct', { id, 
 export const markContract = (id, state) => invoke('contract_mark', { id, state });
 export const terminateContract = (id, party, givenOn) => invoke('contract_terminate', { id, party, givenOn });
 export const renewContract = (id) => invoke('contract_renew', { id });
+/** Resolves to the Danish text saying what was discarded. */
+export const discardContract = (id) => invoke('contract_discard', { id });
 
 /** Asks where to save the contract's PDF (a sensible Danish name suggested) and writes it;
  * resolves to null when the user cancels. */
 export async function exportContractPdf(id) {
   const name = await invoke('contract_pdf_name', { id });
-  const path = await saveFile({
-    title: 'Gem kontrakten som PDF',
-    defaultPath: name,
-    filters: [{ name: 'PDF', extensions: ['pdf'] }],
-  });
-  if (!path) return null;
-  return invoke('contract_export_pdf', { id, path });
+  const file = await pickFile('contract_pdf', name);
+  if (!file) return null;
+  return invoke('contract_export_pdf', { id, file });
 }

@@ -1,18 +1,15 @@
 // Rate sheets and the steering group's reports. Every report comes from one command as a
 // table (title, summary, header, rows); the CSV and the PDF are made from the same table.
-import { invoke, openFile, saveFile } from './tauri.js';
+import { invoke, pickFile } from './tauri.js';
 
-/** Asks for a rate sheet (.xlsx or .csv); resolves to a path or null. */
-export const chooseRateSheet = () =>
-  openFile({
-    title: 'Vælg takstoversigt',
-    multiple: false,
-    directory: false,
-    filters: [{ name: 'Takstoversigt (Excel eller CSV)', extensions: ['xlsx', 'csv'] }],
-  });
+/** Asks for a rate sheet (.xlsx or .csv); resolves to its token or null. */
+export const chooseRateSheet = () => pickFile('rate_sheet');
 
-export const previewRates = (path) => invoke('rates_preview', { path });
-export const importRates = (path) => invoke('rates_import', { path });
+/** Reads and checks the picked rate sheet; resolves to the preview (nothing is saved). The
+ * core keeps the rates as read under `preview.token`. */
+export const previewRates = (file) => invoke('rates_preview', { file });
+/** Saves exactly the rates of the preview named `token` (the file is not read again). */
+export const importRates = (token) => invoke('rates_import', { token });
 
 /** The reports there are (`kind` as the core names them) and whether they are for one year. */
 export const REPORT_KINDS = [
@@ -28,14 +25,14 @@ export const report = (kind, year) => invoke('report', { kind, year });
 
 /** Asks where to save a report as CSV (for Danish Excel) and writes it; null when cancelled. */
 export async function exportReportCsv(kind, year, name) {
-  const path = await saveFile({ title: 'Gem rapporten som CSV', defaultPath: `${name}.csv`, filters: [{ name: 'CSV (Excel)', extensions: ['csv'] }] });
-  if (!path) return null;
-  return invoke('report_csv', { kind, year, path });
+  const file = await pickFile('report_csv', `${name}.csv`);
+  if (!file) return null;
+  return invoke('report_csv', { kind, year, file });
 }
 
 /** Asks where to save a report as PDF and writes it; null when cancelled. */
 export async function exportReportPdf(kind, year, name) {
-  const path = await saveFile({ title: 'Gem rapporten som PDF', defaultPath: `${name}.pdf`, filters: [{ name: 'PDF', extensions: ['pdf'] }] });
-  if (!path) return null;
-  return invoke('report_pdf', { kind, year, path });
+  const file = await pickFile('report_pdf', `${name}.pdf`);
+  if (!file) return null;
+  return invoke('report_pdf', { kind, year, file });
 }

@@ -4,6 +4,7 @@
 import {
   listContracts, getContract, prefillContract, evaluateContract, createContract, saveContract,
   issueContract, correctContract, markContract, terminateContract, renewContract, exportContractPdf,
+  discardContract,
 } from '../api/contracts.js';
 import { h, option, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
@@ -340,7 +341,10 @@ function editor(c) {
       h('button', { type: 'button', class: 'secondary small', id: 'add-addon', onclick: () => { $('addon-rows').append(addonRow()); } }, 'Tilføj tillægsydelse')),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'secondary', id: 'contract-save' }, 'Gem kladde'),
-      h('button', { type: 'button', id: 'contract-issue', onclick: issueCurrent }, 'Udsted kontrakt')),
+      h('button', { type: 'button', id: 'contract-issue', onclick: issueCurrent }, 'Udsted kontrakt'),
+      h('button', { type: 'button', class: 'secondary danger', id: 'contract-discard', onclick: () => discardForm(c) },
+        c.current.version > 1 ? 'Kassér rettelsen …' : 'Kassér kladden …')),
+    h('div', { id: 'contract-discard-confirm' }),
   );
   form.addEventListener('input', scheduleEvaluate);
   form.addEventListener('change', scheduleEvaluate);
@@ -371,7 +375,7 @@ function issuedView(c) {
     ['Betaler', `${d.payer.name}, EAN ${d.payer.ean}`],
     ['Leverandør', `${d.provider.name}${d.provider.cvr ? `, CVR ${d.provider.cvr}` : ''}, EAN ${d.provider.ean}`],
     ['Tilbud', `${d.offer.name} (${d.offer.id}), ${d.offer.address}`],
-    ['Borger', `${d.citizen_name} (${d.citizen_cpr.slice(0, 6)}-xxxx)`],
+    ['Borger', `${d.citizen_name} (${c.citizen_cpr_masked})`],
     ['Lovgrundlag', d.legal_basis_label],
     ['Indsats', d.intervention],
     ['Mål', d.goals.join('; ')],
@@ -444,6 +448,37 @@ function correctForm(c) {
     apply(() => correctContract(c.id, form.elements.reason.value), 'En ny version er oprettet som kladde.');
   });
   $('contract-inline').replaceChildren(form);
+}
+
+/** Asks before a draft is discarded: the draft (with the citizen's data) is deleted. */
+function discardForm(c) {
+  const correction = c.current.version > 1;
+  const box = h('div', { class: 'inline-form', role: 'alertdialog', 'aria-labelledby': 'discard-question' },
+    h('p', { id: 'discard-question' }, correction
+      ? `Kassér rettelsen (version ${c.current.version})? Det, der er skrevet i den, slettes; den udstedte version gælder fortsat.`
+      : `Kassér kladde ${c.id}? Kladden og borgerens oplysninger i den slettes. Nummeret bruges ikke igen.`),
+    h('button', { type: 'button', class: 'danger', id: 'contract-discard-yes', onclick: () => discardCurrent(c) }, 'Kassér'),
+    h('button', { type: 'button', class: 'secondary', id: 'contract-discard-no', onclick: () => box.remove() }, 'Fortryd'));
+  $('contract-discard-confirm').replaceChildren(box);
+  $('contract-discard-yes').focus();
+}
+
+async function discardCurrent(c) {
+  try {
+    const text = await discardContract(c.id);
+    clearTimeout(evalTimer);
+    evalSeq += 1;
+    if (c.current.version > 1) {
+      render(await getContract(c.id));
+    } else {
+      current = null;
+      fill($('contract-panel'), h('p', { class: 'sub' }, 'Vælg en kontrakt i listen.'));
+    }
+    await refreshContracts();
+    showInfo(text);
+  } catch (e) {
+    showError(e);
+  }
 }
 
 function render(c) {

@@ -68,7 +68,7 @@ async function importFlow() {
           h('td', {}, l.before ?? '–'),
           h('td', {}, l.after)))))),
       h('div', { class: 'actions' },
-        h('button', { type: 'button', id: 'rates-commit', disabled: p.new + p.changed === 0, onclick: () => commit(path) },
+        h('button', { type: 'button', id: 'rates-commit', disabled: p.new + p.changed === 0, onclick: () => commit(p.token) },
           `Gem ${p.new + p.changed} takster`),
         h('button', { type: 'button', class: 'secondary', onclick: () => fill($('rates-preview')) }, 'Annullér')));
   } catch (e) {
@@ -92,9 +92,10 @@ async function busy(label, work) {
   }
 }
 
-async function commit(path) {
+/** Saves what the preview showed: the core keeps the rates as read under `token`. */
+async function commit(token) {
   try {
-    const p = await busy('Gemmer taksterne …', () => importRates(path));
+    const p = await busy('Gemmer taksterne …', () => importRates(token));
     fill($('rates-preview'));
     showInfo(`Takstoversigten er gemt: ${p.text}`);
   } catch (e) {

@@ -1,9 +1,14 @@
 // Indstillinger: the name in the audit log and the numbers the rules use. Each field is saved
 // on its own; a bad value is refused with the core's Danish message and nothing changes.
-import { getSettings, setSetting } from '../api/settings.js';
-import { h } from '../components/dom.js';
+// Sikkerhedskopi: take a backup, see the automatic ones, restore one (checked and described
+// first, then confirmed; afterwards the window reloads so every view shows the restored data).
+import {
+  getSettings, setSetting, backupStatus, takeBackup, chooseBackup, inspectBackup, restoreBackup,
+} from '../api/settings.js';
+import { describe } from '../api/errors.js';
+import { h, fill } from '../components/dom.js';
 import { showError, showInfo } from '../components/message.js';
-import { thisYear } from '../components/today.js';
+import { thisYear, todayText } from '../components/today.js';
 
 const FIELDS = [
   ['user_name', 'Brugernavn i loggen', 'Tomt: styresystemets bruger'],
@@ -23,7 +28,10 @@ function plFields(s) {
   });
 }
 
-export async function openSettings() {
+/** Where a restore's result waits across the reload that follows it. */
+const RESTORED_KEY = 'pladsoverblik.restored';
+
+export async function openSettings(notice = null) {
   const dialog = document.getElementById('settings-dialog');
   let s;
   try {
@@ -56,6 +64,104 @@ export async function openSettings() {
       showError(err);
     }
   });
-  dialog.replaceChildren(form);
+  const said = typeof notice === 'string' ? notice : null;
+  dialog.replaceChildren(form, backupSection(said));
   dialog.showModal();
+}
+
+/** The "Sikkerhedskopi" section: two buttons, a line for what happened, the automatic backups. */
+function backupSection(notice) {
+  const note = h('p', { id: 'backup-note', class: 'backup-note', role: 'status' }, notice || '');
+  const confirm = h('div', { id: 'backup-confirm', class: 'backup-confirm', hidden: true });
+  const list = h('div', { id: 'backup-list' });
+  const say = (text, error = false) => {
+    note.textContent = text;
+    note.classList.toggle('error', error);
+  };
+  const sayError = (e) => { const d = describe(e); say(`${d.title}: ${d.message}`, true); };
+  const refresh = async () => {
+    try {
+      const st = await backupStatus();
+      fill(list, h('p', { class: 'sub' }, st.text), automaticTable(st.automatic));
+      // What a restore did is below the settings: bring it into view once laid out.
+      if (notice) requestAnimationFrame(() => note.scrollIntoView({ block: 'center' }));
+    } catch (e) {
+      sayError(e);
+    }
+  };
+  const take = async (button) => {
+    button.disabled = true;
+    try {
+      const r = await takeBackup(backupName());
+      if (r) say(r.text);
+    } catch (e) {
+      sayError(e);
+    } finally {
+      button.disabled = false;
+    }
+  };
+  const restore = async () => {
+    const file = await chooseBackup();
+    if (!file) return;
+    say('Tjekker sikkerhedskopien …');
+    try {
+      const contents = await inspectBackup(file);
+      say('');
+      askRestore(confirm, file, contents, say, sayError);
+    } catch (e) {
+      sayError(e);
+    }
+  };
+  refresh();
+  return h('section', { class: 'panel-form backup-section', 'aria-labelledby': 'backup-title' },
+    h('h2', { id: 'backup-title' }, 'Sikkerhedskopi'),
+    h('p', { class: 'sub' }, 'En sikkerhedskopi er hele databasen i én fil: katalog, takster, afstemninger og kontrakter med CPR-numre. Opbevar den lige så sikkert som selve databasen.'),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', id: 'backup-take', onclick: (e) => take(e.currentTarget) }, 'Tag sikkerhedskopi …'),
+      h('button', { type: 'button', class: 'secondary', id: 'backup-restore', onclick: restore }, 'Gendan fra sikkerhedskopi …')),
+    note, confirm, list);
+}
+
+/** "pladsoverblik-sikkerhedskopi-2026-11-24.sqlite": the day as the core sees it, sortable. */
+function backupName() {
+  const day = todayText().split('.').reverse().join('-');
+  return day ? `pladsoverblik-sikkerhedskopi-${day}.sqlite` : 'pladsoverblik-sikkerhedskopi.sqlite';
+}
+
+/** Asks before a restore, saying what the backup holds and what happens to today's data. */
+function askRestore(box, file, contents, say, sayError) {
+  const go = async (button) => {
+    button.disabled = true;
+    say('Gendanner …');
+    try {
+      const r = await restoreBackup(file);
+      sessionStorage.setItem(RESTORED_KEY, r.text);
+      window.location.reload();
+    } catch (e) {
+      box.hidden = true;
+      sayError(e);
+    }
+  };
+  fill(box,
+    h('p', {}, `Gendan ${contents.text}`),
+    h('p', { class: 'sub' }, 'Alt i den nuværende database erstattes af sikkerhedskopiens indhold. Den nuværende database gemmes først i mappen med automatiske sikkerhedskopier, så den kan hentes igen.'),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', id: 'backup-restore-confirm', onclick: (e) => go(e.currentTarget) }, 'Gendan'),
+      h('button', { type: 'button', class: 'secondary', id: 'backup-restore-cancel', onclick: () => { box.hidden = true; } }, 'Annullér')));
+  box.hidden = false;
+}
+
+function automaticTable(files) {
+  if (!files.length) return h('p', { class: 'sub' }, 'Der er ingen automatiske sikkerhedskopier endnu.');
+  return h('table', { class: 'backup-table' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Taget'), h('th', {}, 'Hvorfor'), h('th', { class: 'num' }, 'Størrelse'))),
+    h('tbody', {}, files.map((f) => h('tr', { title: f.path },
+      h('td', {}, f.taken_text), h('td', {}, f.reason_text), h('td', { class: 'num' }, f.size_text)))));
+}
+
+// After a restore the window reloads; the settings open again with what was restored.
+const restored = sessionStorage.getItem(RESTORED_KEY);
+if (restored) {
+  sessionStorage.removeItem(RESTORED_KEY);
+  openSettings(restored);
 }

@@ -89,6 +89,33 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::agreements::AgreementsCommand,
     },
+    /// Tag en sikkerhedskopi af hele databasen (også mens programmet kører); uden FIL vises
+    /// de automatiske sikkerhedskopier.
+    Backup {
+        /// Filen, kopien gemmes i, fx kopi.sqlite.
+        file: Option<PathBuf>,
+        /// Erstat filen, hvis den findes.
+        #[arg(long)]
+        overwrite: bool,
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Gendan databasen fra en sikkerhedskopi (den tjekkes først; den hidtidige database
+    /// gemmes i sikkerhedskopier/).
+    Restore {
+        file: PathBuf,
+        /// Tjek kun sikkerhedskopien og vis, hvad den indeholder; intet ændres.
+        #[arg(long)]
+        preview: bool,
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Vis eller ændr indstillinger (brugernavn, forældelse, gyldighed, afstand).
     Settings {
         #[command(subcommand)]
@@ -206,7 +233,7 @@ pub fn exit_with_clap_error(e: clap::Error) -> ! {
     let msg = match e.kind() {
         ErrorKind::UnknownArgument => format!("ukendt argument «{}»", ctx(ContextKind::InvalidArg)),
         ErrorKind::InvalidSubcommand => format!(
-            "ukendt kommando «{}»; brug generate-catalogue, import-catalogue, info, show, search, check, contract, rates, report eller settings",
+            "ukendt kommando «{}»; brug generate-catalogue, import-catalogue, info, show, search, check, contract, rates, report, agreements, settings, backup eller restore",
             ctx(ContextKind::InvalidSubcommand)
         ),
         ErrorKind::MissingRequiredArgument => {

@@ -6,8 +6,23 @@ use pladsoverblik_core::contracts::{
 };
 use pladsoverblik_core::{Error, Result};
 
-use crate::check::Common;
 use crate::{open, parse, print_json, today};
+
+/// The options every contract command takes.
+#[derive(Args)]
+pub struct Common {
+    #[arg(long)]
+    pub db: Option<std::path::PathBuf>,
+    /// Dags dato (dd.mm.åååå) for forældelse og gyldighed; standard er i dag.
+    #[arg(long)]
+    pub today: Option<String>,
+    /// Skriv kontrakten som JSON (CPR-nummeret maskeret som 010190-xxxx).
+    #[arg(long)]
+    pub json: bool,
+    /// Vis det fulde CPR-nummer i JSON-udskriften; det registreres i revisionssporet.
+    #[arg(long)]
+    pub vis_cpr: bool,
+}
 
 /// Contract fields; on `draft` they override what is filled from the check or offer, on
 /// `edit` they change the draft.
@@ -196,6 +211,13 @@ pub enum ContractCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Kassér en kladde, der aldrig er udstedt (eller en rettelse i kladde). Kladden slettes;
+    /// revisionssporet viser hvem og hvornår.
+    Discard {
+        id: String,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Vis en kontrakt.
     Show {
         id: String,
@@ -246,10 +268,21 @@ fn print_price(p: &pladsoverblik_core::contracts::Price) {
     outln!("{} {}", p.rule_text, p.vat_text);
 }
 
-fn print_contract(c: &ContractView, json: bool) -> Result<()> {
-    if json {
-        return print_json(c);
+/// Prints a contract: as text (CPR masked), or as JSON with the CPR masked unless
+/// `--vis-cpr` is given, which the audit log records.
+fn show(engine: &pladsoverblik_core::Engine, c: ContractView, common: &Common) -> Result<()> {
+    if !common.json {
+        return print_contract(&c);
     }
+    if common.vis_cpr {
+        engine.contract_cpr_shown(&c.id, "plads contract --json --vis-cpr")?;
+        print_json(&c)
+    } else {
+        print_json(&c.masked())
+    }
+}
+
+fn print_contract(c: &ContractView) -> Result<()> {
     outln!(
         "Kontrakt {} version {} – {}",
         c.id,
@@ -334,22 +367,24 @@ pub fn run(command: ContractCommand) -> Result<()> {
                 })?;
             }
             fields.apply(&mut form)?;
-            print_contract(&engine.contract_create(&form, day)?, common.json)
+            show(&engine, engine.contract_create(&form, day)?, &common)
         }
         ContractCommand::Edit { id, fields, common } => {
             let engine = open(&common.db)?;
             let day = today(&common.today)?;
             let mut form = engine.contract(&id, day)?.form;
             fields.apply(&mut form)?;
-            print_contract(&engine.contract_save(&id, &form, day)?, common.json)
+            show(&engine, engine.contract_save(&id, &form, day)?, &common)
         }
         ContractCommand::Issue { id, common } => {
-            let c = open(&common.db)?.contract_issue(&id, today(&common.today)?)?;
-            print_contract(&c, common.json)
+            let engine = open(&common.db)?;
+            let c = engine.contract_issue(&id, today(&common.today)?)?;
+            show(&engine, c, &common)
         }
         ContractCommand::Correct { id, reason, common } => {
-            let c = open(&common.db)?.contract_correct(&id, &reason, today(&common.today)?)?;
-            print_contract(&c, common.json)
+            let engine = open(&common.db)?;
+            let c = engine.contract_correct(&id, &reason, today(&common.today)?)?;
+            show(&engine, c, &common)
         }
         ContractCommand::Mark { id, state, common } => {
             let state = match state.trim().to_lowercase().as_str() {
@@ -357,8 +392,9 @@ pub fn run(command: ContractCommand) -> Result<()> {
                 "active" => ContractState::Aktiv,
                 other => ContractState::parse(other)?,
             };
-            let c = open(&common.db)?.contract_set_state(&id, state, today(&common.today)?)?;
-            print_contract(&c, common.json)
+            let engine = open(&common.db)?;
+            let c = engine.contract_set_state(&id, state, today(&common.today)?)?;
+            show(&engine, c, &common)
         }
         ContractCommand::Terminate {
             id,
@@ -366,21 +402,29 @@ pub fn run(command: ContractCommand) -> Result<()> {
             date,
             common,
         } => {
-            let c = open(&common.db)?.contract_terminate(
+            let engine = open(&common.db)?;
+            let c = engine.contract_terminate(
                 &id,
                 NoticeParty::parse(&party)?,
                 parse::date(&date)?,
                 today(&common.today)?,
             )?;
-            print_contract(&c, common.json)
+            show(&engine, c, &common)
         }
         ContractCommand::Renew { id, common } => {
-            let c = open(&common.db)?.contract_renew(&id, today(&common.today)?)?;
-            print_contract(&c, common.json)
+            let engine = open(&common.db)?;
+            let c = engine.contract_renew(&id, today(&common.today)?)?;
+            show(&engine, c, &common)
+        }
+        ContractCommand::Discard { id, common } => {
+            let text = open(&common.db)?.contract_discard(&id, today(&common.today)?)?;
+            outln!("{text}");
+            Ok(())
         }
         ContractCommand::Show { id, common } => {
-            let c = open(&common.db)?.contract(&id, today(&common.today)?)?;
-            print_contract(&c, common.json)
+            let engine = open(&common.db)?;
+            let c = engine.contract(&id, today(&common.today)?)?;
+            show(&engine, c, &common)
         }
         ContractCommand::Pdf { id, out, common } => {
             let engine = open(&common.db)?;

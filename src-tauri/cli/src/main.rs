@@ -5,6 +5,7 @@
 mod output;
 mod agreements;
 mod args;
+mod backup;
 mod check;
 mod contract;
 mod parse;
@@ -24,6 +25,7 @@ use std::path::PathBuf;
 use args::{Cli, Command, SearchArgs};
 
 fn main() {
+    pladsoverblik_core::error::quiet_panics();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => args::exit_with_clap_error(e),
@@ -41,16 +43,20 @@ pub(crate) fn today(arg: &Option<String>) -> Result<NaiveDate> {
     }
 }
 
-pub(crate) fn open(db: &Option<PathBuf>) -> Result<Engine> {
-    let path = match db {
-        Some(p) => p.clone(),
+/// The database file: `--db`, else the desktop app's.
+pub(crate) fn db_path(db: &Option<PathBuf>) -> Result<PathBuf> {
+    match db {
+        Some(p) => Ok(p.clone()),
         None => paths::default_db_path().ok_or_else(|| {
             Error::Invalid(
                 "Kan ikke finde en mappe til databasen (HOME er ikke sat). Brug --db STI.".into(),
             )
-        })?,
-    };
-    Engine::open(&path)
+        }),
+    }
+}
+
+pub(crate) fn open(db: &Option<PathBuf>) -> Result<Engine> {
+    Engine::open(&db_path(db)?)
 }
 
 // A dispatcher: one arm per command; the catalogue commands are short enough to stand here.
@@ -184,6 +190,19 @@ fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => report::report(a),
         Command::Settings { command, db, json } => settings::settings(command, &db, json),
         Command::Agreements { command } => agreements::run(command),
+        Command::Backup {
+            file,
+            overwrite,
+            db,
+            json,
+        } => backup::backup(file, overwrite, &db, json),
+        Command::Restore {
+            file,
+            preview,
+            db,
+            today,
+            json,
+        } => backup::restore(file, preview, &db, &today, json),
     }
 }
 

@@ -77,7 +77,8 @@ fn export<T: serde::Serialize>(
         ));
     }
     if let Some(path) = csv {
-        std::fs::write(path, table.to_csv()).map_err(|e| Error::io(path.display(), e))?;
+        pladsoverblik_core::paths::write_private(path, &table.to_csv())
+            .map_err(|e| Error::io(path.display(), e))?;
         written.push(format!("CSV skrevet til {}.", path.display()));
     }
     if json {

@@ -175,7 +175,7 @@ fn bad_arguments_get_danish_messages() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("Kommunen «Atlantis» findes ikke"));
     let o = plads(dir.path(), &["search", "--max-rate", "mange"]);
-    assert!(stderr(&o).contains("Beløbet «mange» kan ikke læses"));
+    assert!(stderr(&o).contains("Maks. døgntakst: «mange» kan ikke læses"));
     let o = plads(dir.path(), &["search", "--sort", "distance"]);
     assert!(stderr(&o).contains("Vælg en hjemkommune"));
     let o = plads(dir.path(), &["search", "--farve", "blå"]);
@@ -398,6 +398,41 @@ fn settings_are_checked_and_kept() {
     let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(s["effective_user"], "Karen Jensen");
     assert_eq!(s["check_validity_days"], 14);
+    // A user name is written to the audit log with every step: never a CPR number.
+    let o = plads(dir.path(), &["settings", "set", "user_name", "010190-1234"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("Brugernavnet ligner et CPR-nummer"),
+        "{}",
+        stderr(&o)
+    );
+    let o = plads(dir.path(), &["settings", "set", "pl_rate_2027", "1e1"]);
+    assert_eq!(o.status.code(), Some(1));
+    // Years far outside any report: a Danish message, not a panic (exit 101).
+    for year in ["-2147483648", "2147483647"] {
+        let o = plads(
+            dir.path(),
+            &["report", "rate-increases", &format!("--year={year}")],
+        );
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("ligger uden for 2000–2100"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    // A data folder left readable by others (an older version made it 0755) is tightened.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let data = dir.path().join("gammel");
+        std::fs::create_dir(&data).unwrap();
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(plads(&data, &["settings"]).status.success());
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700, "the data folder is the user's only");
+        assert_eq!(mode(&data.join("pladsoverblik.sqlite")), 0o600);
+    }
 }
 
 /// A contract scripted: draft with a problem, fix it, issue, list (CPR masked), terminate.
@@ -478,6 +513,65 @@ fn a_contract_scripted_from_the_command_line() {
     assert_eq!(v["state"], "udstedt");
     // 365 days × 3.334 kr. (the 2026 rate; provisional for 2027).
     assert_eq!(v["data"]["price"]["total"], "1216910.00");
+    // JSON masks the CPR number unless --vis-cpr is given, which the audit log records.
+    let text = stdout(&o);
+    assert!(
+        !text.contains("4234") && text.contains("010100-xxxx"),
+        "{text}"
+    );
+    let o = plads(
+        d,
+        &[
+            "contract",
+            "show",
+            &id,
+            "--json",
+            "--vis-cpr",
+            "--today",
+            "25.11.2026",
+        ],
+    );
+    assert!(stdout(&o).contains("010100-4234"), "{}", stderr(&o));
+    let db = rusqlite::Connection::open(d.join("pladsoverblik.sqlite")).unwrap();
+    let shown: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'contract.cpr_shown' AND subject = ?1",
+            [&id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(shown, 1);
+    let logged: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM audit_log WHERE details LIKE '%4234%' OR user LIKE '%4234%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(logged, 0);
+    // The contract's PDF holds the full CPR number: only the user may read it.
+    let pdf = d.join("k.pdf");
+    let o = plads(
+        d,
+        &[
+            "contract",
+            "pdf",
+            &id,
+            "--out",
+            pdf.to_str().unwrap(),
+            "--today",
+            "25.11.2026",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&pdf), 0o600);
+        assert_eq!(mode(&d.join("pladsoverblik.sqlite")), 0o600);
+        assert_eq!(mode(&d.join("pladsoverblik.sqlite-wal")), 0o600);
+    }
 
     let o = plads(d, &["contract", "list", "--today", "25.11.2026"]);
     let out = stdout(&o);

@@ -5,12 +5,15 @@ use rusqlite::{params, Connection};
 use crate::error::Result;
 
 /// The user name recorded in the audit log: the setting `user_name` if set, else the OS user.
+/// A name that looks like a CPR number is never written to the log (the setting refuses one;
+/// an OS user name like that is logged as "ukendt").
 pub fn current_user(conn: &Connection) -> String {
     crate::settings::user_name(conn)
         .filter(|s| !s.trim().is_empty())
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("USERNAME").ok())
         .or_else(|| std::env::var("LOGNAME").ok())
+        .filter(|s| !crate::contracts::ids::contains_cpr_like(s))
         .unwrap_or_else(|| "ukendt".to_string())
 }
 
@@ -21,6 +24,8 @@ pub fn now_local() -> String {
         .to_string()
 }
 
+/// Appends one entry. A subject that looks like a CPR number (a file named after a citizen,
+/// say) is logged as "[udeladt: ligner et CPR-nummer]": citizen data never enters the log.
 pub fn record(
     conn: &Connection,
     action: &str,
@@ -28,6 +33,11 @@ pub fn record(
     details: &serde_json::Value,
 ) -> Result<()> {
     let user = current_user(conn);
+    let subject = if crate::contracts::ids::contains_cpr_like(subject) {
+        "[udeladt: ligner et CPR-nummer]"
+    } else {
+        subject
+    };
     conn.execute(
         "INSERT INTO audit_log (at, user, action, subject, details) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![now_local(), user, action, subject, details.to_string()],

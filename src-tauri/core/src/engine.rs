@@ -9,6 +9,7 @@ use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
+use crate::backup::{self, Reason};
 use crate::catalogue::{self, detail, import};
 use crate::error::{Error, Result};
 use crate::geo::Point;
@@ -61,6 +62,8 @@ impl IndexSlot {
 pub struct Engine {
     db: Mutex<Db>,
     index: Arc<IndexSlot>,
+    /// The rate sheet the window last previewed: what `rates_import_previewed` saves.
+    rate_sheet: Mutex<rates::import::Pending>,
 }
 
 impl Engine {
@@ -110,6 +113,7 @@ impl Engine {
                 state: Mutex::new(IndexState::Building),
                 changed: Condvar::new(),
             }),
+            rate_sheet: Mutex::default(),
         })
     }
 
@@ -159,15 +163,28 @@ impl Engine {
     }
 
     /// Imports a catalogue file; on success the search index is rebuilt. On any error the
-    /// database and the index are as they were.
+    /// database and the index are as they were. The database is copied into
+    /// `sikkerhedskopier/` first; the copy is removed again when the file is refused.
     pub fn import_file(
         &self,
         path: &Path,
         progress: impl FnMut(u64, u64),
     ) -> Result<import::ImportReport> {
         let mut db = self.db();
-        let report = import::import_file(&mut db, path, progress)?;
+        let copy = backup::automatic(&db, Reason::CatalogueImport)?;
+        let report = match import::import_file(&mut db, path, progress) {
+            Ok(report) => report,
+            Err(e) => {
+                if let Some(copy) = &copy {
+                    backup::discard(copy);
+                }
+                return Err(e);
+            }
+        };
         self.rebuild_index(db.conn())?;
+        if let Some(copy) = &copy {
+            backup::keep(db.conn(), copy)?;
+        }
         Ok(report)
     }
 
@@ -346,6 +363,23 @@ impl Engine {
         contracts::terminate(self.db().conn(), id, party, given_on, today)
     }
 
+    /// Records in the audit log that the full CPR number of contract `id` was shown (the
+    /// number itself is never logged).
+    pub fn contract_cpr_shown(&self, id: &str, purpose: &str) -> Result<()> {
+        crate::audit::record(
+            self.db().conn(),
+            "contract.cpr_shown",
+            id,
+            &serde_json::json!({ "purpose": purpose }),
+        )
+    }
+
+    /// Discards a draft that was never issued (or a correction's draft); see
+    /// `contracts::store::discard`.
+    pub fn contract_discard(&self, id: &str, today: NaiveDate) -> Result<String> {
+        contracts::store::discard(self.db().conn(), id, today)
+    }
+
     pub fn contract_renew(&self, id: &str, today: NaiveDate) -> Result<contracts::ContractView> {
         contracts::renew(self.db().conn(), id, today)
     }
@@ -373,18 +407,43 @@ impl Engine {
         contracts::list(self.db().conn(), today)
     }
 
-    /// What importing a rate sheet would change (nothing is saved).
+    /// What importing a rate sheet would change (nothing is saved). The sheet is read and
+    /// checked before the database is locked; the rates as read are kept with the preview
+    /// under its `token`, replacing any earlier preview, so that `rates_import_previewed`
+    /// saves exactly what was shown.
     pub fn rates_preview(&self, path: &Path) -> Result<rates::import::Preview> {
-        rates::import::preview(self.db().conn(), path)
+        let sheet = rates::sheet::read(path)?;
+        let token = self.rate_sheet().next_token(&sheet);
+        let previewed = rates::import::Previewed::new(self.db().conn(), sheet, token)?;
+        let preview = previewed.preview().clone();
+        self.rate_sheet().keep(previewed);
+        Ok(preview)
     }
 
-    /// Imports a rate sheet's new and changed rates in one transaction; the search index is
-    /// rebuilt so rates shown and filtered on are the new ones.
-    pub fn rates_import(&self, path: &Path) -> Result<rates::import::Preview> {
+    /// Saves the previewed rate sheet named `token` — the rates as they were read for the
+    /// preview, not the file read again — in one transaction; refused when the database has
+    /// changed since the preview. The search index is rebuilt.
+    pub fn rates_import_previewed(&self, token: &str) -> Result<rates::import::Preview> {
+        let previewed = self.rate_sheet().take(token)?;
         let db = self.db();
-        let applied = rates::import::import(db.conn(), path)?;
+        let applied = previewed.import(db.conn())?;
         self.rebuild_index(db.conn())?;
         Ok(applied)
+    }
+
+    /// Reads, checks and imports a rate sheet's new and changed rates in one transaction
+    /// (the CLI: no preview in between); the search index is rebuilt so rates shown and
+    /// filtered on are the new ones.
+    pub fn rates_import(&self, path: &Path) -> Result<rates::import::Preview> {
+        let sheet = rates::sheet::read(path)?;
+        let db = self.db();
+        let applied = rates::import::import_sheet(db.conn(), &sheet, None)?;
+        self.rebuild_index(db.conn())?;
+        Ok(applied)
+    }
+
+    fn rate_sheet(&self) -> MutexGuard<'_, rates::import::Pending> {
+        self.rate_sheet.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Computes one of the steering group's reports.
@@ -407,6 +466,36 @@ impl Engine {
     pub fn agreements_import(&self, path: &Path) -> Result<agreements::ImportReport> {
         let db = self.db();
         let report = agreements::import_file(db.conn(), path)?;
+        self.rebuild_index(db.conn())?;
+        Ok(report)
+    }
+
+    /// Takes a backup into `dest`, consistent while the app writes; an existing file is
+    /// replaced only with `overwrite` (the save dialog has asked).
+    pub fn backup_to(&self, dest: &Path, overwrite: bool) -> Result<backup::BackupReport> {
+        backup::backup_to(&self.db(), dest, overwrite)
+    }
+
+    /// The automatic backups and the folder they are in.
+    pub fn backup_status(&self) -> Result<backup::Status> {
+        backup::status(self.db().path())
+    }
+
+    /// Checks a backup as a restore would and says what it holds; nothing changes.
+    pub fn backup_inspect(&self, src: &Path, today: NaiveDate) -> Result<backup::Contents> {
+        let live = self.db().path().map(Path::to_path_buf).ok_or_else(|| {
+            Error::Invalid("Der kan kun gendannes til en database, der ligger i en fil.".into())
+        })?;
+        backup::inspect(&live, src, today)
+    }
+
+    /// Replaces the database with a backup while the app runs. The engine keeps its
+    /// connection: the checked backup is copied into it in one write transaction (the
+    /// database as it was is kept in `sikkerhedskopier/` first), and the search index is
+    /// rebuilt, so the next call sees the restored data; no restart is needed.
+    pub fn restore_from(&self, src: &Path, today: NaiveDate) -> Result<backup::RestoreReport> {
+        let mut db = self.db();
+        let report = backup::restore(&mut db, src, today)?;
         self.rebuild_index(db.conn())?;
         Ok(report)
     }

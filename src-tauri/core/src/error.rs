@@ -62,10 +62,10 @@ pub enum Error {
         known: i64,
     },
 
-    #[error("Databasefejl: {0}")]
+    #[error("{}", database_text(.0))]
     Database(#[from] rusqlite::Error),
 
-    #[error("Filfejl ({path}): {source}")]
+    #[error("Filfejl ({path}): {}.", io_text(.source))]
     Io {
         path: String,
         #[source]
@@ -86,6 +86,70 @@ fn format_rejected(what: &str, file: &str, problems: &[Problem], more: usize) ->
         s.push_str(&format!("\n  … og {more} fejl mere."));
     }
     s
+}
+
+/// What an I/O error means, in Danish (the operating system's own text is English). Errors
+/// the app raises itself with a Danish text (`InvalidData` from our readers) keep their text.
+pub fn io_text(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "filen eller mappen findes ikke".into(),
+        K::PermissionDenied => "du har ikke adgang til filen eller mappen".into(),
+        K::AlreadyExists => "filen findes allerede".into(),
+        K::UnexpectedEof => "filen slutter, før den er læst færdig".into(),
+        K::StorageFull | K::WriteZero => "der er ikke plads nok på disken".into(),
+        K::IsADirectory => "det er en mappe, ikke en fil".into(),
+        K::NotADirectory => "en del af stien er ikke en mappe".into(),
+        K::ReadOnlyFilesystem => "drevet er skrivebeskyttet".into(),
+        K::InvalidFilename => "filnavnet er ugyldigt".into(),
+        K::FileTooLarge => "filen er for stor".into(),
+        K::OutOfMemory => "der er ikke hukommelse nok".into(),
+        K::InvalidData | K::Other if e.get_ref().is_some() => e.to_string(),
+        _ => match e.raw_os_error() {
+            Some(code) => format!("filen kunne ikke læses eller skrives (systemfejl {code})"),
+            None => "filen kunne ikke læses eller skrives".into(),
+        },
+    }
+}
+
+/// What a database error means, in Danish. The triggers' own messages (Danish, from the
+/// migrations) are kept.
+fn database_text(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    let rusqlite::Error::SqliteFailure(f, message) = e else {
+        return "Databasefejl: data i databasen har en uventet form. Gendan fra en sikkerhedskopi, hvis fejlen bliver ved.".into();
+    };
+    let message = message.as_deref().unwrap_or("");
+    match f.code {
+        C::DatabaseBusy | C::DatabaseLocked => {
+            "Databasen er optaget af en anden handling eller et andet program; prøv igen om lidt."
+                .into()
+        }
+        C::ReadOnly => "Databasen er skrivebeskyttet; tjek rettighederne til datamappen.".into(),
+        C::CannotOpen => {
+            "Databasefilen kan ikke åbnes; tjek at datamappen findes, og at du har adgang til den."
+                .into()
+        }
+        C::NotADatabase => "Filen er ikke en Pladsoverblik-database.".into(),
+        C::DatabaseCorrupt => {
+            "Databasen er beskadiget. Gendan fra en sikkerhedskopi (plads restore).".into()
+        }
+        C::DiskFull => "Der er ikke plads nok på disken til databasen.".into(),
+        C::ConstraintViolation if !message.is_ascii() => format!("{message}."),
+        C::ConstraintViolation if message.starts_with("FOREIGN KEY") => {
+            "Databasefejl: en henvisning peger på noget, der ikke findes; intet er ændret.".into()
+        }
+        C::ConstraintViolation if message.starts_with("UNIQUE") => {
+            "Databasefejl: det findes allerede; intet er ændret.".into()
+        }
+        C::ConstraintViolation => {
+            "Databasefejl: en værdi er uden for det tilladte; intet er ændret.".into()
+        }
+        _ => format!(
+            "Databasefejl (SQLite-kode {}); intet er ændret.",
+            f.extended_code
+        ),
+    }
 }
 
 impl Error {
@@ -113,3 +177,18 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Makes a panic print where it happened but not its message, which could quote what the
+/// user typed (a name, a CPR number): citizen data never goes to a log or the terminal. For
+/// the binaries (`plads`, the desktop app); tests keep Rust's default hook.
+pub fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "Pladsoverblik stoppede med en intern fejl{place}. Det, der var gemt, er bevaret; prøv igen, og meld fejlen, hvis den gentager sig."
+        );
+    }));
+}

@@ -8,6 +8,14 @@ pub fn date(d: NaiveDate) -> String {
     format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year())
 }
 
+/// A stored timestamp (`åååå-mm-ddTHH:MM:SS`, local time) as `dd.mm.åååå HH:MM`; text that
+/// is not such a timestamp is returned as it is.
+pub fn timestamp(stored: &str) -> String {
+    chrono::NaiveDateTime::parse_from_str(stored, "%Y-%m-%dT%H:%M:%S")
+        .map(|t| format!("{} {}", date(t.date()), t.format("%H:%M")))
+        .unwrap_or_else(|_| stored.to_string())
+}
+
 /// Parses `dd.mm.åååå` (also `d.m.åååå`) or ISO `åååå-mm-dd`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
@@ -41,6 +49,13 @@ pub fn number(value: Decimal, decimals: u32) -> String {
         use std::fmt::Write;
         let width = rounded.scale() as usize;
         let _ = write!(out, ",{:0width$}", mantissa % scale);
+        // A value with 28 digits cannot be rescaled to more decimals: pad with zeros.
+        for _ in rounded.scale()..decimals {
+            out.push('0');
+        }
+        if rounded.scale() == 0 {
+            out.pop();
+        }
     }
     out
 }
@@ -58,6 +73,13 @@ pub fn parse_amount(input: &str) -> Option<Decimal> {
         t.to_string()
     };
     let normalised = normalised.replace(' ', "");
+    // Digits and one decimal point only: no exponent ("1e5"), sign or other notation.
+    if normalised.is_empty()
+        || !normalised.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || normalised.matches('.').count() > 1
+    {
+        return None;
+    }
     <Decimal as std::str::FromStr>::from_str(&normalised)
         .ok()
         .filter(|d| !d.is_sign_negative())
@@ -144,6 +166,27 @@ mod tests {
         assert_eq!(number(d("1.5"), 3), "1,500");
         assert_eq!(number(d("0.05"), 1), "0,1");
         assert_eq!(number(d("12345678901.999"), 2), "12.345.678.902,00");
+        // 28 digits: no room for decimals in a Decimal, still two in the text.
+        assert_eq!(
+            kr(d("1000000000000000000000000000")),
+            "1.000.000.000.000.000.000.000.000.000,00 kr."
+        );
+    }
+
+    #[test]
+    fn amounts_are_read_as_people_write_them_and_nothing_else() {
+        assert_eq!(parse_amount("3.500,50"), Some(d("3500.50")));
+        assert_eq!(parse_amount("3500.50"), Some(d("3500.50")));
+        assert_eq!(parse_amount("1.234.567"), Some(d("1234567")));
+        assert_eq!(parse_amount("450 kr."), Some(d("450")));
+        // Scientific notation, signs and stray characters are not amounts.
+        assert_eq!(parse_amount("1e5"), None);
+        assert_eq!(parse_amount("-450"), None);
+        assert_eq!(parse_amount("+450"), None);
+        assert_eq!(parse_amount("0x10"), None);
+        assert_eq!(parse_amount(""), None);
+        // More digits than a Decimal holds is no amount either (and no panic).
+        assert_eq!(parse_amount("79228162514264337593543950336"), None);
     }
 
     #[test]
@@ -154,6 +197,8 @@ mod tests {
         assert_eq!(parse_date("2026-11-05"), Some(day));
         assert_eq!(parse_date("5.11.2026"), Some(day));
         assert_eq!(parse_date("31.02.2026"), None);
+        assert_eq!(timestamp("2026-11-29T16:05:09"), "29.11.2026 16:05");
+        assert_eq!(timestamp("i går"), "i går");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod agreements;
 pub mod audit;
+pub mod backup;
 pub mod catalogue;
 pub mod clock;
 pub mod contracts;
@@ -11,6 +12,8 @@ pub mod engine;
 pub mod error;
 pub mod fmt;
 pub mod geo;
+pub mod input;
+pub mod limits;
 pub mod paths;
 pub mod placement;
 pub mod rates;

@@ -8,9 +8,9 @@ use std::str::FromStr;
 
 use crate::catalogue::model::{LegalBasis, OperatorType};
 use crate::error::{Error, Result};
-use crate::fmt;
 use crate::geo::{self, Point};
 use crate::search::{SearchQuery, SortKey};
+use crate::{fmt, limits};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -73,14 +73,15 @@ pub fn date(input: &str) -> Result<chrono::NaiveDate> {
     })
 }
 
-/// "3500", "3.500", "3.500,50", "3500.50" → an amount.
-fn amount(input: &str) -> Result<Decimal> {
-    fmt::parse_amount(input).ok_or_else(|| {
+/// The highest daily rate: "3500", "3.500", "3.500,50", "3500.50", within `limits::DAILY_RATE`.
+fn max_rate(input: &str) -> Result<Decimal> {
+    let value = fmt::parse_amount(input).ok_or_else(|| {
         Error::Invalid(format!(
-            "Beløbet «{}» kan ikke læses; skriv fx 3.500,00.",
+            "Maks. døgntakst: «{}» kan ikke læses; skriv fx 3.500 eller 3.500,50.",
             input.trim()
         ))
-    })
+    })?;
+    limits::DAILY_RATE.check(value, "Maks. døgntakst")
 }
 
 /// A point, a postcode or a municipality: where distances are measured from.
@@ -106,16 +107,20 @@ fn yes_no(input: &str) -> Result<bool> {
     }
 }
 
+/// Farther than any two places in Denmark (Gedser–Skagen is about 400 km; Bornholm adds
+/// some): a larger figure is a typing error.
+const MAX_KM: f64 = 1000.0;
+
 fn km(input: &str) -> Result<f64> {
     input
         .trim()
         .replace(',', ".")
         .parse::<f64>()
         .ok()
-        .filter(|v| v.is_finite() && *v >= 0.0)
+        .filter(|v| v.is_finite() && (0.0..=MAX_KM).contains(v))
         .ok_or_else(|| {
             Error::Invalid(format!(
-                "Afstanden «{}» skal være et tal i km.",
+                "Afstanden «{}» skal være et tal i km mellem 0 og {MAX_KM}.",
                 input.trim()
             ))
         })
@@ -144,7 +149,7 @@ impl SearchForm {
         }
         q.age = given(&self.age).map(age).transpose()?;
         q.region_date = given(&self.region_date).map(date).transpose()?;
-        q.max_daily_rate = given(&self.max_rate).map(amount).transpose()?;
+        q.max_daily_rate = given(&self.max_rate).map(max_rate).transpose()?;
         q.covered_by_rammeaftale = given(&self.rammeaftale).map(yes_no).transpose()?;
         if let Some(n) = given(&self.near) {
             near(n, &mut q)?;
@@ -198,14 +203,27 @@ mod tests {
                 max_km: "-1".into(),
                 ..Default::default()
             }),
-            "Afstanden «-1» skal være et tal i km."
+            "Afstanden «-1» skal være et tal i km mellem 0 og 1000."
         );
         assert_eq!(
             err(SearchForm {
                 max_rate: "tre".into(),
                 ..Default::default()
             }),
-            "Beløbet «tre» kan ikke læses; skriv fx 3.500,00."
+            "Maks. døgntakst: «tre» kan ikke læses; skriv fx 3.500 eller 3.500,50."
+        );
+        // Decimal::MAX itself reads, and is refused by the range, not by a panic later.
+        assert!(err(SearchForm {
+            max_rate: "79228162514264337593543950335".into(),
+            ..Default::default()
+        })
+        .starts_with("Maks. døgntakst: døgntaksten 79.228.162.514.264.337.593.543.950.335"));
+        assert_eq!(
+            err(SearchForm {
+                max_rate: "1.000.000".into(),
+                ..Default::default()
+            }),
+            "Maks. døgntakst: døgntaksten 1.000.000,00 kr. ligger uden for det mulige (0,00 kr. til 250.000,00 kr.)."
         );
     }
 }

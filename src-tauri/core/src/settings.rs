@@ -213,7 +213,7 @@ pub fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
                 "PL-sats: «{year}» er ikke et årstal (brug fx {PL_RATE_PREFIX}2027)."
             )));
         }
-        let rate = value.replace(',', ".").parse::<Decimal>().ok();
+        let rate = crate::fmt::parse_amount(value);
         if !rate.is_some_and(|r| r >= Decimal::ZERO && r <= Decimal::from(20)) {
             return Err(Error::Invalid(format!(
                 "PL-sats for {year}: «{value}» skal være en procentsats mellem 0 og 20, fx 2,9."
@@ -222,6 +222,12 @@ pub fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
     } else if key == USER_NAME {
         if value.chars().count() > 80 {
             return Err(Error::Invalid("Brugernavnet må højst være 80 tegn.".into()));
+        }
+        // The user name is written to the append-only audit log with every step.
+        if crate::contracts::ids::contains_cpr_like(value) {
+            return Err(Error::Invalid(
+                "Brugernavnet ligner et CPR-nummer. Navnet skrives i revisionssporet ved hver handling og må ikke indeholde personnumre; brug fx dit navn eller initialer.".into(),
+            ));
         }
     } else {
         let setting = NUMBERS.iter().find(|s| s.key == key).ok_or_else(|| {

@@ -1,9 +1,11 @@
 //! The SQLite store: one connection, opened on a file (WAL) or in memory, with numbered
-//! migrations embedded in the binary and applied in order, each in its own transaction.
+//! migrations embedded in the binary and applied in order, each in its own transaction. An
+//! existing file is copied into `sikkerhedskopier/` before its schema changes (`backup`).
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 
+use crate::backup::{self, Reason};
 use crate::error::{Error, Result};
 
 /// The migrations, in order. Append only: never edit a migration that has been released.
@@ -40,11 +42,27 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_agreements.sql",
         include_str!("../migrations/0008_agreements.sql"),
     ),
+    (
+        "0009_contract_discards.sql",
+        include_str!("../migrations/0009_contract_discards.sql"),
+    ),
 ];
 
 /// The schema version this build knows (= number of migrations).
 pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
+}
+
+/// Refuses a database (`name`: its path) written by a newer Pladsoverblik.
+pub fn check_version(name: &str, found: i64) -> Result<()> {
+    if found > latest_version() {
+        return Err(Error::DatabaseTooNew {
+            path: name.to_string(),
+            found,
+            known: latest_version(),
+        });
+    }
+    Ok(())
 }
 
 pub struct Db {
@@ -56,28 +74,58 @@ impl Db {
     /// Opens (creating if needed) the database file and brings it to the latest schema.
     /// A file written by a newer version is refused and left untouched.
     pub fn open(path: &Path) -> Result<Db> {
+        // Citizen data: the folder the app creates is the user's only (0700), and so are the
+        // database and its WAL files (0600; `paths`). A folder the user chose is not changed.
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display(), e))?;
+                crate::paths::create_private_dir(dir).map_err(|e| Error::io(dir.display(), e))?;
+                if crate::paths::data_dir().as_deref() == Some(dir) {
+                    crate::paths::restrict(dir).map_err(|e| Error::io(dir.display(), e))?;
+                }
             }
         }
+        crate::paths::create_private_file(path).map_err(|e| Error::io(path.display(), e))?;
+        for suffix in ["-wal", "-shm"] {
+            let mut side = path.as_os_str().to_owned();
+            side.push(suffix);
+            let side = std::path::PathBuf::from(side);
+            crate::paths::restrict(&side).map_err(|e| Error::io(side.display(), e))?;
+        }
         // Check the version read-only first, so a too-new file is not even switched to WAL.
-        if path.exists() {
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
             let ro = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
             let found: i64 = ro.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            if found > latest_version() {
-                return Err(Error::DatabaseTooNew {
-                    path: path.display().to_string(),
-                    found,
-                    known: latest_version(),
-                });
-            }
+            check_version(&path.display().to_string(), found)?;
         }
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         let mut db = Db {
             conn,
+            path: Some(path.to_path_buf()),
+        };
+        db.configure()?;
+        // A database with data is copied aside before its schema changes; the copy is kept
+        // (and the oldest beyond `backup::KEEP` removed) once the migration has run.
+        let found = db.schema_version()?;
+        let copy = if found > 0 && found < latest_version() {
+            backup::automatic(&db, Reason::Migration)?
+        } else {
+            None
+        };
+        db.migrate_to(latest_version())?;
+        crate::agreements::install_built_in(&db.conn)?;
+        if let Some(copy) = copy {
+            backup::keep(&db.conn, &copy)?;
+        }
+        Ok(db)
+    }
+
+    /// Brings a verified copy of a backup to the latest schema (a restore): no WAL and no
+    /// automatic backup of the copy itself.
+    pub(crate) fn open_copy(path: &Path) -> Result<Db> {
+        let mut db = Db {
+            conn: Connection::open(path)?,
             path: Some(path.to_path_buf()),
         };
         db.configure()?;
@@ -113,17 +161,12 @@ impl Db {
     /// Applies the migrations after the current version up to `target`, each in a transaction.
     pub fn migrate_to(&mut self, target: i64) -> Result<()> {
         let current = self.schema_version()?;
-        if current > latest_version() {
-            return Err(Error::DatabaseTooNew {
-                path: self
-                    .path
-                    .as_ref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| ":memory:".into()),
-                found: current,
-                known: latest_version(),
-            });
-        }
+        let name = self
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| ":memory:".into());
+        check_version(&name, current)?;
         for (i, (_name, sql)) in MIGRATIONS.iter().enumerate() {
             let version = i as i64 + 1;
             if version <= current || version > target {

@@ -737,3 +737,189 @@ fn categories_count_the_catalogues_buyers_and_the_contracts_without_double_count
     f.engine.import_file(&file, |_, _| {}).unwrap();
     assert_eq!(line(2027).places_to_others, 4);
 }
+
+#[test]
+fn amounts_too_large_and_texts_too_long_are_problems_not_panics() {
+    let f = fixture();
+    let t = today();
+    let mut typed = form("K-1", "01.12.2026", "30.11.2027", "01.03.2027");
+    // An add-on of 3e26 kr. used to overflow the price and panic for ever after.
+    typed.addons = vec![pladsoverblik_core::contracts::AddOnForm {
+        description: "Ekstra støtte".into(),
+        basis: "Timer efter aftale".into(),
+        amount: "300000000000000000000000000".into(),
+        unit: "dag".into(),
+    }];
+    let draft = f.engine.contract_create(&typed, t).unwrap();
+    let messages: Vec<String> = draft
+        .evaluation
+        .problems
+        .iter()
+        .map(|p| p.message.clone())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with(
+            "Tillægsydelse 1, beløb: døgntaksten 300.000.000.000.000.000.000.000.000,00 kr. ligger uden for det mulige"
+        )),
+        "{messages:?}"
+    );
+    // "1e5" is no amount.
+    typed.addons[0].amount = "1e5".into();
+    let p = problems(&f, &typed, t);
+    assert!(
+        p.iter()
+            .any(|m| m.starts_with("Tillægsydelse 1, beløb: «1e5» skal være et beløb over 0")),
+        "{p:?}"
+    );
+    // The stored draft opens again, and the draft can be issued once the amount is right.
+    typed.addons[0].amount = "450".into();
+    f.engine.contract_save(&draft.id, &typed, t).unwrap();
+    assert!(f
+        .engine
+        .contract(&draft.id, t)
+        .unwrap()
+        .evaluation
+        .problems
+        .is_empty());
+
+    // A name of 17.000 characters is kept as a draft only up to ten times the limit, and
+    // never issued.
+    let mut long = typed.clone();
+    long.citizen_name = "Å".repeat(1_500);
+    let saved = f.engine.contract_save(&draft.id, &long, t).unwrap();
+    assert!(
+        saved
+            .evaluation
+            .problems
+            .iter()
+            .any(|p| p.field == "citizen_name"
+                && p.message == "Borgerens navn er 1.500 tegn lang; højst 200 tegn er tilladt."),
+        "{:?}",
+        saved.evaluation.problems
+    );
+    assert!(f.engine.contract_issue(&draft.id, t).is_err());
+    long.citizen_name = "Å".repeat(50_000);
+    let e = f.engine.contract_save(&draft.id, &long, t).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "Borgerens navn er 50.000 tegn lang; højst 2.000 tegn er tilladt."
+    );
+    // The refused save changed nothing.
+    let kept = f.engine.contract(&draft.id, t).unwrap();
+    assert_eq!(kept.form.citizen_name.chars().count(), 1_500);
+    // CVR and EAN of zeros pass their check digits but are no numbers.
+    let mut zeros = typed.clone();
+    zeros.provider_cvr = "00000000".into();
+    zeros.provider_ean = "0000000000000".into();
+    let p = problems(&f, &zeros, t);
+    assert!(
+        p.iter().any(|m| m.contains("begynder ikke med 0"))
+            && p.iter().any(|m| m.contains("kun nuller")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn a_draft_can_be_discarded_and_an_issued_contract_cannot() {
+    let f = fixture();
+    let t = today();
+    let draft = f
+        .engine
+        .contract_create(&form("K-1", "01.12.2026", "30.11.2027", "01.03.2027"), t)
+        .unwrap();
+    let text = f.engine.contract_discard(&draft.id, t).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "Kladden {} er kasseret; nummeret bruges ikke igen.",
+            draft.id
+        )
+    );
+    // Gone from the list and from the database (the citizen's data with it); the number stays
+    // taken and the audit log says who discarded it.
+    assert!(f
+        .engine
+        .contracts(t)
+        .unwrap()
+        .iter()
+        .all(|c| c.id != draft.id));
+    let e = f.engine.contract(&draft.id, t).unwrap_err().to_string();
+    assert!(
+        e.starts_with(&format!(
+            "Kontrakt {} er en kasseret kladde (kasseret ",
+            draft.id
+        )),
+        "{e}"
+    );
+    let cpr_rows: i64 = f
+        .engine
+        .with_db(|db| {
+            Ok(db.conn().query_row(
+                "SELECT COUNT(*) FROM contract_versions WHERE form LIKE '%010190%'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(cpr_rows, 0);
+    let next = f
+        .engine
+        .contract_create(&form("K-1", "01.12.2026", "30.11.2027", "01.03.2027"), t)
+        .unwrap();
+    assert_ne!(next.id, draft.id);
+    let logged: i64 = f
+        .engine
+        .with_db(|db| {
+            Ok(db.conn().query_row(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'contract.discard' AND subject = ?1",
+                [&draft.id],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(logged, 1);
+    // Issued: refused. A correction's draft: discarded, and version 1 is in force again.
+    f.engine.contract_issue(&next.id, t).unwrap();
+    let e = f
+        .engine
+        .contract_discard(&next.id, t)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("er udstedt og kan ikke kasseres"), "{e}");
+    f.engine
+        .contract_correct(&next.id, "Forkert kontaktperson", t)
+        .unwrap();
+    let text = f.engine.contract_discard(&next.id, t).unwrap();
+    assert!(
+        text.starts_with(&format!(
+            "Rettelsen (version 2) af kontrakt {} er kasseret; version 1 gælder fortsat",
+            next.id
+        )),
+        "{text}"
+    );
+    let back = f.engine.contract(&next.id, t).unwrap();
+    assert_eq!(back.current.version, 1);
+    assert!(back.current.issued);
+}
+
+#[test]
+fn the_json_view_can_mask_the_cpr() {
+    let f = fixture();
+    let t = today();
+    let draft = f
+        .engine
+        .contract_create(&form("K-1", "01.12.2026", "30.11.2027", "01.03.2027"), t)
+        .unwrap();
+    let issued = f.engine.contract_issue(&draft.id, t).unwrap();
+    assert_eq!(issued.citizen_cpr_masked, "010190-xxxx");
+    let json = serde_json::to_string(&issued.clone().masked()).unwrap();
+    assert!(
+        !json.contains("010190-1234") && !json.contains("0101901234"),
+        "{json}"
+    );
+    assert!(json.contains("010190-xxxx"));
+    // The unmasked view still holds the number (the contract itself needs it).
+    assert!(serde_json::to_string(&issued)
+        .unwrap()
+        .contains("010190-1234"));
+}

@@ -350,3 +350,94 @@ fn the_bundled_example_catalogue_is_what_the_generator_writes() {
     assert_eq!(kinds.len(), 4, "{kinds:?}");
     assert_eq!(municipal_operators.len(), 17, "{municipal_operators:?}");
 }
+
+#[test]
+fn amounts_and_texts_out_of_range_are_refused() {
+    let mut v = small_json();
+    v["offers"][0]["rates"] = json!([
+        {"basis": "SEL-108", "year": 2026, "amount": "1000000000000000000000000000", "unit": "dag"},
+        {"basis": "SEL-108", "year": 2027, "amount": "3300.00", "unit": "dag", "vat_pct": "-100"},
+        {"basis": "SEL-108", "year": 2028, "amount": "3300.00", "unit": "dag",
+         "calculation": {"budgeted_occupancy_pct": "900"}}
+    ]);
+    v["offers"][0]["description"] = json!("Å".repeat(20_001));
+    v["offers"][1]["departments"][0]["legal_bases"][0]["places"] = json!(10_001);
+    let msg = refused_json(&v);
+    for expected in [
+        "felt rates[0].amount: døgntaksten 1.000.000.000.000.000.000.000.000.000,00 kr. ligger uden for det mulige (0,00 kr. til 250.000,00 kr.)",
+        "felt rates[1].vat_pct: momsandelen -100 % ligger uden for det mulige (0 % til 25 %)",
+        "felt rates[2].calculation.budgeted_occupancy_pct: den budgetterede belægning 900 % ligger uden for det mulige (1 % til 100 %)",
+        "felt description: teksten er 20001 tegn lang; højst 20000 tegn er tilladt",
+        "felt departments[0].legal_bases[0].places: antal pladser 10.001 ligger uden for det mulige (0 til 10.000)",
+    ] {
+        assert!(msg.contains(expected), "{expected}\nnot in\n{msg}");
+    }
+}
+
+#[test]
+fn a_string_of_megabytes_is_refused_while_it_streams() {
+    let mut v = small_json();
+    v["offers"][0]["description"] = json!("x".repeat(3 << 20));
+    let msg = refused_json(&v);
+    assert!(
+        msg.contains("tilbud nr. 1: en tekst i filen er længere end 1 MB"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_and_utf16_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = db_with_small(dir.path());
+    let text = std::fs::read(fixture_path("small.json")).unwrap();
+    let path = dir.path().join("bom.json");
+    std::fs::write(&path, [&[0xEF, 0xBB, 0xBF][..], &text].concat()).unwrap();
+    import::import_file(&mut db, &path, |_, _| {}).unwrap();
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            String::from_utf8(text)
+                .unwrap()
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        )
+        .collect();
+    let msg = refused(&utf16);
+    assert!(
+        msg.contains("filen: filen er gemt som UTF-16; gem den som UTF-8"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn serde_messages_reach_the_user_in_danish() {
+    let text = std::fs::read_to_string(fixture_path("small.json")).unwrap();
+    let dup = text.replacen(
+        "\"name\": \"Kildevang\",",
+        "\"name\": \"Kildevang\", \"name\": \"X\",",
+        1,
+    );
+    let msg = refused(dup.as_bytes());
+    assert!(msg.contains("feltet «name» står to gange"), "{msg}");
+    let bad_escape = text.replacen(
+        "\"name\": \"Kildevang\"",
+        "\"name\": \"Kilde\\uD800vang\"",
+        1,
+    );
+    let msg = refused(bad_escape.as_bytes());
+    assert!(msg.contains("unicode"), "{msg}");
+    assert!(!msg.contains("lone") && !msg.contains("invalid"), "{msg}");
+}
+
+#[test]
+fn a_missing_file_is_named_in_danish() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = db_with_small(dir.path());
+    let e = import::import_file(&mut db, &dir.path().join("findes-ikke.json"), |_, _| {})
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.ends_with("findes-ikke.json): filen eller mappen findes ikke."),
+        "{e}"
+    );
+}

@@ -89,7 +89,7 @@ fn a_bad_cell_is_named_by_sheet_row_and_column_and_nothing_changes() {
     );
     let err = ratesheet::import(db.conn(), &file).unwrap_err().to_string();
     assert!(
-        err.starts_with("Takstoversigten fejl.csv blev afvist, og intet er ændret. 2 fejl:"),
+        err.starts_with("Takstoversigten i fejl.csv blev afvist, og intet er ændret. 2 fejl:"),
         "{err}"
     );
     assert!(
@@ -277,5 +277,544 @@ H-1;108;2026;4.000,00;90;96,0
     assert!(
         csv.contains(";Kildevang;K-1;;SEL § 108;95,0;89,5;-5,5\r\n"),
         "{csv}"
+    );
+}
+
+// ---- hardening (issue 12): every bad sheet is refused in Danish, the database unchanged ----
+
+use pladsoverblik_core::Error;
+use std::io::Write;
+
+/// The database as files and as rows: the main file and its WAL byte for byte, every rate and
+/// the audit log's length.
+fn snapshot(dir: &Path, db: &Db) -> (Vec<u8>, Option<Vec<u8>>, Vec<String>) {
+    let main = std::fs::read(dir.join("test.sqlite")).unwrap();
+    let wal = std::fs::read(dir.join("test.sqlite-wal")).ok();
+    let conn = db.conn();
+    let mut st = conn
+        .prepare("SELECT * FROM rates ORDER BY offer_id, department_id, legal_basis, year")
+        .unwrap();
+    let n = st.column_count();
+    let mut rows: Vec<String> = st
+        .query_map([], |r| {
+            Ok((0..n)
+                .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                .collect::<Vec<_>>()
+                .join("|"))
+        })
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let audit: i64 = conn
+        .query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    rows.push(format!("audit_log: {audit}"));
+    (main, wal, rows)
+}
+
+/// No library's English text in a message the user sees (whole words, any case).
+fn assert_danish(msg: &str) {
+    const ENGLISH: [&str; 19] = [
+        "error",
+        "invalid",
+        "expected",
+        "failed",
+        "eocd",
+        "archive",
+        "code",
+        "point",
+        "found",
+        "file",
+        "sheet",
+        "the",
+        "not",
+        "duplicate",
+        "field",
+        "such",
+        "directory",
+        "workbook",
+        "password",
+    ];
+    for word in msg.split(|c: char| !c.is_alphanumeric()) {
+        let w = word.to_lowercase();
+        assert!(!ENGLISH.contains(&w.as_str()), "English «{word}» in: {msg}");
+    }
+}
+
+/// Previews and imports `file`: both are refused with `code`, the database is byte-for-byte
+/// unchanged, and the Danish message is returned.
+fn refused_with(dir: &Path, db: &Db, file: &Path, code: &str) -> String {
+    let before = snapshot(dir, db);
+    let preview = ratesheet::preview(db.conn(), file).unwrap_err();
+    let import = ratesheet::import(db.conn(), file).unwrap_err();
+    assert_eq!(preview.to_string(), import.to_string());
+    assert_eq!(import.code(), code, "{import}");
+    let msg = import.to_string();
+    assert_danish(&msg);
+    assert!(snapshot(dir, db) == before, "the database changed: {msg}");
+    msg
+}
+
+fn refused(dir: &Path, db: &Db, file: &Path) -> String {
+    refused_with(dir, db, file, "rejected")
+}
+
+/// A workbook with `cells` ((row, column) from 0, text) in its first sheet «Takster».
+fn workbook(cells: &[((u32, u16), &str)]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("Takster").unwrap();
+    for ((r, c), text) in cells {
+        match text.parse::<f64>() {
+            Ok(n) => sheet.write_number(*r, *c, n).unwrap(),
+            Err(_) => sheet.write_string(*r, *c, *text).unwrap(),
+        };
+    }
+    book.save_to_buffer().unwrap()
+}
+
+const HEADER: [((u32, u16), &str); 4] = [
+    ((0, 0), "Tilbuds-id"),
+    ((0, 1), "Paragraf"),
+    ((0, 2), "År"),
+    ((0, 3), "Døgntakst"),
+];
+
+#[test]
+fn a_cell_far_outside_the_sheet_is_refused_before_anything_is_allocated() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_small(dir.path());
+    // 1,6 KB: A1 and XFD1048576 made calamine allocate 512 GiB for the rectangle between.
+    for ((r, c), cell) in [
+        ((1_048_575, 16_383), "celle XFD1048576"),
+        ((20_000, 0), "celle A20001"),
+        ((1, 100), "celle CW2"),
+    ] {
+        let mut cells = HEADER.to_vec();
+        cells.extend([
+            ((1, 0), "K-1"),
+            ((1, 1), "108"),
+            ((1, 2), "2027"),
+            ((1, 3), "3424"),
+        ]);
+        cells.push(((r, c), "1"));
+        let path = dir.path().join("hjørne.xlsx");
+        std::fs::write(&path, workbook(&cells)).unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() < 10_000);
+        let msg = refused(dir.path(), &db, &path);
+        assert!(
+            msg.contains(&format!("Ark «Takster», {cell}: cellen ligger uden for det område, en takstoversigt må fylde (højst 20.000 rækker og 100 kolonner, A1:CV20000).")),
+            "{msg}"
+        );
+    }
+    // The last cell inside the bounds is read.
+    let mut cells = HEADER.to_vec();
+    cells.extend([
+        ((19_999, 0), "K-1"),
+        ((19_999, 1), "108"),
+        ((19_999, 2), "2027"),
+    ]);
+    cells.push(((19_999, 3), "3424"));
+    let path = dir.path().join("kant.xlsx");
+    std::fs::write(&path, workbook(&cells)).unwrap();
+    let p = ratesheet::preview(db.conn(), &path).unwrap();
+    assert_eq!(p.lines[0].rate.place, "Ark «Takster», række 20000");
+}
+
+/// `xlsx` with its shared strings replaced by `megabytes` MB of one string, compressed about
+/// 1.000:1; with `lie`, the zip's directory declares the part as 1 KB.
+fn bomb(xlsx: &[u8], megabytes: usize, lie: bool) -> Vec<u8> {
+    use zip::write::SimpleFileOptions;
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..src.len() {
+        let f = src.by_index_raw(i).unwrap();
+        if f.name().unwrap() != "xl/sharedStrings.xml" {
+            out.raw_copy_file(f).unwrap();
+        }
+    }
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    out.start_file("xl/sharedStrings.xml", options).unwrap();
+    out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>Tilbuds-id</t></si><si><t>").unwrap();
+    let chunk = vec![b'A'; 1 << 20];
+    for _ in 0..megabytes {
+        out.write_all(&chunk).unwrap();
+    }
+    out.write_all(b"</t></si></sst>").unwrap();
+    let mut bytes = out.finish().unwrap().into_inner();
+    if lie {
+        declare_size(&mut bytes, b"xl/sharedStrings.xml", 1024);
+    }
+    bytes
+}
+
+/// Overwrites the uncompressed size of part `name` in its local header and in the central
+/// directory (as a crafted file would).
+fn declare_size(bytes: &mut [u8], name: &[u8], size: u32) {
+    let u16_at = |b: &[u8], i: usize| u16::from_le_bytes([b[i], b[i + 1]]) as usize;
+    let mut i = 0;
+    while i + 46 < bytes.len() {
+        if bytes[i..].starts_with(b"PK\x03\x04") && bytes[i + 30..].starts_with(name) {
+            assert_eq!(u16_at(bytes, i + 26), name.len());
+            bytes[i + 22..i + 26].copy_from_slice(&size.to_le_bytes());
+        }
+        if bytes[i..].starts_with(b"PK\x01\x02") && bytes[i + 46..].starts_with(name) {
+            assert_eq!(u16_at(bytes, i + 28), name.len());
+            bytes[i + 24..i + 28].copy_from_slice(&size.to_le_bytes());
+        }
+        i += 1;
+    }
+}
+
+#[test]
+fn a_zip_bomb_is_refused_before_it_is_unpacked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_small(dir.path());
+    let xlsx = workbook(&[((0, 0), "Tilbuds-id"), ((1, 0), "tekst")]);
+    let path = dir.path().join("bombe.xlsx");
+    std::fs::write(&path, bomb(&xlsx, 48, false)).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 200_000);
+    let msg = refused(dir.path(), &db, &path);
+    assert!(
+        msg.contains("Regnearket: delen «xl/sharedStrings.xml» fylder mindst 48,0 MB udpakket; en del af en takstoversigt må højst fylde 40,0 MB udpakket"),
+        "{msg}"
+    );
+    // The directory may lie about the size: the part is unpacked (into nothing) only up to
+    // the size declared, and then found damaged.
+    std::fs::write(&path, bomb(&xlsx, 48, true)).unwrap();
+    let msg = refused(dir.path(), &db, &path);
+    assert!(
+        msg.contains("Regnearket: det er beskadiget (en del af filen kan ikke pakkes ud)."),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_file_over_the_size_bound_is_refused_unread_and_rows_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_small(dir.path());
+    // 100 MB (sparse on disk): refused by its size before a byte is parsed.
+    let path = dir.path().join("stor.csv");
+    let mut f = std::fs::File::create(&path).unwrap();
+    f.write_all(b"Tilbuds-id;Paragraf;\xC3\x85r;Takst\n")
+        .unwrap();
+    f.set_len(100_000_000).unwrap();
+    drop(f);
+    let msg = refused(dir.path(), &db, &path);
+    assert!(
+        msg.contains("Filen: den fylder 95,3 MB; en takstoversigt må højst fylde 20,0 MB."),
+        "{msg}"
+    );
+    // 20.001 rows in 0,6 MB: the row bound.
+    let mut text = String::from("Tilbuds-id;Paragraf;År;Takst\n");
+    for _ in 0..20_000 {
+        text.push_str("X-9;108;2027;1.000,00\n");
+    }
+    let path = write(dir.path(), "mange.csv", &text);
+    let msg = refused(dir.path(), &db, &path);
+    assert!(
+        msg.contains(
+            "CSV-filen: den har mere end 20.000 rækker; en takstoversigt må højst have 20.000."
+        ),
+        "{msg}"
+    );
+}
+
+#[test]
+fn the_separator_comes_from_the_header_row_and_a_surplus_field_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_small(dir.path());
+    // `,` as separator and a decimal comma: 7.701,00 kr. was stored without a word.
+    let path = write(
+        dir.path(),
+        "komma.csv",
+        "Tilbuds-id,Paragraf,År,Takst\nK-1,108,2027,7701,50\n",
+    );
+    let msg = refused(dir.path(), &db, &path);
+    assert!(
+        msg.contains("CSV-filen, række 2: rækken har 5 felter, men overskriftsrækken har 4 (skilletegnet er komma). Når komma er skilletegn, deler et beløb med decimalkomma (fx 7701,50) sig i to felter"),
+        "{msg}"
+    );
+    // A title row full of semicolons above a comma-separated header; the amount quoted.
+    let path = write(
+        dir.path(),
+        "komma2.csv",
+        "Takstoversigt; Rammeaftale Sjælland; 2027\nTilbuds-id,Paragraf,År,Takst\nK-1,108,2027,\"7701,50\"\n",
+    );
+    let p = ratesheet::preview(db.conn(), &path).unwrap();
+    assert_eq!(p.lines[0].rate.rate.amount, d("7701.50"));
+    assert_eq!(p.lines[0].rate.place, "CSV-filen, række 3");
+    // A row short of a field in a semicolon file is named too (the blank line counts as a
+    // row, as Excel shows it).
+    let path = write(
+        dir.path(),
+        "kort.csv",
+        "Tilbuds-id;Paragraf;År;Takst;Moms %\nK-1;108;2027;3.424,00;0\n\nR-1;108;2027;5.250,00\n",
+    );
+    let msg = refused(dir.path(), &db, &path);
+    assert!(
+        msg.contains("CSV-filen, række 4: rækken har 4 felter, men overskriftsrækken har 5 (skilletegnet er semikolon)."),
+        "{msg}"
+    );
+}
+
+#[test]
+fn an_empty_heading_is_never_a_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_small(dir.path());
+    // The empty heading was taken for the legal-basis column.
+    let path = write(
+        dir.path(),
+        "tom.csv",
+        "Tilbuds-id;;År;Takst\nK-1;108;2027;3.424,00\n",
+    );
+    let msg = refused(dir.path(), &db, &path);
+    assert!(
+        msg.contains("CSV-filen, overskriftsrække 1: kolonnen «Lovgrundlag» mangler"),
+        "{msg}"
+    );
+    // With the basis column present, a value under an empty heading is named, not dropped.
+    let path = write(
+        dir.path(),
+        "tom2.csv",
+        "Tilbuds-id;§;År;Takst;\nK-1;108;2027;3.424,00;4.000,00\n",
+    );
+    let msg = refused(dir.path(), &db, &path);
+    assert!(
+        msg.contains("CSV-filen, række 2, kolonne E: cellen har en værdi («4.000,00»), men kolonnen har ingen overskrift."),
+        "{msg}"
+    );
+    // A lone "§" is the legal basis.
+    let path = write(
+        dir.path(),
+        "paragraf.csv",
+        "Tilbuds-id;§;År;Takst;\nK-1;108;2027;3.424,00;\n",
+    );
+    let p = ratesheet::preview(db.conn(), &path).unwrap();
+    assert_eq!(p.lines[0].basis_label, "SEL § 108");
+}
+
+#[test]
+fn every_value_is_checked_against_its_range_by_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_small(dir.path());
+    let path = write(
+        dir.path(),
+        "grænser.csv",
+        "\
+Tilbuds-id;Paragraf;År;Døgntakst;Månedstakst;Moms %;Overhead %;Budgetteret belægning %;Faktisk belægning %;Direkte omkostninger
+K-1;108;2027;-7700;;0;;;;
+R-1;108;2027;5.250,00;;-200;;;;
+P-1;108;2027;3.400,00;;300;;;;
+P-2;108;2027;3.339,00;;-100;;;;
+S-1;108;2027;3.781,00;;0;;;900;
+H-1;108;2027;;1.000.000.000.000,00;0;;;;
+K-1;108;2028;3.500,00;;0;150;0;;-5
+K-1;108;2029;0;;0;;;;
+R-1;108;2028;3.000,00;91.250,00;0;;;;
+R-1;108;2029;3.000,00;95.000,00;0;;;;
+",
+    );
+    let msg = refused(dir.path(), &db, &path);
+    for expected in [
+        "Takstoversigten i grænser.csv blev afvist, og intet er ændret. 11 fejl:",
+        "CSV-filen, række 2, kolonne «Døgntakst»: Døgntaksten -7.700,00 kr. ligger uden for det mulige (0,00 kr. til 250.000,00 kr.).",
+        "CSV-filen, række 3, kolonne «Moms %»: Momsandelen -200 % ligger uden for det mulige (0 % til 25 %).",
+        "CSV-filen, række 4, kolonne «Moms %»: Momsandelen 300 % ligger uden for det mulige (0 % til 25 %).",
+        // −100 % divided by zero (exit 101); now refused at the door.
+        "CSV-filen, række 5, kolonne «Moms %»: Momsandelen -100 % ligger uden for det mulige",
+        "CSV-filen, række 6, kolonne «Faktisk belægning %»: Den faktiske belægning 900 % ligger uden for det mulige (0 % til 150 %).",
+        "CSV-filen, række 7, kolonne «Månedstakst»: Månedstaksten 1.000.000.000.000,00 kr. ligger uden for det mulige (0,00 kr. til 7.700.000,00 kr.).",
+        "CSV-filen, række 8, kolonne «Overhead %»: Overheadprocenten 150 % ligger uden for det mulige (0 % til 100 %).",
+        "CSV-filen, række 8, kolonne «Budgetteret belægning %»: Den budgetterede belægning 0 % ligger uden for det mulige (1 % til 100 %).",
+        "CSV-filen, række 8, kolonne «Direkte omkostninger»: Beløbet -5,00 kr. ligger uden for det mulige",
+        "CSV-filen, række 9, kolonne «Døgntakst»: taksten skal være over 0,00 kr.",
+        // A month rate beside the day rate is the same rate, or an error (row 10 is fine).
+        "CSV-filen, række 11, kolonne «Månedstakst»: månedstaksten 95.000,00 kr. passer ikke til døgntaksten 3.000,00 kr. (3.000,00 kr. × 365 / 12 = 91.250,00 kr.).",
+    ] {
+        assert!(msg.contains(expected), "«{expected}» not in:\n{msg}");
+    }
+}
+
+#[test]
+fn a_rate_twice_in_one_sheet_is_an_error_naming_both_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_small(dir.path());
+    let path = write(
+        dir.path(),
+        "dobbelt.csv",
+        "Tilbuds-id;Paragraf;År;Takst\nK-1;108;2027;3.424,00\nK-1;SEL § 108;2027;3.524,00\n",
+    );
+    let msg = refused(dir.path(), &db, &path);
+    assert!(
+        msg.contains("CSV-filen, række 3: samme tilbud, afdeling, lovgrundlag og år som række 2 (K-1 SEL § 108 2027)"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn no_library_text_reaches_the_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_small(dir.path());
+    // Text with an .xlsx name: "Zip error: … EOCD" before.
+    let path = write(dir.path(), "takster.xlsx", "Tilbuds-id;Paragraf\n");
+    let msg = refused(dir.path(), &db, &path);
+    assert!(
+        msg.contains("Filen: den er ikke et gyldigt Excel-regneark (.xlsx)"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("gem den igen som «Excel-projektmappe (*.xlsx)»"),
+        "{msg}"
+    );
+    // A workbook cut short (an interrupted download).
+    let whole = workbook(&HEADER);
+    let path = dir.path().join("afbrudt.xlsx");
+    std::fs::write(&path, &whole[..whole.len() / 2]).unwrap();
+    let msg = refused(dir.path(), &db, &path);
+    assert!(msg.contains("zip-indholdet er beskadiget"), "{msg}");
+    // An old .xls or a password-protected workbook (an OLE compound file).
+    let path = dir.path().join("gammel.xls");
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.resize(4096, 0);
+    std::fs::write(&path, ole).unwrap();
+    let msg = refused(dir.path(), &db, &path);
+    assert!(msg.contains("ældre Excel-regneark (.xls)"), "{msg}");
+    // UTF-16 ("Unicode-tekst" in Excel): a clear refusal, not "ugyldig … 1:1".
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "Tilbuds-id;Paragraf;År;Takst\r\nK-1;108;2027;3.424,00\r\n"
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        )
+        .collect();
+    let path = dir.path().join("unicode.csv");
+    std::fs::write(&path, utf16).unwrap();
+    let msg = refused(dir.path(), &db, &path);
+    assert!(
+        msg.contains("CSV-filen: den er gemt som UTF-16 («Unicode-tekst»)"),
+        "{msg}"
+    );
+    // Windows-1252 ("CSV (semikolonsepareret)" in an older Excel): the row is named.
+    let path = dir.path().join("ansi.csv");
+    std::fs::write(
+        &path,
+        b"Tilbuds-id;Paragraf;Takst;Aar\nK-1;108;3.424,00;2027\nR-1;\xA7 108;5.250,00;2027\n",
+    )
+    .unwrap();
+    let msg = refused(dir.path(), &db, &path);
+    assert!(
+        msg.contains("CSV-filen, række 3: teksten er ikke UTF-8"),
+        "{msg}"
+    );
+    // A file that is not there: Danish, not "No such file or directory (os error 2)".
+    let msg = refused_with(
+        dir.path(),
+        &db,
+        &dir.path().join("findes-ikke.csv"),
+        "not_found",
+    );
+    assert!(
+        msg.contains("findes ikke. Vælg takstoversigten igen."),
+        "{msg}"
+    );
+}
+
+#[test]
+fn the_window_saves_what_the_preview_showed_not_the_file_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(db_with_small(dir.path()));
+    let engine = pladsoverblik_core::Engine::open(&dir.path().join("test.sqlite")).unwrap();
+    let stored = |offer: &str| -> Option<String> {
+        let conn = rusqlite::Connection::open(dir.path().join("test.sqlite")).unwrap();
+        conn.query_row(
+            "SELECT amount FROM rates WHERE offer_id = ?1 AND year = 2027",
+            [offer],
+            |r| r.get(0),
+        )
+        .ok()
+    };
+    let path = write(
+        dir.path(),
+        "takster.csv",
+        "Tilbuds-id;Paragraf;År;Takst\nK-1;108;2027;3.424,00\n",
+    );
+    let shown = engine.rates_preview(&path).unwrap();
+    assert!(!shown.token.is_empty());
+    assert_eq!(shown.sha256.len(), 64);
+    // The file is changed after the preview: what is saved is what was shown.
+    write(
+        dir.path(),
+        "takster.csv",
+        "Tilbuds-id;Paragraf;År;Takst\nK-1;108;2027;9.999,00\nR-1;108;2027;1,00\n",
+    );
+    let saved = engine.rates_import_previewed(&shown.token).unwrap();
+    assert_eq!(saved.lines, shown.lines);
+    assert_eq!(stored("K-1").as_deref(), Some("3424.00"));
+    assert_eq!(stored("R-1"), None);
+    // The same token again (a double click): nothing to save, nothing changes.
+    let err = engine.rates_import_previewed(&shown.token).unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err}");
+    assert!(err
+        .to_string()
+        .starts_with("Der er ingen forhåndsvisning at gemme"));
+    // The database changes between preview and save (another import): refused, unchanged.
+    let first = engine.rates_preview(&path).unwrap();
+    let other = write(
+        dir.path(),
+        "andet.csv",
+        "Tilbuds-id;Paragraf;År;Takst\nK-1;108;2027;3.500,00\n",
+    );
+    engine.rates_import(&other).unwrap();
+    let err = engine.rates_import_previewed(&first.token).unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err}");
+    assert!(err.to_string().contains("Intet er gemt"), "{err}");
+    assert_eq!(stored("K-1").as_deref(), Some("3500.00"));
+    // An older preview's token after a newer preview is refused.
+    let old = engine.rates_preview(&path).unwrap();
+    let new = engine.rates_preview(&path).unwrap();
+    assert_ne!(old.token, new.token);
+    assert!(engine.rates_import_previewed(&old.token).is_err());
+    engine.rates_import_previewed(&new.token).unwrap();
+    assert_eq!(stored("K-1").as_deref(), Some("9999.00"));
+}
+
+#[test]
+fn a_cell_formatted_as_a_percentage_is_read_as_the_percentage_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_small(dir.path());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let pct = rust_xlsxwriter::Format::new().set_num_format("0%");
+    let pct1 = rust_xlsxwriter::Format::new().set_num_format("0.0 %");
+    let sheet = book.add_worksheet().set_name("Takster").unwrap();
+    for (c, h) in [
+        "Tilbuds-id",
+        "Paragraf",
+        "År",
+        "Døgntakst",
+        "Moms %",
+        "Budgetteret belægning %",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "P-1").unwrap();
+    sheet.write_number(1, 1, 108.0).unwrap();
+    sheet.write_number(1, 2, 2027.0).unwrap();
+    sheet.write_number(1, 3, 3400.0).unwrap();
+    // Shown in Excel as "6%" and "95,5 %": 0,06 and 0,955 were read as 0,06 % and 0,955 %.
+    sheet.write_number_with_format(1, 4, 0.06, &pct).unwrap();
+    sheet.write_number_with_format(1, 5, 0.955, &pct1).unwrap();
+    let path = dir.path().join("procent.xlsx");
+    book.save(&path).unwrap();
+    let p = ratesheet::preview(db.conn(), &path).unwrap();
+    let r = &p.lines[0].rate.rate;
+    assert_eq!(r.vat_pct, d("6"));
+    assert_eq!(r.calculation.budgeted_occupancy_pct, Some(d("95.5")));
+    assert_eq!(
+        p.lines[0].after,
+        "3.400,00 kr. pr. døgn (heraf 6 % ikke-fradragsberettiget moms)"
     );
 }

@@ -35,7 +35,10 @@ const OWNERS: &[(&str, &[&str])] = &[
             "check_shortlist",
         ],
     ),
-    ("contracts/store.rs", &["contracts", "contract_versions"]),
+    (
+        "contracts/store.rs",
+        &["contracts", "contract_versions", "contract_discards"],
+    ),
     ("agreements/store.rs", &["agreements"]),
     ("audit.rs", &["audit_log"]),
     ("settings.rs", &["settings"]),

@@ -40,8 +40,17 @@ pub struct Rendered {
 
 pub use pladsoverblik_core::fmt::sha256_hex;
 
+/// The typesetter's and the PDF writer's messages are English and technical: the user gets a
+/// Danish sentence; a debug build adds the technical detail for the developer.
 fn failed(what: impl std::fmt::Display) -> Error {
-    Error::Invalid(format!("PDF'en kunne ikke dannes: {what}"))
+    let detail = if cfg!(debug_assertions) {
+        format!(" (teknisk: {what})")
+    } else {
+        String::new()
+    };
+    Error::Internal(format!(
+        "PDF'en kunne ikke dannes ud fra skabelonen og kontraktens data; intet er gemt.{detail}"
+    ))
 }
 
 fn pair(label: &str, value: impl Into<String>) -> Value {
@@ -312,8 +321,25 @@ fn signature_fields(doc: &PagedDocument) -> Result<Vec<SigField>> {
 }
 
 /// Lays out `data` (the view model) with `template` and exports PDF/A-2a + PDF/UA-1 with the
-/// signature fields added.
+/// signature fields added. Never panics: should the typesetter or the PDF writer panic on
+/// some text, that is a Danish error (the forms bound every text, so it should not happen).
 pub fn render(
+    template: &str,
+    data: &Value,
+    ident: &str,
+    date: chrono::NaiveDate,
+) -> Result<Rendered> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        render_unguarded(template, data, ident, date)
+    }))
+    .unwrap_or_else(|_| {
+        Err(Error::Internal(
+            "PDF'en kunne ikke dannes: sætningen af dokumentet stoppede med en intern fejl. Intet er gemt; forkort lange tekster i kontrakten, og prøv igen.".into(),
+        ))
+    })
+}
+
+fn render_unguarded(
     template: &str,
     data: &Value,
     ident: &str,
@@ -454,7 +480,8 @@ pub fn export_report(
     let author = engine.settings()?.effective_user;
     let rendered = render_table(table, &author, today)?;
     typst::comemo::evict(10);
-    std::fs::write(path, &rendered.bytes).map_err(|e| Error::io(path.display(), e))?;
+    pladsoverblik_core::paths::write_private(path, &rendered.bytes)
+        .map_err(|e| Error::io(path.display(), e))?;
     Ok(rendered.pages)
 }
 
@@ -496,7 +523,8 @@ pub fn export_contract(
     let rendered = render_contract(data, check.as_ref(), hash)?;
     typst::comemo::evict(10);
     let path = out.unwrap_or_else(|| std::path::PathBuf::from(file_name(data)));
-    std::fs::write(&path, &rendered.bytes).map_err(|e| Error::io(path.display(), e))?;
+    pladsoverblik_core::paths::write_private(&path, &rendered.bytes)
+        .map_err(|e| Error::io(path.display(), e))?;
     let record = engine.contract_record_pdf(&view.id, data.version, &rendered.sha256)?;
     Ok(Exported {
         text: format!(

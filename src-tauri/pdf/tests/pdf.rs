@@ -337,6 +337,30 @@ fn very_long_texts_and_20_add_on_lines_still_lay_out() {
     );
 }
 
+/// Every text at the longest the form allows (`limits::text`), as one unbroken word where
+/// that is worst for the layout: a contract that issues always exports (the defect was a
+/// 17.000-character name that issued and then failed, and 50.000 × «Å» that panicked).
+#[test]
+fn texts_at_their_limits_still_export() {
+    use pladsoverblik_core::limits::text::{LINE, NAME, NOTE};
+    let mut f = form();
+    f.citizen_name = "Å".repeat(NAME);
+    f.buyer_contact = "Æ".repeat(LINE);
+    f.intervention = "Ø".repeat(NOTE);
+    f.goals = "å".repeat(NOTE);
+    f.closure = "æ ".repeat(NOTE / 2);
+    f.addons[0].description = "ø".repeat(LINE);
+    f.addons[0].basis = "Å".repeat(NOTE);
+    let (data, pdf) = render(&f);
+    assert_eq!(data.citizen_name.chars().count(), NAME);
+    assert!(pdf.pages >= 2);
+    let t = text(&pdf.bytes);
+    assert!(
+        t.contains(&data.price.total_text),
+        "the price is in the PDF"
+    );
+}
+
 #[test]
 fn a_report_table_renders_as_pdf_a_with_its_header_repeated() {
     let table = pladsoverblik_core::reports::Table {

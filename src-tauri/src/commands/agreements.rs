@@ -6,6 +6,7 @@ use pladsoverblik_core::{fmt, Engine, Error};
 use tauri::State;
 
 use crate::error::IpcResult;
+use crate::files::{Picked, Purpose};
 use crate::today;
 
 #[tauri::command(async)]
@@ -33,8 +34,13 @@ pub fn agreement_for(
     Ok(engine.agreement_for(&municipality, day)?)
 }
 
-/// Imports the agreement file chosen in the open dialog.
+/// Imports the agreement file picked in the open dialog (`file`: its token).
 #[tauri::command(async)]
-pub fn agreements_import(engine: State<'_, Engine>, path: String) -> IpcResult<ImportReport> {
-    Ok(engine.agreements_import(std::path::Path::new(&path))?)
+pub fn agreements_import(
+    engine: State<'_, Engine>,
+    picked: State<'_, Picked>,
+    file: String,
+) -> IpcResult<ImportReport> {
+    let path = picked.path(&file, Purpose::Agreements)?;
+    Ok(engine.agreements_import(&path)?)
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::error::IpcResult;
+use crate::files::{Picked, Purpose};
 use crate::today;
 
 #[tauri::command(async)]
@@ -45,15 +46,18 @@ struct ImportProgress {
     total: u64,
 }
 
-/// Imports the catalogue file the user picked in the open dialog, reporting progress as
+/// Imports the catalogue file the user picked in the open dialog (`file`: its token),
+/// reporting progress as
 /// `import-progress` events.
 #[tauri::command(async)]
 pub fn import_catalogue<R: Runtime>(
     app: AppHandle<R>,
     engine: State<'_, Engine>,
-    path: String,
+    picked: State<'_, Picked>,
+    file: String,
 ) -> IpcResult<ImportReport> {
-    let report = engine.import_file(std::path::Path::new(&path), |read, total| {
+    let path = picked.path(&file, Purpose::Catalogue)?;
+    let report = engine.import_file(&path, |read, total| {
         let _ = app.emit("import-progress", ImportProgress { read, total });
     })?;
     Ok(report)

@@ -7,6 +7,7 @@ use pladsoverblik_core::Engine;
 use tauri::State;
 
 use crate::error::IpcResult;
+use crate::files::{Picked, Purpose};
 use crate::today;
 
 #[tauri::command(async)]
@@ -86,23 +87,32 @@ pub fn contract_renew(engine: State<'_, Engine>, id: String) -> IpcResult<Contra
     Ok(engine.contract_renew(&id, today())?)
 }
 
+/// Discards a draft that was never issued (or a correction's draft); the Danish text says
+/// what happened.
+#[tauri::command(async)]
+pub fn contract_discard(engine: State<'_, Engine>, id: String) -> IpcResult<String> {
+    Ok(engine.contract_discard(&id, today())?)
+}
+
 /// The suggested file name for the save dialog: `Kontrakt K-2026-0042 Kildebo v2.pdf`.
 #[tauri::command(async)]
 pub fn contract_pdf_name(engine: State<'_, Engine>, id: String) -> IpcResult<String> {
     Ok(pladsoverblik_pdf::suggested_name(&engine, &id, today())?)
 }
 
-/// Writes the contract PDF to the path the user chose in the save dialog.
+/// Writes the contract PDF to the file the user picked in the save dialog (`file`: its token).
 #[tauri::command(async)]
 pub fn contract_export_pdf(
     engine: State<'_, Engine>,
+    picked: State<'_, Picked>,
     id: String,
-    path: String,
+    file: String,
 ) -> IpcResult<pladsoverblik_pdf::Exported> {
+    let path = picked.path(&file, Purpose::ContractPdf)?;
     Ok(pladsoverblik_pdf::export_contract(
         &engine,
         &id,
-        Some(path.into()),
+        Some(path),
         today(),
     )?)
 }

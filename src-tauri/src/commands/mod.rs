@@ -1,5 +1,6 @@
 pub mod agreements;
 pub mod app;
+pub mod backup;
 pub mod catalogue;
 pub mod checks;
 pub mod contracts;

@@ -5,15 +5,22 @@ use pladsoverblik_core::Engine;
 use tauri::State;
 
 use crate::error::IpcResult;
+use crate::files::{Picked, Purpose};
 
-/// What importing the chosen rate sheet would change; nothing is saved.
+/// What importing the rate sheet picked in the open dialog (`file`: its token) would change;
+/// nothing is saved. The rates as read are kept in the engine under the preview's `token`.
 #[tauri::command(async)]
-pub fn rates_preview(engine: State<'_, Engine>, path: String) -> IpcResult<Preview> {
-    Ok(engine.rates_preview(std::path::Path::new(&path))?)
+pub fn rates_preview(
+    engine: State<'_, Engine>,
+    picked: State<'_, Picked>,
+    file: String,
+) -> IpcResult<Preview> {
+    let path = picked.path(&file, Purpose::RateSheet)?;
+    Ok(engine.rates_preview(&path)?)
 }
 
-/// Saves the rate sheet's new and changed rates (after the user has seen the preview).
+/// Saves exactly the rates the preview named `token` showed (the file is not read again).
 #[tauri::command(async)]
-pub fn rates_import(engine: State<'_, Engine>, path: String) -> IpcResult<Preview> {
-    Ok(engine.rates_import(std::path::Path::new(&path))?)
+pub fn rates_import(engine: State<'_, Engine>, token: String) -> IpcResult<Preview> {
+    Ok(engine.rates_import_previewed(&token)?)
 }

@@ -4,10 +4,10 @@
 use pladsoverblik_core::reports::{Kind, Report, Table};
 use pladsoverblik_core::{Engine, Error};
 use serde::Serialize;
-use std::path::Path;
 use tauri::State;
 
 use crate::error::IpcResult;
+use crate::files::{Picked, Purpose};
 
 /// A report with its table (what the screen shows).
 #[derive(Serialize)]
@@ -29,17 +29,22 @@ pub fn report(engine: State<'_, Engine>, kind: String, year: i32) -> IpcResult<R
     })
 }
 
-/// Writes a report as CSV for Danish Excel to the path chosen in the save dialog.
+/// Writes a report as CSV for Danish Excel to the file picked in the save dialog (`file`:
+/// its token, `files::pick_file`).
 #[tauri::command(async)]
 pub fn report_csv(
     engine: State<'_, Engine>,
+    picked: State<'_, Picked>,
     kind: String,
     year: i32,
-    path: String,
+    file: String,
 ) -> IpcResult<String> {
+    let path = picked.path(&file, Purpose::ReportCsv)?;
     let kind = Kind::parse(&kind)?;
     let table = engine.report(kind, year)?.table();
-    std::fs::write(&path, table.to_csv()).map_err(|e| Error::io(&path, e))?;
+    pladsoverblik_core::paths::write_private(&path, &table.to_csv())
+        .map_err(|e| Error::io(path.display(), e))?;
+    let path = path.display();
     let what = if kind == Kind::Spend {
         "Oversigten"
     } else {
@@ -48,19 +53,21 @@ pub fn report_csv(
     Ok(format!("{what} er gemt som {path}."))
 }
 
-/// Writes a report as PDF/A to the path chosen in the save dialog.
+/// Writes a report as PDF/A to the file picked in the save dialog.
 #[tauri::command(async)]
 pub fn report_pdf(
     engine: State<'_, Engine>,
+    picked: State<'_, Picked>,
     kind: String,
     year: i32,
-    path: String,
+    file: String,
 ) -> IpcResult<String> {
+    let path = picked.path(&file, Purpose::ReportPdf)?;
     let table = engine.report(Kind::parse(&kind)?, year)?.table();
-    let pages =
-        pladsoverblik_pdf::export_report(&engine, &table, Path::new(&path), crate::today())?;
+    let pages = pladsoverblik_pdf::export_report(&engine, &table, &path, crate::today())?;
     Ok(format!(
-        "Rapporten er gemt som {path} ({}).",
+        "Rapporten er gemt som {} ({}).",
+        path.display(),
         pladsoverblik_pdf::pages_text(pages)
     ))
 }

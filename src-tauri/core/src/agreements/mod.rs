@@ -135,6 +135,9 @@ pub fn import_file(conn: &Connection, path: &Path) -> Result<ImportReport> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path.display(), e))?;
+    let bytes = crate::input::strip_bom(&bytes)
+        .map_err(|m| Error::Invalid(format!("{file_name}: {m}.")))?
+        .to_vec();
     let text = String::from_utf8(bytes).map_err(|_| {
         Error::Invalid(format!(
             "{file_name} er ikke UTF-8-tekst. Gem filen som JSON i UTF-8."

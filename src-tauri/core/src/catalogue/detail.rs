@@ -221,10 +221,10 @@ fn calculation_text(r: &Rate) -> Vec<String> {
     calc
 }
 
-fn rate_line(r: Rate, departments: &[Department]) -> RateLine {
-    let daily = rates::rules::daily_ex_vat(r.amount, r.unit, r.vat_pct);
+fn rate_line(r: Rate, departments: &[Department]) -> Result<RateLine> {
+    let daily = rates::rules::daily_ex_vat(r.amount, r.unit, r.vat_pct)?;
     let calc = calculation_text(&r);
-    RateLine {
+    Ok(RateLine {
         department_name: departments
             .iter()
             .find(|d| d.id == r.department_id)
@@ -237,7 +237,7 @@ fn rate_line(r: Rate, departments: &[Department]) -> RateLine {
         calculation_text: calc,
         daily_ex_vat: daily,
         rate: r,
-    }
+    })
 }
 
 /// "Omfattet af Rammeaftale … (SJ-2025)" for each agreement that covers the offer today.
@@ -275,7 +275,7 @@ pub fn offer_detail(
     let rates = rates::store::of_offer(conn, &row.id)?
         .into_iter()
         .map(|r| rate_line(r, &departments))
-        .collect();
+        .collect::<Result<_>>()?;
     let (covered, agreements_text) = agreements_text(conn, &row.id, today)?;
     let municipality = geo::municipality(row.municipality_code);
     Ok(OfferDetail {

@@ -17,6 +17,10 @@ use std::str::FromStr;
 use super::model::{ApprovalStatus, LegalBasis, OperatorType};
 use crate::error::Problem;
 use crate::geo;
+use crate::limits::{
+    self,
+    text::{DESCRIPTION, LINE, NAME},
+};
 use crate::rates::{Calculation, Rate, Unit};
 
 pub const FORMAT_NAME: &str = "pladsoverblik-katalog";
@@ -280,14 +284,9 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
     Decimal::from_str_exact(t).map_err(|_| format!("«{t}» er ikke et gyldigt beløb; {hint}"))
 }
 
-/// CVR: 8 digits, weights 2,7,6,5,4,3,2,1, weighted sum divisible by 11.
+/// CVR: 8 digits, not starting with 0, weights 2,7,6,5,4,3,2,1 (the contract's own check).
 pub fn cvr_is_valid(cvr: &str) -> bool {
-    const W: [u32; 8] = [2, 7, 6, 5, 4, 3, 2, 1];
-    let digits: Vec<u32> = cvr.chars().filter_map(|c| c.to_digit(10)).collect();
-    cvr.len() == 8
-        && digits.len() == 8
-        && digits[0] != 0
-        && digits.iter().zip(W).map(|(d, w)| d * w).sum::<u32>() % 11 == 0
+    cvr.len() == 8 && crate::contracts::ids::check_cvr(cvr).is_ok()
 }
 
 fn parse_iso_date(s: &str) -> Option<NaiveDate> {
@@ -333,27 +332,25 @@ impl Checker<'_> {
         d
     }
 
-    fn amount(&mut self, field: &str, value: &str) -> Option<Decimal> {
-        match parse_amount(value) {
-            Ok(d) if d.is_sign_negative() => {
-                self.fail(field, format!("beløbet {value} er negativt"));
-                None
-            }
-            Ok(d) => Some(d),
-            Err(e) => {
-                self.fail(field, e);
-                None
-            }
-        }
-    }
-
-    fn percent(&mut self, field: &str, value: &str, max: Decimal) -> Option<Decimal> {
-        let d = self.amount(field, value)?;
-        if d > max {
-            self.fail(field, format!("{value} % er over {max} %"));
+    /// An amount or per cent within `range` (`limits`).
+    fn ranged(&mut self, field: &str, value: &str, range: limits::Range) -> Option<Decimal> {
+        let d = parse_amount(value).map_err(|e| self.fail(field, e)).ok()?;
+        if range.check(d, "").is_err() {
+            self.fail(field, range.describe(d));
             return None;
         }
         Some(d)
+    }
+
+    /// A text of at most `max` characters.
+    fn text(&mut self, field: &str, value: &str, max: usize) {
+        let n = value.chars().count();
+        if n > max {
+            self.fail(
+                field,
+                format!("teksten er {n} tegn lang; højst {max} tegn er tilladt"),
+            );
+        }
     }
 
     /// The offer's agreements by id (format 2) or its yes/no flag (format 1), not both.
@@ -432,6 +429,7 @@ impl Validator {
             problems,
         };
         c.identity(&rec, &mut self.seen_ids);
+        c.texts(&rec);
         let operators = c.operators(&rec.operators);
         let municipality_code = c.address_and_location(&rec.address, rec.location);
         let (min_age, max_age) = c.age(rec.age);
@@ -491,6 +489,53 @@ impl Checker<'_> {
             if p.len() != 10 || !p.chars().all(|ch| ch.is_ascii_digit()) {
                 self.fail("p_number", format!("P-nummeret «{p}» skal være 10 cifre"));
             }
+        }
+    }
+
+    /// Every text of the offer within its length (`limits::text`): a catalogue cannot make
+    /// the app hold a description of hundreds of megabytes.
+    fn texts(&mut self, rec: &OfferRecord) {
+        let mut fields: Vec<(String, &str, usize)> = vec![
+            ("id".into(), rec.id.as_str(), LINE),
+            ("name".into(), &rec.name, NAME),
+            ("description".into(), &rec.description, DESCRIPTION),
+            ("address.street".into(), &rec.address.street, LINE),
+            ("address.city".into(), &rec.address.city, LINE),
+            (
+                "approval.socialtilsyn".into(),
+                &rec.approval.socialtilsyn,
+                LINE,
+            ),
+        ];
+        for (i, o) in rec.operators.iter().enumerate() {
+            fields.push((format!("operators[{i}].name"), &o.name, NAME));
+        }
+        for (i, d) in rec.departments.iter().enumerate() {
+            fields.push((format!("departments[{i}].id"), &d.id, LINE));
+            fields.push((format!("departments[{i}].name"), &d.name, NAME));
+            for (j, p) in d.legal_bases.iter().enumerate() {
+                if let Some(source) = &p.free_source {
+                    let field = format!("departments[{i}].legal_bases[{j}].free_source");
+                    fields.push((field, source, LINE));
+                }
+            }
+        }
+        for (i, t) in rec.target_groups.iter().enumerate() {
+            fields.push((format!("target_groups[{i}]"), t, LINE));
+        }
+        let contact = &rec.contact;
+        for (name, value) in [
+            ("manager", &contact.manager),
+            ("phone", &contact.phone),
+            ("email", &contact.email),
+            ("website", &contact.website),
+        ] {
+            if let Some(v) = value {
+                fields.push((format!("contact.{name}"), v, LINE));
+            }
+        }
+        for (field, value, max) in fields {
+            self.text(&field, value, max);
         }
     }
 
@@ -730,7 +775,11 @@ impl Checker<'_> {
             }
         }
         let n = match u32::try_from(p.places) {
-            Ok(n) => Some(n),
+            Ok(n) if Decimal::from(n) <= limits::PLACES.max => Some(n),
+            Ok(n) => {
+                self.fail(&f("places"), limits::PLACES.describe(Decimal::from(n)));
+                None
+            }
             Err(_) => {
                 self.fail(
                     &f("places"),
@@ -847,10 +896,6 @@ impl Checker<'_> {
             );
         }
         let year = self.year(&f("year"), r.year);
-        let amount = self.amount(&f("amount"), &r.amount);
-        if amount.is_some_and(|a| a.is_zero()) {
-            self.fail(&f("amount"), "taksten er 0");
-        }
         let unit = Unit::from_rate_code(&r.unit);
         if unit.is_none() {
             self.fail(
@@ -858,7 +903,15 @@ impl Checker<'_> {
                 format!("enheden «{}» kendes ikke; brug dag eller maaned", r.unit),
             );
         }
-        let vat_pct = self.percent(&f("vat_pct"), &r.vat_pct, Decimal::from(25));
+        let range = match unit {
+            Some(Unit::Maaned) => limits::MONTHLY_RATE,
+            _ => limits::DAILY_RATE,
+        };
+        let amount = self.ranged(&f("amount"), &r.amount, range);
+        if amount.is_some_and(|a| a.is_zero()) {
+            self.fail(&f("amount"), "taksten er 0");
+        }
+        let vat_pct = self.ranged(&f("vat_pct"), &r.vat_pct, limits::VAT_PCT);
         let calculation = self.calculation(i, r);
         if let (Some(basis), Some(year)) = (basis, year) {
             if !seen_rates.insert((dept.clone(), basis, year)) {
@@ -892,22 +945,21 @@ impl Checker<'_> {
     /// The optional calculation basis of rate `rates[i]`: amounts and percentages.
     fn calculation(&mut self, i: usize, r: &RateRecord) -> Calculation {
         let calc = r.calculation.clone().unwrap_or_default();
-        let mut opt = |name: &str, v: &Option<String>, pct: bool| {
+        let mut opt = |name: &str, v: &Option<String>, range: limits::Range| {
             v.as_deref().and_then(|t| {
                 let field = format!("rates[{i}].calculation.{name}");
-                if pct {
-                    self.percent(&field, t, Decimal::from(100))
-                } else {
-                    self.amount(&field, t)
-                }
+                self.ranged(&field, t, range)
             })
         };
-        let direct_costs = opt("direct_costs", &calc.direct_costs, false);
-        let indirect_costs = opt("indirect_costs", &calc.indirect_costs, false);
-        let overhead_pct = opt("overhead_pct", &calc.overhead_pct, true);
-        let capital_costs = opt("capital_costs", &calc.capital_costs, false);
-        let budgeted_occupancy_pct =
-            opt("budgeted_occupancy_pct", &calc.budgeted_occupancy_pct, true);
+        let direct_costs = opt("direct_costs", &calc.direct_costs, limits::YEAR_COST);
+        let indirect_costs = opt("indirect_costs", &calc.indirect_costs, limits::YEAR_COST);
+        let overhead_pct = opt("overhead_pct", &calc.overhead_pct, limits::OVERHEAD_PCT);
+        let capital_costs = opt("capital_costs", &calc.capital_costs, limits::YEAR_COST);
+        let budgeted_occupancy_pct = opt(
+            "budgeted_occupancy_pct",
+            &calc.budgeted_occupancy_pct,
+            limits::BUDGET_OCCUPANCY_PCT,
+        );
         Calculation {
             direct_costs,
             indirect_costs,
@@ -933,7 +985,12 @@ impl Checker<'_> {
                     format!("ukendt kommunekode {}", b.municipality_code),
                 );
             }
-            if b.places < 1 {
+            if b.places > limits::MAX_PLACES {
+                self.fail(
+                    &f("places"),
+                    limits::PLACES.describe(Decimal::from(b.places)),
+                );
+            } else if b.places < 1 {
                 self.fail(
                     &f("places"),
                     format!(
@@ -948,7 +1005,7 @@ impl Checker<'_> {
                         &f("municipality_code"),
                         format!("{} Kommune står to gange som køber i {year}", m.name),
                     );
-                } else if b.places >= 1 {
+                } else if (1..=limits::MAX_PLACES).contains(&b.places) {
                     buyers.push(Buyer {
                         year,
                         municipality_code: m.code,
@@ -982,6 +1039,11 @@ pub fn check_target_groups(groups: &[TargetGroupRecord], problems: &mut Vec<Prob
             problems.push(Problem {
                 place: place.clone(),
                 message: "betegnelsen mangler".into(),
+            });
+        } else if g.label.chars().count() > LINE || g.code.chars().count() > LINE {
+            problems.push(Problem {
+                place: place.clone(),
+                message: format!("kode og betegnelse må højst være {LINE} tegn"),
             });
         }
         if let Some(p) = &g.parent {
@@ -1049,7 +1111,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                 "format" => {
                     let v: String = map.next_value()?;
                     if v != FORMAT_NAME {
-                        return Err(de::Error::custom(format!(
+                        return Err(ours(format!(
                             "feltet «format» er «{v}», men skal være «{FORMAT_NAME}»; det er ikke en katalogfil til Pladsoverblik"
                         )));
                     }
@@ -1058,7 +1120,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                 "format_version" => {
                     let v: i64 = map.next_value()?;
                     if !FORMAT_VERSIONS_READ.contains(&v) {
-                        return Err(de::Error::custom(format!(
+                        return Err(ours(format!(
                             "filen har formatversion {v}, men denne version af Pladsoverblik læser version 1 og {FORMAT_VERSION}"
                         )));
                     }
@@ -1070,11 +1132,11 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                 "target_groups" => h.target_groups = Some(map.next_value()?),
                 "offers" => {
                     if had_offers {
-                        return Err(de::Error::custom("feltet «offers» står to gange"));
+                        return Err(ours("feltet «offers» står to gange"));
                     }
                     self.consumer
                         .item(Item::OffersStart(h.target_groups.clone()))
-                        .map_err(de::Error::custom)?;
+                        .map_err(ours)?;
                     map.next_value_seed(OffersSeed {
                         consumer: &mut *self.consumer,
                         offers_seen: self.offers_seen,
@@ -1082,20 +1144,14 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                     self.offers_done.set(true);
                     had_offers = true;
                 }
-                other => {
-                    return Err(de::Error::custom(format!(
-                        "ukendt felt «{other}» øverst i filen"
-                    )))
-                }
+                other => return Err(ours(format!("ukendt felt «{other}» øverst i filen"))),
             }
         }
         if !had_offers {
-            return Err(de::Error::custom("feltet «offers» mangler"));
+            return Err(ours("feltet «offers» mangler"));
         }
-        let header = finish_header(h).map_err(de::Error::custom)?;
-        self.consumer
-            .item(Item::End(header))
-            .map_err(de::Error::custom)
+        let header = finish_header(h).map_err(ours)?;
+        self.consumer.item(Item::End(header)).map_err(ours)
     }
 }
 
@@ -1141,7 +1197,7 @@ impl<'de> Visitor<'de> for OffersSeed<'_> {
                 Some(rec) => self
                     .consumer
                     .item(Item::Offer(self.offers_seen.get(), Box::new(rec)))
-                    .map_err(de::Error::custom)?,
+                    .map_err(ours)?,
                 None => {
                     self.offers_seen.set(self.offers_seen.get() - 1);
                     return Ok(());
@@ -1153,6 +1209,14 @@ impl<'de> Visitor<'de> for OffersSeed<'_> {
 
 /// Marker text that a consumer uses to stop the reader without a message of its own.
 pub const STOPPED: &str = "\u{0}stopped";
+
+/// Marks a message of our own (Danish already) among serde's, so it is not translated.
+const OURS: char = '\u{2}';
+
+/// A Danish message of the reader's own, as a serde error.
+fn ours<E: de::Error>(message: impl fmt::Display) -> E {
+    E::custom(format!("{OURS}{message}"))
+}
 
 /// Reads a snapshot from `reader`, handing each offer and then the header to `consumer`.
 /// The header's fields may stand in any order; writers put them first (see `write`), which
@@ -1187,6 +1251,20 @@ pub fn translate_json_error(e: &serde_json::Error, offer_no: usize) -> Problem {
         .rsplit_once(" at line ")
         .map(|(m, _)| m.to_string())
         .unwrap_or(raw.clone());
+    if e.classify() == serde_json::error::Category::Io {
+        // Our readers' own refusals (BOM, UTF-16, an endless string) are Danish already.
+        let message = match e.io_error_kind() {
+            Some(std::io::ErrorKind::InvalidData) => msg.clone(),
+            Some(kind) => crate::error::io_text(&std::io::Error::from(kind)),
+            None => "filen kunne ikke læses".into(),
+        };
+        let place = if offer_no > 0 {
+            format!("tilbud nr. {offer_no}")
+        } else {
+            "filen".into()
+        };
+        return Problem { place, message };
+    }
     let place = if offer_no > 0 {
         format!(
             "linje {}, kolonne {} (tilbud nr. {offer_no})",
@@ -1204,68 +1282,135 @@ pub fn translate_json_error(e: &serde_json::Error, offer_no: usize) -> Problem {
         serde_json::error::Category::Syntax => {
             format!("ugyldig JSON ({})", danish_serde(&msg))
         }
-        serde_json::error::Category::Io => format!("filen kunne ikke læses: {msg}"),
+        serde_json::error::Category::Io => "filen kunne ikke læses".into(),
         serde_json::error::Category::Data => danish_serde(&msg),
     };
     Problem { place, message }
 }
 
+/// serde_json's messages in Danish. Every message it can give has a Danish text; one not
+/// listed here (a newer serde_json) gets a general Danish text rather than the English one.
 fn danish_serde(msg: &str) -> String {
-    if let Some(rest) = msg.strip_prefix("missing field ") {
+    if let Some(own) = msg.strip_prefix(OURS) {
+        return own.to_string();
+    }
+    let after = |prefix: &str| msg.strip_prefix(prefix);
+    if let Some(rest) = after("missing field ") {
         return format!("feltet {} mangler", quote(rest));
     }
-    if let Some(rest) = msg.strip_prefix("unknown field ") {
+    if let Some(rest) = after("unknown field ") {
         let name = rest.split(',').next().unwrap_or(rest);
         return format!("ukendt felt {}", quote(name));
     }
-    if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        let (got, want) = rest.split_once(", expected ").unwrap_or((rest, "?"));
-        return format!(
-            "forkert type: fik {}, forventede {}",
-            words(got),
-            words(want)
-        );
+    if let Some(rest) = after("duplicate field ") {
+        return format!("feltet {} står to gange", quote(rest));
     }
-    if msg.starts_with("expected value") {
-        return "forventede en værdi".into();
+    if let Some(rest) = after("unknown variant ") {
+        let name = rest.split(',').next().unwrap_or(rest);
+        return format!("ukendt værdi {}", quote(name));
     }
-    if msg.starts_with("trailing characters") || msg.starts_with("trailing comma") {
-        return "overskydende tegn efter JSON-værdien".into();
+    for (prefix, what) in [
+        ("invalid type: ", "forkert type"),
+        ("invalid value: ", "ugyldig værdi"),
+    ] {
+        if let Some(rest) = after(prefix) {
+            let (got, want) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+            return format!("{what}: fik {}, forventede {}", words(got), words(want));
+        }
     }
-    if msg.starts_with("expected `,` or `}`") || msg.starts_with("expected `,` or `]`") {
-        return "forventede komma eller afsluttende parentes".into();
+    if after("invalid length ").is_some() {
+        return "forkert antal elementer i listen".into();
     }
-    if msg.starts_with("key must be a string") {
-        return "feltnavne skal stå i anførselstegn".into();
-    }
-    msg.to_string()
+    const KNOWN: [(&str, &str); 16] = [
+        ("expected value", "forventede en værdi"),
+        (
+            "trailing characters",
+            "overskydende tegn efter JSON-værdien",
+        ),
+        (
+            "trailing comma",
+            "et komma for meget før en afsluttende parentes",
+        ),
+        (
+            "expected `,` or `}`",
+            "forventede komma eller afsluttende parentes",
+        ),
+        (
+            "expected `,` or `]`",
+            "forventede komma eller afsluttende parentes",
+        ),
+        ("expected `:`", "forventede kolon efter feltnavnet"),
+        (
+            "expected ident",
+            "ugyldigt ord; brug true, false eller null",
+        ),
+        ("key must be a string", "feltnavne skal stå i anførselstegn"),
+        ("invalid escape", "ugyldig escape-sekvens (\\) i en tekst"),
+        (
+            "invalid unicode code point",
+            "ugyldigt unicode-tegn i en tekst",
+        ),
+        (
+            "lone leading surrogate",
+            "ugyldig unicode-escape (\\u) i en tekst",
+        ),
+        (
+            "unexpected end of hex escape",
+            "ufuldstændig unicode-escape (\\u) i en tekst",
+        ),
+        (
+            "control character",
+            "en tekst indeholder et kontroltegn (fx et linjeskift); skriv det som \\n",
+        ),
+        ("invalid number", "ugyldigt tal"),
+        ("number out of range", "tallet er for stort"),
+        (
+            "recursion limit exceeded",
+            "strukturen er for dybt indlejret",
+        ),
+    ];
+    KNOWN
+        .iter()
+        .find(|(en, _)| msg.starts_with(en))
+        .map(|(_, da)| da.to_string())
+        .unwrap_or_else(|| "værdien har ikke den form, formatet kræver".into())
 }
 
 fn quote(s: &str) -> String {
     format!("«{}»", s.trim().trim_matches('`'))
 }
 
+/// serde's names of what it got and expected, in Danish ("a string" → "tekst").
 fn words(s: &str) -> String {
     let s = s.trim();
-    let replaced = [
-        ("a string", "tekst"),
-        ("string", "tekst"),
-        ("i64", "et heltal"),
-        ("u64", "et heltal"),
-        ("integer", "heltal"),
-        ("floating point", "decimaltal"),
-        ("f64", "et tal"),
-        ("a boolean", "sand/falsk"),
-        ("boolean", "sand/falsk"),
-        ("a sequence", "en liste"),
-        ("sequence", "liste"),
-        ("map", "objekt"),
-        ("struct", "objekt"),
-        ("null", "null"),
-    ]
-    .iter()
-    .fold(s.to_string(), |acc, (en, da)| acc.replace(en, da));
-    replaced
+    if s.starts_with("struct ") || s.starts_with("a map") || s == "map" {
+        return "et objekt".into();
+    }
+    if let Some(v) = s.strip_prefix("string ") {
+        return format!("teksten {v}");
+    }
+    if let Some(v) = s.strip_prefix("integer ") {
+        return format!("tallet {v}");
+    }
+    if let Some(v) = s.strip_prefix("floating point ") {
+        return format!("tallet {}", v.trim_matches('`'));
+    }
+    if let Some(v) = s.strip_prefix("boolean ") {
+        return format!("{} (sand/falsk)", v.trim_matches('`'));
+    }
+    match s {
+        "a string" | "string" => "tekst".into(),
+        "i64" | "u64" | "i32" | "u32" | "u16" | "u8" | "an integer" | "integer" => {
+            "et heltal".into()
+        }
+        "f64" | "f32" | "a floating point number" => "et tal".into(),
+        "a boolean" | "boolean" => "sand/falsk".into(),
+        "a sequence" | "sequence" => "en liste".into(),
+        "null" | "unit value" => "null".into(),
+        "a character" | "char" => "ét tegn".into(),
+        other if other.is_ascii() => "en anden værdi".into(),
+        other => other.to_string(),
+    }
 }
 
 /// Serialises a header and offers in the streaming order the reader requires.
@@ -1314,6 +1459,37 @@ impl FromStr for LegalBasis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_serde_message_is_danish() {
+        for (en, da) in [
+            ("duplicate field `name`", "feltet «name» står to gange"),
+            (
+                "invalid unicode code point",
+                "ugyldigt unicode-tegn i en tekst",
+            ),
+            ("invalid escape", "ugyldig escape-sekvens (\\) i en tekst"),
+            (
+                "invalid type: string \"x\", expected i64",
+                "forkert type: fik teksten \"x\", forventede et heltal",
+            ),
+            (
+                "invalid type: integer `5`, expected a string",
+                "forkert type: fik tallet `5`, forventede tekst",
+            ),
+            (
+                "invalid type: map, expected a sequence",
+                "forkert type: fik et objekt, forventede en liste",
+            ),
+            ("unknown variant `x`, expected `a`", "ukendt værdi «x»"),
+            (
+                "something serde_json says in a later version",
+                "værdien har ikke den form, formatet kræver",
+            ),
+        ] {
+            assert_eq!(danish_serde(en), da, "{en}");
+        }
+    }
 
     #[test]
     fn amounts_must_use_a_dot() {

@@ -17,9 +17,9 @@ use super::templates::{self, Template};
 use super::{ids, terms};
 use crate::agreements::{self, rules::Coverage, Agreement};
 use crate::catalogue::model::{LegalBasis, OfferFacts, OperatorType};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::placement::{self, CheckKind, Need, OfferClass};
-use crate::{catalogue, fmt, geo, rates, settings};
+use crate::{catalogue, fmt, geo, limits, rates, settings};
 
 /// The problems found so far, each with its field.
 #[derive(Default)]
@@ -79,6 +79,25 @@ pub(super) fn required(p: &mut Problems, field: &str, label: &str, value: &str) 
         None
     } else {
         Some(v.to_string())
+    }
+}
+
+/// Every text within its length (`limits::text`), and not more add-ons than the contract
+/// holds: a contract that issues always fits its PDF.
+fn text_lengths(form: &ContractForm, p: &mut Problems) {
+    for (field, label, value, max) in form.texts() {
+        if let Err(e) = limits::text_len(value.trim(), max, &label) {
+            p.add(&field, e.to_string());
+        }
+    }
+    if form.addons.len() > MAX_ADDONS {
+        p.add(
+            "addons",
+            format!(
+                "Tillægsydelser: højst {MAX_ADDONS} på én kontrakt (der er {}).",
+                form.addons.len()
+            ),
+        );
     }
 }
 
@@ -621,6 +640,20 @@ fn addons(form: &ContractForm, p: &mut Problems) -> Vec<AddOn> {
                 ),
             );
         }
+        let amount = match (amount, unit) {
+            (Some(a), Some(u)) => {
+                let range = match u {
+                    Unit::Dag => limits::DAILY_RATE,
+                    Unit::Maaned => limits::MONTHLY_RATE,
+                    Unit::Engang => limits::ONE_OFF,
+                };
+                range
+                    .check(a, &format!("Tillægsydelse {n}, beløb"))
+                    .map_err(|e| p.add(&field, e.to_string()))
+                    .ok()
+            }
+            _ => amount,
+        };
         if let (Some(description), Some(basis), Some(amount), Some(unit)) =
             (description, basis, amount, unit)
         {
@@ -724,9 +757,9 @@ fn line(
     vat_pct: Decimal,
     (from, to): (NaiveDate, NaiveDate),
     provisional: bool,
-) -> PriceLine {
-    let total = price::line_total(amount, unit, from, to);
-    PriceLine {
+) -> Result<PriceLine> {
+    let total = price::line_total(amount, unit, from, to)?;
+    Ok(PriceLine {
         label,
         basis,
         amount,
@@ -739,7 +772,7 @@ fn line(
         provisional,
         amount_text: price::amount_text(amount, unit),
         total_text: fmt::kr(total),
-    }
+    })
 }
 
 /// "Taksten indeholder leverandørens ikke-fradragsberettigede moms …" or that it holds none.
@@ -772,16 +805,12 @@ fn year_lines(
     years: &[BaseRate],
     period: (NaiveDate, NaiveDate),
     addons: &[AddOn],
-) -> (Vec<PriceLine>, Vec<YearFigures>) {
+) -> Result<(Vec<PriceLine>, Vec<YearFigures>)> {
     let segments = price::year_segments(period.0, period.1);
-    let addon_day: Decimal = addons
-        .iter()
-        .map(|a| price::per_day(a.amount, a.unit))
-        .sum();
-    let addon_month: Decimal = addons
-        .iter()
-        .map(|a| price::per_month(a.amount, a.unit))
-        .sum();
+    let per_days = addons.iter().map(|a| price::per_day(a.amount, a.unit));
+    let addon_day = price::sum(per_days.collect::<Result<Vec<_>>>()?)?;
+    let per_months = addons.iter().map(|a| price::per_month(a.amount, a.unit));
+    let addon_month = price::sum(per_months.collect::<Result<Vec<_>>>()?)?;
     let mut lines = Vec::new();
     let mut figures = Vec::new();
     for ((year, rate, unit, vat_pct), seg) in years.iter().zip(&segments) {
@@ -798,9 +827,15 @@ fn year_lines(
             *vat_pct,
             *seg,
             rate.provisional(),
-        ));
-        let per_day = price::round_oere(price::per_day(rate.amount(), *unit) + addon_day);
-        let per_month = price::round_oere(price::per_month(rate.amount(), *unit) + addon_month);
+        )?);
+        let per_day = price::round_oere(price::sum([
+            price::per_day(rate.amount(), *unit)?,
+            addon_day,
+        ])?);
+        let per_month = price::round_oere(price::sum([
+            price::per_month(rate.amount(), *unit)?,
+            addon_month,
+        ])?);
         figures.push(YearFigures {
             year: *year,
             per_day_text: fmt::kr(per_day),
@@ -811,7 +846,7 @@ fn year_lines(
             provisional: rate.provisional(),
         });
     }
-    (lines, figures)
+    Ok((lines, figures))
 }
 
 #[allow(clippy::too_many_arguments)] // the price needs the offer, basis, term, binding and add-ons
@@ -828,7 +863,7 @@ fn price(
     let Some(years) = base_rates(cx, o, department, basis, period, binding.within, p)? else {
         return Ok(None);
     };
-    let (mut lines, figures) = year_lines(&years, period, addons);
+    let (mut lines, figures) = year_lines(&years, period, addons)?;
     let vat = years.iter().map(|y| y.3).max().unwrap_or_default();
     for a in addons {
         lines.push(line(
@@ -839,17 +874,18 @@ fn price(
             vat,
             period,
             false,
-        ));
+        )?);
     }
     let days = price::days_inclusive(period.0, period.1);
-    let total: Decimal = lines.iter().map(|l| l.total).sum();
-    let running: Decimal = lines
-        .iter()
-        .filter(|l| l.unit != Unit::Engang)
-        .map(|l| l.total)
-        .sum();
+    let total = price::sum(lines.iter().map(|l| l.total))?;
+    let running = price::sum(
+        lines
+            .iter()
+            .filter(|l| l.unit != Unit::Engang)
+            .map(|l| l.total),
+    )?;
     let per_day = price::round_oere(running / Decimal::from(days.max(1)));
-    let per_month = price::round_oere(rates::rules::day_to_month(per_day));
+    let per_month = price::round_oere(rates::rules::day_to_month(per_day)?);
     Ok(Some(Price {
         days,
         lines,
@@ -907,6 +943,7 @@ fn read(
     p: &mut Problems,
     notes: &mut Vec<String>,
 ) -> Result<Parts> {
+    text_lengths(form, p);
     let term = term(cx, form, p);
     let on = term.start.unwrap_or(cx.today);
     let offer = offer(cx, form, on, p)?;
@@ -941,16 +978,18 @@ fn read(
     let terms = terms::read(form, &binding, p);
     let addons = addons(form, p);
     let price = match (&offer, basis, term.period()) {
-        (Some(o), Some(b), Some(period)) => price(
-            cx,
-            o,
-            form.department_id.trim(),
-            b,
-            period,
-            &binding,
-            &addons,
-            p,
-        )?,
+        (Some(o), Some(b), Some(period)) => {
+            let dept = form.department_id.trim();
+            match price(cx, o, dept, b, period, &binding, &addons, p) {
+                Ok(price) => price,
+                // Amounts too large to compute with are the form's problem, not a failure.
+                Err(Error::Invalid(m)) => {
+                    p.add("addons", format!("Pris: {m}"));
+                    None
+                }
+                Err(e) => return Err(e),
+            }
+        }
         _ => None,
     };
     Ok(Parts {

@@ -65,6 +65,12 @@ pub fn check_cvr(input: &str) -> Result<String, String> {
     if digits.len() != 8 || !digits.chars().all(|c| c.is_ascii_digit()) {
         return Err("skal være 8 cifre.".into());
     }
+    if digits.starts_with('0') {
+        // CVR numbers are issued from 10000000; 00000000 passes the weights but is no number.
+        return Err(format!(
+            "{digits} er ikke et gyldigt CVR-nummer (et CVR-nummer begynder ikke med 0)."
+        ));
+    }
     let sum: u32 = digits
         .chars()
         .zip([2, 7, 6, 5, 4, 3, 2, 1])
@@ -83,6 +89,11 @@ pub fn check_ean(input: &str) -> Result<String, String> {
     let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
     if digits.len() != 13 || !digits.chars().all(|c| c.is_ascii_digit()) {
         return Err("skal være 13 cifre.".into());
+    }
+    if digits.chars().all(|c| c == '0') {
+        return Err(format!(
+            "{digits} er ikke et EAN-nummer (kun nuller); skriv modtagerens EAN-lokationsnummer."
+        ));
     }
     let values: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
     let sum: u32 = values[..12]
@@ -171,6 +182,10 @@ mod tests {
             .unwrap_err()
             .contains("kontrolcifferet"));
         assert_eq!(check_cvr("1234").unwrap_err(), "skal være 8 cifre.");
+        // The weights accept all zeros; no CVR number is 00000000.
+        assert!(check_cvr("00000000")
+            .unwrap_err()
+            .contains("begynder ikke med 0"));
     }
 
     #[test]
@@ -181,6 +196,9 @@ mod tests {
             .unwrap_err()
             .contains("skulle være 1"));
         assert!(check_ean("579800000000").is_err());
+        assert!(check_ean("0000000000000")
+            .unwrap_err()
+            .contains("kun nuller"));
     }
 
     #[test]

@@ -70,6 +70,96 @@ pub struct ContractForm {
     pub addons: Vec<AddOnForm>,
 }
 
+/// At most this many add-ons on one contract.
+pub const MAX_ADDONS: usize = 50;
+
+impl ContractForm {
+    /// Every text of the form with its field, its label and its longest allowed length
+    /// (`limits::text`): checked before issuing, so an issued contract always fits its PDF.
+    pub fn texts(&self) -> Vec<(String, String, &str, usize)> {
+        use crate::limits::text::{LINE, NAME, NOTE};
+        let f = self;
+        let fields: [(&str, &str, &String); 25] = [
+            ("offer_id", "Tilbud", &f.offer_id),
+            ("department_id", "Afdeling", &f.department_id),
+            ("legal_basis", "Lovgrundlag", &f.legal_basis),
+            ("check_id", "Afstemning", &f.check_id),
+            ("buyer_municipality", "Køber", &f.buyer_municipality),
+            ("buyer_ean", "Købers EAN-nummer", &f.buyer_ean),
+            ("buyer_contact", "Købers kontaktperson", &f.buyer_contact),
+            (
+                "payer_municipality",
+                "Betalingskommune",
+                &f.payer_municipality,
+            ),
+            ("payer_ean", "Betalingskommunens EAN-nummer", &f.payer_ean),
+            ("provider_cvr", "Leverandørens CVR-nummer", &f.provider_cvr),
+            ("provider_ean", "Leverandørens EAN-nummer", &f.provider_ean),
+            ("citizen_name", "Borgerens navn", &f.citizen_name),
+            ("citizen_cpr", "CPR-nummer", &f.citizen_cpr),
+            ("intervention", "Indsatsen", &f.intervention),
+            ("goals", "Mål", &f.goals),
+            ("start", "Startdato", &f.start),
+            ("end", "Slutdato", &f.end),
+            ("followups", "Opfølgningsdatoer", &f.followups),
+            (
+                "payment_timing",
+                "Betaling forud eller bagud",
+                &f.payment_timing,
+            ),
+            ("payment_days", "Betalingsfrist", &f.payment_days),
+            ("notice_buyer", "Købers opsigelsesvarsel", &f.notice_buyer),
+            (
+                "notice_provider",
+                "Leverandørens opsigelsesvarsel",
+                &f.notice_provider,
+            ),
+            ("absence_days", "Fravær", &f.absence_days),
+            ("hospital_days", "Hospitalsophold", &f.hospital_days),
+            ("closure", "Lukning af pladser", &f.closure),
+        ];
+        let max = |field: &str| match field {
+            "citizen_name" => NAME,
+            "intervention" | "goals" | "closure" => NOTE,
+            _ => LINE,
+        };
+        let mut out: Vec<(String, String, &str, usize)> = fields
+            .into_iter()
+            .map(|(field, label, v)| (field.to_string(), label.to_string(), v.as_str(), max(field)))
+            .collect();
+        for (i, a) in self.addons.iter().enumerate() {
+            let n = i + 1;
+            let field = format!("addons[{i}]");
+            for (label, value, max) in [
+                ("beskrivelse", &a.description, LINE),
+                ("begrundelse og beregningsgrundlag", &a.basis, NOTE),
+                ("beløb", &a.amount, LINE),
+                ("enhed", &a.unit, LINE),
+            ] {
+                let label = format!("Tillægsydelse {n}, {label}");
+                out.push((field.clone(), label, value.as_str(), max));
+            }
+        }
+        out
+    }
+
+    /// Refuses a form too large to keep as a draft: a field more than ten times its length
+    /// limit, or more add-ons than `MAX_ADDONS`. (Within that, a draft keeps what was typed,
+    /// and the evaluation names what must be shortened before issuing.)
+    pub fn check_storable(&self) -> crate::error::Result<()> {
+        if self.addons.len() > MAX_ADDONS {
+            return Err(crate::error::Error::Invalid(format!(
+                "Tillægsydelser: højst {MAX_ADDONS} på én kontrakt (der er {}).",
+                self.addons.len()
+            )));
+        }
+        for (_, label, value, max) in self.texts() {
+            crate::limits::text_len(value, max * 10, &label)?;
+        }
+        Ok(())
+    }
+}
+
 /// One term of the contract: fixed by the agreement, or to be given on the form.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TermStatus {
@@ -284,7 +374,7 @@ pub struct ContractData {
 }
 
 /// What the form comes to now: problems, and the figures that could be computed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Evaluation {
     pub problems: Vec<FieldProblem>,
     /// Notes that do not block issuing.
@@ -447,6 +537,28 @@ pub struct ContractView {
     pub data: Option<ContractData>,
     pub termination: Option<Termination>,
     pub warnings: Vec<String>,
+    /// The citizen's CPR number masked (`010190-xxxx`), for every place that shows it.
+    pub citizen_cpr_masked: String,
+}
+
+impl ContractView {
+    /// The same view with every CPR number masked (`010190-xxxx`): what lists and JSON
+    /// output show unless the user asks to see the number.
+    pub fn masked(mut self) -> ContractView {
+        let mask = |cpr: &mut String| {
+            if !cpr.trim().is_empty() {
+                *cpr = super::ids::mask_cpr(cpr);
+            }
+        };
+        mask(&mut self.form.citizen_cpr);
+        if let Some(d) = self.data.as_mut() {
+            mask(&mut d.citizen_cpr);
+        }
+        if let Some(d) = self.evaluation.data.as_mut() {
+            mask(&mut d.citizen_cpr);
+        }
+        self
+    }
 }
 
 /// A line in the contract list: the CPR masked.

@@ -6,9 +6,10 @@ use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::agreements::model::NoticeRule;
-use crate::fmt;
+use crate::error::Result;
 pub use crate::rates::rules::{per_day, per_month, round_oere};
 pub use crate::rates::Unit;
+use crate::{fmt, limits};
 
 /// Days from `from` to `to`, both included.
 pub fn days_inclusive(from: NaiveDate, to: NaiveDate) -> i64 {
@@ -43,19 +44,31 @@ pub fn months_and_days(from: NaiveDate, to: NaiveDate) -> (u32, i64) {
 }
 
 /// What `amount` per `unit` comes to over `from..=to`: daily × days; monthly × whole months
-/// plus the remaining days at amount × 12 / 365; one-off once.
-pub fn line_total(amount: Decimal, unit: Unit, from: NaiveDate, to: NaiveDate) -> Decimal {
-    match unit {
-        Unit::Dag => round_oere(amount * Decimal::from(days_inclusive(from, to))),
+/// plus the remaining days at amount × 12 / 365; one-off once. Checked: an amount too large to
+/// compute with gives a Danish error, never a panic.
+pub fn line_total(amount: Decimal, unit: Unit, from: NaiveDate, to: NaiveDate) -> Result<Decimal> {
+    const WHAT: &str = "prisen";
+    Ok(match unit {
+        Unit::Dag => round_oere(limits::mul(
+            amount,
+            Decimal::from(days_inclusive(from, to)),
+            WHAT,
+        )?),
         Unit::Maaned => {
             let (months, days) = months_and_days(from, to);
-            round_oere(
-                amount * Decimal::from(months)
-                    + crate::rates::rules::month_to_day(amount * Decimal::from(days)),
-            )
+            let whole = limits::mul(amount, Decimal::from(months), WHAT)?;
+            let part = limits::mul(amount, Decimal::from(days * 12), WHAT)? / Decimal::from(365);
+            round_oere(limits::add(whole, part, WHAT)?)
         }
         Unit::Engang => round_oere(amount),
-    }
+    })
+}
+
+/// The sum of `amounts`, checked.
+pub fn sum(amounts: impl IntoIterator<Item = Decimal>) -> Result<Decimal> {
+    amounts
+        .into_iter()
+        .try_fold(Decimal::ZERO, |acc, a| limits::add(acc, a, "prisen"))
 }
 
 /// The calendar-year pieces of a term: rates change on 1 January.
@@ -117,12 +130,12 @@ mod tests {
         assert_eq!(term_end(d(2027, 3, 1), 12), d(2028, 2, 29));
         assert_eq!(days_inclusive(d(2027, 3, 1), d(2028, 2, 29)), 366);
         assert_eq!(
-            line_total(dec("3200"), Unit::Dag, d(2027, 3, 1), d(2028, 2, 29)),
+            line_total(dec("3200"), Unit::Dag, d(2027, 3, 1), d(2028, 2, 29)).unwrap(),
             dec("1171200.00")
         );
         // A monthly rate over the same 12 whole months is 12 × the rate, leap day or not.
         assert_eq!(
-            line_total(dec("95000"), Unit::Maaned, d(2027, 3, 1), d(2028, 2, 29)),
+            line_total(dec("95000"), Unit::Maaned, d(2027, 3, 1), d(2028, 2, 29)).unwrap(),
             dec("1140000.00")
         );
     }
@@ -139,7 +152,7 @@ mod tests {
         assert_eq!(months_and_days(d(2027, 1, 31), d(2027, 2, 28)), (1, 0));
         assert_eq!(months_and_days(d(2027, 1, 31), d(2027, 3, 2)), (1, 2));
         assert_eq!(
-            line_total(dec("95000"), Unit::Maaned, d(2028, 2, 29), d(2029, 2, 28)),
+            line_total(dec("95000"), Unit::Maaned, d(2028, 2, 29), d(2029, 2, 28)).unwrap(),
             dec("1140000.00")
         );
     }
@@ -148,23 +161,36 @@ mod tests {
     fn part_months_are_paid_by_the_day() {
         // 15.01.2027–14.03.2027: two whole months (15.01–14.02 and 15.02–14.03).
         assert_eq!(
-            line_total(dec("91250"), Unit::Maaned, d(2027, 1, 15), d(2027, 3, 14)),
+            line_total(dec("91250"), Unit::Maaned, d(2027, 1, 15), d(2027, 3, 14)).unwrap(),
             dec("182500.00")
         );
         // 01.01.2027–10.01.2027: 10 days at 91.250 × 12 / 365 = 3.000 per day.
         assert_eq!(
-            line_total(dec("91250"), Unit::Maaned, d(2027, 1, 1), d(2027, 1, 10)),
+            line_total(dec("91250"), Unit::Maaned, d(2027, 1, 1), d(2027, 1, 10)).unwrap(),
             dec("30000.00")
         );
-        assert_eq!(per_day(dec("91250"), Unit::Maaned), dec("3000"));
+        assert_eq!(per_day(dec("91250"), Unit::Maaned).unwrap(), dec("3000"));
         assert_eq!(
-            round_oere(per_month(dec("3000"), Unit::Dag)),
+            round_oere(per_month(dec("3000"), Unit::Dag).unwrap()),
             dec("91250.00")
         );
         assert_eq!(
-            line_total(dec("12500"), Unit::Engang, d(2027, 1, 1), d(2027, 12, 31)),
+            line_total(dec("12500"), Unit::Engang, d(2027, 1, 1), d(2027, 12, 31)).unwrap(),
             dec("12500.00")
         );
+    }
+
+    #[test]
+    fn amounts_too_large_to_compute_give_an_error_not_a_panic() {
+        let huge = Decimal::MAX;
+        let e = line_total(huge, Unit::Dag, d(2027, 1, 1), d(2027, 12, 31)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Beregningen af prisen giver et tal, der er for stort at regne med; tjek beløb og antal."
+        );
+        assert!(line_total(huge, Unit::Maaned, d(2027, 1, 1), d(2027, 12, 31)).is_err());
+        assert!(sum([huge, huge]).is_err());
+        assert_eq!(sum([dec("1.50"), dec("2.25")]).unwrap(), dec("3.75"));
     }
 
     #[test]

@@ -17,9 +17,9 @@ fn json<T: Serialize>(value: &T) -> Result<String> {
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(id: &str, text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| {
+    serde_json::from_str(text).map_err(|_| {
         Error::Internal(format!(
-            "Kontrakt {id}: data i databasen kan ikke læses ({e})."
+            "Kontrakt {id}: data i databasen kan ikke læses; databasen er måske skrevet af en anden version af Pladsoverblik."
         ))
     })
 }
@@ -44,6 +44,9 @@ pub fn create_draft(
             "Tilbud: vælg det tilbud, kontrakten gælder.".into(),
         ));
     }
+    form.check_storable()?;
+    // Evaluated before it is stored: a form that cannot be evaluated is not saved.
+    evaluate(conn, form, today)?;
     let tx = conn.unchecked_transaction()?;
     let id = next_id(&tx, today.year())?;
     let user = audit::current_user(&tx);
@@ -178,10 +181,18 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVie
     let id = id.trim();
     let h = header(conn, id)?;
     let mut all = versions(conn, id)?;
-    let current = all
-        .pop()
-        .ok_or_else(|| Error::Internal(format!("Kontrakt {id} har ingen versioner.")))?;
-    let evaluation = evaluate(conn, &current.form, today)?;
+    let Some(current) = all.pop() else {
+        return Err(missing(conn, id)?);
+    };
+    // A stored draft always opens: should its evaluation fail, that is shown as its problem,
+    // so the draft can still be corrected or discarded.
+    let evaluation = evaluate(conn, &current.form, today).unwrap_or_else(|e| Evaluation {
+        problems: vec![FieldProblem {
+            field: "offer_id".into(),
+            message: format!("Kladden kan ikke vurderes: {e}"),
+        }],
+        ..Evaluation::default()
+    });
     let renewed_by: Option<String> = conn
         .query_row(
             "SELECT id FROM contracts WHERE renewed_from = ?1 ORDER BY id DESC LIMIT 1",
@@ -215,6 +226,12 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVie
         .unwrap_or_default();
     let mut version_views: Vec<VersionView> = all.into_iter().map(|v| v.view).collect();
     version_views.push(current.view.clone());
+    let citizen_cpr_masked = ids::mask_cpr(
+        current
+            .data
+            .as_ref()
+            .map_or(&current.form.citizen_cpr, |d| &d.citizen_cpr),
+    );
     Ok(ContractView {
         id: id.to_string(),
         state_text: match (&termination, &renewed_by) {
@@ -234,6 +251,7 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVie
         data: current.data,
         termination,
         warnings,
+        citizen_cpr_masked,
     })
 }
 
@@ -269,14 +287,80 @@ fn warnings(
 }
 
 fn current_version(conn: &Connection, id: &str) -> Result<(u32, bool, String)> {
-    conn.query_row(
-        "SELECT version, issued_at IS NOT NULL, form FROM contract_versions
-         WHERE contract_id = ?1 ORDER BY version DESC LIMIT 1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
-    .optional()?
-    .ok_or_else(|| Error::NotFound(format!("Kontrakten «{id}» findes ikke.")))
+    match conn
+        .query_row(
+            "SELECT version, issued_at IS NOT NULL, form FROM contract_versions
+             WHERE contract_id = ?1 ORDER BY version DESC LIMIT 1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?
+    {
+        Some(v) => Ok(v),
+        None => Err(missing(conn, id)?),
+    }
+}
+
+/// Why contract `id` has no version: it was discarded, or it does not exist.
+fn missing(conn: &Connection, id: &str) -> Result<Error> {
+    let discarded: Option<(String, String)> = conn
+        .query_row(
+            "SELECT discarded_at, discarded_by FROM contract_discards WHERE contract_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(match discarded {
+        Some((at, by)) => Error::NotFound(format!(
+            "Kontrakt {id} er en kasseret kladde (kasseret {} af {by}).",
+            fmt::timestamp(&at)
+        )),
+        None => Error::NotFound(format!("Kontrakten «{id}» findes ikke.")),
+    })
+}
+
+/// Discards the draft version of contract `id`, which was never issued: a new contract's
+/// only draft (the contract is then a discarded draft; its number is not reused), or a
+/// correction's draft (the contract goes back to its issued version). The draft — the
+/// citizen's data with it — is deleted; the audit log says who and when. Returns what
+/// happened, in Danish.
+pub fn discard(conn: &Connection, id: &str, today: NaiveDate) -> Result<String> {
+    let id = id.trim();
+    let (version, issued, _) = current_version(conn, id)?;
+    if issued {
+        return Err(Error::Refused(format!(
+            "Kontrakt {id} version {version} er udstedt og kan ikke kasseres; en udstedt kontrakt opsiges eller rettes."
+        )));
+    }
+    let tx = conn.unchecked_transaction()?;
+    tx.execute(
+        "DELETE FROM contract_versions WHERE contract_id = ?1 AND version = ?2",
+        params![id, version],
+    )?;
+    if version == 1 {
+        tx.execute(
+            "INSERT INTO contract_discards (contract_id, discarded_at, discarded_by)
+             VALUES (?1, ?2, ?3)",
+            params![id, audit::now_local(), audit::current_user(&tx)],
+        )?;
+    }
+    audit::record(
+        &tx,
+        "contract.discard",
+        id,
+        &serde_json::json!({ "version": version }),
+    )?;
+    tx.commit()?;
+    Ok(if version == 1 {
+        format!("Kladden {id} er kasseret; nummeret bruges ikke igen.")
+    } else {
+        let back = load(conn, id, today)?;
+        format!(
+            "Rettelsen (version {version}) af kontrakt {id} er kasseret; version {} gælder fortsat ({}).",
+            back.current.version,
+            back.state_text.to_lowercase()
+        )
+    })
 }
 
 /// Saves the current draft version with what the user typed (problems or not).
@@ -291,6 +375,15 @@ pub fn save_draft(
     if issued {
         return Err(Error::Refused(format!(
             "Kontrakt {id} version {version} er udstedt og kan ikke ændres. Lav en rettelse (ny version)."
+        )));
+    }
+    form.check_storable()?;
+    evaluate(conn, form, today)?;
+    // As `create_draft`: a check that does not exist is named, not a foreign-key failure.
+    let check = form.check_id.trim();
+    if !check.is_empty() && !crate::placement::exists(conn, check)? {
+        return Err(Error::Invalid(format!(
+            "Afstemning: «{check}» findes ikke."
         )));
     }
     let tx = conn.unchecked_transaction()?;
@@ -395,10 +488,11 @@ pub fn correct(
     let id = id.trim();
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(Error::Refused(
+        return Err(Error::Invalid(
             "Årsag: skriv hvorfor kontrakten rettes.".into(),
         ));
     }
+    crate::limits::text_len(reason, crate::limits::text::NOTE, "Årsag")?;
     let (version, issued, form) = current_version(conn, id)?;
     if !issued {
         return Err(Error::Refused(format!(

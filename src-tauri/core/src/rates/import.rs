@@ -1,15 +1,18 @@
 //! Importing a rate sheet: nothing is saved until the user has seen the preview (new rates,
-//! changed rates, offers not found); then the new and changed rates are saved in one
-//! transaction.
+//! changed rates, offers not found); then exactly the rates the preview showed are saved in
+//! one transaction. The window keeps the read sheet with its preview (`Previewed`, under a
+//! token) and saves that, never the file read again: a file changed or replaced after the
+//! preview cannot slip in. When the database has changed since the preview (another import
+//! in between), the import is refused and the preview must be seen again.
 
 use rusqlite::Connection;
 use serde::Serialize;
 use std::path::Path;
 
 use super::model::Rate;
-use super::sheet::{self, SheetRate};
+use super::sheet::{self, Sheet, SheetRate};
 use super::{rules, store};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::{audit, catalogue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -21,7 +24,7 @@ pub enum Change {
     OfferNotFound,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PreviewLine {
     pub rate: SheetRate,
     pub basis_label: String,
@@ -32,9 +35,13 @@ pub struct PreviewLine {
 }
 
 /// What an import would do, shown before anything is saved.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Preview {
     pub file_name: String,
+    /// The SHA-256 of the file as read (lower-case hex).
+    pub sha256: String,
+    /// Names this preview for `rates_import` in the window; empty when none is kept.
+    pub token: String,
     pub lines: Vec<PreviewLine>,
     pub new: usize,
     pub changed: usize,
@@ -60,11 +67,10 @@ fn change_of(before: Option<&Rate>, after: &Rate, offer_known: bool) -> Change {
     }
 }
 
-/// What importing `path` would change.
-pub fn preview(conn: &Connection, path: &Path) -> Result<Preview> {
-    let (rates, unknown_columns) = sheet::read(path)?;
-    let mut lines = Vec::with_capacity(rates.len());
-    for r in rates {
+/// What saving `sheet` would change in the database as it is now.
+pub fn preview_sheet(conn: &Connection, sheet: &Sheet) -> Result<Preview> {
+    let mut lines = Vec::with_capacity(sheet.rates.len());
+    for r in &sheet.rates {
         let known = catalogue::store::offer_exists(conn, &r.rate.offer_id)?;
         let before = store::get(
             conn,
@@ -78,7 +84,7 @@ pub fn preview(conn: &Connection, path: &Path) -> Result<Preview> {
             change: change_of(before.as_ref(), &r.rate, known),
             before: before.map(|b| rules::amount_text(b.amount, b.unit, b.vat_pct)),
             after: rules::amount_text(r.rate.amount, r.rate.unit, r.rate.vat_pct),
-            rate: r,
+            rate: r.clone(),
         });
     }
     let count = |c: Change| lines.iter().filter(|l| l.change == c).count();
@@ -88,36 +94,44 @@ pub fn preview(conn: &Connection, path: &Path) -> Result<Preview> {
         count(Change::Unchanged),
         count(Change::OfferNotFound),
     );
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
     let mut text = format!(
         "{new} nye takster, {changed} ændrede, {unchanged} uændrede, {missing} for tilbud, der ikke findes i kataloget (de springes over)."
     );
-    if !unknown_columns.is_empty() {
+    if !sheet.unknown_columns.is_empty() {
         text.push_str(&format!(
             " Ukendte kolonner (ignoreres): {}.",
-            unknown_columns.join(", ")
+            sheet.unknown_columns.join(", ")
         ));
     }
     Ok(Preview {
-        file_name,
+        file_name: sheet.file_name.clone(),
+        sha256: sheet.sha256.clone(),
+        token: String::new(),
         lines,
         new,
         changed,
         unchanged,
         offers_not_found: missing,
-        unknown_columns,
+        unknown_columns: sheet.unknown_columns.clone(),
         text,
     })
 }
 
-/// Saves the new and changed rates of `path` in one transaction (rates for offers not in the
-/// catalogue are skipped). Returns the preview that was applied.
-pub fn import(conn: &Connection, path: &Path) -> Result<Preview> {
-    let preview = preview(conn, path)?;
+/// Saves the new and changed rates of `sheet` in one transaction (rates for offers not in the
+/// catalogue are skipped). With `shown`, the preview the user saw: when the database would
+/// now give another preview, nothing is saved (`Error::Conflict`). Returns the preview that
+/// was applied.
+pub fn import_sheet(conn: &Connection, sheet: &Sheet, shown: Option<&Preview>) -> Result<Preview> {
     let tx = conn.unchecked_transaction()?;
+    let mut preview = preview_sheet(&tx, sheet)?;
+    if let Some(shown) = shown {
+        if shown.lines != preview.lines {
+            return Err(Error::Conflict(
+                "Taksterne i databasen er ændret, siden forhåndsvisningen blev vist (fx af en anden indlæsning). Intet er gemt; vælg takstoversigten igen, se den nye forhåndsvisning, og gem derefter.".into(),
+            ));
+        }
+        preview.token = shown.token.clone();
+    }
     let source = format!("takstoversigt {}", preview.file_name);
     let now = audit::now_local();
     for l in preview
@@ -131,8 +145,88 @@ pub fn import(conn: &Connection, path: &Path) -> Result<Preview> {
         &tx,
         "rates.import",
         &preview.file_name,
-        &serde_json::json!({ "new": preview.new, "changed": preview.changed, "skipped": preview.offers_not_found }),
+        &serde_json::json!({
+            "new": preview.new,
+            "changed": preview.changed,
+            "skipped": preview.offers_not_found,
+            "sha256": preview.sha256,
+        }),
     )?;
     tx.commit()?;
     Ok(preview)
+}
+
+/// What importing the file at `path` would change (reads and checks it; saves nothing).
+pub fn preview(conn: &Connection, path: &Path) -> Result<Preview> {
+    preview_sheet(conn, &sheet::read(path)?)
+}
+
+/// Reads, checks and saves the file at `path` in one step (the CLI, which shows no preview
+/// first): the same checks as the window's preview, then the same transaction.
+pub fn import(conn: &Connection, path: &Path) -> Result<Preview> {
+    import_sheet(conn, &sheet::read(path)?, None)
+}
+
+/// A sheet the user has seen previewed, kept until it is saved or replaced.
+#[derive(Debug)]
+pub struct Previewed {
+    sheet: Sheet,
+    preview: Preview,
+}
+
+impl Previewed {
+    /// Previews `sheet` against the database and names the preview `token`.
+    pub fn new(conn: &Connection, sheet: Sheet, token: String) -> Result<Previewed> {
+        let mut preview = preview_sheet(conn, &sheet)?;
+        preview.token = token;
+        Ok(Previewed { sheet, preview })
+    }
+
+    pub fn preview(&self) -> &Preview {
+        &self.preview
+    }
+
+    pub fn token(&self) -> &str {
+        &self.preview.token
+    }
+
+    /// Saves exactly the previewed rates, unless the database has changed since.
+    pub fn import(&self, conn: &Connection) -> Result<Preview> {
+        import_sheet(conn, &self.sheet, Some(&self.preview))
+    }
+}
+
+/// The window's pending preview: at most one, the latest, under a fresh token each time.
+#[derive(Debug, Default)]
+pub struct Pending {
+    seq: u64,
+    current: Option<Previewed>,
+}
+
+impl Pending {
+    /// A token for a new preview of `sheet`: a sequence number and the file's digest.
+    pub fn next_token(&mut self, sheet: &Sheet) -> String {
+        self.seq += 1;
+        let digest: String = sheet.sha256.chars().take(16).collect();
+        format!("{}-{digest}", self.seq)
+    }
+
+    /// Keeps `previewed` in place of any earlier preview.
+    pub fn keep(&mut self, previewed: Previewed) {
+        self.current = Some(previewed);
+    }
+
+    /// Takes the preview named `token`; a token that is not the latest preview's is refused
+    /// (the preview was saved, replaced by a newer one, or the app was restarted).
+    pub fn take(&mut self, token: &str) -> Result<Previewed> {
+        match self.current.take() {
+            Some(p) if p.token() == token => Ok(p),
+            other => {
+                self.current = other;
+                Err(Error::Conflict(
+                    "Der er ingen forhåndsvisning at gemme: den er allerede gemt, erstattet af en nyere, eller programmet er startet igen. Vælg takstoversigten igen, og gem fra den nye forhåndsvisning.".into(),
+                ))
+            }
+        }
+    }
 }

@@ -4,32 +4,36 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::model::Unit;
+use crate::error::Result;
+use crate::limits;
 
-/// A monthly amount per day: `× 12 / 365`.
-pub fn month_to_day(amount: Decimal) -> Decimal {
-    amount * Decimal::from(12) / Decimal::from(365)
+/// A monthly amount per day: `× 12 / 365`, checked.
+pub fn month_to_day(amount: Decimal) -> Result<Decimal> {
+    let year = limits::mul(amount, Decimal::from(12), "taksten pr. døgn")?;
+    limits::div(year, Decimal::from(365), "taksten pr. døgn")
 }
 
-/// A daily amount per month: `× 365 / 12`.
-pub fn day_to_month(amount: Decimal) -> Decimal {
-    amount * Decimal::from(365) / Decimal::from(12)
+/// A daily amount per month: `× 365 / 12`, checked.
+pub fn day_to_month(amount: Decimal) -> Result<Decimal> {
+    let year = limits::mul(amount, Decimal::from(365), "taksten pr. måned")?;
+    limits::div(year, Decimal::from(12), "taksten pr. måned")
 }
 
 /// The per-day equivalent of an amount (a one-off amount has none).
-pub fn per_day(amount: Decimal, unit: Unit) -> Decimal {
+pub fn per_day(amount: Decimal, unit: Unit) -> Result<Decimal> {
     match unit {
-        Unit::Dag => amount,
+        Unit::Dag => Ok(amount),
         Unit::Maaned => month_to_day(amount),
-        Unit::Engang => Decimal::ZERO,
+        Unit::Engang => Ok(Decimal::ZERO),
     }
 }
 
 /// The per-month equivalent of an amount (a one-off amount has none).
-pub fn per_month(amount: Decimal, unit: Unit) -> Decimal {
+pub fn per_month(amount: Decimal, unit: Unit) -> Result<Decimal> {
     match unit {
         Unit::Dag => day_to_month(amount),
-        Unit::Maaned => amount,
-        Unit::Engang => Decimal::ZERO,
+        Unit::Maaned => Ok(amount),
+        Unit::Engang => Ok(Decimal::ZERO),
     }
 }
 
@@ -41,15 +45,18 @@ pub fn round_oere(v: Decimal) -> Decimal {
 }
 
 /// A rate per day, ex. VAT, for like-for-like comparison: a monthly rate is `× 12 / 365`;
-/// VAT included at `vat_pct` % is taken out. Rounded to whole øre.
-pub fn daily_ex_vat(amount: Decimal, unit: Unit, vat_pct: Decimal) -> Decimal {
-    let per_day = per_day(amount, unit);
+/// VAT included at `vat_pct` % is taken out. Rounded to whole øre. Checked: a VAT share of
+/// −100 % (a division by zero) or an amount too large to compute with is a Danish error.
+pub fn daily_ex_vat(amount: Decimal, unit: Unit, vat_pct: Decimal) -> Result<Decimal> {
+    let per_day = per_day(amount, unit)?;
     let ex_vat = if vat_pct.is_zero() {
         per_day
     } else {
-        per_day / (Decimal::ONE + vat_pct / Decimal::ONE_HUNDRED)
+        let share = limits::div(vat_pct, Decimal::ONE_HUNDRED, "taksten ekskl. moms")?;
+        let divisor = limits::add(Decimal::ONE, share, "taksten ekskl. moms")?;
+        limits::div(per_day, divisor, "taksten ekskl. moms")?
     };
-    ex_vat.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    Ok(ex_vat.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
 }
 
 /// `3.200,00 kr. pr. døgn`, and where the rate carries the provider's non-deductible VAT,
@@ -74,10 +81,20 @@ pub fn vat_share_text(vat_pct: Decimal) -> String {
 }
 
 /// Whole øre, for storing and comparing amounts as integers (rounded half away from zero).
+/// Saturating, never panicking: an amount beyond what an `i64` of øre holds (a search bound
+/// typed as 10^28 kr.) becomes the largest (or smallest) øre figure, which every stored rate
+/// (bounded by `limits`) lies within.
 pub fn oere(amount: Decimal) -> i64 {
-    let scaled = (amount * Decimal::ONE_HUNDRED)
-        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
-    i64::try_from(scaled).unwrap_or(i64::MAX)
+    let saturated = if amount.is_sign_negative() {
+        i64::MIN
+    } else {
+        i64::MAX
+    };
+    amount
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .map(|s| s.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero))
+        .and_then(|s| i64::try_from(s).ok())
+        .unwrap_or(saturated)
 }
 
 /// The amount of `oere` øre.
@@ -96,18 +113,51 @@ mod tests {
 
     #[test]
     fn like_for_like() {
-        assert_eq!(daily_ex_vat(d("4535"), Unit::Dag, d("0")), d("4535"));
+        assert_eq!(
+            daily_ex_vat(d("4535"), Unit::Dag, d("0")).unwrap(),
+            d("4535")
+        );
         // 86.141 kr./month ≈ 2.832,03 kr./day (Opholdsstedet Bogense's § 43 rate).
-        assert_eq!(daily_ex_vat(d("86141"), Unit::Maaned, d("0")), d("2832.03"));
+        assert_eq!(
+            daily_ex_vat(d("86141"), Unit::Maaned, d("0")).unwrap(),
+            d("2832.03")
+        );
         // A private rate of 2.500 kr. incl. 25 % VAT is 2.000 kr. ex. VAT.
-        assert_eq!(daily_ex_vat(d("2500"), Unit::Dag, d("25")), d("2000"));
-        assert_eq!(daily_ex_vat(d("3173"), Unit::Dag, d("5.75")), d("3000.47"));
+        assert_eq!(
+            daily_ex_vat(d("2500"), Unit::Dag, d("25")).unwrap(),
+            d("2000")
+        );
+        assert_eq!(
+            daily_ex_vat(d("3173"), Unit::Dag, d("5.75")).unwrap(),
+            d("3000.47")
+        );
     }
 
     #[test]
     fn a_month_is_365_twelfths_of_a_day_both_ways() {
-        assert_eq!(per_day(d("91250"), Unit::Maaned), d("3000"));
-        assert_eq!(round_oere(per_month(d("3000"), Unit::Dag)), d("91250.00"));
-        assert_eq!(per_day(d("12500"), Unit::Engang), Decimal::ZERO);
+        assert_eq!(per_day(d("91250"), Unit::Maaned).unwrap(), d("3000"));
+        assert_eq!(
+            round_oere(per_month(d("3000"), Unit::Dag).unwrap()),
+            d("91250.00")
+        );
+        assert_eq!(per_day(d("12500"), Unit::Engang).unwrap(), Decimal::ZERO);
+    }
+
+    #[test]
+    fn the_arithmetic_never_panics() {
+        // VAT −100 % divided by zero; now a Danish error.
+        assert_eq!(
+            daily_ex_vat(d("3200"), Unit::Dag, d("-100"))
+                .unwrap_err()
+                .to_string(),
+            "Beregningen af taksten ekskl. moms deler med nul; tjek moms- og belægningsprocenterne."
+        );
+        let huge = Decimal::MAX;
+        assert!(daily_ex_vat(huge, Unit::Maaned, d("0")).is_err());
+        assert!(per_month(huge, Unit::Dag).is_err());
+        assert!(month_to_day(huge).is_err());
+        assert_eq!(oere(huge), i64::MAX);
+        assert_eq!(oere(Decimal::MIN), i64::MIN);
+        assert_eq!(oere(d("3200.005")), 320_001);
     }
 }

@@ -1,17 +1,22 @@
-//! Reading a rate sheet (*takstoversigt*) as the secretariats publish them: `.xlsx`
-//! (calamine) or CSV (semicolon or comma, decimal comma). The usual Danish headings are
-//! recognised; unknown columns are reported. Every problem names the sheet, row and column.
+//! Reading a rate sheet (*takstoversigt*) as the secretariats publish them: `.xlsx` or CSV
+//! (semicolon, comma or tab, decimal comma). The usual Danish headings are recognised; unknown
+//! columns are reported. The file is bounded before it is read (`file`), the `.xlsx` zip is
+//! inspected before it is unpacked (`xlsx`), CSV rows are streamed (`csv`), and every value is
+//! checked against `limits`. Every problem names the sheet, row and column; one problem
+//! refuses the whole file, and nothing is ever dropped without a word.
 
-use calamine::{Data, Reader};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::Path;
-use std::str::FromStr;
 
+use super::file::{self, Kind};
 use super::model::{Calculation, Rate, Unit};
+use super::{csv_rows, xlsx_rows};
 use crate::catalogue::model::LegalBasis;
 use crate::error::{Error, Problem, Result};
 use crate::fmt;
+use crate::limits::{self, Range};
 
 /// The columns a rate sheet may have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,8 +39,12 @@ enum Column {
     Name,
 }
 
-/// Normalised heading → column. Lower case, letters and digits only.
+/// A heading → its column. Lower case, letters and digits only; an empty heading is never a
+/// column (a lone "§" is the legal basis).
 fn column(heading: &str) -> Option<Column> {
+    if heading.trim() == "§" {
+        return Some(Column::Basis);
+    }
     let h: String = heading
         .to_lowercase()
         .chars()
@@ -44,13 +53,13 @@ fn column(heading: &str) -> Option<Column> {
     Some(match h.as_str() {
         "tilbudsid" | "tilbudid" | "tilbudsnummer" | "tilbudsnr" | "id" | "tilbud" => Column::Offer,
         "afdeling" | "afdelingsid" | "afdelingid" => Column::Department,
-        "lovgrundlag" | "paragraf" | "" | "lovparagraf" => Column::Basis,
+        "lovgrundlag" | "paragraf" | "lovparagraf" => Column::Basis,
         "år" | "takstår" | "aar" => Column::Year,
         "takst" | "beløb" | "takstbeløb" => Column::Amount,
         "døgntakst" | "takstprdøgn" | "dagtakst" => Column::DayRate,
         "månedstakst" | "takstprmåned" => Column::MonthRate,
         "enhed" | "takstenhed" | "takstart" => Column::Unit,
-        "moms" | "momspct" | "moms%" | "momsprocent" => Column::Vat,
+        "moms" | "momspct" | "momsprocent" => Column::Vat,
         "direkteomkostninger" | "direkteudgifter" => Column::Direct,
         "indirekteomkostninger" | "indirekteudgifter" => Column::Indirect,
         "overhead" | "overheadpct" | "administrationsbidrag" | "overheadprocent" => {
@@ -68,6 +77,39 @@ fn column(heading: &str) -> Option<Column> {
     })
 }
 
+/// How many columns of a row are recognised, when one of them is the offer's id (the row is
+/// then a header row); 0 otherwise. The CSV reader picks its separator by this.
+pub(super) fn header_score(cells: &[String]) -> usize {
+    let cols: Vec<Option<Column>> = cells.iter().map(|c| column(c)).collect();
+    if cols.contains(&Some(Column::Offer)) {
+        cols.iter().filter(|c| c.is_some()).count()
+    } else {
+        0
+    }
+}
+
+/// Column `i` (from 0) as Excel names it: A, B, …, Z, AA, ….
+pub(super) fn column_letter(i: usize) -> String {
+    let mut n = i + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
+}
+
+/// A cell's text as a message quotes it: at most 40 characters.
+pub(super) fn quoted(text: &str) -> String {
+    let t = text.trim();
+    if t.chars().count() <= 40 {
+        format!("«{t}»")
+    } else {
+        format!("«{}…»", t.chars().take(40).collect::<String>())
+    }
+}
+
 /// One rate as read, with where it stands in the sheet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SheetRate {
@@ -77,330 +119,508 @@ pub struct SheetRate {
     pub place: String,
 }
 
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 1e15 {
-                format!("{}", *f as i64)
-            } else {
-                // Excel numbers as typed: the shortest decimal text, with a decimal comma.
-                format!("{f}").replace('.', ",")
-            }
+/// A rate sheet as read and checked: the rates exactly as they will be saved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    pub file_name: String,
+    /// The SHA-256 of the file as read (lower-case hex), for the audit log.
+    pub sha256: String,
+    pub rates: Vec<SheetRate>,
+    /// Headings not recognised (their columns are not read).
+    pub unknown_columns: Vec<String>,
+}
+
+/// Reads and checks a rate sheet. On any problem: `Error::Rejected` listing each (sheet, row,
+/// column), and nothing else happens.
+pub fn read(path: &Path) -> Result<Sheet> {
+    let opened = file::open(path)?;
+    let mut table = Table::new("CSV-filen".into());
+    match opened.kind {
+        Kind::Xlsx => xlsx_rows::read(&opened, &mut table)?,
+        Kind::Csv => csv_rows::read(&opened, &mut table)?,
+    }
+    table.finish(opened.name, opened.sha256)
+}
+
+/// The problems found so far: the first `MAX_PROBLEMS` and how many more.
+#[derive(Default)]
+struct Problems {
+    list: Vec<Problem>,
+    more: usize,
+}
+
+const MAX_PROBLEMS: usize = 20;
+
+impl Problems {
+    fn push(&mut self, place: String, message: String) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(Problem { place, message });
+        } else {
+            self.more += 1;
         }
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
-        other => other.to_string(),
+    }
+
+    fn is_empty(&self) -> bool {
+        self.list.is_empty()
     }
 }
 
-/// Reads the file: the first sheet of an `.xlsx`, or a CSV. Rows are lists of cell texts.
-fn read_rows(path: &Path) -> Result<(String, Vec<Vec<String>>)> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if ext == "xlsx" || ext == "xlsm" {
-        let mut book = calamine::open_workbook_auto(path).map_err(|e| {
-            Error::Invalid(format!("Regnearket {} kan ikke åbnes: {e}", path.display()))
-        })?;
-        let sheet = book.sheet_names().first().cloned().ok_or_else(|| {
-            Error::Invalid(format!("Regnearket {} har ingen ark.", path.display()))
-        })?;
-        let range = book
-            .worksheet_range(&sheet)
-            .map_err(|e| Error::Invalid(format!("Arket «{sheet}» kan ikke læses: {e}")))?;
-        let rows = range
-            .rows()
-            .map(|r| r.iter().map(cell_text).collect())
-            .collect();
-        return Ok((format!("Ark «{sheet}»"), rows));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path.display(), e))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::Invalid(format!(
-            "{} er ikke UTF-8. Gem CSV-filen som «CSV UTF-8» i Excel.",
-            path.display()
-        ))
-    })?;
-    let text = text.trim_start_matches('\u{feff}');
-    let first = text.lines().next().unwrap_or_default();
-    let delimiter = if first.matches(';').count() >= first.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (i, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| {
-            Error::Invalid(format!("CSV-filen, række {}: kan ikke læses ({e}).", i + 1))
-        })?;
-        rows.push(rec.iter().map(|c| c.trim().to_string()).collect());
-    }
-    Ok(("CSV-filen".to_string(), rows))
+/// The header row: where it is, its headings and the columns recognised in them.
+struct Header {
+    n: usize,
+    headings: Vec<String>,
+    cols: Vec<Option<Column>>,
+    /// Whether the required columns are there; the rows are read only then (the missing
+    /// column is the problem to fix first).
+    complete: bool,
 }
 
-fn decimal(s: &str) -> Option<Decimal> {
-    let t = s.trim().trim_end_matches('%').trim();
-    if t.is_empty() {
-        return None;
-    }
-    fmt::parse_amount(t).or_else(|| Decimal::from_str(&t.replace(',', ".")).ok())
+/// The key a rate is saved under; two rows with one key would overwrite each other.
+type Key = (String, String, LegalBasis, i32);
+
+/// A sheet as its rows arrive: title rows are skipped until the header row (the first with
+/// a recognised offer column); each later row is a rate, checked, or problems.
+pub(super) struct Table {
+    sheet: String,
+    header: Option<Header>,
+    rates: Vec<SheetRate>,
+    seen: HashMap<Key, usize>,
+    problems: Problems,
 }
 
-/// Reads and validates a rate sheet. On any problem: an error listing each (sheet, row,
-/// column) and nothing else happens.
-pub fn read(path: &Path) -> Result<(Vec<SheetRate>, Vec<String>)> {
-    let (sheet, rows) = read_rows(path)?;
-    let file = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    // The header row: the first row with a recognised offer column.
-    let header_at = rows
-        .iter()
-        .position(|r| r.iter().any(|c| column(c) == Some(Column::Offer)))
-        .ok_or_else(|| {
-            Error::Invalid(format!(
-                "{sheet} i {file}: ingen kolonne med tilbuddets id (fx «Tilbuds-id»)."
-            ))
-        })?;
-    let header = &rows[header_at];
-    let cols: Vec<Option<Column>> = header.iter().map(|h| column(h)).collect();
-    let unknown: Vec<String> = header
-        .iter()
-        .zip(&cols)
-        .filter(|(h, c)| c.is_none() && !h.trim().is_empty())
-        .map(|(h, _)| h.clone())
-        .collect();
-    let mut problems = missing_columns(&cols, &sheet, header_at);
-    let mut out = Vec::new();
-    if problems.is_empty() {
-        let table = Table {
-            sheet: &sheet,
-            header,
-            cols: &cols,
+impl Table {
+    fn new(sheet: String) -> Table {
+        Table {
+            sheet,
+            header: None,
+            rates: Vec::new(),
+            seen: HashMap::new(),
+            problems: Problems::default(),
+        }
+    }
+
+    /// The sheet's name as messages begin: "CSV-filen", "Ark «Takster»".
+    pub(super) fn sheet(&self) -> &str {
+        &self.sheet
+    }
+
+    pub(super) fn set_sheet(&mut self, sheet: String) {
+        self.sheet = sheet;
+    }
+
+    /// The header row's number of cells, once it has been read.
+    pub(super) fn header_len(&self) -> Option<usize> {
+        self.header.as_ref().map(|h| h.headings.len())
+    }
+
+    /// A problem with a whole row (`n` from 1).
+    pub(super) fn row_problem(&mut self, n: usize, message: String) {
+        let place = format!("{}, række {n}", self.sheet);
+        self.problems.push(place, message);
+    }
+
+    /// Row `n` (from 1): before the header, a title row or the header itself; after it, a
+    /// rate. An empty row is skipped.
+    pub(super) fn push(&mut self, n: usize, cells: &[String]) {
+        let Some(header) = &self.header else {
+            if header_score(cells) > 0 {
+                self.set_header(n, cells);
+            }
+            return;
         };
-        for (i, row) in rows.iter().enumerate().skip(header_at + 1) {
-            if row.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            let mut r = SheetRow {
-                table: &table,
-                row,
-                n: i + 1,
-                problems: &mut problems,
-            };
-            if let Some(rate) = r.rate() {
-                out.push(rate);
-            }
+        if !header.complete || cells.iter().all(|c| c.trim().is_empty()) {
+            return;
+        }
+        let unheaded: Vec<usize> = (0..cells.len())
+            .filter(|&i| !cells[i].trim().is_empty())
+            .filter(|&i| header.headings.get(i).is_none_or(|h| h.trim().is_empty()))
+            .collect();
+        for i in unheaded {
+            let place = format!("{}, række {n}, kolonne {}", self.sheet, column_letter(i));
+            let message = format!(
+                "cellen har en værdi ({}), men kolonnen har ingen overskrift. Giv kolonnen en overskrift (fx «Bemærkning»), eller slet værdien.",
+                quoted(&cells[i])
+            );
+            self.problems.push(place, message);
+        }
+        let mut row = SheetRow {
+            table: self,
+            row: cells,
+            n,
+        };
+        if let Some(rate) = row.rate() {
+            self.add(rate, n);
         }
     }
-    if out.is_empty() && problems.is_empty() {
-        problems.push(Problem {
-            place: sheet.clone(),
-            message: "takstoversigten indeholder ingen takster".into(),
+
+    fn set_header(&mut self, n: usize, cells: &[String]) {
+        let cols: Vec<Option<Column>> = cells.iter().map(|h| column(h)).collect();
+        let place = format!("{}, overskriftsrække {n}", self.sheet);
+        let missing = missing_columns(&cols);
+        let complete = missing.is_empty();
+        for message in missing {
+            self.problems.push(place.clone(), message);
+        }
+        for (i, c) in cols.iter().enumerate() {
+            if let Some(first) = c.and_then(|c| cols[..i].iter().position(|x| *x == Some(c))) {
+                self.problems.push(
+                    place.clone(),
+                    format!(
+                        "kolonne {} («{}») betyder det samme som kolonne {} («{}»); slet eller omdøb den ene, så det er klart, hvilken der gælder",
+                        column_letter(i),
+                        cells[i].trim(),
+                        column_letter(first),
+                        cells[first].trim()
+                    ),
+                );
+            }
+        }
+        self.header = Some(Header {
+            n,
+            headings: cells.to_vec(),
+            cols,
+            complete,
         });
     }
-    if !problems.is_empty() {
-        return Err(rejected(&file, problems));
+
+    /// Keeps a checked rate unless another row has the same key.
+    fn add(&mut self, rate: SheetRate, n: usize) {
+        let r = &rate.rate;
+        let key = (r.offer_id.clone(), r.department_id.clone(), r.basis, r.year);
+        if let Some(first) = self.seen.get(&key) {
+            self.row_problem(
+                n,
+                format!(
+                    "samme tilbud, afdeling, lovgrundlag og år som række {first} ({} {} {}); hver takst må kun stå én gang. Slet den ene række.",
+                    r.offer_id,
+                    r.basis.label(),
+                    r.year
+                ),
+            );
+            return;
+        }
+        self.seen.insert(key, n);
+        self.rates.push(rate);
     }
-    Ok((out, unknown))
+
+    /// The sheet, or the refusal with every problem.
+    fn finish(mut self, file_name: String, sha256: String) -> Result<Sheet> {
+        let Some(header) = &self.header else {
+            let sheet = self.sheet.clone();
+            self.problems.push(
+                sheet,
+                "ingen overskriftsrække med tilbuddets id (fx «Tilbuds-id»). Sæt overskrifterne i én række over taksterne, fx «Tilbuds-id», «Lovgrundlag», «År», «Takst»".into(),
+            );
+            return Err(self.rejected(&file_name));
+        };
+        let unknown_columns: Vec<String> = header
+            .headings
+            .iter()
+            .zip(&header.cols)
+            .filter(|(h, c)| c.is_none() && !h.trim().is_empty())
+            .map(|(h, _)| h.trim().to_string())
+            .collect();
+        if self.rates.is_empty() && self.problems.is_empty() {
+            let place = format!("{}, overskriftsrække {}", self.sheet, header.n);
+            self.problems.push(
+                place,
+                "takstoversigten indeholder ingen takster under overskrifterne".into(),
+            );
+        }
+        if !self.problems.is_empty() {
+            return Err(self.rejected(&file_name));
+        }
+        Ok(Sheet {
+            file_name,
+            sha256,
+            rates: self.rates,
+            unknown_columns,
+        })
+    }
+
+    fn rejected(self, file: &str) -> Error {
+        Error::Rejected {
+            what: "Takstoversigten",
+            file: file.to_string(),
+            problems: self.problems.list,
+            more: self.problems.more,
+        }
+    }
 }
 
 /// The columns every sheet must have: basis, year and an amount.
-fn missing_columns(cols: &[Option<Column>], sheet: &str, header_at: usize) -> Vec<Problem> {
+fn missing_columns(cols: &[Option<Column>]) -> Vec<String> {
     let has = |c: Column| cols.contains(&Some(c));
     let mut problems = Vec::new();
     for (needed, label) in [(Column::Basis, "Lovgrundlag"), (Column::Year, "År")] {
         if !has(needed) {
-            problems.push(Problem {
-                place: format!("{sheet}, overskriftsrække {}", header_at + 1),
-                message: format!("kolonnen «{label}» mangler"),
-            });
+            problems.push(format!("kolonnen «{label}» mangler"));
         }
     }
     if !(has(Column::Amount) || has(Column::DayRate) || has(Column::MonthRate)) {
-        problems.push(Problem {
-            place: format!("{sheet}, overskriftsrække {}", header_at + 1),
-            message: "kolonnen «Takst» (eller «Døgntakst»/«Månedstakst») mangler".into(),
-        });
+        problems.push("kolonnen «Takst» (eller «Døgntakst»/«Månedstakst») mangler".into());
     }
     problems
 }
 
-/// The refusal: at most 20 problems listed, and how many more there are.
-fn rejected(file: &str, mut problems: Vec<Problem>) -> Error {
-    let more = problems.len().saturating_sub(20);
-    problems.truncate(20);
-    let mut msg = format!(
-        "Takstoversigten {file} blev afvist, og intet er ændret. {} fejl:",
-        problems.len() + more
-    );
-    for p in &problems {
-        msg.push_str(&format!("\n  - {p}"));
+/// A number as a sheet writes it: "3.424,00", "7,5", "95 %", "-7700" (the sign is kept, so
+/// a negative value is named as out of range, not as "not a number").
+fn decimal(s: &str) -> Option<Decimal> {
+    let t = s.trim().trim_end_matches('%').trim();
+    let (negative, t) = match t.strip_prefix(['-', '−']) {
+        Some(rest) => (true, rest.trim()),
+        None => (false, t),
+    };
+    if t.is_empty() || t.starts_with(['-', '+']) {
+        return None;
     }
-    if more > 0 {
-        msg.push_str(&format!("\n  … og {more} fejl mere."));
-    }
-    Error::Invalid(msg)
+    // The same amounts as the contract form: no exponent ("1e5" is not 100.000), no "_".
+    let v = fmt::parse_amount(t)?;
+    Some(if negative { -v } else { v })
 }
 
-/// The sheet's name, header row and the columns recognised in it.
-struct Table<'a> {
-    sheet: &'a str,
-    header: &'a [String],
-    cols: &'a [Option<Column>],
-}
-
-/// One data row (number `n`, counted from 1) as it is read, with the problems found so far.
+/// One data row (number `n`, counted from 1) as it is read; problems go to the table.
 struct SheetRow<'a> {
-    table: &'a Table<'a>,
+    table: &'a mut Table,
     row: &'a [String],
     n: usize,
-    problems: &'a mut Vec<Problem>,
 }
 
 impl<'a> SheetRow<'a> {
     /// A column's cell ("" when the sheet has no such column) and its heading.
     fn get(&self, c: Column) -> (&'a str, String) {
-        let idx = self.table.cols.iter().position(|x| *x == Some(c));
+        let Some(header) = &self.table.header else {
+            return ("", String::new());
+        };
+        let idx = header.cols.iter().position(|x| *x == Some(c));
         let value = idx
             .and_then(|i| self.row.get(i))
             .map(String::as_str)
             .unwrap_or("");
         let name = idx
-            .and_then(|i| self.table.header.get(i))
-            .cloned()
+            .and_then(|i| header.headings.get(i))
+            .map(|h| h.trim().to_string())
             .unwrap_or_default();
         (value, name)
     }
 
-    fn bad(&mut self, col: String, message: String) {
-        self.problems.push(Problem {
-            place: format!("{}, række {}, kolonne «{col}»", self.table.sheet, self.n),
-            message,
-        });
+    fn bad(&mut self, col: &str, message: String) {
+        let place = format!("{}, række {}, kolonne «{col}»", self.table.sheet, self.n);
+        self.table.problems.push(place, message);
     }
 
-    /// The row's rate, when it has no problem that stops one.
+    /// The row's rate, when it has no problem.
     fn rate(&mut self) -> Option<SheetRate> {
-        let (offer, offer_col) = self.get(Column::Offer);
-        if offer.trim().is_empty() {
-            self.bad(offer_col, "tilbuddets id mangler".into());
-            return None;
-        }
+        let before = self.table.problems.list.len() + self.table.problems.more;
+        let offer = self.text(Column::Offer, "tilbuddets id");
+        let department = self.text(Column::Department, "afdelingens id");
         let (basis_text, basis_col) = self.get(Column::Basis);
         let basis = LegalBasis::parse(basis_text)
-            .map_err(|e| self.bad(basis_col, e.to_string()))
+            .map_err(|e| self.bad(&basis_col, e.to_string()))
             .ok();
-        let (year_text, year_col) = self.get(Column::Year);
-        let year = year_text
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (2000..=2100).contains(y));
-        if year.is_none() {
-            self.bad(year_col, format!("«{year_text}» er ikke et årstal"));
-        }
+        let year = self.year();
         let (amount, unit) = self.amount_and_unit();
-        let vat = self.optional(Column::Vat).unwrap_or(Decimal::ZERO);
-        let direct = self.optional(Column::Direct);
-        let indirect = self.optional(Column::Indirect);
-        let overhead = self.optional(Column::Overhead);
-        let capital = self.optional(Column::Capital);
-        let occupancy = self.optional(Column::Occupancy);
-        let actual = self.optional(Column::ActualOccupancy);
-        let (Some(basis), Some(year), Some(amount), Some(unit)) = (basis, year, amount, unit)
+        let vat = self.checked(Column::Vat, &limits::VAT_PCT);
+        let calculation = Calculation {
+            direct_costs: self.checked(Column::Direct, &limits::YEAR_COST),
+            indirect_costs: self.checked(Column::Indirect, &limits::YEAR_COST),
+            overhead_pct: self.checked(Column::Overhead, &limits::OVERHEAD_PCT),
+            capital_costs: self.checked(Column::Capital, &limits::YEAR_COST),
+            budgeted_occupancy_pct: self.checked(Column::Occupancy, &limits::BUDGET_OCCUPANCY_PCT),
+        };
+        let actual = self.checked(Column::ActualOccupancy, &limits::ACTUAL_OCCUPANCY_PCT);
+        if self.table.problems.list.len() + self.table.problems.more != before {
+            return None;
+        }
+        let (Some(offer), Some(basis), Some(year), Some(amount), Some(unit)) =
+            (offer, basis, year, amount, unit)
         else {
             return None;
         };
         Some(SheetRate {
             rate: Rate {
-                offer_id: offer.trim().to_string(),
-                department_id: self.get(Column::Department).0.trim().to_string(),
+                offer_id: offer,
+                department_id: department.unwrap_or_default(),
                 basis,
                 year,
                 amount,
                 unit,
-                vat_pct: vat,
-                calculation: Calculation {
-                    direct_costs: direct,
-                    indirect_costs: indirect,
-                    overhead_pct: overhead,
-                    capital_costs: capital,
-                    budgeted_occupancy_pct: occupancy,
-                },
+                vat_pct: vat.unwrap_or(Decimal::ZERO),
+                calculation,
                 actual_occupancy_pct: actual,
             },
             place: format!("{}, række {}", self.table.sheet, self.n),
         })
     }
 
-    /// The amount (over 0) and its unit: a day rate, else a month rate, else an amount with
-    /// the unit its own column names (a day when none).
+    /// An id cell: required for the offer, at most `limits::text::NAME` characters.
+    fn text(&mut self, c: Column, what: &str) -> Option<String> {
+        let (text, col) = self.get(c);
+        let text = text.trim();
+        if text.is_empty() && c == Column::Offer {
+            self.bad(&col, format!("{what} mangler"));
+            return None;
+        }
+        if let Err(e) = limits::text_len(text, limits::text::NAME, what) {
+            self.bad(&col, e.to_string());
+            return None;
+        }
+        Some(text.to_string())
+    }
+
+    fn year(&mut self) -> Option<i32> {
+        let (text, col) = self.get(Column::Year);
+        let year = text
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| limits::YEARS.contains(y));
+        if year.is_none() {
+            self.bad(
+                &col,
+                format!(
+                    "{} er ikke et årstal mellem {} og {}",
+                    quoted(text),
+                    limits::YEARS.start(),
+                    limits::YEARS.end()
+                ),
+            );
+        }
+        year
+    }
+
+    /// The amount (over 0, within the unit's range) and its unit: a day rate, else a month
+    /// rate, else an amount with the unit its own column names (a day when none).
     fn amount_and_unit(&mut self) -> (Option<Decimal>, Option<Unit>) {
         let (day, day_col) = self.get(Column::DayRate);
         let (month, month_col) = self.get(Column::MonthRate);
         let (plain, plain_col) = self.get(Column::Amount);
-        let (unit_text, unit_col) = self.get(Column::Unit);
-        let (amount, unit) = if !day.trim().is_empty() {
-            (
-                decimal(day).ok_or_else(|| (day_col, day.to_string())),
-                Some(Unit::Dag),
-            )
+        let (text, col, unit) = if !day.trim().is_empty() {
+            (day, day_col, Some(Unit::Dag))
         } else if !month.trim().is_empty() {
-            (
-                decimal(month).ok_or_else(|| (month_col, month.to_string())),
-                Some(Unit::Maaned),
-            )
+            (month, month_col.clone(), Some(Unit::Maaned))
         } else {
-            let unit = match unit_text.trim().to_lowercase().as_str() {
-                "" | "dag" | "døgn" | "pr. døgn" | "døgntakst" => Some(Unit::Dag),
-                "måned" | "maaned" | "pr. måned" | "månedstakst" => Some(Unit::Maaned),
-                _ => {
-                    self.bad(
-                        unit_col,
-                        format!("«{unit_text}» er hverken døgn eller måned"),
-                    );
-                    None
-                }
+            (plain, plain_col, self.unit())
+        };
+        let Some(amount) = decimal(text) else {
+            let message = if text.trim().is_empty() {
+                "taksten mangler".to_string()
+            } else {
+                format!("{} er ikke et beløb; skriv fx 3.200,00", quoted(text))
             };
-            (
-                decimal(plain).ok_or_else(|| (plain_col, plain.to_string())),
-                unit,
-            )
+            self.bad(&col, message);
+            return (None, unit);
         };
-        let amount = match amount {
-            Ok(a) if a > Decimal::ZERO => Some(a),
-            Ok(a) => {
-                self.bad("Takst".into(), format!("taksten {a} skal være over 0"));
-                None
-            }
-            Err((col, text)) => {
-                self.bad(col, format!("«{text}» er ikke et beløb; skriv fx 3.200,00"));
-                None
-            }
+        let range = match unit {
+            Some(Unit::Maaned) => &limits::MONTHLY_RATE,
+            _ => &limits::DAILY_RATE,
         };
-        (amount, unit)
+        if range.check(amount, "").is_err() {
+            self.bad(&col, range.message(amount, ""));
+            return (None, unit);
+        }
+        if amount.is_zero() {
+            self.bad(&col, "taksten skal være over 0,00 kr.".into());
+            return (None, unit);
+        }
+        if unit == Some(Unit::Dag) && !day.trim().is_empty() && !month.trim().is_empty() {
+            self.month_matches_day(amount, month, &month_col);
+        }
+        (Some(amount), unit)
     }
 
-    /// An optional number; a cell that is not one is a problem.
-    fn optional(&mut self, c: Column) -> Option<Decimal> {
+    /// A row with both a day and a month rate: the day rate is used, so the month rate must
+    /// be the same rate (day × 365 / 12, within 1 kr.), never silently set aside.
+    fn month_matches_day(&mut self, day: Decimal, month_text: &str, month_col: &str) {
+        let Some(month) = decimal(month_text) else {
+            self.bad(
+                month_col,
+                format!(
+                    "{} er ikke et beløb; skriv fx 98.000,00",
+                    quoted(month_text)
+                ),
+            );
+            return;
+        };
+        let Ok(expected) = super::rules::day_to_month(day).map(super::rules::round_oere) else {
+            return;
+        };
+        if (month - expected).abs() > Decimal::ONE {
+            self.bad(
+                month_col,
+                format!(
+                    "månedstaksten {} passer ikke til døgntaksten {} ({} × 365 / 12 = {}). Rækken må kun have én takst: ret den ene, eller slet månedstaksten.",
+                    fmt::kr(month),
+                    fmt::kr(day),
+                    fmt::kr(day),
+                    fmt::kr(expected)
+                ),
+            );
+        }
+    }
+
+    /// The unit an «Enhed» column names (a day when there is none).
+    fn unit(&mut self) -> Option<Unit> {
+        let (text, col) = self.get(Column::Unit);
+        match text.trim().to_lowercase().as_str() {
+            "" | "dag" | "døgn" | "pr. døgn" | "døgntakst" => Some(Unit::Dag),
+            "måned" | "maaned" | "pr. måned" | "månedstakst" => Some(Unit::Maaned),
+            _ => {
+                self.bad(
+                    &col,
+                    format!("{} er hverken døgn eller måned", quoted(text)),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional number within `range`; a cell that is not one, or lies outside it, is a
+    /// problem.
+    fn checked(&mut self, c: Column, range: &Range) -> Option<Decimal> {
         let (text, col) = self.get(c);
         if text.trim().is_empty() {
             return None;
         }
-        let v = decimal(text);
-        if v.is_none() {
-            self.bad(col, format!("«{text}» er ikke et tal"));
+        let Some(v) = decimal(text) else {
+            self.bad(&col, format!("{} er ikke et tal", quoted(text)));
+            return None;
+        };
+        if range.check(v, "").is_err() {
+            self.bad(&col, range.message(v, ""));
+            return None;
         }
-        v
+        Some(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn headings_and_letters() {
+        assert_eq!(column(""), None, "an empty heading is never a column");
+        assert_eq!(column("  "), None);
+        assert_eq!(column("§"), Some(Column::Basis));
+        assert_eq!(column("Moms %"), Some(Column::Vat));
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(99), "CV");
+        assert_eq!(column_letter(16_383), "XFD");
+    }
+
+    #[test]
+    fn numbers_keep_their_sign() {
+        assert_eq!(decimal("3.424,00"), Decimal::from_str("3424.00").ok());
+        assert_eq!(decimal("-7700"), Decimal::from_str("-7700").ok());
+        assert_eq!(decimal("−7.700,00"), Decimal::from_str("-7700.00").ok());
+        assert_eq!(decimal("95 %"), Decimal::from_str("95").ok());
+        assert_eq!(decimal("1e5"), None, "no exponent");
+        assert_eq!(decimal("--5"), None);
+        assert_eq!(decimal("12,3,4"), None);
+        assert_eq!(decimal(""), None);
     }
 }

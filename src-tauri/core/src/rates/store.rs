@@ -33,6 +33,7 @@ const UPSERT_SQL: &str =
 pub fn upsert(conn: &Connection, r: &Rate, source: &str, now: &str) -> Result<()> {
     let text = |d: Option<Decimal>| d.map(|v| v.to_string());
     let c = &r.calculation;
+    let daily = oere(daily_ex_vat(r.amount, r.unit, r.vat_pct)?);
     conn.prepare_cached(UPSERT_SQL)?.execute(params![
         r.offer_id,
         r.department_id,
@@ -47,7 +48,7 @@ pub fn upsert(conn: &Connection, r: &Rate, source: &str, now: &str) -> Result<()
         text(c.capital_costs),
         text(c.budgeted_occupancy_pct),
         text(r.actual_occupancy_pct),
-        oere(daily_ex_vat(r.amount, r.unit, r.vat_pct)),
+        daily,
         source,
         now,
     ])?;

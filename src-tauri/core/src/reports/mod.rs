@@ -131,10 +131,8 @@ impl Report {
 
 /// Computes report `kind` for `year` (ignored by the spend overview, which covers every year).
 pub fn run(conn: &Connection, kind: Kind, year: i32) -> Result<Report> {
-    if kind.needs_year() && !(2000..=2100).contains(&year) {
-        return Err(Error::Invalid(format!(
-            "År: {year} skal være et årstal mellem 2000 og 2100."
-        )));
+    if kind.needs_year() {
+        crate::limits::year(i64::from(year), "År")?;
     }
     Ok(match kind {
         Kind::RateIncreases => Report::RateIncreases(rate_increases(conn, year)?),

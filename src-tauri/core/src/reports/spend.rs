@@ -49,12 +49,12 @@ pub fn spend(conn: &Connection) -> Result<SpendReport> {
                 unit => price::year_segments(line.from, to)
                     .into_iter()
                     .map(|(a, b)| {
-                        (
+                        Ok((
                             chrono::Datelike::year(&a),
-                            price::line_total(line.amount, unit, a, b),
-                        )
+                            price::line_total(line.amount, unit, a, b)?,
+                        ))
                     })
-                    .collect(),
+                    .collect::<Result<_>>()?,
             };
             for (year, amount) in parts {
                 let e = sums

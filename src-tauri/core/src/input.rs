@@ -1,0 +1,162 @@
+//! Text files users bring (a catalogue, an agreement file): a UTF-8 byte-order mark is
+//! skipped (Excel and Notepad write one), UTF-16 is refused with a message that says how to
+//! save the file, and — for JSON streamed from a reader — no single string may grow beyond a
+//! bound while it streams past, so a 300 MB description is refused after 1 MB, not held in
+//! memory whole.
+
+use std::io::{self, BufRead, Read};
+
+/// The longest JSON string accepted while streaming (bytes). The longest text field the app
+/// keeps is an offer's description, `limits::text::DESCRIPTION` characters (at most 4 bytes
+/// each), well below this.
+pub const MAX_JSON_STRING_BYTES: usize = 1 << 20;
+
+/// The text of the error for a file saved as UTF-16.
+pub const UTF16_TEXT: &str =
+    "filen er gemt som UTF-16; gem den som UTF-8 (i Notesblok: Gem som … → Kodning: UTF-8)";
+
+/// What the first bytes say about the encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    Plain,
+    Utf8Bom,
+    Utf16,
+}
+
+/// Looks at a file's first bytes.
+pub fn sniff(first: &[u8]) -> Start {
+    if first.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        Start::Utf8Bom
+    } else if first.starts_with(&[0xFF, 0xFE]) || first.starts_with(&[0xFE, 0xFF]) {
+        Start::Utf16
+    } else {
+        Start::Plain
+    }
+}
+
+/// `bytes` without a leading UTF-8 BOM; an error text for UTF-16.
+pub fn strip_bom(bytes: &[u8]) -> Result<&[u8], &'static str> {
+    match sniff(bytes) {
+        Start::Plain => Ok(bytes),
+        Start::Utf8Bom => Ok(&bytes[3..]),
+        Start::Utf16 => Err(UTF16_TEXT),
+    }
+}
+
+/// A JSON stream with the BOM skipped, UTF-16 refused and every string bounded.
+pub struct JsonInput<R> {
+    inner: R,
+    started: bool,
+    in_string: bool,
+    escaped: bool,
+    run: usize,
+    max: usize,
+}
+
+impl<R: BufRead> JsonInput<R> {
+    pub fn new(inner: R) -> Self {
+        JsonInput::with_limit(inner, MAX_JSON_STRING_BYTES)
+    }
+
+    pub fn with_limit(inner: R, max: usize) -> Self {
+        JsonInput {
+            inner,
+            started: false,
+            in_string: false,
+            escaped: false,
+            run: 0,
+            max,
+        }
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        self.started = true;
+        let first = self.inner.fill_buf()?;
+        match sniff(first) {
+            Start::Plain => Ok(()),
+            Start::Utf8Bom => {
+                self.inner.consume(3);
+                Ok(())
+            }
+            Start::Utf16 => Err(io::Error::new(io::ErrorKind::InvalidData, UTF16_TEXT)),
+        }
+    }
+
+    /// Follows strings through `bytes`; an error when one runs past the bound.
+    fn scan(&mut self, bytes: &[u8]) -> io::Result<()> {
+        for &b in bytes {
+            if !self.in_string {
+                if b == b'"' {
+                    self.in_string = true;
+                    self.run = 0;
+                }
+                continue;
+            }
+            if self.escaped {
+                self.escaped = false;
+            } else if b == b'\\' {
+                self.escaped = true;
+            } else if b == b'"' {
+                self.in_string = false;
+                continue;
+            }
+            self.run += 1;
+            if self.run > self.max {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "en tekst i filen er længere end {} MB; så lange tekster findes ikke i et gyldigt katalog",
+                        self.max / (1 << 20)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R: BufRead> Read for JsonInput<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.started {
+            self.start()?;
+        }
+        let n = self.inner.read(buf)?;
+        self.scan(&buf[..n])?;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(bytes: &[u8], max: usize) -> io::Result<String> {
+        let mut out = String::new();
+        JsonInput::with_limit(bytes, max).read_to_string(&mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn a_bom_is_skipped_and_utf16_refused() {
+        assert_eq!(
+            read_all(b"\xEF\xBB\xBF{\"a\":1}", 100).unwrap(),
+            "{\"a\":1}"
+        );
+        assert_eq!(read_all(b"{\"a\":1}", 100).unwrap(), "{\"a\":1}");
+        let e = read_all(b"\xFF\xFE{\x00", 100).unwrap_err();
+        assert_eq!(e.to_string(), UTF16_TEXT);
+        assert_eq!(strip_bom(b"\xEF\xBB\xBFx").unwrap(), b"x");
+        assert!(strip_bom(b"\xFE\xFF").is_err());
+    }
+
+    #[test]
+    fn strings_are_bounded_escapes_included() {
+        assert!(read_all(br#"{"a":"12345"}"#, 5).is_ok());
+        assert!(read_all(br#"{"a":"123456"}"#, 5).is_err());
+        // An escaped quote does not end the string.
+        assert!(read_all(br#"{"a":"12\"3456"}"#, 5).is_err());
+        assert!(read_all(br#"{"a":"12\\","b":"123"}"#, 5).is_ok());
+        // Text outside strings (numbers, whitespace) is not bounded here.
+        assert!(read_all(b"[1,2,3,4,5,6,7,8,9,10]", 5).is_ok());
+    }
+}
