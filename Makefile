@@ -11,19 +11,31 @@ DEB_PACKAGES := libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth xdotool image
 TAURI_DRIVER_VERSION := 2.1.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps deps-apt deps-driver build test-core test-e2e test-any-date lint bench screenshot example-catalogue
+.PHONY: run test deps deps-apt deps-driver build test-core test-fuzz test-e2e test-any-date lint bench screenshot example-catalogue
 
 run: deps-apt build
 	$(TARGET_DIR)/debug/pladsoverblik
 
 test: deps lint build
 	$(CARGO) test --workspace --exclude pladsoverblik-tests
+	$(MAKE) test-fuzz
 	$(MAKE) test-e2e
 	$(MAKE) test-any-date
 
 # Every test that needs no display: core, CLI, the Tauri commands on the mock runtime.
 test-core:
 	$(CARGO) test -p pladsoverblik-core
+
+# Fuzzing that stays (docs/reliability.md): the replay/mutation harness on stable Rust runs the
+# catalogue reader, the rate-sheet reader (CSV and .xlsx) and the contract form for
+# FUZZ_SECONDS each (two at a time), and fails on any panic, hang, English message, unclean
+# refusal or changed database. The regression corpus runs in every cargo test. A long run:
+# FUZZ_SECONDS=3600 make test-fuzz (FUZZ_SEED picks other inputs; fuzz/README.md for the
+# nightly cargo-fuzz targets).
+FUZZ_SECONDS ?= 40
+test-fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(CARGO) test --workspace --exclude pladsoverblik-tests --test fuzz \
+	  -- --ignored fuzz_ --nocapture --test-threads=2
 
 # The real window through WebDriver (tauri-driver + WebKitWebDriver) under Xvfb.
 test-e2e: build

@@ -1,0 +1,28 @@
+//! libFuzzer target: the contract form (evaluate, save over a draft, create, issue). The input
+//! is a case `{"today": …, "form": {…}}` as in `src-tauri/core/tests/corpus/contract/`.
+//! A finding (a panic in the core, an English message, an unclean refusal, a changed
+//! database) panics here, and libFuzzer keeps the input as a crash.
+#![no_main]
+
+#[path = "../../src-tauri/core/tests/fuzz/targets.rs"]
+mod targets;
+
+use libfuzzer_sys::fuzz_target;
+use std::cell::RefCell;
+
+thread_local! {
+    static TARGET: RefCell<Option<targets::ContractTarget>> = const { RefCell::new(None) };
+}
+
+fuzz_target!(|data: &[u8]| {
+    TARGET.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let target =
+            slot.get_or_insert_with(|| targets::ContractTarget::new().expect("the target builds"));
+        let run = match target.run_bytes(data) {
+            Some(run) => run,
+            None => return,
+        };
+        assert!(run.faults.is_empty(), "{:#?}", run.faults);
+    });
+});
