@@ -6,7 +6,7 @@ import { initChecks, refreshList, showNewForm, activeCheck, addOfferToActive, op
 import { h, thousands } from './components/dom.js';
 import { openSettings } from './views/settings.js';
 import { initContracts, refreshContracts, newContract } from './views/contracts.js';
-import { initReports } from './views/reports.js';
+import { initReports, showReports } from './views/reports.js';
 import { initAgreements, showAgreements } from './views/agreements.js';
 import { showError, showInfo } from './components/message.js';
 import { setToday } from './components/today.js';
@@ -58,6 +58,7 @@ function showView(name) {
   if (name === 'checks') refreshList();
   if (name === 'contracts') refreshContracts();
   if (name === 'agreements') showAgreements();
+  if (name === 'reports') showReports();
 }
 
 /** "Opret kontrakt": from a closed check (its chosen offer) or from an offer page. */
@@ -105,7 +106,7 @@ async function start() {
   try {
     await refreshHeader();
     const ref = await referenceData();
-    initChecks(ref, { findMore, createContract: (c) => createContract(c.id, c.closed?.chosen_offer_id) });
+    initChecks(ref, { findMore, createContract: (c, offerId) => createContract(c.id, offerId ?? c.closed?.chosen_offer_id) });
     initContracts(ref);
     initReports();
     initAgreements(ref);

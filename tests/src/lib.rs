@@ -152,6 +152,18 @@ impl App {
         }
     }
 
+    /// Saves a screenshot as `name` (e.g. `reports-spend.png`) in the folder named by the
+    /// environment variable `var`, if it is set (docs/screenshots; the flows never depend on
+    /// it).
+    pub async fn screenshot_into(&self, var: &str, name: &str) {
+        if let Some(dir) = std::env::var_os(var) {
+            let dir = PathBuf::from(dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            self.settle().await;
+            std::fs::write(dir.join(name), self.client.screenshot().await.unwrap()).unwrap();
+        }
+    }
+
     // Waiting, clicking and reading, shared by the end-to-end flows.
     /// The element matching `css`, waiting for it to appear.
     pub async fn find(&self, css: &str) -> Element {
@@ -246,6 +258,35 @@ impl App {
             .await
             .unwrap();
         serde_json::from_value(value).unwrap()
+    }
+
+    /// Opens report `kind` in the Rapporter list, types `year` (when given) and shows it.
+    pub async fn run_report(&self, kind: &str, year: Option<&str>) {
+        self.click(&format!("#report-tab-{kind}")).await;
+        if let Some(y) = year {
+            self.type_into(&format!("#report-{kind}-year"), y).await;
+        }
+        self.click(&format!("#report-{kind}-run")).await;
+    }
+
+    /// The text of report `kind`'s table cell in column `header` of the (first) row for `offer`.
+    pub async fn report_cell(&self, kind: &str, offer: &str, header: &str) -> String {
+        let value = self
+            .client
+            .execute(
+                "const table = `#report-${arguments[2]} .report-table`;
+                 const heads = Array.from(document.querySelectorAll(`${table} thead th`)).map(th => th.textContent);
+                 const i = heads.indexOf(arguments[1]);
+                 const row = document.querySelector(`${table} tr[data-offer='${arguments[0]}']`);
+                 return i < 0 || !row ? null : row.cells[i].textContent;",
+                vec![offer.into(), header.into(), kind.into()],
+            )
+            .await
+            .unwrap();
+        value
+            .as_str()
+            .unwrap_or_else(|| panic!("no cell «{header}» for {offer}"))
+            .to_string()
     }
 
     pub async fn close(self) {

@@ -2,7 +2,10 @@
 //! its source ("ikke fastsat" where none fixes it), which agreement binds a municipality on a
 //! day (the last one in force, marked, after it has ended), and importing an agreement file
 //! through the open dialog: a refused file changes nothing, a new version replaces the terms.
-//! Needs a display (make test-e2e).
+//! Then Rammeaftale Sjælland 2018-2020's list of the most specialised offers: matched against
+//! a catalogue that names two of them, marked in the search results and on the offer page with
+//! the agreement's period and the procedure as the source words it. Needs a display (make
+//! test-e2e).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
 use pladsoverblik_tests::{answer_file_dialog, App};
@@ -38,7 +41,7 @@ fn new_version() -> serde_json::Value {
 async fn agreements_their_terms_and_which_one_applies() {
     let dir = tempfile::tempdir().unwrap();
     let app = App::start().await;
-    app.wait_text("#result-count", "180 tilbud").await;
+    app.wait_text("#result-count", "188 tilbud").await;
     app.click("#tab-agreements").await;
 
     // The list: each agreement with how many terms it leaves open; SJ-2025 opened shows
@@ -111,5 +114,104 @@ async fn agreements_their_terms_and_which_one_applies() {
     app.wait_text(SJ, "indlæst fra SJ-2025 tillæg.json").await;
     app.screenshot_if("PLADSOVERBLIK_SCREENSHOT_AGREEMENTS")
         .await;
+    most_specialised(&app, dir.path()).await;
     app.close().await;
+}
+
+/// The most specialised offers: no name matches the example catalogue (fictional offers);
+/// after importing a catalogue that names Kofoedsminde and Synscenter Refsnæs those two match,
+/// the other eight are reported as matching nothing, and both are marked in the search and on
+/// the offer page.
+async fn most_specialised(app: &App, dir: &std::path::Path) {
+    const LIST: &str = "#specialised-SJ-2018";
+    app.click("#agreement-list details[data-id='SJ-2018'] summary")
+        .await;
+    app.wait_text(LIST, "0 af 10 navne matcher et tilbud i kataloget")
+        .await;
+
+    let file = dir.join("katalog med navne.json");
+    let first = catalogue_naming(&file, &["Kofoedsminde", "Synscenter Refsnæs"]);
+    app.click("#import-button").await;
+    answer_file_dialog("Vælg katalogfil", file.to_str().unwrap(), false).await;
+    app.wait_text("#message", "Kataloget er indlæst").await;
+    app.click("#tab-search").await;
+    app.click("#tab-agreements").await;
+    let text = app
+        .wait_text(LIST, "2 af 10 navne matcher et tilbud i kataloget")
+        .await;
+    assert!(text.contains("8 matcher intet: Kildebo, BOMI"), "{text}");
+    app.wait_text(&format!("{LIST} tr[data-name='Kofoedsminde']"), &first)
+        .await;
+    app.wait_text(
+        &format!("{LIST} tr[data-name='Himmelev']"),
+        "matcher intet tilbud i kataloget",
+    )
+    .await;
+
+    app.click("#tab-search").await;
+    app.type_into("#q", "Kofoedsminde").await;
+    let row = format!("#results tr[data-id='{first}']");
+    app.wait_text(&row, "Mest specialiseret (2018-2020)").await;
+    let title = app
+        .find(&format!("{row} .specialised-mark"))
+        .await
+        .attr("title")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(title.contains("og er udløbet"), "{title}");
+    app.click(&format!("{row} .offer-name")).await;
+    let note = app
+        .wait_text(
+            "#offer-specialised-SJ-2018",
+            "Et af de mest specialiserede tilbud i Rammeaftale Sjælland 2018-2020 (kilde 000_39627fb6eac471a3.txt L332-345).",
+        )
+        .await;
+    assert!(
+        note.contains("Listen skriver: Kofoedsminde (sikret afdeling)."),
+        "{note}"
+    );
+    assert!(
+        note.contains("«Hvis de tilbud får problemer med driften, er der aftalt en procedure for, hvordan tilbuddet hurtigt kan støttes, hvis der fortsat er behov for de ydelser tilbuddet leverer.»"),
+        "{note}"
+    );
+    assert!(
+        note.contains("Selve proceduren er ikke beskrevet i kilden."),
+        "{note}"
+    );
+    app.screenshot_into("PLADSOVERBLIK_SCREENSHOTS", "offer-most-specialised.png")
+        .await;
+}
+
+/// A generated Sjælland catalogue (40 offers) in which the first offers carry `names`; returns
+/// the first renamed offer's id.
+fn catalogue_naming(file: &std::path::Path, names: &[&str]) -> String {
+    use pladsoverblik_core::catalogue::{generate, snapshot};
+    let opts = generate::Options {
+        offers: 40,
+        seed: 9,
+        extracted: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        sjaelland_only: true,
+        example: false,
+    };
+    let mut first = String::new();
+    let offers: Vec<_> = generate::offers(&opts)
+        .enumerate()
+        .map(|(i, mut o)| {
+            if let Some(name) = names.get(i) {
+                o.name = name.to_string();
+                if i == 0 {
+                    first = o.id.clone();
+                }
+            }
+            o
+        })
+        .collect();
+    snapshot::write(
+        std::fs::File::create(file).unwrap(),
+        &generate::header(&opts),
+        offers.into_iter(),
+    )
+    .unwrap();
+    first
 }

@@ -91,7 +91,7 @@ async fn a_private_offer_becomes_choosable_only_through_a_closed_check() {
 
     let app = App::start().await;
     let c = &app.client;
-    app.wait_text("#result-count", "180 tilbud").await;
+    app.wait_text("#result-count", "188 tilbud").await;
 
     // 0. The caseworker's name for the audit log, in the settings.
     app.click("#settings-button").await;
@@ -457,7 +457,7 @@ async fn an_outside_municipal_offer_gets_the_outside_template() {
     assert!(!others.is_empty());
 
     let app = App::start().await;
-    app.wait_text("#result-count", "180 tilbud").await;
+    app.wait_text("#result-count", "188 tilbud").await;
 
     // The need, typed in the new-check form.
     app.click("#tab-checks").await;
@@ -517,7 +517,11 @@ async fn an_outside_municipal_offer_gets_the_outside_template() {
 
     // A draft that will not be finished is discarded after a confirmation: it leaves the list.
     let number = app.wait_text("#contract-title", "Kontrakt K-").await;
-    let number = number.split_whitespace().nth(1).unwrap_or_default().to_string();
+    let number = number
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
     app.wait_text(&format!("#contract-list tr[data-id='{number}']"), &number)
         .await;
     app.click("#contract-discard").await;

@@ -90,17 +90,17 @@ async fn search_and_open_an_offer() {
         .into_iter()
         .map(|h| h.id)
         .collect();
-    assert_eq!(everything.len(), 180);
-    let first = result_ids(&app, "180 tilbud – viser de første 50").await;
+    assert_eq!(everything.len(), 188);
+    let first = result_ids(&app, "188 tilbud – viser de første 50").await;
     assert_eq!(first, everything[..50]);
     for shown in [100, 150] {
         app.click("#more").await;
-        let ids = result_ids(&app, &format!("180 tilbud – viser de første {shown}")).await;
+        let ids = result_ids(&app, &format!("188 tilbud – viser de første {shown}")).await;
         assert_eq!(ids, everything[..shown]);
     }
-    app.wait_text("#more", "Vis 30 flere").await;
+    app.wait_text("#more", "Vis 38 flere").await;
     app.click("#more").await;
-    let all = result_ids(&app, "180 tilbud").await;
+    let all = result_ids(&app, "188 tilbud").await;
     assert_eq!(all, everything);
     assert!(!c
         .find(Locator::Id("more"))
@@ -252,7 +252,7 @@ async fn search_and_open_an_offer() {
 async fn bad_filter_input_is_explained_in_danish() {
     let app = App::start().await;
     let c = &app.client;
-    result_ids(&app, "180 tilbud").await;
+    result_ids(&app, "188 tilbud").await;
     c.find(Locator::Id("age"))
         .await
         .unwrap()
@@ -272,7 +272,7 @@ async fn bad_filter_input_is_explained_in_danish() {
     // The previous results stay as they were.
     assert_eq!(
         text_of(&app, "#result-count").await,
-        "180 tilbud – viser de første 50"
+        "188 tilbud – viser de første 50"
     );
     app.close().await;
 }
@@ -283,7 +283,7 @@ async fn import_a_catalogue_through_the_open_dialog() {
     use pladsoverblik_core::catalogue::{generate, snapshot};
     let app = App::start().await;
     let c = &app.client;
-    result_ids(&app, "180 tilbud").await;
+    result_ids(&app, "188 tilbud").await;
 
     // A new catalogue file, as a user would receive it.
     let dir = tempfile::tempdir().unwrap();
@@ -345,7 +345,7 @@ async fn import_a_catalogue_through_the_open_dialog() {
     restore_backup(&app, &backup).await;
     app.wait_text("#catalogue-date", "Katalog pr. 15.11.2026")
         .await;
-    app.wait_text("#result-count", "180 tilbud").await;
+    app.wait_text("#result-count", "188 tilbud").await;
     app.close().await;
 }
 
@@ -371,7 +371,7 @@ async fn restore_backup(app: &App, file: &std::path::Path) {
     app.click("#backup-restore").await;
     pladsoverblik_tests::answer_file_dialog("Vælg sikkerhedskopi", file.to_str().unwrap(), false)
         .await;
-    app.wait_text("#backup-confirm", "katalog pr. 15.11.2026 med 180 tilbud")
+    app.wait_text("#backup-confirm", "katalog pr. 15.11.2026 med 188 tilbud")
         .await;
     app.screenshot_if("PLADSOVERBLIK_SCREENSHOT_RESTORE").await;
     app.click("#backup-restore-confirm").await;

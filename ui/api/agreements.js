@@ -4,6 +4,9 @@ import { invoke, pickFile } from './tauri.js';
 
 export const listAgreements = () => invoke('agreements_list');
 
+/** The agreements' lists of most specialised offers matched to the catalogue. */
+export const mostSpecialised = () => invoke('agreements_most_specialised');
+
 /** `municipality`: code or name; `on`: dd.mm.åååå, or '' for today. */
 export const agreementFor = (municipality, on) => invoke('agreement_for', { municipality: String(municipality), on: on ?? '' });
 

@@ -10,3 +10,7 @@ export const rejectOffer = (id, form) => invoke('check_reject', { id, form });
 export const addToShortlist = (id, offerId) => invoke('check_shortlist_add', { id, offerId });
 export const removeFromShortlist = (id, offerId) => invoke('check_shortlist_remove', { id, offerId });
 export const closeCheck = (id, form) => invoke('check_close', { id, form });
+/** One-person check: a municipality asked whether it could join (with its answer, if any). */
+export const inquire = (id, form) => invoke('check_inquire', { id, form });
+/** One-person check: the answer of a municipality asked before. */
+export const answerInquiry = (id, form) => invoke('check_answer', { id, form });

@@ -23,3 +23,9 @@ export async function exportContractPdf(id) {
   if (!file) return null;
   return invoke('contract_export_pdf', { id, file });
 }
+
+// Contracts from before the standard ("ældre kontrakter"): registered, corrected as new
+// versions with a reason, never handled as standard contracts. The CPR comes back masked.
+export const registerOldContract = (form) => invoke('old_contract_register', { form });
+export const getOldContract = (id) => invoke('old_contract_get', { id });
+export const correctOldContract = (id, form, reason) => invoke('old_contract_correct', { id, form, reason });

@@ -36,3 +36,46 @@ export async function exportReportPdf(kind, year, name) {
   if (!file) return null;
   return invoke('report_pdf', { kind, year, file });
 }
+
+// ---- steering (Rammeaftale Syddanmark 2018): categories set once a year, occupancy runs ----
+
+/** "Fastsæt kategorier for år N": stores the year's categories once; resolves to the
+ * report's summary. Refused (code `conflict`) when the year is set already. */
+export const setCategories = (year) => invoke('categories_set', { year });
+
+/** The municipality's decision on one offer's category: form = {offer_id, category
+ * ('hoejt' | 'klynge' | 'lokalt'), reason, decided_by}; resolves to a message. */
+export const decideCategory = (year, form) => invoke('category_decide', { year, form });
+
+/** The years whose categories are set, newest first. */
+export const categoryYears = () => invoke('category_years');
+
+/** The next occupancy deadline, the offers due by then, missed deadlines and the runs. */
+export const occupancyStatus = () => invoke('occupancy_status');
+
+/** Starts the run of `year` for `period` ('q1' or 'q1-q3'); resolves to the run. */
+export const createOccupancyRun = (year, period) => invoke('occupancy_run_create', { year, period });
+
+/** One run with its lines. */
+export const occupancyRun = (run) => invoke('occupancy_run_get', { run });
+
+/** States a line of a draft run: form = {actual, efterregulering ('ja' | 'nej' | ''), note};
+ * resolves to the run. */
+export const setOccupancyLine = (run, offer, form) => invoke('occupancy_line_set', { run, offer, form });
+
+/** Submits a run; it is locked from then on. */
+export const submitOccupancyRun = (run) => invoke('occupancy_run_submit', { run });
+
+/** Asks where to save a run's report as CSV and writes it; null when cancelled. */
+export async function exportOccupancyRunCsv(run, name) {
+  const file = await pickFile('report_csv', `${name}.csv`);
+  if (!file) return null;
+  return invoke('occupancy_run_csv', { run, file });
+}
+
+/** Asks where to save a run's report as PDF/A and writes it; null when cancelled. */
+export async function exportOccupancyRunPdf(run, name) {
+  const file = await pickFile('report_pdf', `${name}.pdf`);
+  if (!file) return null;
+  return invoke('occupancy_run_pdf', { run, file });
+}

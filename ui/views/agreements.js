@@ -1,7 +1,7 @@
 // The Rammeaftaler screen: which agreement binds a municipality on a day, importing an
 // agreement file, and every agreement in use with its terms and where each comes from
 // ("ikke fastsat" where no source fixes a value).
-import { listAgreements, agreementFor, chooseAgreementFile, importAgreements } from '../api/agreements.js';
+import { listAgreements, agreementFor, chooseAgreementFile, importAgreements, mostSpecialised } from '../api/agreements.js';
 import { h, option, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
 import { todayText } from '../components/today.js';
@@ -65,19 +65,34 @@ function reveal(id) {
 
 export async function refreshAgreements() {
   try {
-    const list = await listAgreements();
+    const [list, lists] = await Promise.all([listAgreements(), mostSpecialised()]);
     // Keep open what the user opened.
     const open = new Set([...document.querySelectorAll('#agreement-list details[open]')].map((d) => d.dataset.id));
     fill($('agreement-list'),
       list.length === 0
         ? h('p', { class: 'sub' }, 'Ingen rammeaftaler er indlæst.')
-        : list.map((a) => agreementView(a, open.has(a.id))));
+        : list.map((a) => agreementView(a, open.has(a.id), lists.find((l) => l.agreement_id === a.id))));
   } catch (e) {
     showError(e);
   }
 }
 
-function agreementView(a, open) {
+/** An agreement's list of most specialised offers against the catalogue: each name with the
+ * offers it matched, or that it matches none (never a guess). */
+function specialisedList(l) {
+  if (!l) return null;
+  return h('section', { class: 'specialised-list', id: `specialised-${l.agreement_id}` },
+    h('h3', {}, 'Mest specialiserede tilbud i kataloget'),
+    h('p', { class: 'sub' }, `${l.status_text} ${l.text}`),
+    h('table', { class: 'terms' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Navn på listen'), h('th', { scope: 'col' }, 'Tilbud i kataloget'))),
+      h('tbody', {}, l.names.map((n) => h('tr', { class: n.offers.length ? 'matched' : 'unmatched', 'data-name': n.name },
+        h('th', { scope: 'row' }, n.name, n.note ? h('small', { class: 'term-source' }, n.note) : null),
+        h('td', {}, h('span', { class: n.offers.length ? 'term-value' : 'term-value not-set' }, n.text)))))),
+    h('p', { class: 'sub' }, l.procedure_text));
+}
+
+function agreementView(a, open, specialised) {
   const notSet = a.terms.filter((t) => !t.set).length;
   return h('details', { class: 'agreement', 'data-id': a.id, open },
     h('summary', {},
@@ -96,7 +111,8 @@ function agreementView(a, open) {
         h('th', { scope: 'row' }, t.label),
         h('td', {},
           h('span', { class: t.set ? 'term-value' : 'term-value not-set' }, t.value),
-          h('small', { class: 'term-source' }, t.source)))))));
+          h('small', { class: 'term-source' }, t.source)))))),
+    specialisedList(specialised));
 }
 
 async function importFlow() {

@@ -8,6 +8,8 @@ import { h, option, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
 import { todayText } from '../components/today.js';
 import { timestampText } from '../components/format.js';
+import { specialisedNotice } from '../components/specialised.js';
+import { onePersonBody, onePersonCloseForm, onePersonContractForm } from './one_person_check.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -85,6 +87,12 @@ export function showNewForm(prefill) {
     field('Sagsreference', h('input', { id: 'nc-reference', type: 'text', maxlength: 100, placeholder: 'fx journalnummer' })),
     h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'nc-submit' }, 'Find offentlige tilbud')),
   );
+  // A one-person check asks municipalities afterwards; it does not search for free places.
+  form.querySelector('#nc-kind').addEventListener('change', (e) => {
+    const onePerson = e.currentTarget.value === 'enkeltmand';
+    form.querySelector('#nc-submit').textContent = onePerson ? 'Opret afstemning' : 'Find offentlige tilbud';
+    form.querySelector('#nc-radius').closest('label').hidden = onePerson;
+  });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
@@ -326,6 +334,11 @@ function closeForm(c) {
   return form;
 }
 
+/** Whether the check still waits for something before it can be closed. */
+function waiting(c) {
+  return c.kind === 'enkeltmand' ? !c.asked.some((r) => r.answer) : c.blocking > 0;
+}
+
 function render(c) {
   current = c;
   const panel = $('check-panel');
@@ -334,18 +347,23 @@ function render(c) {
       h('h2', { id: 'check-title' }, `Afstemning ${c.id}`),
       h('span', { id: 'check-status', class: `status ${c.status}` }, c.text.status)),
     facts(c),
-    c.text.outstanding ? h('p', { id: 'check-outstanding', class: c.blocking ? 'outstanding' : 'outstanding done' }, c.text.outstanding) : null,
+    c.text.outstanding ? h('p', { id: 'check-outstanding', class: waiting(c) ? 'outstanding' : 'outstanding done' }, c.text.outstanding) : null,
+    c.kind === 'enkeltmand' ? onePersonBody(c, ref, { apply, field }) : [
     h('h3', {}, `Offentlige kandidater (${c.candidates.length})`),
     c.candidates.length === 0
       ? h('p', { class: 'sub' }, 'Ingen offentlige tilbud matcher behovet i afgrænsningen.')
       : h('table', { id: 'check-candidates', class: 'results-table' },
           h('thead', {}, h('tr', {}, ['Tilbud', 'Driftsherre', 'Afstand', 'Ledige pladser', 'Vurdering', 'Håndtering', ''].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, candidateRows(c))),
+    specialisedNotice(c.candidates.map((k) => k.offer_id)),
     excludedList(c),
-    eventList(c),
+    eventList(c)],
     shortlist(c),
-    c.closed ? null : closeForm(c),
-    c.closed && c.status === 'lukket' && c.closed.conclusion !== 'enkeltmand_begrundet'
+    c.closed ? null : (c.kind === 'enkeltmand' ? onePersonCloseForm(c, { apply, field }) : closeForm(c)),
+    c.kind === 'enkeltmand' && c.closed && c.status === 'lukket' && c.closed.conclusion === 'enkeltmand_begrundet'
+      ? onePersonContractForm(c, hooks.createContract, field)
+      : null,
+    c.kind === 'privat' && c.closed && c.status === 'lukket'
       ? h('div', { class: 'actions' },
           h('button', { type: 'button', id: 'create-contract', onclick: () => hooks.createContract(c) },
             c.closed.chosen_offer_id ? `Opret kontrakt med ${c.closed.chosen_offer_name}` : 'Opret kontrakt'))

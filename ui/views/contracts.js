@@ -10,6 +10,8 @@ import { h, option, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
 import { todayText } from '../components/today.js';
 import { dateText, timestampText } from '../components/format.js';
+import { budgetFieldset, readBudget, renderBudget, issuedBudget } from './budget.js';
+import { initOldContracts, openOldContract, showRegisterForm } from './old_contracts.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -20,6 +22,11 @@ let evalSeq = 0;
 
 export function initContracts(referenceData) {
   ref = referenceData;
+  initOldContracts(referenceData, { refresh: refreshContracts, newStandard: (offerId) => newContract(null, offerId) });
+  $('register-old-contract')?.addEventListener('click', () => {
+    current = null;
+    showRegisterForm();
+  });
 }
 
 export async function refreshContracts() {
@@ -31,13 +38,15 @@ export async function refreshContracts() {
         h('tr', {
           tabindex: 0,
           'data-id': c.id,
-          class: current?.id === c.id ? 'selected' : '',
-          onclick: () => openContract(c.id),
-          onkeydown: (e) => { if (e.key === 'Enter') openContract(c.id); },
+          class: [current?.id === c.id ? 'selected' : '', c.old ? 'old' : ''].join(' ').trim(),
+          onclick: () => (c.old ? openOldContract(c.id) : openContract(c.id)),
+          onkeydown: (e) => { if (e.key === 'Enter') (c.old ? openOldContract(c.id) : openContract(c.id)); },
         },
-        h('td', {}, h('div', { class: 'offer-name' }, `${c.id} v${c.version}`), h('div', { class: 'sub' }, c.state_text)),
+        h('td', {}, h('div', { class: 'offer-name' }, `${c.id} v${c.version}`), h('div', { class: 'sub' }, c.state_text),
+          c.one_person ? h('span', { class: 'tag one-person' }, 'Enkeltmandstilbud') : null),
         h('td', {}, c.citizen_name || '–', h('div', { class: 'sub cpr' }, c.citizen_cpr_masked)),
-        h('td', {}, c.offer_name, h('div', { class: 'sub' }, c.period_text)),
+        h('td', { class: 'warnings' }, c.offer_name, h('div', { class: 'sub' }, c.period_text),
+          (c.flags ?? []).map((f) => h('div', { class: 'warning flag' }, f))),
         h('td', { class: 'warnings' }, c.warnings.map((w) => h('div', { class: 'warning' }, w))))),
     );
     if (items.length === 0) {
@@ -143,6 +152,7 @@ function readForm() {
     const el = form.elements[name];
     if (el) out[name] = el.value;
   }
+  Object.assign(out, readBudget(form));
   out.addons = [...form.querySelectorAll('tr.addon')].map((tr) => ({
     description: tr.querySelector('[name=addon-description]').value,
     basis: tr.querySelector('[name=addon-basis]').value,
@@ -202,6 +212,7 @@ function renderEvaluation(e) {
   const box = $('contract-evaluation');
   if (!box) return;
   renderTerms(e);
+  renderBudget(e);
   fill(box,
     e.template ? h('p', { class: 'sub', id: 'contract-template' }, `${e.template.title} (skabelon ${e.template.version})`) : null,
     e.problems.length
@@ -339,6 +350,7 @@ function editor(c) {
         h('thead', {}, h('tr', {}, h('th', {}, 'Beskrivelse'), h('th', {}, 'Begrundelse og beregning'), h('th', {}, 'Beløb'), h('th', {}, 'Enhed'), h('th', {}, ''))),
         h('tbody', { id: 'addon-rows' }, f.addons.map(addonRow))),
       h('button', { type: 'button', class: 'secondary small', id: 'add-addon', onclick: () => { $('addon-rows').append(addonRow()); } }, 'Tilføj tillægsydelse')),
+    budgetFieldset(f, field),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'secondary', id: 'contract-save' }, 'Gem kladde'),
       h('button', { type: 'button', id: 'contract-issue', onclick: issueCurrent }, 'Udsted kontrakt'),
@@ -366,9 +378,9 @@ async function issueCurrent() {
 
 function issuedView(c) {
   const d = c.data;
-  const state = c.state;
-  const canMark = (s) => (state === 'udstedt' && (s === 'underskrevet' || s === 'aktiv')) || (state === 'underskrevet' && s === 'aktiv');
-  const open = ['udstedt', 'underskrevet', 'aktiv'].includes(state);
+  // What may be done is the core's state machine (`c.actions`); the view only shows it.
+  const can = c.actions;
+  const open = can.terminate;
   const facts = [
     ['Skabelon', `${d.template.title} (version ${d.template.version})`],
     ['Køber', `${d.buyer.name}, EAN ${d.buyer.ean}${d.buyer.contact ? ` · ${d.buyer.contact}` : ''}`],
@@ -400,13 +412,14 @@ function issuedView(c) {
     c.evaluation.notice_today_text && open ? h('p', { class: 'sub' }, c.evaluation.notice_today_text) : null,
     h('h3', {}, 'Pris'),
     priceBlock(d.price),
+    issuedBudget(d.one_person),
     h('div', { class: 'actions contract-actions' },
       h('button', { type: 'button', id: 'export-pdf', onclick: () => exportPdf(c) }, 'Eksportér PDF …'),
-      canMark('underskrevet') ? h('button', { type: 'button', class: 'secondary', id: 'mark-signed', onclick: () => apply(() => markContract(c.id, 'underskrevet'), 'Kontrakten er markeret som underskrevet.') }, 'Markér underskrevet') : null,
-      canMark('aktiv') ? h('button', { type: 'button', class: 'secondary', id: 'mark-active', onclick: () => apply(() => markContract(c.id, 'aktiv'), 'Kontrakten er markeret som aktiv.') }, 'Markér aktiv') : null,
-      open ? h('button', { type: 'button', class: 'secondary', id: 'terminate', onclick: () => terminateForm(c) }, 'Opsig …') : null,
-      open && !c.renewed_by ? h('button', { type: 'button', class: 'secondary', id: 'renew', onclick: () => apply(() => renewContract(c.id), 'Fornyelsen er oprettet som kladde.') }, 'Forny') : null,
-      open ? h('button', { type: 'button', class: 'secondary', id: 'correct', onclick: () => correctForm(c) }, 'Ret (ny version)') : null),
+      can.mark_signed ? h('button', { type: 'button', class: 'secondary', id: 'mark-signed', onclick: () => apply(() => markContract(c.id, 'underskrevet'), 'Kontrakten er markeret som underskrevet.') }, 'Markér underskrevet') : null,
+      can.mark_active ? h('button', { type: 'button', class: 'secondary', id: 'mark-active', onclick: () => apply(() => markContract(c.id, 'aktiv'), 'Kontrakten er markeret som aktiv.') }, 'Markér aktiv') : null,
+      can.terminate ? h('button', { type: 'button', class: 'secondary', id: 'terminate', onclick: () => terminateForm(c) }, 'Opsig …') : null,
+      can.renew ? h('button', { type: 'button', class: 'secondary', id: 'renew', onclick: () => apply(() => renewContract(c.id), 'Fornyelsen er oprettet som kladde.') }, 'Forny') : null,
+      can.correct ? h('button', { type: 'button', class: 'secondary', id: 'correct', onclick: () => correctForm(c) }, 'Ret (ny version)') : null),
     h('div', { id: 'contract-inline' }),
     h('details', {}, h('summary', {}, `Kontraktens ${d.clauses.length} punkter`),
       h('ol', { class: 'clauses' }, d.clauses.map((cl) => h('li', {}, h('strong', {}, cl.title), h('p', {}, cl.text))))),

@@ -30,12 +30,24 @@ export function closeOffer() {
   selected?.focus();
 }
 
+/** The offer is on an agreement's list of most specialised offers: which agreement, its
+ * period (and that it has ended), the source, and the procedure exactly as the source words
+ * it. */
+function specialised(marks) {
+  if (marks.length === 0) return null;
+  return marks.map((m) => h('section', { class: 'specialised-note', id: `offer-specialised-${m.agreement_id}`, 'aria-label': 'Mest specialiserede tilbud' },
+    h('p', { class: 'specialised-text' }, `${m.text}.`),
+    h('p', { class: 'sub' }, m.note ? `Listen skriver: ${m.listed_name} (${m.note}). ${m.status_text}` : m.status_text),
+    h('p', { class: 'sub specialised-procedure' }, m.procedure_text)));
+}
+
 function render(o) {
   const current = o.operators.find((op) => op.current) || o.operators[0];
   const p = panel();
   fill(p,
     h('header', {}, h('h2', { id: 'offer-name' }, o.name), extras(o), h('button', { type: 'button', class: 'secondary', id: 'close-offer', onclick: closeOffer, title: 'Luk (Esc)' }, 'Luk')),
     h('div', { class: 'sub' }, `${o.id} · ${o.catalogue_extracted_text}`),
+    specialised(o.most_specialised ?? []),
     h('p', {}, o.description),
     h(
       'dl',

@@ -122,7 +122,7 @@ function render(result, query, append = false) {
           }
         },
       },
-      h('td', {}, h('div', { class: 'offer-name' }, hit.name), h('div', { class: 'sub' }, `${hit.city} · ${hit.text.age}`)),
+      h('td', {}, h('div', { class: 'offer-name' }, hit.name), specialisedMarks(hit), h('div', { class: 'sub' }, `${hit.city} · ${hit.text.age}`)),
       h('td', {}, h('span', { class: `badge ${hit.operator_type}` }, hit.text.operator_type), h('div', { class: 'sub' }, hit.operator_name)),
       h('td', {}, hit.text.legal_bases),
       h(
@@ -159,6 +159,16 @@ async function showMore() {
   } catch (e) {
     showError(e);
   }
+}
+
+/** "Mest specialiseret (2018-2020)" under the name of an offer on an agreement's list; the
+ * whole sentence with the agreement, its period and the source as its title. */
+function specialisedMarks(hit) {
+  return (hit.most_specialised ?? []).map((m) => h('span', {
+    class: m.expired ? 'specialised-mark expired' : 'specialised-mark',
+    title: `${m.text}. ${m.status_text}`,
+    'data-agreement': m.agreement_id,
+  }, m.label));
 }
 
 export function markSelected(id) {

@@ -30,6 +30,14 @@ pub enum AgreementsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Vis aftalernes lister over de mest specialiserede tilbud og hvilke tilbud i kataloget
+    /// navnene matcher (navne, der ikke matcher et tilbud, nævnes).
+    MostSpecialised {
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Indlæs en rammeaftalefil (se docs/agreements.md); nye versioner gemmes, intet ændres
     /// ved fejl.
     Import {
@@ -83,6 +91,26 @@ pub fn run(command: AgreementsCommand) -> Result<()> {
                 return print_json(&applies);
             }
             outln!("{}", applies.text);
+            Ok(())
+        }
+        AgreementsCommand::MostSpecialised { db, json } => {
+            let lists = open(&db)?.most_specialised(today(&None)?)?;
+            if json {
+                return print_json(&lists);
+            }
+            for l in &lists {
+                outln!(
+                    "{} ({}): {}",
+                    l.agreement_short,
+                    l.agreement_id,
+                    l.status_text
+                );
+                for n in &l.names {
+                    outln!("  {}: {}", n.name, n.text);
+                }
+                outln!("  {}", l.text);
+                outln!("  {}", l.procedure_text);
+            }
             Ok(())
         }
         AgreementsCommand::Import { file, db, json } => {

@@ -84,6 +84,16 @@ pub enum Command {
     },
     /// Styregruppens rapporter: rate-increases, occupancy, spend eller categories.
     Report(crate::report::ReportArgs),
+    /// Kategorier (Rammeaftale Syddanmark): fastsæt årets kategorier og kommunens afgørelser.
+    Categories {
+        #[command(subcommand)]
+        command: crate::steering::CategoriesCommand,
+    },
+    /// Belægningsindberetning: næste frist, indberetninger, linjer og indsendelse.
+    Occupancy {
+        #[command(subcommand)]
+        command: crate::steering::OccupancyCommand,
+    },
     /// Rammeaftaler: vis dem, hvilken der gælder for en kommune, og indlæs en rammeaftalefil.
     Agreements {
         #[command(subcommand)]
@@ -233,7 +243,7 @@ pub fn exit_with_clap_error(e: clap::Error) -> ! {
     let msg = match e.kind() {
         ErrorKind::UnknownArgument => format!("ukendt argument «{}»", ctx(ContextKind::InvalidArg)),
         ErrorKind::InvalidSubcommand => format!(
-            "ukendt kommando «{}»; brug generate-catalogue, import-catalogue, info, show, search, check, contract, rates, report, agreements, settings, backup eller restore",
+            "ukendt kommando «{}»; brug generate-catalogue, import-catalogue, info, show, search, check, contract, rates, report, categories, occupancy, agreements, settings, backup eller restore",
             ctx(ContextKind::InvalidSubcommand)
         ),
         ErrorKind::MissingRequiredArgument => {

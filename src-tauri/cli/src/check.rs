@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 use pladsoverblik_core::placement;
 use pladsoverblik_core::placement::forms::{
-    ClosingForm, ConfirmationForm, NeedForm, NewCheckForm, RejectionForm,
+    AnswerForm, ClosingForm, ConfirmationForm, InquiryForm, NeedForm, NewCheckForm, RejectionForm,
 };
 use pladsoverblik_core::{Error, Result};
 use std::path::PathBuf;
@@ -135,15 +135,65 @@ pub enum CheckCommand {
         common: Common,
     },
     /// Luk afstemningen med en konklusion: offentligt_valgt (med --offer), privat_begrundet
-    /// eller enkeltmand_begrundet.
+    /// eller enkeltmand_begrundet; en afstemning før enkeltmandstilbud lukkes med
+    /// enkeltmand_begrundet (ingen anden kommune kunne være med) eller faelles (med
+    /// --municipality: kommunen, der svarede ja).
     Close {
         id: String,
         #[arg(long)]
         conclusion: String,
         #[arg(long)]
         offer: Option<String>,
+        /// Kommunen med det fælles eller eksisterende tilbud (afstemning før enkeltmandstilbud).
+        #[arg(long)]
+        municipality: Option<String>,
         #[arg(long, default_value = "")]
         note: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Registrér at en kommune er spurgt, om den kan være med i et eksisterende eller fælles
+    /// botilbud, før et enkeltmandstilbud oprettes (evt. med svaret).
+    Ask {
+        id: String,
+        /// Kommunen, der er spurgt (kode eller navn).
+        #[arg(long)]
+        municipality: String,
+        /// Hvornår den blev spurgt (dd.mm.åååå).
+        #[arg(long)]
+        date: String,
+        /// telefon, email, moede, brev eller andet.
+        #[arg(long, default_value = "email")]
+        method: String,
+        /// Hvem hos kommunen der er spurgt (navn og titel).
+        #[arg(long)]
+        contact: String,
+        /// Svaret, hvis det kom med det samme: nej, ja_eksisterende eller ja_faelles.
+        #[arg(long, default_value = "")]
+        answer: String,
+        /// Svardatoen (dd.mm.åååå).
+        #[arg(long, default_value = "")]
+        answer_date: String,
+        /// Hvad kommunen svarede.
+        #[arg(long, default_value = "")]
+        answer_text: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Registrér svaret fra en kommune, der er spurgt før.
+    Answer {
+        id: String,
+        #[arg(long)]
+        municipality: String,
+        /// nej, ja_eksisterende eller ja_faelles.
+        #[arg(long)]
+        answer: String,
+        /// Svardatoen (dd.mm.åååå).
+        #[arg(long)]
+        date: String,
+        /// Hvad kommunen svarede.
+        #[arg(long)]
+        text: String,
         #[command(flatten)]
         common: Common,
     },
@@ -271,6 +321,7 @@ pub fn run(command: CheckCommand) -> Result<()> {
             id,
             conclusion,
             offer,
+            municipality,
             note,
             common,
         } => {
@@ -278,9 +329,52 @@ pub fn run(command: CheckCommand) -> Result<()> {
                 conclusion,
                 chosen_offer_id: offer.unwrap_or_default(),
                 note,
+                chosen_municipality: municipality.unwrap_or_default(),
+            };
+            let check = open(&common.db)?.check_close_form(&id, &closing, today(&common.today)?)?;
+            print_check(&check, common.json)
+        }
+        CheckCommand::Ask {
+            id,
+            municipality,
+            date,
+            method,
+            contact,
+            answer,
+            answer_date,
+            answer_text,
+            common,
+        } => {
+            let inquiry = InquiryForm {
+                municipality,
+                asked_on: date,
+                method,
+                contact,
+                answer,
+                answered_on: answer_date,
+                answer_text,
             }
             .parse()?;
-            let check = open(&common.db)?.check_close(&id, &closing, today(&common.today)?)?;
+            let check = open(&common.db)?.check_inquire(&id, &inquiry, today(&common.today)?)?;
+            print_check(&check, common.json)
+        }
+        CheckCommand::Answer {
+            id,
+            municipality,
+            answer,
+            date,
+            text,
+            common,
+        } => {
+            let (code, answer) = AnswerForm {
+                municipality,
+                answer,
+                answered_on: date,
+                answer_text: text,
+            }
+            .parse()?;
+            let check =
+                open(&common.db)?.check_answer(&id, code, &answer, today(&common.today)?)?;
             print_check(&check, common.json)
         }
         CheckCommand::CanChoose {

@@ -1,8 +1,9 @@
 //! `plads contract …`: standard contracts from the command line.
 
 use clap::{Args, Subcommand};
+use pladsoverblik_core::contracts::old::{OldContractForm, OldContractView};
 use pladsoverblik_core::contracts::{
-    ids, AddOnForm, ContractForm, ContractState, ContractView, NoticeParty,
+    ids, AddOnForm, BudgetLineForm, ContractForm, ContractState, ContractView, NoticeParty,
 };
 use pladsoverblik_core::{Error, Result};
 
@@ -97,6 +98,49 @@ pub struct Fields {
     /// Tillægsydelse "beskrivelse;begrundelse;beløb;enhed" (enhed: dag, maaned, engang).
     #[arg(long = "addon")]
     pub addons: Vec<String>,
+    /// Kontrakten gælder et enkeltmandstilbud: individuelt budget, og (hvor rammeaftalen
+    /// kræver det) en lukket afstemning, der spurgte andre kommuner først.
+    #[arg(long)]
+    pub one_person: bool,
+    /// Afstemningen før enkeltmandstilbuddet (spurgte kommuner og deres svar).
+    #[arg(long)]
+    pub one_person_check: Option<String>,
+    /// Budgettets og den aftalte takst enhed: dag eller maaned (takstoversigtens, hvis den
+    /// har en takst).
+    #[arg(long)]
+    pub budget_unit: Option<String>,
+    /// Den aftalte takst, når takstoversigten ikke har en; budgettet er beregningsgrundlaget.
+    #[arg(long)]
+    pub budget_rate: Option<String>,
+    /// Budget til personale: "beløb;beregning", fx "4.200,00;5,2 årsværk".
+    #[arg(long)]
+    pub budget_staffing: Option<String>,
+    /// Budget til lokaler: "beløb;beregning".
+    #[arg(long)]
+    pub budget_premises: Option<String>,
+    /// Budget til overhead (ledelse og administration): "beløb;beregning".
+    #[arg(long)]
+    pub budget_overhead: Option<String>,
+    /// Andre udgifter: "beløb;beregning".
+    #[arg(long)]
+    pub budget_other: Option<String>,
+}
+
+/// A budget line as typed on the command line: "amount;basis".
+fn budget_line(label: &str, value: Option<String>, target: &mut BudgetLineForm) -> Result<()> {
+    let Some(v) = value else {
+        return Ok(());
+    };
+    let Some((amount, basis)) = v.split_once(';') else {
+        return Err(Error::Invalid(format!(
+            "Budget, {label}: «{v}» skal have formen \"beløb;beregning\"."
+        )));
+    };
+    *target = BudgetLineForm {
+        amount: amount.trim().to_string(),
+        basis: basis.trim().to_string(),
+    };
+    Ok(())
 }
 
 impl Fields {
@@ -106,7 +150,13 @@ impl Fields {
                 *target = v;
             }
         };
-        set(&mut form.check_id, self.check);
+        // `--check` with a one-person check (prefilled as such) is that check, not the
+        // public-first check of a purchase outside the agreement.
+        if let Some(c) = self.check {
+            if !(form.one_person && form.one_person_check_id == c.trim()) {
+                form.check_id = c;
+            }
+        }
         set(&mut form.offer_id, self.offer);
         set(&mut form.department_id, self.department);
         set(&mut form.legal_basis, self.basis);
@@ -129,6 +179,17 @@ impl Fields {
         set(&mut form.absence_days, self.absence_days);
         set(&mut form.hospital_days, self.hospital_days);
         set(&mut form.closure, self.closure);
+        if self.one_person {
+            form.one_person = true;
+        }
+        set(&mut form.one_person_check_id, self.one_person_check);
+        set(&mut form.budget.unit, self.budget_unit);
+        set(&mut form.budget.rate, self.budget_rate);
+        let b = &mut form.budget;
+        budget_line("personale", self.budget_staffing, &mut b.staffing)?;
+        budget_line("lokaler", self.budget_premises, &mut b.premises)?;
+        budget_line("overhead", self.budget_overhead, &mut b.overhead)?;
+        budget_line("andet", self.budget_other, &mut b.other)?;
         if !self.goals.is_empty() {
             form.goals = self.goals.join("\n");
         }
@@ -233,11 +294,154 @@ pub enum ContractCommand {
         #[command(flatten)]
         common: Common,
     },
-    /// Vis alle kontrakter; de, der udløber først, øverst. CPR er maskeret.
+    /// Vis alle kontrakter, også ældre kontrakter fra før standardkontrakterne; de, der udløber
+    /// først, øverst. CPR er maskeret.
     List {
         #[command(flatten)]
         common: Common,
     },
+    /// Registrér en eksisterende kontrakt fra før standardkontrakterne ("ældre kontrakt"), så
+    /// udgifter, udløbsvarsler og kontraktlisten er fuldstændige. Den bliver aldrig en
+    /// standardkontrakt; uden slutdato markeres den til genforhandling.
+    RegisterOld {
+        #[command(flatten)]
+        fields: OldFields,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Ret en ældre kontrakt: en ny version med en årsag (kun de felter, der angives).
+    CorrectOld {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        fields: OldFields,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+/// The fields of a contract from before the standard.
+#[derive(Args, Default)]
+pub struct OldFields {
+    #[arg(long)]
+    pub offer: Option<String>,
+    /// Lovgrundlag, fx 108.
+    #[arg(long)]
+    pub basis: Option<String>,
+    /// Handlekommune (kode eller navn).
+    #[arg(long)]
+    pub buyer: Option<String>,
+    /// Borgerens navn (med CPR-nummer), som i en standardkontrakt.
+    #[arg(long)]
+    pub citizen_name: Option<String>,
+    /// Borgerens CPR-nummer (DDMMÅÅ-LLLL); vises maskeret overalt.
+    #[arg(long)]
+    pub cpr: Option<String>,
+    /// Sagsreference (journalnummer) i stedet for CPR-nummer.
+    #[arg(long)]
+    pub case_reference: Option<String>,
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Slutdato; udeladt eller "" betyder uden slutdato.
+    #[arg(long)]
+    pub end: Option<String>,
+    /// Prisen efter kontrakten, fx 3.250,00.
+    #[arg(long)]
+    pub amount: Option<String>,
+    /// dag eller maaned (standard: dag).
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Hvor den underskrevne kontrakt ligger: ESDH-/journalnummer eller den scannede fils navn.
+    #[arg(long)]
+    pub document: Option<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+impl OldFields {
+    fn apply(self, form: &mut OldContractForm) {
+        let set = |target: &mut String, value: Option<String>| {
+            if let Some(v) = value {
+                *target = v;
+            }
+        };
+        set(&mut form.offer_id, self.offer);
+        set(&mut form.legal_basis, self.basis);
+        set(&mut form.buyer_municipality, self.buyer);
+        set(&mut form.citizen_name, self.citizen_name);
+        set(&mut form.citizen_cpr, self.cpr);
+        set(&mut form.case_reference, self.case_reference);
+        set(&mut form.start, self.start);
+        set(&mut form.end, self.end);
+        set(&mut form.amount, self.amount);
+        set(&mut form.unit, self.unit);
+        set(&mut form.document, self.document);
+        set(&mut form.note, self.note);
+    }
+}
+
+/// Prints a contract from before the standard: as text (CPR masked), or as JSON with the CPR
+/// masked unless `--vis-cpr` is given, which the audit log records.
+fn show_old(
+    engine: &pladsoverblik_core::Engine,
+    c: OldContractView,
+    common: &Common,
+) -> Result<()> {
+    if common.json {
+        if common.vis_cpr {
+            engine.contract_cpr_shown(&c.id, "plads contract --json --vis-cpr")?;
+            return print_json(&c);
+        }
+        return print_json(&c.masked());
+    }
+    let d = &c.data;
+    outln!(
+        "Ældre kontrakt {} version {} – {}",
+        c.id,
+        c.version,
+        c.kind_text
+    );
+    outln!("Tilbud: {} ({})", d.offer_name, d.offer_id);
+    let citizen = match (d.citizen_name.is_empty(), c.citizen_cpr_masked.is_empty()) {
+        (false, false) => format!("{} ({})", d.citizen_name, c.citizen_cpr_masked),
+        (false, true) => d.citizen_name.clone(),
+        _ => String::new(),
+    };
+    if !citizen.is_empty() {
+        outln!("Borger: {citizen}");
+    }
+    if !d.case_reference.is_empty() {
+        outln!("Sagsreference: {}", d.case_reference);
+    }
+    outln!("Køber: {}", c.buyer_name);
+    outln!("Lovgrundlag: {}", c.basis_label);
+    outln!("Periode: {}", c.period_text);
+    outln!("Pris: {}", c.price_text);
+    outln!("Kontraktdokument: {}", d.document);
+    if !d.note.is_empty() {
+        outln!("Bemærkning: {}", d.note);
+    }
+    for y in &c.years {
+        outln!("Udgift {}", y.text);
+    }
+    outln!("Standardkontrakter: {}", c.rule_text);
+    for f in &c.flags {
+        outln!("Markering: {f}");
+    }
+    for w in &c.warnings {
+        outln!("Advarsel: {w}");
+    }
+    for v in c.versions.iter().skip(1) {
+        outln!(
+            "Version {}: {} af {} – {}",
+            v.version,
+            v.created_at,
+            v.created_by,
+            v.reason
+        );
+    }
+    Ok(())
 }
 
 fn print_price(p: &pladsoverblik_core::contracts::Price) {
@@ -266,6 +470,29 @@ fn print_price(p: &pladsoverblik_core::contracts::Price) {
         p.total_text
     );
     outln!("{} {}", p.rule_text, p.vat_text);
+}
+
+/// A one-person project's budget against its rate, and its check.
+fn print_one_person(o: &pladsoverblik_core::contracts::OnePerson) {
+    outln!("Enkeltmandstilbud: {}", o.rule.text);
+    if let Some(id) = &o.check_id {
+        outln!("Afstemning før enkeltmandstilbud: {id} – {}", o.conclusion);
+    }
+    for a in &o.asked {
+        outln!("  Spurgt: {a}");
+    }
+    for l in &o.lines {
+        outln!(
+            "  Budget, {}: {} ({})",
+            l.label.to_lowercase(),
+            l.amount_text,
+            l.basis
+        );
+    }
+    if !o.rate_text.is_empty() {
+        outln!("  Takst: {} ({})", o.rate_text, o.rate_source);
+    }
+    outln!("  {}", o.sum_text);
 }
 
 /// Prints a contract: as text (CPR masked), or as JSON with the CPR masked unless
@@ -309,6 +536,14 @@ fn print_contract(c: &ContractView) -> Result<()> {
     }
     if let Some(p) = &c.evaluation.price {
         print_price(p);
+    }
+    if let Some(o) = c
+        .data
+        .as_ref()
+        .and_then(|d| d.one_person.as_ref())
+        .or(c.evaluation.one_person.as_ref())
+    {
+        print_one_person(o);
     }
     for t in &c.evaluation.terms {
         outln!(
@@ -423,8 +658,32 @@ pub fn run(command: ContractCommand) -> Result<()> {
         }
         ContractCommand::Show { id, common } => {
             let engine = open(&common.db)?;
+            if engine.is_old_contract(&id)? {
+                let c = engine.old_contract(&id, today(&common.today)?)?;
+                return show_old(&engine, c, &common);
+            }
             let c = engine.contract(&id, today(&common.today)?)?;
             show(&engine, c, &common)
+        }
+        ContractCommand::RegisterOld { fields, common } => {
+            let engine = open(&common.db)?;
+            let mut form = OldContractForm::default();
+            fields.apply(&mut form);
+            let c = engine.old_contract_register(&form, today(&common.today)?)?;
+            show_old(&engine, c, &common)
+        }
+        ContractCommand::CorrectOld {
+            id,
+            reason,
+            fields,
+            common,
+        } => {
+            let engine = open(&common.db)?;
+            let day = today(&common.today)?;
+            let mut form = engine.old_contract(&id, day)?.form;
+            fields.apply(&mut form);
+            let c = engine.old_contract_correct(&id, &form, &reason, day)?;
+            show_old(&engine, c, &common)
         }
         ContractCommand::Pdf { id, out, common } => {
             let engine = open(&common.db)?;
@@ -446,6 +705,13 @@ pub fn run(command: ContractCommand) -> Result<()> {
                 outln!("Ingen kontrakter endnu.");
             }
             for c in &list {
+                let marks: Vec<&str> = c
+                    .warnings
+                    .iter()
+                    .chain(&c.flags)
+                    .map(String::as_str)
+                    .chain(c.one_person.then_some("Enkeltmandstilbud"))
+                    .collect();
                 outln!(
                     "{} v{}  {:<12} {:<32} {} {}  {}  {}",
                     c.id,
@@ -455,7 +721,7 @@ pub fn run(command: ContractCommand) -> Result<()> {
                     c.citizen_name,
                     c.citizen_cpr_masked,
                     c.period_text,
-                    c.warnings.join("; ")
+                    marks.join("; ")
                 );
             }
             Ok(())

@@ -12,6 +12,7 @@ mod parse;
 mod rates;
 mod report;
 mod settings;
+mod steering;
 
 use chrono::NaiveDate;
 use clap::Parser;
@@ -190,6 +191,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Report(a) => report::report(a),
         Command::Settings { command, db, json } => settings::settings(command, &db, json),
         Command::Agreements { command } => agreements::run(command),
+        Command::Categories { command } => steering::categories(command),
+        Command::Occupancy { command } => steering::occupancy(command),
         Command::Backup {
             file,
             overwrite,

@@ -26,6 +26,15 @@ pub struct ReportArgs {
     pub pdf: Option<PathBuf>,
 }
 
+/// The report as `--json` prints it: the report (`kind`, `report`) and its figures and chart
+/// (`glance`), as the window shows them.
+#[derive(serde::Serialize)]
+struct ReportJson<'a> {
+    #[serde(flatten)]
+    report: &'a reports::Report,
+    glance: &'a reports::Glance,
+}
+
 pub fn report(a: ReportArgs) -> Result<()> {
     let kind = reports::Kind::parse(&a.kind)?;
     let year = match (&a.year, kind.needs_year()) {
@@ -45,7 +54,19 @@ pub fn report(a: ReportArgs) -> Result<()> {
     };
     let engine = open(&a.db)?;
     let report = engine.report(kind, year)?;
-    if export(&engine, &report, report.table(), &a.pdf, &a.csv, a.json)? {
+    let glance = report.glance();
+    let json = ReportJson {
+        report: &report,
+        glance: &glance,
+    };
+    if export(
+        &engine,
+        &json,
+        (report.table(), &glance),
+        &a.pdf,
+        &a.csv,
+        a.json,
+    )? {
         return Ok(());
     }
     for line in report.lines_text() {
@@ -55,13 +76,14 @@ pub fn report(a: ReportArgs) -> Result<()> {
     Ok(())
 }
 
-/// A report's exports, all from the same table: the PDF with `--pdf FILE` (author: the user
-/// in the audit log), the CSV with `--csv FILE`, and the report as JSON on standard output
-/// with `--json` (returns true then, and nothing else is printed there).
+/// A report's exports, all from the same report: the PDF with `--pdf FILE` (table, figures
+/// and chart; author: the user in the audit log), the CSV with `--csv FILE` (the table), and
+/// the report as JSON on standard output with `--json` (returns true then, and nothing else
+/// is printed there).
 fn export<T: serde::Serialize>(
     engine: &pladsoverblik_core::Engine,
     report: &T,
-    table: reports::Table,
+    (table, glance): (reports::Table, &reports::Glance),
     pdf: &Option<PathBuf>,
     csv: &Option<PathBuf>,
     json: bool,
@@ -69,7 +91,7 @@ fn export<T: serde::Serialize>(
     let mut written = Vec::new();
     if let Some(path) = pdf {
         let today = pladsoverblik_core::clock::today();
-        let pages = pladsoverblik_pdf::export_report(engine, &table, path, today)?;
+        let pages = pladsoverblik_pdf::export_report(engine, &table, Some(glance), path, today)?;
         written.push(format!(
             "PDF skrevet til {} ({}).",
             path.display(),

@@ -2,16 +2,10 @@
 //! preview that changes nothing, a restore into a fresh data folder, a refused file.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn plads(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plads"))
-        .args(args)
-        .env("PLADSOVERBLIK_DATA_DIR", data_dir)
-        .output()
-        .unwrap()
-}
+use common::plads;
+use std::process::Output;
 
 fn text(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
@@ -40,7 +34,7 @@ fn a_backup_restored_into_a_fresh_data_folder() {
     let o = plads(&new, &["restore", f, "--preview"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(
-        text(&o).contains("katalog pr. 15.11.2026 med 180 tilbud")
+        text(&o).contains("katalog pr. 15.11.2026 med 188 tilbud")
             && text(&o).contains("Intet er ændret (--preview)."),
         "{}",
         text(&o)

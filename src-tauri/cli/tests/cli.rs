@@ -1,24 +1,11 @@
 //! The `plads` binary as a user runs it: exit codes, Danish messages, JSON output.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
+mod common;
+
+use common::{plads, stderr, stdout};
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn plads(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_plads"))
-        .args(args)
-        .env("PLADSOVERBLIK_DATA_DIR", data_dir)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 #[test]
 fn the_default_database_starts_with_the_example_catalogue() {
@@ -27,7 +14,7 @@ fn the_default_database_starts_with_the_example_catalogue() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("Katalog pr. 15.11.2026"), "{out}");
-    assert!(out.contains("Tilbud: 180"), "{out}");
+    assert!(out.contains("Tilbud: 188"), "{out}");
     assert!(out.contains("Eksempeldata"), "{out}");
     assert!(dir.path().join("pladsoverblik.sqlite").exists());
 }
@@ -140,7 +127,7 @@ fn a_refused_import_exits_non_zero_and_changes_nothing() {
     );
     assert!(err.contains("formatversion 9"), "{err}");
     let o = plads(dir.path(), &["info"]);
-    assert!(stdout(&o).contains("Tilbud: 180"));
+    assert!(stdout(&o).contains("Tilbud: 188"));
 }
 
 #[test]

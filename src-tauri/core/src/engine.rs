@@ -451,9 +451,84 @@ impl Engine {
         reports::run(self.db().conn(), kind, year)
     }
 
+    /// "Fastsæt kategorier for år N" (R7): stores the year's categories once; refused when
+    /// they are set already.
+    pub fn categories_set(&self, year: i32) -> Result<reports::CategoryReport> {
+        reports::category_year::set(self.db().conn(), year)
+    }
+
+    /// The municipality decides another category for one offer, with its reason (audited).
+    pub fn category_decide(
+        &self,
+        year: i32,
+        form: &reports::category_year::DecisionForm,
+    ) -> Result<reports::CategoryReport> {
+        reports::category_year::decide(self.db().conn(), year, form)
+    }
+
+    /// The years whose categories are set, newest first.
+    pub fn category_years(&self) -> Result<Vec<i32>> {
+        reports::category_year::years(self.db().conn())
+    }
+
+    /// The next occupancy deadline, what is due by then, missed deadlines and the runs (R6).
+    pub fn occupancy_status(
+        &self,
+        today: NaiveDate,
+    ) -> Result<reports::occupancy_runs::OccupancyStatus> {
+        reports::occupancy_runs::status(self.db().conn(), today)
+    }
+
+    /// Starts the occupancy run of a year and period ("q1", "q1-q3").
+    pub fn occupancy_run_create(
+        &self,
+        year: i32,
+        period: &str,
+        agreement: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<reports::occupancy_runs::RunView> {
+        reports::occupancy_runs::create(self.db().conn(), year, period, agreement, today)
+    }
+
+    pub fn occupancy_run(
+        &self,
+        id: i64,
+        today: NaiveDate,
+    ) -> Result<reports::occupancy_runs::RunView> {
+        reports::occupancy_runs::view(self.db().conn(), id, today)
+    }
+
+    /// States the actual occupancy, efterregulering and the text on one line of a draft run.
+    pub fn occupancy_line_set(
+        &self,
+        id: i64,
+        offer_id: &str,
+        form: &reports::occupancy_runs::LineForm,
+        today: NaiveDate,
+    ) -> Result<reports::occupancy_runs::RunView> {
+        reports::occupancy_runs::set_line(self.db().conn(), id, offer_id, form, today)
+    }
+
+    /// Submits a draft run; it is locked from then on.
+    pub fn occupancy_run_submit(
+        &self,
+        id: i64,
+        today: NaiveDate,
+    ) -> Result<reports::occupancy_runs::RunView> {
+        reports::occupancy_runs::submit(self.db().conn(), id, today)
+    }
+
     /// The agreements in use, with where each came from.
     pub fn agreements(&self) -> Result<Vec<agreements::AgreementView>> {
         agreements::list(self.db().conn())
+    }
+
+    /// The agreements' lists of most specialised offers matched to the catalogue on `today`.
+    pub fn most_specialised(
+        &self,
+        today: NaiveDate,
+    ) -> Result<Vec<agreements::most_specialised::ListMatches>> {
+        agreements::most_specialised::matches(self.db().conn(), today)
     }
 
     /// Which agreement binds a municipality on a day.
@@ -503,5 +578,83 @@ impl Engine {
     /// Runs `f` with the database (CLI commands and tests that need more than the above).
     pub fn with_db<T>(&self, f: impl FnOnce(&mut Db) -> Result<T>) -> Result<T> {
         f(&mut self.db())
+    }
+}
+
+/// One-person projects (R4: the check that asks other municipalities first) and contracts
+/// from before the standard (issue 13, points 3 and 4).
+impl Engine {
+    /// Records that a municipality was asked whether it could join (with its answer, if any).
+    pub fn check_inquire(
+        &self,
+        id: &str,
+        inquiry: &placement::Inquiry,
+        today: NaiveDate,
+    ) -> Result<Check> {
+        placement::inquire(self.db().conn(), id, inquiry, today)
+    }
+
+    /// Records the answer of a municipality asked before.
+    pub fn check_answer(
+        &self,
+        id: &str,
+        municipality: u16,
+        answer: &placement::InquiryAnswer,
+        today: NaiveDate,
+    ) -> Result<Check> {
+        placement::answer(self.db().conn(), id, municipality, answer, today)
+    }
+
+    /// Closes a one-person check: no municipality could join, or a shared offer.
+    pub fn check_close_one_person(
+        &self,
+        id: &str,
+        closing: &placement::OnePersonClosing,
+        today: NaiveDate,
+    ) -> Result<Check> {
+        placement::close_one_person(self.db().conn(), id, closing, today)
+    }
+
+    /// Closes a check as typed (either kind).
+    pub fn check_close_form(
+        &self,
+        id: &str,
+        form: &placement::forms::ClosingForm,
+        today: NaiveDate,
+    ) -> Result<Check> {
+        placement::close_form(self.db().conn(), id, form, today)
+    }
+
+    /// Registers an existing contract from before the standard.
+    pub fn old_contract_register(
+        &self,
+        form: &contracts::old::OldContractForm,
+        today: NaiveDate,
+    ) -> Result<contracts::old::OldContractView> {
+        contracts::old::register(self.db().conn(), form, today)
+    }
+
+    /// Corrects a registered contract: a new version with a reason.
+    pub fn old_contract_correct(
+        &self,
+        id: &str,
+        form: &contracts::old::OldContractForm,
+        reason: &str,
+        today: NaiveDate,
+    ) -> Result<contracts::old::OldContractView> {
+        contracts::old::correct(self.db().conn(), id, form, reason, today)
+    }
+
+    pub fn old_contract(
+        &self,
+        id: &str,
+        today: NaiveDate,
+    ) -> Result<contracts::old::OldContractView> {
+        contracts::old::load(self.db().conn(), id, today)
+    }
+
+    /// Whether `id` is a registered contract from before the standard.
+    pub fn is_old_contract(&self, id: &str) -> Result<bool> {
+        contracts::old::store::exists(self.db().conn(), id.trim())
     }
 }

@@ -8,11 +8,11 @@ pub fn date(d: NaiveDate) -> String {
     format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year())
 }
 
-/// A stored timestamp (`åååå-mm-ddTHH:MM:SS`, local time) as `dd.mm.åååå HH:MM`; text that
-/// is not such a timestamp is returned as it is.
+/// A stored timestamp (`åååå-mm-ddTHH:MM:SS`, local time) as `dd.mm.åååå kl. HH:MM`; text
+/// that is not such a timestamp is returned as it is.
 pub fn timestamp(stored: &str) -> String {
     chrono::NaiveDateTime::parse_from_str(stored, "%Y-%m-%dT%H:%M:%S")
-        .map(|t| format!("{} {}", date(t.date()), t.format("%H:%M")))
+        .map(|t| format!("{} kl. {}", date(t.date()), t.format("%H:%M")))
         .unwrap_or_else(|_| stored.to_string())
 }
 
@@ -197,7 +197,7 @@ mod tests {
         assert_eq!(parse_date("2026-11-05"), Some(day));
         assert_eq!(parse_date("5.11.2026"), Some(day));
         assert_eq!(parse_date("31.02.2026"), None);
-        assert_eq!(timestamp("2026-11-29T16:05:09"), "29.11.2026 16:05");
+        assert_eq!(timestamp("2026-11-29T16:05:09"), "29.11.2026 kl. 16:05");
         assert_eq!(timestamp("i går"), "i går");
     }
 

@@ -118,6 +118,10 @@ pub struct SearchHit {
     pub approval: ApprovalStatus,
     pub min_age: u8,
     pub max_age: Option<u8>,
+    /// On an agreement's list of most specialised offers (`agreements::most_specialised`):
+    /// the marks, each naming its agreement and period. Left out when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub most_specialised: Vec<agreements::most_specialised::Mark>,
     /// Danish display texts (the UI and CLI show these as they are).
     pub text: HitTexts,
 }
@@ -325,6 +329,9 @@ pub struct SearchIndex {
     agreement_ids: Vec<String>,
     /// Coverage classes; each row points to one.
     coverages: Vec<Coverage>,
+    /// The most specialised marks (a handful), and which offers (by id) carry which.
+    marks: Vec<agreements::most_specialised::Mark>,
+    marked: HashMap<Box<str>, Vec<u16>>,
 }
 
 const NO_ROW: u32 = u32::MAX;
@@ -348,9 +355,35 @@ struct Build {
     covered_v1: Vec<bool>,
     agreements: Vec<crate::agreements::Agreement>,
     coverages: Vec<Coverage>,
+    marks: Vec<agreements::most_specialised::Mark>,
+    marked: HashMap<Box<str>, Vec<u16>>,
 }
 
 impl Build {
+    /// The offers on an agreement's list of most specialised offers (matched by normalised
+    /// name within the agreement's member municipalities), as of the index's day.
+    fn most_specialised(&mut self) {
+        let marker = agreements::most_specialised::Marker::new(&self.agreements, self.on);
+        if marker.is_empty() {
+            return;
+        }
+        for row in &self.rows {
+            for mark in marker.marks(self.strings.get(row.name), row.municipality) {
+                let i = match self.marks.iter().position(|m| *m == mark) {
+                    Some(i) => i,
+                    None => {
+                        self.marks.push(mark);
+                        self.marks.len() - 1
+                    }
+                };
+                self.marked
+                    .entry(self.strings.get(row.id).into())
+                    .or_default()
+                    .push(u16::try_from(i).unwrap_or(u16::MAX));
+            }
+        }
+    }
+
     fn row_of(&self, key: i64) -> Option<usize> {
         let slot = usize::try_from(key).ok()?;
         self.by_key
@@ -664,6 +697,8 @@ impl SearchIndex {
             covered_v1: Vec::new(),
             agreements: Vec::new(),
             coverages: Vec::new(),
+            marks: Vec::new(),
+            marked: HashMap::new(),
         };
         b.target_groups(conn)?;
         b.offers(conn)?;
@@ -672,6 +707,7 @@ impl SearchIndex {
         b.rates(conn)?;
         b.target_group_links(conn)?;
         b.coverage(conn)?;
+        b.most_specialised();
         // Interning is done: only the strings themselves are needed from here on.
         b.strings.lookup = HashMap::new();
         Ok(SearchIndex {
@@ -686,6 +722,8 @@ impl SearchIndex {
             extracted: b.extracted,
             agreement_ids: b.agreements.into_iter().map(|a| a.id).collect(),
             coverages: b.coverages,
+            marks: b.marks,
+            marked: b.marked,
         })
     }
 
@@ -742,6 +780,11 @@ impl SearchIndex {
                 .map(|s| 2 * (s.capacity() + size_of::<String>()) + size_of::<u32>())
                 .sum::<usize>()
             + self.coverages.capacity() * size_of::<Coverage>()
+            + self
+                .marked
+                .keys()
+                .map(|k| k.len() + size_of::<Box<str>>() + size_of::<Vec<u16>>())
+                .sum::<usize>()
             + self
                 .agreement_ids
                 .iter()
@@ -1130,8 +1173,19 @@ impl SearchIndex {
             age: age_text(row.min_age, self.max_age(row)),
         };
         let covered = self.coverages[usize::from(row.coverage)].covered;
+        let id = self.strings.get(row.id);
         SearchHit {
-            id: self.strings.get(row.id).to_string(),
+            most_specialised: self
+                .marked
+                .get(id)
+                .map(|marks| {
+                    marks
+                        .iter()
+                        .filter_map(|&i| self.marks.get(usize::from(i)).cloned())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            id: id.to_string(),
             name: self.strings.get(row.name).to_string(),
             city: self.strings.interned(row.city).to_string(),
             municipality_code: row.municipality,

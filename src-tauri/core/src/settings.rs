@@ -71,43 +71,19 @@ pub const RATE_INCREASE_THRESHOLD_PCT: NumberSetting = NumberSetting {
     max: 100,
 };
 
-/// Occupancy this many percentage points or more from the budget is reported (R6).
+/// R6: occupancy deviating this many per cent of the budgeted occupancy or more is reported,
+/// where the agreement fixes no threshold (an agreement's occupancy rule, like SD-2018's 5 %
+/// read relative to the budget, wins). The categories' thresholds (R7) are the agreement's
+/// only: no setting overrides an agreement value.
 pub const OCCUPANCY_DEVIATION_PCT: NumberSetting = NumberSetting {
     key: "occupancy_deviation_pct",
-    label: "Rapportér belægningsafvigelser på (procentpoint)",
+    label: "Rapportér belægningsafvigelser på (% af den budgetterede belægning), hvor rammeaftalen ikke fastsætter en grænse",
     default: 5,
     min: 0,
     max: 100,
 };
 
-/// R7: the daily rate (kr., ex. VAT) from which an offer may be highly specialised.
-pub const CATEGORY_MIN_RATE: NumberSetting = NumberSetting {
-    key: "category_min_rate",
-    label: "Højt specialiseret fra døgntakst (kr.)",
-    default: 2000,
-    min: 0,
-    max: 100_000,
-};
-
-/// R7: … and places sold to at least this many other municipalities.
-pub const CATEGORY_MIN_BUYERS: NumberSetting = NumberSetting {
-    key: "category_min_buyers",
-    label: "Højt specialiseret ved salg til mindst (andre kommuner)",
-    default: 4,
-    min: 1,
-    max: 98,
-};
-
-/// R7: … or at least this share of the places sold to other municipalities.
-pub const CATEGORY_MIN_SHARE_PCT: NumberSetting = NumberSetting {
-    key: "category_min_share_pct",
-    label: "Højt specialiseret når andre kommuner har mindst (% af pladserne)",
-    default: 40,
-    min: 1,
-    max: 100,
-};
-
-pub const NUMBERS: [&NumberSetting; 10] = [
+pub const NUMBERS: [&NumberSetting; 7] = [
     &STALE_AFTER_DAYS,
     &CHECK_VALIDITY_DAYS,
     &CHECK_RADIUS_KM,
@@ -115,9 +91,6 @@ pub const NUMBERS: [&NumberSetting; 10] = [
     &CONTRACT_WARN_DAYS,
     &RATE_INCREASE_THRESHOLD_PCT,
     &OCCUPANCY_DEVIATION_PCT,
-    &CATEGORY_MIN_RATE,
-    &CATEGORY_MIN_BUYERS,
-    &CATEGORY_MIN_SHARE_PCT,
 ];
 
 /// The PL rate of a year (from the latest økonomiaftale), in per cent: `pl_rate_2027`.

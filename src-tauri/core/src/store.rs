@@ -46,6 +46,14 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_contract_discards.sql",
         include_str!("../migrations/0009_contract_discards.sql"),
     ),
+    (
+        "0010_steering.sql",
+        include_str!("../migrations/0010_steering.sql"),
+    ),
+    (
+        "0011_one_person_and_old_contracts.sql",
+        include_str!("../migrations/0011_one_person_and_old_contracts.sql"),
+    ),
 ];
 
 /// The schema version this build knows (= number of migrations).

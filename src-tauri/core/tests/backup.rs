@@ -49,7 +49,85 @@ fn full_engine(dir: &Path) -> Engine {
     // A second draft, discarded.
     let second = engine.contract_create(&draft, today()).unwrap();
     engine.contract_discard(&second.id, today()).unwrap();
+    one_person_and_old_contract(&engine);
+    steering(&engine);
     engine
+}
+
+/// Categories set for 2026 with a decision, and an occupancy run with a stated line.
+fn steering(engine: &Engine) {
+    use pladsoverblik_core::reports::category_year::DecisionForm;
+    use pladsoverblik_core::reports::occupancy_runs::LineForm;
+    engine.categories_set(2026).unwrap();
+    let decision = DecisionForm {
+        offer_id: "SY-1003".into(),
+        category: "hoejt".into(),
+        reason: "Specialisering.".into(),
+        decided_by: "Ib Holm".into(),
+    };
+    engine.category_decide(2026, &decision).unwrap();
+    let run = engine
+        .occupancy_run_create(2026, "q1-q3", None, today())
+        .unwrap();
+    let line = LineForm {
+        actual: Some("90,25".into()),
+        efterregulering: Some("ja".into()),
+        note: Some("Færre henvisninger.".into()),
+    };
+    engine
+        .occupancy_line_set(run.id, "SY-1001", &line, today())
+        .unwrap();
+}
+
+/// A one-person check with an asked municipality, and a contract from before the standard.
+fn one_person_and_old_contract(engine: &Engine) {
+    use pladsoverblik_core::contracts::old::OldContractForm;
+    use pladsoverblik_core::placement::forms::InquiryForm;
+    let check = engine
+        .check_create(
+            &NewCheck {
+                kind: CheckKind::Enkeltmand,
+                need: Need {
+                    legal_basis: LegalBasis::Sel108,
+                    target_group: "FN.P.PV.PER".into(),
+                    age: 30,
+                    home_municipality: 265,
+                    wanted_start: day(2026, 12, 1),
+                },
+                reference: "Sag 2".into(),
+                radius_km: None,
+            },
+            today(),
+        )
+        .unwrap();
+    let asked = InquiryForm {
+        municipality: "Køge".into(),
+        asked_on: "20.11.2026".into(),
+        method: "telefon".into(),
+        contact: "Lis Berg".into(),
+        ..Default::default()
+    };
+    engine
+        .check_inquire(&check.id, &asked.parse().unwrap(), today())
+        .unwrap();
+    let old = OldContractForm {
+        offer_id: check_offer(engine),
+        legal_basis: "108".into(),
+        buyer_municipality: "Roskilde".into(),
+        case_reference: "Sag 3".into(),
+        start: "01.07.2025".into(),
+        amount: "3.000,00".into(),
+        document: "ESDH 2025-1".into(),
+        ..Default::default()
+    };
+    engine.old_contract_register(&old, today()).unwrap();
+}
+
+/// An offer of the example catalogue (the first of the search).
+fn check_offer(engine: &Engine) -> String {
+    engine.search(&Default::default(), today()).unwrap().hits[0]
+        .id
+        .clone()
 }
 
 /// A check with a confirmation, rejections, a shortlist and a conclusion; its first offer.
@@ -249,7 +327,7 @@ fn a_backup_restored_into_a_fresh_folder_holds_every_row_of_every_table() {
             .starts_with(&format!("Databasen er gendannet fra {} (", file.display()))
             && restored
                 .text
-                .contains("katalog pr. 15.11.2026 med 180 tilbud, 1 afstemning og "),
+                .contains("katalog pr. 15.11.2026 med 188 tilbud, 2 afstemninger og "),
         "{}",
         restored.text
     );
@@ -507,7 +585,7 @@ fn a_restore_while_the_app_runs_shows_the_restored_data_at_once() {
         limit: Some(1),
         ..Default::default()
     };
-    assert_eq!(engine.search(&everything, today()).unwrap().total, 180);
+    assert_eq!(engine.search(&everything, today()).unwrap().total, 188);
     let file = dir.path().join("før.sqlite");
     engine.backup_to(&file, false).unwrap();
     // Taking it again into the same file needs the word.
@@ -525,14 +603,14 @@ fn a_restore_while_the_app_runs_shows_the_restored_data_at_once() {
     assert!(
         contents
             .text
-            .contains("katalog pr. 15.11.2026 med 180 tilbud"),
+            .contains("katalog pr. 15.11.2026 med 188 tilbud"),
         "{}",
         contents.text
     );
     assert_eq!(engine.search(&everything, today()).unwrap().total, 7);
     let report = engine.restore_from(&file, today()).unwrap();
-    assert_eq!(engine.search(&everything, today()).unwrap().total, 180);
-    assert_eq!(engine.info(today()).unwrap().offer_count, 180);
+    assert_eq!(engine.search(&everything, today()).unwrap().total, 188);
+    assert_eq!(engine.info(today()).unwrap().offer_count, 188);
     let previous = report.previous.unwrap();
     assert!(report.text.ends_with(&format!(
         "Den hidtidige database er gemt i {}.",

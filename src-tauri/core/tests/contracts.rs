@@ -77,13 +77,6 @@ fn spend(f: &Fixture) -> pladsoverblik_core::reports::SpendReport {
     }
 }
 
-fn categories(f: &Fixture, year: i32) -> pladsoverblik_core::reports::CategoryReport {
-    match f.engine.report(Kind::Categories, year).unwrap() {
-        Report::Categories(r) => r,
-        other => panic!("{other:?}"),
-    }
-}
-
 fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
@@ -565,16 +558,7 @@ fn the_citizen_is_never_in_the_audit_log() {
     f.engine
         .contract_correct(&id, "Rettelse af mål", t)
         .unwrap();
-    let log: Vec<String> = f
-        .engine
-        .with_db(|db| {
-            let mut st = db
-                .conn()
-                .prepare("SELECT action || ' ' || subject || ' ' || details FROM audit_log")?;
-            let rows = st.query_map([], |r| r.get(0))?;
-            Ok(rows.map(|r| r.unwrap()).collect())
-        })
-        .unwrap();
+    let log = common::audit_lines(&f.engine);
     assert!(log.iter().any(|l| l.starts_with("contract.issue")));
     for line in &log {
         assert!(
@@ -628,114 +612,9 @@ fn spend_per_year_from_issued_contracts_cut_at_notice() {
     );
     let csv = String::from_utf8(pladsoverblik_core::reports::spend_table(&r).to_csv()).unwrap();
     assert!(
-        csv.contains("2027;Offentlige;SEL § 108;1;450.000,00\r\n"),
+        csv.contains("2027;Offentlige;SEL § 108;1;450.000,00;0,00\r\n"),
         "{csv}"
     );
-}
-
-fn category_line(f: &Fixture, year: i32, offer: &str) -> pladsoverblik_core::reports::CategoryLine {
-    categories(f, year)
-        .lines
-        .into_iter()
-        .find(|l| l.offer_id == offer)
-        .unwrap()
-}
-
-#[test]
-fn categories_from_the_rate_and_the_buying_municipalities() {
-    use pladsoverblik_core::reports::Category;
-    let f = fixture();
-    let t = today();
-    let buy = |buyer: &str| {
-        let fm = ContractForm {
-            buyer_municipality: buyer.into(),
-            ..form("K-1", "01.12.2026", "30.11.2027", "01.03.2027")
-        };
-        let id = f.engine.contract_create(&fm, t).unwrap().id;
-        f.engine.contract_issue(&id, t).unwrap();
-    };
-    // Kildevang is Roskilde's own offer: Roskilde's purchase does not count as a sale.
-    buy("Roskilde");
-    buy("Køge");
-    let line = |year| category_line(&f, year, "K-1");
-    let k1 = line(2027);
-    assert_eq!(k1.category, Category::Klyngetilbud);
-    assert_eq!(
-        k1.reason,
-        "døgntakst 3.300,00 kr., 1 anden købende kommune (i kataloget: 0, i kontrakter: 1), 1 af 10 pladser (10,0 %) til andre kommuner"
-    );
-    for buyer in ["Lejre", "Greve", "Solrød"] {
-        buy(buyer);
-    }
-    // 4 other municipalities and a daily rate of at least 2.000 kr.
-    let k1 = line(2027);
-    assert_eq!(k1.category, Category::HoejtSpecialiseret);
-    assert_eq!((k1.other_buyers, k1.places_to_others), (4, 4));
-    // Offers nobody else buys from are local.
-    let r = categories(&f, 2026);
-    let s1 = r.lines.iter().find(|l| l.offer_id == "S-1").unwrap();
-    assert_eq!(s1.category, Category::LokaltTilbud);
-    assert!(
-        r.text.starts_with("2026: 1 højt specialiserede"),
-        "{}",
-        r.text
-    );
-}
-
-#[test]
-fn categories_count_the_catalogues_buyers_and_the_contracts_without_double_counting() {
-    use pladsoverblik_core::reports::Category;
-    // K-1 (Roskilde's own, 10 places): the catalogue says Roskilde bought 5 places in 2027,
-    // Køge 2 and Lejre 1; in 2026 only Køge 1.
-    let f = fixture_with(|cat| {
-        cat["offers"][0]["buyers"] = json!([
-            {"year": 2027, "municipality_code": 265, "places": 5},
-            {"year": 2027, "municipality_code": 259, "places": 2},
-            {"year": 2027, "municipality_code": 350, "places": 1},
-            {"year": 2026, "municipality_code": 259, "places": 1}
-        ]);
-    });
-    let line = |year| category_line(&f, year, "K-1");
-    let k1 = line(2027);
-    assert_eq!(k1.category, Category::Klyngetilbud);
-    assert_eq!(
-        k1.reason,
-        "døgntakst 3.300,00 kr., 2 andre købende kommuner (i kataloget: 2, i kontrakter: 0), 3 af 10 pladser (30,0 %) til andre kommuner"
-    );
-    // A contract from Køge in 2027 is likely one of the two places the catalogue already has:
-    // the larger figure counts, not the sum. One from Greve adds a buyer and a place.
-    let t = today();
-    for buyer in ["Køge", "Greve"] {
-        let fm = ContractForm {
-            buyer_municipality: buyer.into(),
-            ..form("K-1", "01.12.2026", "30.11.2027", "01.03.2027")
-        };
-        let id = f.engine.contract_create(&fm, t).unwrap().id;
-        f.engine.contract_issue(&id, t).unwrap();
-    }
-    let k1 = line(2027);
-    assert_eq!((k1.other_buyers, k1.places_to_others), (3, 4));
-    assert_eq!(k1.share_pct, Decimal::from(40));
-    // 40 % of the places to others makes it highly specialised even with 3 buyers.
-    assert_eq!(k1.category, Category::HoejtSpecialiseret);
-    assert!(
-        k1.reason.contains("(i kataloget: 2, i kontrakter: 2)"),
-        "{}",
-        k1.reason
-    );
-    // 2026: Køge's catalogue place and both contracts (from 01.12.2026) are the same buyers.
-    let k1 = line(2026);
-    assert_eq!((k1.other_buyers, k1.places_to_others), (2, 2));
-
-    // A later catalogue that carries only 2028 keeps the 2027 figures (history by offer id).
-    let dir = tempfile::tempdir().unwrap();
-    let mut cat = small_json();
-    cat["offers"][0]["buyers"] = json!([{"year": 2028, "municipality_code": 336, "places": 1}]);
-    let rates = cat["offers"][0]["rates"].as_array_mut().unwrap();
-    rates.push(json!({"basis": "SEL-108", "year": 2027, "amount": "3300.00", "unit": "dag", "vat_pct": "0"}));
-    let file = write_json(dir.path(), "k2.json", &cat);
-    f.engine.import_file(&file, |_, _| {}).unwrap();
-    assert_eq!(line(2027).places_to_others, 4);
 }
 
 #[test]

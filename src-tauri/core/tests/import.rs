@@ -321,18 +321,27 @@ fn the_bundled_example_catalogue_is_what_the_generator_writes() {
         "assets/eksempelkatalog.json is out of date: run `make example-catalogue`"
     );
     // And it is what the issue asks for: Region Sjælland, 150+ offers, all six legal bases,
-    // every operator type, marked as example data.
+    // every operator type, marked as example data; plus eight offers in Region Syddanmark's
+    // Jutland municipalities (SY-…) for the categories and occupancy rules of SD-2018.
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["example"], json!(true));
     let offers = v["offers"].as_array().unwrap();
     assert!(offers.len() >= 150);
     let sjaelland =
         pladsoverblik_core::geo::municipalities_in_region("sjaelland", day(2026, 11, 15));
+    let syddanmark =
+        pladsoverblik_core::geo::municipalities_in_region("syddanmark", day(2026, 11, 15));
+    let mut in_syddanmark = 0;
     let mut bases = std::collections::BTreeSet::new();
     let mut kinds = std::collections::BTreeSet::new();
     let mut municipal_operators = std::collections::BTreeSet::new();
     for o in offers {
         let code = o["address"]["municipality_code"].as_u64().unwrap() as u16;
+        if o["id"].as_str().unwrap().starts_with("SY-") {
+            assert!(syddanmark.contains(&code));
+            in_syddanmark += 1;
+            continue;
+        }
         assert!(sjaelland.contains(&code));
         for d in o["departments"].as_array().unwrap() {
             for b in d["legal_bases"].as_array().unwrap() {
@@ -349,6 +358,7 @@ fn the_bundled_example_catalogue_is_what_the_generator_writes() {
     assert_eq!(bases.len(), 6, "{bases:?}");
     assert_eq!(kinds.len(), 4, "{kinds:?}");
     assert_eq!(municipal_operators.len(), 17, "{municipal_operators:?}");
+    assert_eq!(in_syddanmark, 8);
 }
 
 #[test]

@@ -622,9 +622,20 @@ fn a_one_person_project_needs_its_own_kind_of_check() {
             today(),
         )
         .unwrap();
-    for offer in ["K-1", "S-1", "T-1"] {
-        reject(&f, &check.id, offer);
-    }
+    // It asks municipalities whether they can join; it is not a search for free places.
+    assert!(check.candidates.is_empty() && check.excluded.is_empty());
+    let asked = pladsoverblik_core::placement::Inquiry {
+        municipality: 259,
+        asked_on: day(2026, 11, 20),
+        method: pladsoverblik_core::placement::InquiryMethod::Email,
+        contact: "Lis Berg, visitationschef".into(),
+        answer: Some(pladsoverblik_core::placement::InquiryAnswer {
+            answer: pladsoverblik_core::placement::Answer::Nej,
+            answered_on: day(2026, 11, 23),
+            text: "Ingen ledige boliger og ingen borgere med samme behov.".into(),
+        }),
+    };
+    f.engine.check_inquire(&check.id, &asked, today()).unwrap();
     let wrong = Closing {
         conclusion: Conclusion::PrivatBegrundet,
         chosen_offer_id: None,

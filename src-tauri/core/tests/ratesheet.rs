@@ -191,27 +191,28 @@ fn rate_increases_over_5_percent_like_for_like() {
     assert_eq!(
         got,
         vec![
-            // 3.600 → 3.781 per day: 5,03 %.
+            // 3.600 → 3.781 per day: 5,03 %. Above PL 2,9 %, relative (R5):
+            // 3.781 / 3.600 / 1,029 − 1 = 1,0502778 / 1,029 − 1 = 2,07 % (not 5,03 − 2,9).
             (
                 "Den selvejende institution Lindehøj".into(),
                 "S-1".into(),
                 "5,03 %".into(),
-                "2,13 %".into()
+                "2,07 %".into()
             ),
             // 95.000 per month incl. 6 % VAT = 2.946,50 per day ex. VAT → 3.400 per day incl.
-            // 6 % = 3.207,55: 8,86 %.
+            // 6 % = 3.207,55: 8,86 %; above PL: 3.207,55 / 2.946,50 / 1,029 − 1 = 5,79 %.
             (
                 "Nærvær Social ApS".into(),
                 "P-1".into(),
                 "8,86 %".into(),
-                "5,96 %".into()
+                "5,79 %".into()
             ),
-            // 3.200 → 3.424: 7,00 %.
+            // 3.200 → 3.424: 7,00 %; above PL: 1,07 / 1,029 − 1 = 0,0398445 = 3,98 %.
             (
                 "Roskilde Kommune".into(),
                 "K-1".into(),
                 "7,00 %".into(),
-                "4,10 %".into()
+                "3,98 %".into()
             ),
         ]
     );
@@ -239,45 +240,7 @@ fn rate_increases_over_5_percent_like_for_like() {
     let text = String::from_utf8(csv).unwrap();
     let lines: Vec<&str> = text.trim_start_matches('\u{feff}').split("\r\n").collect();
     assert_eq!(lines[0], "Driftsherre;Driftsherretype;Tilbud;Tilbuds-id;Afdeling;Lovgrundlag;Takst 2026 pr. døgn ekskl. moms;Takst 2027 pr. døgn ekskl. moms;Stigning %;Stigning ud over PL %");
-    assert_eq!(lines[2], "Nærvær Social ApS;privat;Opholdsstedet Æblehaven;P-1;;Barnets Lov § 43;2.946,50;3.207,55;8,86;5,96");
-}
-
-#[test]
-fn occupancy_deviations_of_5_points_or_more_either_way() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = db_with_small(dir.path());
-    let sheet = "\
-Tilbuds-id;Paragraf;År;Takst;Budgetteret belægning %;Faktisk belægning %
-K-1;108;2026;3.200,00;95;89,5
-R-1;108;2026;5.000,00;95;90
-S-1;108;2026;3.600,00;97;95
-H-1;108;2026;4.000,00;90;96,0
-";
-    let file = write(dir.path(), "belægning.csv", sheet);
-    let p = ratesheet::import(db.conn(), &file).unwrap();
-    // The rates are the same as the catalogue's; the occupancy figures are new.
-    assert_eq!(p.changed, 4, "{}", p.text);
-    let r = reports::occupancy_deviations(db.conn(), 2026).unwrap();
-    let got: Vec<(&str, &str)> = r
-        .lines
-        .iter()
-        .map(|l| (l.offer_id.as_str(), l.texts.deviation.as_str()))
-        .collect();
-    // K-1 −5,5 and H-1 +6,0 and R-1 exactly −5,0 (5 points or more); S-1 −2,0 is within.
-    assert_eq!(
-        got,
-        vec![
-            ("H-1", "+6,0 procentpoint"),
-            ("K-1", "-5,5 procentpoint"),
-            ("R-1", "-5,0 procentpoint")
-        ]
-    );
-    assert_eq!((r.compared, r.without_data), (4, 3));
-    let csv = String::from_utf8(reports::occupancy_table(&r).to_csv()).unwrap();
-    assert!(
-        csv.contains(";Kildevang;K-1;;SEL § 108;95,0;89,5;-5,5\r\n"),
-        "{csv}"
-    );
+    assert_eq!(lines[2], "Nærvær Social ApS;privat;Opholdsstedet Æblehaven;P-1;;Barnets Lov § 43;2.946,50;3.207,55;8,86;5,79");
 }
 
 // ---- hardening (issue 12): every bad sheet is refused in Danish, the database unchanged ----
@@ -378,6 +341,96 @@ const HEADER: [((u32, u16), &str); 4] = [
     ((0, 2), "År"),
     ((0, 3), "Døgntakst"),
 ];
+
+#[test]
+fn the_rate_increase_chart_follows_the_rates_over_the_years_with_the_pl_line() {
+    use reports::chart::{ChartKind, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_small(dir.path());
+    let file = write(dir.path(), "takster 2027.csv", SHEET_2027);
+    ratesheet::import(db.conn(), &file).unwrap();
+    pladsoverblik_core::settings::set(db.conn(), "pl_rate_2026", "3,0").unwrap();
+    pladsoverblik_core::settings::set(db.conn(), "pl_rate_2027", "2,9").unwrap();
+    let r = reports::Report::RateIncreases(reports::rate_increases(db.conn(), 2027).unwrap());
+    let g = r.glance();
+    let c = g.chart.expect("a chart");
+    assert_eq!(c.kind, ChartKind::Line);
+    // From 2025, the first year with a rate (2023 and 2024 have none and are left out).
+    assert_eq!(c.title, "Takstudvikling 2025–2027 med PL-linjen");
+    assert_eq!(c.value_label, "Indeks (2026 = 100)");
+    assert_eq!(c.categories, ["2025", "2026", "2027"]);
+    let series: Vec<(&str, Role, Vec<Option<String>>)> = c
+        .series
+        .iter()
+        .map(|s| {
+            let texts = s
+                .values
+                .iter()
+                .map(|v| v.as_ref().map(|p| p.text.clone()))
+                .collect();
+            (s.name.as_str(), s.role, texts)
+        })
+        .collect();
+    let t = |s: &str| Some(s.to_string());
+    assert_eq!(
+        series,
+        vec![
+            // Largest increase first. 2.946,50 → 3.207,55: 108,86.
+            (
+                "Opholdsstedet Æblehaven, Barnets Lov § 43",
+                Role::Data,
+                vec![None, t("100,0 (2.946,50 kr.)"), t("108,9 (3.207,55 kr.)")]
+            ),
+            // 3.000 / 3.200 = 93,75; 3.424 / 3.200 = 107,00.
+            (
+                "Kildevang, SEL § 108",
+                Role::Data,
+                vec![
+                    t("93,8 (3.000,00 kr.)"),
+                    t("100,0 (3.200,00 kr.)"),
+                    t("107,0 (3.424,00 kr.)")
+                ]
+            ),
+            (
+                "Lindehøj, SEL § 108",
+                Role::Data,
+                vec![None, t("100,0 (3.600,00 kr.)"), t("105,0 (3.781,00 kr.)")]
+            ),
+            // 2026 = 100; 2027 × 1,029 = 102,9; 2025 ÷ 1,03 = 97,09 (no PL for 2025: it stops).
+            (
+                "PL-linjen",
+                Role::Reference,
+                vec![t("97,1"), t("100,0"), t("102,9")]
+            ),
+        ]
+    );
+    assert_eq!(c.series[3].values[0].as_ref().unwrap().value, d("97.09"));
+    // In 2027 the gap to the PL line is the relative increase above PL: 107 / 102,9 = 1,0398.
+    assert!(
+        c.note
+            .contains("afstanden til den i 2027 er stigningen ud over PL"),
+        "{}",
+        c.note
+    );
+    assert!(
+        c.description
+            .contains("Størst i 2027: Opholdsstedet Æblehaven"),
+        "{}",
+        c.description
+    );
+    let labels: Vec<&str> = g.figures.iter().map(|f| f.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Over 5,00 %",
+            "PL-sats 2027",
+            "Største stigning",
+            "Største stigning ud over PL"
+        ]
+    );
+    assert_eq!(g.figures[0].value, "3");
+    assert_eq!(g.figures[3].value, "5,79 %");
+}
 
 #[test]
 fn a_cell_far_outside_the_sheet_is_refused_before_anything_is_allocated() {

@@ -33,13 +33,28 @@ const OWNERS: &[(&str, &[&str])] = &[
             "check_excluded",
             "check_events",
             "check_shortlist",
+            "check_inquiries",
         ],
     ),
     (
         "contracts/store.rs",
         &["contracts", "contract_versions", "contract_discards"],
     ),
+    (
+        "contracts/old/store.rs",
+        &["old_contracts", "old_contract_versions"],
+    ),
     ("agreements/store.rs", &["agreements"]),
+    (
+        "reports/steering_store.rs",
+        &[
+            "category_years",
+            "category_lines",
+            "category_overrides",
+            "occupancy_runs",
+            "occupancy_lines",
+        ],
+    ),
     ("audit.rs", &["audit_log"]),
     ("settings.rs", &["settings"]),
 ];

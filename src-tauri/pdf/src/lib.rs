@@ -68,7 +68,7 @@ fn source(s: &str) -> String {
 
 /// The JSON the template reads: every text already formatted in Danish.
 pub fn view_model(d: &ContractData, check: Option<&Summary>, data_sha256: &str) -> Value {
-    json!({
+    let mut model = json!({
         "title": format!("Kontrakt {} version {} – {}", d.number, d.version, d.offer.name),
         "author": d.buyer.name,
         "subject": format!("Standardkontrakt om {} i {} mellem {} og {}", d.legal_basis_label, d.offer.name, d.buyer.name, d.provider.name),
@@ -88,8 +88,10 @@ pub fn view_model(d: &ContractData, check: Option<&Summary>, data_sha256: &str) 
         "price_lines": d.price.lines.iter().map(|l| json!({
             "label": l.label, "basis": l.basis, "amount": l.amount_text, "total": l.total_text,
         })).collect::<Vec<_>>(),
-        "per_day": d.price.per_day_text,
-        "per_month": d.price.per_month_text,
+        // The amounts alone: the row's label says they are averages over the period, so the
+        // amount column stays narrow and the line descriptions get the width.
+        "per_day": fmt::kr(d.price.per_day),
+        "per_month": fmt::kr(d.price.per_month),
         "years": d.price.years.iter().map(|y| json!({
             "year": y.year.to_string(), "per_day": y.per_day_text, "per_month": y.per_month_text, "rule": y.rule,
         })).collect::<Vec<_>>(),
@@ -105,6 +107,30 @@ pub fn view_model(d: &ContractData, check: Option<&Summary>, data_sha256: &str) 
               "tooltip": format!("Underskrift for leverandøren ({})", d.provider.name) },
         ],
         "check": check.map(check_appendix),
+    });
+    // Only a one-person project's contract has the key, so every other contract's PDF stays
+    // byte for byte what it was.
+    if let Some(o) = &d.one_person {
+        model["one_person"] = one_person(o);
+    }
+    model
+}
+
+/// A one-person project: the budget that adds up to the rate (the open calculation basis),
+/// and the municipalities asked before it was created, with their answers.
+fn one_person(o: &pladsoverblik_core::contracts::OnePerson) -> Value {
+    json!({
+        "rule": o.rule.text,
+        "check_id": o.check_id.clone().unwrap_or_default(),
+        "asked": o.asked,
+        "conclusion": o.conclusion,
+        "lines": o.lines.iter().map(|l| json!({
+            "label": l.label, "basis": l.basis, "amount": l.amount_text,
+        })).collect::<Vec<_>>(),
+        "total": o.total_text,
+        "rate": o.rate_text,
+        "rate_source": o.rate_source,
+        "sum": o.sum_text,
     })
 }
 
@@ -400,9 +426,12 @@ pub fn render_contract(
     )
 }
 
-/// A report table as a PDF/A-2a + PDF/UA-1 document (landscape when it has many columns).
+/// A report as a PDF/A-2a + PDF/UA-1 document (landscape when its table has many columns):
+/// the summary, the figures and the chart at a glance (`glance`, drawn with typst's shapes, its
+/// text alternative as the figure's alt text), then the table.
 pub fn render_table(
     table: &pladsoverblik_core::reports::Table,
+    glance: Option<&pladsoverblik_core::reports::Glance>,
     author: &str,
     date: chrono::NaiveDate,
 ) -> Result<Rendered> {
@@ -414,6 +443,8 @@ pub fn render_table(
         "date_text": fmt::date(date),
         "header": table.header,
         "rows": table.rows,
+        "figures": glance.map(|g| g.figures.as_slice()).unwrap_or_default(),
+        "chart": glance.and_then(|g| g.chart.as_ref()),
     });
     render(
         REPORT_TEMPLATE,
@@ -469,16 +500,17 @@ pub struct Exported {
     pub text: String,
 }
 
-/// Renders a report table as PDF (author: the user in the audit log) and writes it to
-/// `path`; returns the number of pages.
+/// Renders a report (its table, and its figures and chart when given) as PDF (author: the
+/// user in the audit log) and writes it to `path`; returns the number of pages.
 pub fn export_report(
     engine: &pladsoverblik_core::Engine,
     table: &pladsoverblik_core::reports::Table,
+    glance: Option<&pladsoverblik_core::reports::Glance>,
     path: &std::path::Path,
     today: chrono::NaiveDate,
 ) -> Result<usize> {
     let author = engine.settings()?.effective_user;
-    let rendered = render_table(table, &author, today)?;
+    let rendered = render_table(table, glance, &author, today)?;
     typst::comemo::evict(10);
     pladsoverblik_core::paths::write_private(path, &rendered.bytes)
         .map_err(|e| Error::io(path.display(), e))?;

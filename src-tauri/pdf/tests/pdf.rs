@@ -11,7 +11,7 @@ use pladsoverblik_pdf::{render_contract, Rendered};
 use std::process::Command;
 
 /// Changes only on purpose: a layout, template, font or typst change. Update it then.
-const GOLDEN_SHA256: &str = "34e561b1ad8a15ef0b20cf445d086485e6e67097c2bf0e036609feb7b24775cd";
+const GOLDEN_SHA256: &str = "1bdbe10e8e2af3bce64d6d8bc437c3ec9f12396e17e8099387f191417f8287c2";
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -229,8 +229,15 @@ fn poppler_sees_the_danish_text_every_price_and_embedded_subset_fonts() {
         );
     }
     assert!(t.contains(&data.price.total_text));
-    assert!(t.contains(&data.price.per_day_text));
-    assert!(t.contains(&data.price.per_month_text));
+    // The averages with their label (the amount column holds the amounts alone).
+    assert!(t.contains(&format!(
+        "Gennemsnit pr. døgn over perioden {}",
+        pladsoverblik_core::fmt::kr(data.price.per_day)
+    )));
+    assert!(t.contains(&format!(
+        "Gennemsnit pr. måned over perioden {}",
+        pladsoverblik_core::fmt::kr(data.price.per_month)
+    )));
     for c in &data.clauses {
         assert!(t.contains(&c.title), "clause {} missing", c.title);
     }
@@ -387,7 +394,7 @@ fn a_report_table_renders_as_pdf_a_with_its_header_repeated() {
             })
             .collect(),
     };
-    let pdf = pladsoverblik_pdf::render_table(&table, "Åse Ærbø", day(2026, 11, 25)).unwrap();
+    let pdf = pladsoverblik_pdf::render_table(&table, None, "Åse Ærbø", day(2026, 11, 25)).unwrap();
     assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
     assert!(pdf.pages >= 2, "{} pages", pdf.pages);
     let layout = tool("pdftotext", &["-layout"], &pdf.bytes);
@@ -403,6 +410,285 @@ fn a_report_table_renders_as_pdf_a_with_its_header_repeated() {
         doc.catalog().unwrap().get(b"AcroForm").is_err(),
         "no signature fields on a report"
     );
-    let again = pladsoverblik_pdf::render_table(&table, "Åse Ærbø", day(2026, 11, 25)).unwrap();
+    let again =
+        pladsoverblik_pdf::render_table(&table, None, "Åse Ærbø", day(2026, 11, 25)).unwrap();
     assert_eq!(pdf.bytes, again.bytes);
+}
+
+/// A line chart with the PL line (reference) and a horizontal bar chart, as the core builds
+/// them for the reports.
+fn glance(kind: &str) -> pladsoverblik_core::reports::Glance {
+    use pladsoverblik_core::reports::chart::{point, Chart, ChartKind, Role, Series, Spec, Unit};
+    use pladsoverblik_core::reports::{Figure, Glance};
+    let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+    let (chart_kind, categories, series, unit) = if kind == "line" {
+        (
+            ChartKind::Line,
+            vec!["2025".to_string(), "2026".into(), "2027".into()],
+            vec![
+                Series {
+                    name: "Bostedet Østergård, SEL § 108".into(),
+                    role: Role::Data,
+                    values: vec![
+                        None,
+                        Some(point(d("100"), Unit::Index)),
+                        Some(point(d("107"), Unit::Index)),
+                    ],
+                },
+                Series {
+                    name: "PL-linjen".into(),
+                    role: Role::Reference,
+                    values: vec![
+                        Some(point(d("97.09"), Unit::Index)),
+                        Some(point(d("100"), Unit::Index)),
+                        Some(point(d("102.9"), Unit::Index)),
+                    ],
+                },
+            ],
+            Unit::Index,
+        )
+    } else {
+        (
+            ChartKind::Hbars,
+            vec![
+                "Bostedet Østergård".to_string(),
+                "Opholdsstedet Æblehaven med et meget langt navn".into(),
+            ],
+            vec![
+                Series {
+                    name: "Budgetteret belægning".into(),
+                    role: Role::Data,
+                    values: vec![
+                        Some(point(d("95"), Unit::Pct)),
+                        Some(point(d("96"), Unit::Pct)),
+                    ],
+                },
+                Series {
+                    name: "Faktisk belægning".into(),
+                    role: Role::Data,
+                    values: vec![
+                        Some(point(d("88"), Unit::Pct)),
+                        Some(point(d("101.5"), Unit::Pct)),
+                    ],
+                },
+            ],
+            Unit::Pct,
+        )
+    };
+    Glance {
+        figures: vec![Figure {
+            label: "Over 5,00 %".into(),
+            value: "2".into(),
+            note: "af 3 sammenlignede takster".into(),
+        }],
+        chart: Some(Chart::new(Spec {
+            kind: chart_kind,
+            title: "Takstudvikling 2025–2027 med PL-linjen".into(),
+            description:
+                "Linjediagram: Bostedet Østergård steg til indeks 107,0; PL-linjen står på 102,9."
+                    .into(),
+            value_label: "Indeks (2026 = 100)".into(),
+            category_label: "År".into(),
+            categories,
+            series,
+            unit,
+            from_zero: false,
+            note: "Indeks: taksten delt med taksten i 2026 × 100.".into(),
+        })),
+    }
+}
+
+#[test]
+fn a_report_with_a_chart_is_pdf_a_and_ua_with_the_chart_described() {
+    let table = pladsoverblik_core::reports::Table {
+        title: "Takststigninger 2026–2027".into(),
+        summary: "1 takst steg mere end 5,00 %.".into(),
+        header: ["Tilbud", "Takst 2026", "Takst 2027", "Stigning %"]
+            .map(String::from)
+            .to_vec(),
+        rows: vec![["Bostedet Østergård", "3.334,00", "3.567,38", "7,00"]
+            .map(String::from)
+            .to_vec()],
+    };
+    for kind in ["line", "hbars"] {
+        let g = glance(kind);
+        let pdf = pladsoverblik_pdf::render_table(&table, Some(&g), "Åse Ærbø", day(2026, 11, 25))
+            .unwrap();
+        assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+        // The export itself validates PDF/A-2a and PDF/UA-1 (typst fails it on a violation);
+        // the claims are in the metadata.
+        let doc = Document::load_mem(&pdf.bytes).unwrap();
+        let catalog = doc.catalog().unwrap();
+        assert!(catalog.get(b"StructTreeRoot").is_ok());
+        let meta = doc
+            .get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap())
+            .unwrap()
+            .as_stream()
+            .unwrap();
+        let xmp = String::from_utf8_lossy(&meta.content).into_owned();
+        assert!(xmp.contains("<pdfaid:part>2</pdfaid:part>"), "{xmp}");
+        assert!(xmp.contains("<pdfuaid:part>1</pdfuaid:part>"), "{xmp}");
+        // The chart is a Figure in the structure tree with its description as /Alt.
+        let description = g.chart.as_ref().unwrap().description.clone();
+        let figure_alts: Vec<String> = doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .filter(|d| d.get(b"S").and_then(Object::as_name).ok() == Some(&b"Figure"[..]))
+            .filter_map(|d| d.get(b"Alt").ok().and_then(|a| a.as_str().ok()))
+            .map(decode_pdf_text)
+            .collect();
+        assert!(
+            figure_alts.iter().any(|a| a == &description),
+            "{figure_alts:?}"
+        );
+        let t = text(&pdf.bytes);
+        assert!(t.contains("Takstudvikling 2025–2027 med PL-linjen"), "{t}");
+        assert!(t.contains("Over 5,00 %"), "{t}");
+        if kind == "line" {
+            // The chart's numbers in a table below it.
+            assert!(t.contains("Tallene i grafen"), "{t}");
+            assert!(t.contains("102,9"), "{t}");
+        }
+        tool("qpdf", &["--check"], &pdf.bytes);
+        let again =
+            pladsoverblik_pdf::render_table(&table, Some(&g), "Åse Ærbø", day(2026, 11, 25))
+                .unwrap();
+        assert_eq!(
+            pdf.bytes, again.bytes,
+            "the same report gives the same bytes"
+        );
+    }
+}
+
+/// A PDF text string: UTF-16BE with a BOM, or PDFDocEncoding (Latin-1 for these texts).
+fn decode_pdf_text(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(rest) => String::from_utf16_lossy(
+            &rest
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                .collect::<Vec<_>>(),
+        ),
+        None => bytes.iter().map(|b| char::from(*b)).collect(),
+    }
+}
+
+/// A one-person project's contract: the budget that adds up to the rate in the price section,
+/// and the municipalities asked first as an appendix, both from the issued data.
+#[test]
+fn a_one_person_contract_prints_its_budget_and_the_asked_municipalities() {
+    use pladsoverblik_core::contracts::{BudgetForm, BudgetLineForm};
+    use pladsoverblik_core::placement::forms::{ClosingForm, InquiryForm, NeedForm, NewCheckForm};
+    let engine = Engine::open_in_memory().unwrap();
+    let today = day(2026, 11, 25);
+    let need = NeedForm {
+        legal_basis: "108".into(),
+        target_group: "FN.P.PV.PER".into(),
+        age: "25".into(),
+        home_municipality: "Roskilde".into(),
+        wanted_start: "01.12.2026".into(),
+    };
+    let check = NewCheckForm {
+        kind: "enkeltmand".into(),
+        need,
+        ..Default::default()
+    };
+    let check = engine
+        .check_create(&check.parse().unwrap(), today)
+        .unwrap()
+        .id;
+    let asked = InquiryForm {
+        municipality: "Køge".into(),
+        asked_on: "20.11.2026".into(),
+        method: "telefon".into(),
+        contact: "Lis Berg, visitationschef".into(),
+        answer: "nej".into(),
+        answered_on: "23.11.2026".into(),
+        answer_text: "Ingen ledige boliger og ingen borgere med samme behov.".into(),
+    };
+    engine
+        .check_inquire(&check, &asked.parse().unwrap(), today)
+        .unwrap();
+    let closing = ClosingForm {
+        conclusion: "enkeltmand_begrundet".into(),
+        ..Default::default()
+    };
+    engine.check_close_form(&check, &closing, today).unwrap();
+    let line = |amount: &str, basis: &str| BudgetLineForm {
+        amount: amount.into(),
+        basis: basis.into(),
+    };
+    // Bostedet Fjordglimt's 2026 rate is 3.334 kr. per day: the budget adds up to it.
+    let f = ContractForm {
+        one_person: true,
+        one_person_check_id: check,
+        budget: BudgetForm {
+            staffing: line("2.400,00", "Normering 1:1 i dagtimerne, vågen nattevagt"),
+            premises: line("500,00", "Husleje og drift af boligen"),
+            overhead: line("334,00", "Ledelse og administration"),
+            other: line("100,00", "Aktiviteter og transport"),
+            ..Default::default()
+        },
+        addons: Vec::new(),
+        ..form()
+    };
+    let id = engine.contract_create(&f, today).unwrap().id;
+    let view = engine.contract_issue(&id, today).unwrap();
+    let (data, hash) = (view.data.unwrap(), view.current.data_sha256.unwrap());
+    let pdf = render_contract(&data, None, &hash).unwrap();
+    assert!(pdf.warnings.is_empty(), "{:?}", pdf.warnings);
+    let t = text(&pdf.bytes);
+    for needle in [
+        "Enkeltmandstilbud: budget",
+        "Personale",
+        "Normering 1:1 i dagtimerne",
+        "2.400,00 kr. pr. døgn",
+        "I alt 3.334,00 kr. pr. døgn: budgettet går op i taksten.",
+        "Bilag: Andre kommuner spurgt før oprettelse af enkeltmandstilbud",
+        "Køge Kommune: spurgt 20.11.2026 pr. telefon (Lis Berg, visitationschef); svar 23.11.2026: Nej, kan ikke være med",
+        "«Vi afsøger om andre kommuner kan være med i et botilbud, før vi opretter et enkeltmandstilbud»",
+    ] {
+        assert!(t.contains(needle), "«{needle}» missing in: {t}");
+    }
+}
+
+#[test]
+fn every_report_of_the_example_catalogue_renders_with_its_chart() {
+    use pladsoverblik_core::reports::Kind;
+    let engine = Engine::open_in_memory().unwrap();
+    engine.set_setting("pl_rate_2025", "4,1").unwrap();
+    engine.set_setting("pl_rate_2026", "3,1").unwrap();
+    // One issued contract, so the spend overview has years to draw.
+    let today = day(2026, 11, 25);
+    let id = engine.contract_create(&form(), today).unwrap().id;
+    engine.contract_issue(&id, today).unwrap();
+    for kind in Kind::ALL {
+        let report = engine.report(kind, 2026).unwrap();
+        let (table, glance) = (report.table(), report.glance());
+        let pdf =
+            pladsoverblik_pdf::render_table(&table, Some(&glance), "Åse Ærbø", day(2026, 11, 25))
+                .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        assert!(pdf.warnings.is_empty(), "{kind:?}: {:?}", pdf.warnings);
+        // To look at them: PLADSOVERBLIK_REPORT_PDFS=<folder>.
+        if let Some(dir) = std::env::var_os("PLADSOVERBLIK_REPORT_PDFS") {
+            let path = std::path::Path::new(&dir).join(format!("rapport-{}.pdf", kind.code()));
+            std::fs::write(path, &pdf.bytes).unwrap();
+        }
+        let t = text(&pdf.bytes);
+        if let Some(chart) = &glance.chart {
+            assert!(t.contains(&chart.title), "{kind:?}: {t}");
+        }
+        if kind == Kind::Spend {
+            assert!(glance.chart.is_some(), "spend per year has a chart");
+        }
+        if kind == Kind::RateIncreases {
+            let chart = glance
+                .chart
+                .as_ref()
+                .expect("the example's 2026 increases have a chart");
+            assert!(chart.series.iter().any(|s| s.name == "PL-linjen"));
+            assert!(t.contains("Stigningen ud over PL er relativ"), "{t}");
+        }
+    }
 }

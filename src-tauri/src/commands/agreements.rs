@@ -1,6 +1,7 @@
 //! Agreement commands (rammeaftaler): the agreements in use, which one binds a municipality on
 //! a day, and importing an agreement file.
 
+use pladsoverblik_core::agreements::most_specialised::ListMatches;
 use pladsoverblik_core::agreements::{AgreementView, Applies, ImportReport};
 use pladsoverblik_core::{fmt, Engine, Error};
 use tauri::State;
@@ -12,6 +13,13 @@ use crate::today;
 #[tauri::command(async)]
 pub fn agreements_list(engine: State<'_, Engine>) -> IpcResult<Vec<AgreementView>> {
     Ok(engine.agreements()?)
+}
+
+/// The agreements' lists of most specialised offers matched to the catalogue: which names
+/// match which offers, and which match none.
+#[tauri::command(async)]
+pub fn agreements_most_specialised(engine: State<'_, Engine>) -> IpcResult<Vec<ListMatches>> {
+    Ok(engine.most_specialised(today())?)
 }
 
 /// Which agreement binds `municipality` (code or name) on `on` (dd.mm.åååå; today when empty).

@@ -2,7 +2,7 @@
 //! one core function.
 
 use pladsoverblik_core::placement::forms::{
-    ClosingForm, ConfirmationForm, NewCheckForm, RejectionForm,
+    AnswerForm, ClosingForm, ConfirmationForm, InquiryForm, NewCheckForm, RejectionForm,
 };
 use pladsoverblik_core::placement::{Check, CheckListItem};
 use pladsoverblik_core::Engine;
@@ -62,7 +62,22 @@ pub fn check_shortlist_remove(
     Ok(engine.check_shortlist_remove(&id, &offer_id, today())?)
 }
 
+/// Closes a check as typed: a one-person check with its own conclusions (no municipality could
+/// join, or a shared offer with the municipality that answered yes).
 #[tauri::command(async)]
 pub fn check_close(engine: State<'_, Engine>, id: String, form: ClosingForm) -> IpcResult<Check> {
-    Ok(engine.check_close(&id, &form.parse()?, today())?)
+    Ok(engine.check_close_form(&id, &form, today())?)
+}
+
+/// A one-person check: a municipality asked whether it could join (with its answer, if any).
+#[tauri::command(async)]
+pub fn check_inquire(engine: State<'_, Engine>, id: String, form: InquiryForm) -> IpcResult<Check> {
+    Ok(engine.check_inquire(&id, &form.parse()?, today())?)
+}
+
+/// A one-person check: the answer of a municipality asked before.
+#[tauri::command(async)]
+pub fn check_answer(engine: State<'_, Engine>, id: String, form: AnswerForm) -> IpcResult<Check> {
+    let (municipality, answer) = form.parse()?;
+    Ok(engine.check_answer(&id, municipality, &answer, today())?)
 }

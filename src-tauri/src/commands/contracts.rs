@@ -6,6 +6,8 @@ use pladsoverblik_core::contracts::{
 use pladsoverblik_core::Engine;
 use tauri::State;
 
+use pladsoverblik_core::contracts::old::{OldContractForm, OldContractView};
+
 use crate::error::IpcResult;
 use crate::files::{Picked, Purpose};
 use crate::today;
@@ -115,4 +117,35 @@ pub fn contract_export_pdf(
         Some(path),
         today(),
     )?)
+}
+
+/// Registers an existing contract from before the standard ("ældre kontrakt"); the view has
+/// the CPR masked.
+#[tauri::command(async)]
+pub fn old_contract_register(
+    engine: State<'_, Engine>,
+    form: OldContractForm,
+) -> IpcResult<OldContractView> {
+    Ok(engine.old_contract_register(&form, today())?.masked())
+}
+
+/// A contract from before the standard, CPR masked. (A correction sends the CPR typed again
+/// or leaves the masked one, which the core then keeps; see `old_contract_correct`.)
+#[tauri::command(async)]
+pub fn old_contract_get(engine: State<'_, Engine>, id: String) -> IpcResult<OldContractView> {
+    Ok(engine.old_contract(&id, today())?.masked())
+}
+
+/// A correction of a contract from before the standard: a new version with a reason. A CPR
+/// field still showing the masked number keeps the stored number.
+#[tauri::command(async)]
+pub fn old_contract_correct(
+    engine: State<'_, Engine>,
+    id: String,
+    form: OldContractForm,
+    reason: String,
+) -> IpcResult<OldContractView> {
+    Ok(engine
+        .old_contract_correct(&id, &form, &reason, today())?
+        .masked())
 }

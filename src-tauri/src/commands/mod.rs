@@ -7,3 +7,4 @@ pub mod contracts;
 pub mod rates;
 pub mod reports;
 pub mod settings;
+pub mod steering;

@@ -1,7 +1,7 @@
 //! Report commands: one kind (`reports::Kind`) names the report, the core computes it and lays
 //! it out as a table; the screen, the CSV and the PDF all come from that one table.
 
-use pladsoverblik_core::reports::{Kind, Report, Table};
+use pladsoverblik_core::reports::{Glance, Kind, Report, Table};
 use pladsoverblik_core::{Engine, Error};
 use serde::Serialize;
 use tauri::State;
@@ -9,13 +9,14 @@ use tauri::State;
 use crate::error::IpcResult;
 use crate::files::{Picked, Purpose};
 
-/// A report with its table (what the screen shows).
+/// A report with its table, figures and chart (what the screen shows).
 #[derive(Serialize)]
 pub struct ReportView {
     #[serde(flatten)]
     pub report: Report,
     pub title: String,
     pub table: Table,
+    pub glance: Glance,
 }
 
 #[tauri::command(async)]
@@ -25,6 +26,7 @@ pub fn report(engine: State<'_, Engine>, kind: String, year: i32) -> IpcResult<R
     Ok(ReportView {
         title: table.title.clone(),
         table,
+        glance: report.glance(),
         report,
     })
 }
@@ -63,8 +65,14 @@ pub fn report_pdf(
     file: String,
 ) -> IpcResult<String> {
     let path = picked.path(&file, Purpose::ReportPdf)?;
-    let table = engine.report(Kind::parse(&kind)?, year)?.table();
-    let pages = pladsoverblik_pdf::export_report(&engine, &table, &path, crate::today())?;
+    let report = engine.report(Kind::parse(&kind)?, year)?;
+    let pages = pladsoverblik_pdf::export_report(
+        &engine,
+        &report.table(),
+        Some(&report.glance()),
+        &path,
+        crate::today(),
+    )?;
     Ok(format!(
         "Rapporten er gemt som {} ({}).",
         path.display(),

@@ -4,6 +4,7 @@
 //! municipality imports newer ones (`plads agreements import`). See `docs/agreements.md`.
 
 pub mod model;
+pub mod most_specialised;
 pub mod rules;
 pub mod store;
 

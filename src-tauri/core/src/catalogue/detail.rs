@@ -93,6 +93,9 @@ pub struct OfferDetail {
     pub covered_by_rammeaftale: bool,
     /// "Omfattet af Rammeaftale 2025-2026 … (SJ-2025)", or that no agreement covers it.
     pub agreements_text: String,
+    /// On an agreement's list of most specialised offers: the marks, each with its agreement,
+    /// period, source and the agreed procedure as the source words it.
+    pub most_specialised: Vec<agreements::most_specialised::Mark>,
     pub operators: Vec<OperatorPeriod>,
     pub target_groups: Vec<String>,
     pub departments: Vec<Department>,
@@ -277,6 +280,8 @@ pub fn offer_detail(
         .map(|r| rate_line(r, &departments))
         .collect::<Result<_>>()?;
     let (covered, agreements_text) = agreements_text(conn, &row.id, today)?;
+    let most_specialised =
+        agreements::most_specialised::marks_for(conn, &row.name, row.municipality_code, today)?;
     let municipality = geo::municipality(row.municipality_code);
     Ok(OfferDetail {
         operators: operator_periods(conn, row.key, today)?,
@@ -286,6 +291,7 @@ pub fn offer_detail(
         rates,
         covered_by_rammeaftale: covered,
         agreements_text,
+        most_specialised,
         distance_text: origin
             .map(|o| {
                 fmt::km(geo::distance_km(

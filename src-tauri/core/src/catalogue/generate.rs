@@ -410,7 +410,7 @@ pub fn header(opts: &Options) -> Header {
         format_version: FORMAT_VERSION,
         extracted: opts.extracted,
         source: if opts.example {
-            "Eksempeldata: fiktive tilbud og leverandører i Region Sjællands 17 kommuner. Kun til afprøvning.".into()
+            "Eksempeldata: fiktive tilbud og leverandører i Region Sjællands 17 kommuner og otte i Region Syddanmark (kategorier og belægning efter Rammeaftale Syddanmark 2018). Kun til afprøvning.".into()
         } else {
             format!(
                 "Genereret katalog ({} tilbud, seed {}) til ydelsesmålinger. Fiktive data.",
@@ -466,33 +466,46 @@ pub fn offers(opts: &Options) -> impl Iterator<Item = OfferRecord> + '_ {
     let mut rng = Rng::new(opts.seed);
     let total_weight: i64 = ARCHETYPES.iter().map(|a| a.weight).sum();
     let mut used_names = std::collections::HashSet::new();
-    (0..opts.offers).map(move |i| {
-        let mut roll = rng.range(0, total_weight - 1);
-        let arch = ARCHETYPES
-            .iter()
-            .find(|a| {
-                roll -= a.weight;
-                roll < 0
-            })
-            .unwrap_or(&ARCHETYPES[0]);
-        let m = *rng.pick(&munis);
-        // Example names are unique (a caseworker tells offers apart by name); benchmark
-        // names carry their number instead.
-        let mut place_name = *rng.pick(NAMES);
-        let mut prefix = *rng.pick(arch.prefixes);
-        for _ in 0..50 {
-            if !opts.example || used_names.insert((prefix, place_name)) {
-                break;
+    (0..opts.offers)
+        .map(move |i| {
+            let mut roll = rng.range(0, total_weight - 1);
+            let arch = ARCHETYPES
+                .iter()
+                .find(|a| {
+                    roll -= a.weight;
+                    roll < 0
+                })
+                .unwrap_or(&ARCHETYPES[0]);
+            let m = *rng.pick(&munis);
+            // Example names are unique (a caseworker tells offers apart by name); benchmark
+            // names carry their number instead.
+            let mut place_name = *rng.pick(NAMES);
+            let mut prefix = *rng.pick(arch.prefixes);
+            for _ in 0..50 {
+                if !opts.example || used_names.insert((prefix, place_name)) {
+                    break;
+                }
+                place_name = *rng.pick(NAMES);
+                prefix = *rng.pick(arch.prefixes);
             }
-            place_name = *rng.pick(NAMES);
-            prefix = *rng.pick(arch.prefixes);
-        }
-        let mut rec = offer(&mut rng, opts, i, arch, m, prefix, place_name);
-        if opts.example {
-            rec.buyers = buyers(opts, i, arch, m, &munis, &rec);
-        }
-        rec
-    })
+            let mut rec = offer(&mut rng, opts, i, arch, m, prefix, place_name);
+            if opts.example {
+                rec.buyers = buyers(opts, i, arch, m, &munis, &rec);
+            }
+            rec
+        })
+        .chain(syddanmark(opts))
+}
+
+/// The example's eight Syddanmark offers under Rammeaftale Syddanmark 2018, after the drawn
+/// ones (so those stay as they were): categories and occupancy reporting need an agreement
+/// with those rules, and only seed 002 has them.
+fn syddanmark(opts: &Options) -> Vec<OfferRecord> {
+    if opts.example {
+        super::example_syddanmark::offers(opts.extracted, 10_000)
+    } else {
+        Vec::new()
+    }
 }
 
 /// Places bought per municipality in the last full year and the current one: the operating
@@ -839,7 +852,8 @@ fn rates(
                 daily = (daily * growth).round_dp(0);
             }
             let amount = if arch.monthly {
-                daily * Decimal::from(365) / Decimal::from(12)
+                // A generated daily rate is a few thousand kroner: the checked rule cannot fail.
+                crate::rates::rules::day_to_month(daily).unwrap_or_default()
             } else {
                 daily
             } * vat_factor;
@@ -897,7 +911,7 @@ fn location(rng: &mut Rng, m: &Municipality) -> LocationRecord {
 }
 
 /// A place name for e-mail addresses and web sites: lowercase, æøå as e, o, a, others as '-'.
-fn slug(place_name: &str) -> String {
+pub(crate) fn slug(place_name: &str) -> String {
     place_name
         .to_lowercase()
         .chars()

@@ -1,6 +1,7 @@
 //! The offer catalogue: its file format, import, generator, and what the screens read.
 
 pub mod detail;
+mod example_syddanmark;
 pub mod generate;
 pub mod import;
 pub mod model;

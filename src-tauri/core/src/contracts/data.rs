@@ -227,6 +227,7 @@ pub(super) fn assemble(
         notes: notes.to_vec(),
         buyer_region_text: region_text(buyer, start, end),
         issued_on: cx.today,
+        one_person: parts.one_person.clone(),
     }))
 }
 
@@ -270,6 +271,7 @@ pub(super) fn evaluation(
             .iter()
             .any(|s| s.field == "payment_timing" && !s.from_agreement),
         max_end: parts.term.max_end,
+        one_person: parts.one_person,
         problems,
         notes,
         agreement: parts.agreement,

@@ -672,7 +672,7 @@ fn addons(form: &ContractForm, p: &mut Problems) -> Vec<AddOn> {
 // The price (R4)
 
 /// One year's base rate with its unit and VAT.
-type BaseRate = (i32, YearRate, Unit, Decimal);
+pub(super) type BaseRate = (i32, YearRate, Unit, Decimal);
 
 /// The base rate of each year of the term, with its unit and VAT (the year's own, or the
 /// year's it was carried or uplifted from).
@@ -849,18 +849,30 @@ fn year_lines(
     Ok((lines, figures))
 }
 
-#[allow(clippy::too_many_arguments)] // the price needs the offer, basis, term, binding and add-ons
+/// The rate a price is computed from: the rate sheet's (the offer, basis and department), or
+/// a one-person project's rate agreed on the contract.
+pub(super) enum RateFrom<'a> {
+    Sheet(&'a OfferFacts, &'a str, LegalBasis),
+    Agreed(Decimal, Unit),
+}
+
 fn price(
     cx: &Context,
-    o: &OfferFacts,
-    department: &str,
-    basis: LegalBasis,
+    from: RateFrom,
     period: (NaiveDate, NaiveDate),
     binding: &Binding,
     addons: &[AddOn],
     p: &mut Problems,
 ) -> Result<Option<Price>> {
-    let Some(years) = base_rates(cx, o, department, basis, period, binding.within, p)? else {
+    let years = match from {
+        RateFrom::Sheet(o, department, basis) => {
+            base_rates(cx, o, department, basis, period, binding.within, p)?
+        }
+        RateFrom::Agreed(amount, unit) => {
+            super::one_person::base_rates(cx, (amount, unit), period, p)?
+        }
+    };
+    let Some(years) = years else {
         return Ok(None);
     };
     let (mut lines, figures) = year_lines(&years, period, addons)?;
@@ -901,6 +913,32 @@ fn price(
     }))
 }
 
+/// The form's price: amounts too large to compute with are the form's problem, not a failure;
+/// a one-person project's agreed rate says how it moves.
+fn form_price(
+    cx: &Context,
+    from: RateFrom,
+    period: (NaiveDate, NaiveDate),
+    (binding, addons): (&Binding, &[AddOn]),
+    p: &mut Problems,
+) -> Result<Option<Price>> {
+    let agreed = matches!(from, RateFrom::Agreed(..));
+    match price(cx, from, period, binding, addons, p) {
+        Ok(price) => Ok(price.map(|mut pr| {
+            if agreed {
+                pr.rule_text = super::one_person::RULE_TEXT.into();
+                pr.vat_text = super::one_person::VAT_TEXT.into();
+            }
+            pr
+        })),
+        Err(Error::Invalid(m)) => {
+            p.add("addons", format!("Pris: {m}"));
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The evaluation
 
@@ -921,6 +959,8 @@ pub(super) struct Parts {
     pub within: bool,
     pub others: Vec<String>,
     pub payment_note: String,
+    /// A one-person project's budget and check.
+    pub one_person: Option<OnePerson>,
 }
 
 /// Evaluates `form` on `today`. Never fails on user input: every problem is in the result.
@@ -937,6 +977,32 @@ pub fn evaluate(conn: &Connection, form: &ContractForm, today: NaiveDate) -> Res
     Ok(super::data::evaluation(&cx, form, parts, p.0, notes, data))
 }
 
+/// A private or self-governing provider (or one without an operator) must give its CVR.
+fn needs_cvr(offer: Option<&OfferFacts>) -> bool {
+    offer.is_some_and(|o| {
+        matches!(
+            o.operator_type(),
+            Some(OperatorType::Privat | OperatorType::Selvejende) | None
+        )
+    })
+}
+
+/// The template: the children's for Barnets Lov or a citizen under 18, within the buyer's
+/// agreement or outside it.
+fn template_for(
+    basis: Option<LegalBasis>,
+    offer: Option<&OfferFacts>,
+    age: Option<u8>,
+    within: bool,
+) -> Result<Option<&'static Template>> {
+    Ok(match basis {
+        Some(b) if offer.is_some() => {
+            Some(templates::choose(rules::children_template(b, age), within)?)
+        }
+        _ => None,
+    })
+}
+
 fn read(
     cx: &Context,
     form: &ContractForm,
@@ -949,13 +1015,7 @@ fn read(
     let offer = offer(cx, form, on, p)?;
     let basis = basis(form, p, notes);
     let department_name = offer.as_ref().and_then(|o| department(form, o, basis, p));
-    let private_like = offer.as_ref().is_some_and(|o| {
-        matches!(
-            o.operator_type(),
-            Some(OperatorType::Privat | OperatorType::Selvejende) | None
-        )
-    });
-    let parties = parties(form, private_like, p);
+    let parties = parties(form, needs_cvr(offer.as_ref()), p);
     let (citizen_name, birth) = citizen(form, cx.today, p);
     let age = birth.zip(term.start).map(|(b, s)| rules::age_on(b, s));
     if let Some(a) = age {
@@ -964,31 +1024,39 @@ fn read(
     let (intervention, goals) = intervention(form, p);
     let binding = binding(cx, parties.buyer, offer.as_ref(), term.start);
     binding_notes(&binding, parties.buyer, notes);
-    let template = match basis {
-        Some(b) if offer.is_some() => Some(templates::choose(
-            rules::children_template(b, age),
-            binding.within,
-        )?),
-        _ => None,
-    };
+    let template = template_for(basis, offer.as_ref(), age, binding.within)?;
     if let Some(o) = &offer {
         let need = (basis, birth, &parties, term.start);
         check_problems(cx, form, o, binding.within, need, p)?;
     }
+    let need = super::one_person::ContractNeed {
+        basis,
+        birth,
+        buyer: parties.buyer.map(|m| m.code),
+        start: term.start,
+    };
+    let one_person = match form.one_person {
+        true => Some(super::one_person::read(
+            cx,
+            form,
+            offer.as_ref(),
+            &binding,
+            &need,
+            p,
+            notes,
+        )?),
+        false => None,
+    };
+    let agreed = one_person.as_ref().and_then(|r| r.typed_rate);
     let terms = terms::read(form, &binding, p);
     let addons = addons(form, p);
     let price = match (&offer, basis, term.period()) {
         (Some(o), Some(b), Some(period)) => {
-            let dept = form.department_id.trim();
-            match price(cx, o, dept, b, period, &binding, &addons, p) {
-                Ok(price) => price,
-                // Amounts too large to compute with are the form's problem, not a failure.
-                Err(Error::Invalid(m)) => {
-                    p.add("addons", format!("Pris: {m}"));
-                    None
-                }
-                Err(e) => return Err(e),
-            }
+            let from = match agreed {
+                Some((amount, unit)) => RateFrom::Agreed(amount, unit),
+                None => RateFrom::Sheet(o, form.department_id.trim(), b),
+            };
+            form_price(cx, from, period, (&binding, &addons), p)?
         }
         _ => None,
     };
@@ -1001,6 +1069,7 @@ fn read(
         } else {
             String::new()
         },
+        one_person: one_person.map(|r| r.budget),
         offer,
         basis,
         department_name,

@@ -13,6 +13,8 @@ mod data;
 mod evaluate;
 pub mod ids;
 pub mod model;
+pub mod old;
+mod one_person;
 mod prefill;
 pub mod price;
 pub mod rules;

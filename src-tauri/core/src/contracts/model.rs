@@ -24,6 +24,47 @@ pub struct AddOnForm {
     pub unit: String,
 }
 
+/// One line of a one-person project's budget as typed: the amount (per day or per month, as
+/// the rate) and how it is computed (the open calculation basis).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct BudgetLineForm {
+    pub amount: String,
+    pub basis: String,
+}
+
+/// A one-person project's individually costed budget as typed (R4): staffing, premises,
+/// overhead and other costs, in the rate's unit, adding up to the rate.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct BudgetForm {
+    /// dag or maaned (the rate sheet's unit wins when it has a rate for the offer).
+    pub unit: String,
+    /// The agreed rate, when the rate sheet has none for the offer's start year (then the
+    /// budget is its calculation basis). Left empty when the rate sheet has one.
+    pub rate: String,
+    pub staffing: BudgetLineForm,
+    pub premises: BudgetLineForm,
+    pub overhead: BudgetLineForm,
+    pub other: BudgetLineForm,
+}
+
+impl BudgetForm {
+    /// The four lines with their field names and Danish labels.
+    pub fn lines(&self) -> [(&'static str, &'static str, &BudgetLineForm); 4] {
+        [
+            ("budget.staffing", "Personale", &self.staffing),
+            ("budget.premises", "Lokaler", &self.premises),
+            (
+                "budget.overhead",
+                "Overhead (administration og ledelse)",
+                &self.overhead,
+            ),
+            ("budget.other", "Andet", &self.other),
+        ]
+    }
+}
+
 /// The contract as the user types it. Everything is text, so a draft keeps exactly what was
 /// typed; `evaluate` says what is wrong with it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -68,6 +109,13 @@ pub struct ContractForm {
     /// Closure of places or the offer and settling up, as agreed.
     pub closure: String,
     pub addons: Vec<AddOnForm>,
+    /// A one-person project (*enkeltmandstilbud*, R4): costed individually (`budget`), and
+    /// issued only after a closed check that asked other municipalities first where the
+    /// buyer's agreement requires it (seed 003 L226).
+    pub one_person: bool,
+    /// That check (kind "enkeltmand").
+    pub one_person_check_id: String,
+    pub budget: BudgetForm,
 }
 
 /// At most this many add-ons on one contract.
@@ -79,7 +127,7 @@ impl ContractForm {
     pub fn texts(&self) -> Vec<(String, String, &str, usize)> {
         use crate::limits::text::{LINE, NAME, NOTE};
         let f = self;
-        let fields: [(&str, &str, &String); 25] = [
+        let fields: [(&str, &str, &String); 28] = [
             ("offer_id", "Tilbud", &f.offer_id),
             ("department_id", "Afdeling", &f.department_id),
             ("legal_basis", "Lovgrundlag", &f.legal_basis),
@@ -117,6 +165,13 @@ impl ContractForm {
             ("absence_days", "Fravær", &f.absence_days),
             ("hospital_days", "Hospitalsophold", &f.hospital_days),
             ("closure", "Lukning af pladser", &f.closure),
+            (
+                "one_person_check_id",
+                "Afstemning før enkeltmandstilbud",
+                &f.one_person_check_id,
+            ),
+            ("budget.unit", "Budget, enhed", &f.budget.unit),
+            ("budget.rate", "Aftalt takst", &f.budget.rate),
         ];
         let max = |field: &str| match field {
             "citizen_name" => NAME,
@@ -127,6 +182,28 @@ impl ContractForm {
             .into_iter()
             .map(|(field, label, v)| (field.to_string(), label.to_string(), v.as_str(), max(field)))
             .collect();
+        out.extend(self.line_texts());
+        out
+    }
+
+    /// The texts of the budget lines and the add-ons, each named by its place on the form.
+    fn line_texts(&self) -> Vec<(String, String, &str, usize)> {
+        use crate::limits::text::{LINE, NOTE};
+        let mut out = Vec::new();
+        for (field, label, l) in self.budget.lines() {
+            out.push((
+                field.into(),
+                format!("Budget, {label}"),
+                l.amount.as_str(),
+                LINE,
+            ));
+            out.push((
+                field.into(),
+                format!("Budget, {label}, beregning"),
+                l.basis.as_str(),
+                NOTE,
+            ));
+        }
         for (i, a) in self.addons.iter().enumerate() {
             let n = i + 1;
             let field = format!("addons[{i}]");
@@ -333,6 +410,44 @@ pub struct ClosureTerms {
     pub source: String,
 }
 
+/// One line of a one-person project's budget.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BudgetLine {
+    pub label: String,
+    /// How the amount is computed.
+    pub basis: String,
+    pub amount: Decimal,
+    pub amount_text: String,
+}
+
+/// A one-person project (R4): the individually costed budget against the rate, and the check
+/// that asked other municipalities first, as it stood when evaluated (issued: as it stood on
+/// the issue day).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OnePerson {
+    /// What the buyer's agreement says (required by SJ-2025, seed 003 L226; else "ikke
+    /// fastsat" and only recommended).
+    pub rule: crate::placement::OnePersonRule,
+    pub check_id: Option<String>,
+    /// The municipalities asked and their answers (the check's latest record of each).
+    pub asked: Vec<String>,
+    /// The check's conclusion.
+    pub conclusion: String,
+    pub lines: Vec<BudgetLine>,
+    pub unit: Unit,
+    pub total: Decimal,
+    pub total_text: String,
+    /// The rate the budget must add up to (the start year's), when there is one.
+    pub rate: Option<Decimal>,
+    pub rate_text: String,
+    /// "Takstoversigt 2026" or "Aftalt i kontrakten; budgettet er beregningsgrundlaget".
+    pub rate_source: String,
+    /// The budget equals the rate to the øre.
+    pub adds_up: bool,
+    /// "I alt 5.100,00 kr. pr. døgn mod taksten 5.000,00 kr. pr. døgn: 100,00 kr. for meget".
+    pub sum_text: String,
+}
+
 /// The issued contract: complete, canonical, and what the PDF is made from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ContractData {
@@ -371,6 +486,10 @@ pub struct ContractData {
     /// Østdanmark").
     pub buyer_region_text: String,
     pub issued_on: NaiveDate,
+    /// A one-person project: its budget and the check that asked other municipalities first
+    /// (none for other contracts and for contracts issued before one-person projects).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_person: Option<OnePerson>,
 }
 
 /// What the form comes to now: problems, and the figures that could be computed.
@@ -393,6 +512,8 @@ pub struct Evaluation {
     pub closure: Option<ClosureTerms>,
     pub payment_timing_negotiable: bool,
     pub max_end: Option<NaiveDate>,
+    /// A one-person project: the budget against the rate, live.
+    pub one_person: Option<OnePerson>,
     /// The complete contract when there are no problems (number and version filled in by the
     /// store when issued).
     pub data: Option<ContractData>,
@@ -539,6 +660,8 @@ pub struct ContractView {
     pub warnings: Vec<String>,
     /// The citizen's CPR number masked (`010190-xxxx`), for every place that shows it.
     pub citizen_cpr_masked: String,
+    /// What may be done now (the window shows these buttons only).
+    pub actions: Actions,
 }
 
 impl ContractView {
@@ -561,6 +684,20 @@ impl ContractView {
     }
 }
 
+/// What the user may do with a contract now (`rules::actions`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Actions {
+    pub edit: bool,
+    pub issue: bool,
+    pub discard: bool,
+    pub mark_signed: bool,
+    pub mark_active: bool,
+    pub terminate: bool,
+    pub renew: bool,
+    pub correct: bool,
+    pub export_pdf: bool,
+}
+
 /// A line in the contract list: the CPR masked.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContractListItem {
@@ -579,4 +716,11 @@ pub struct ContractListItem {
     pub next_followup_text: String,
     /// "Udløber om 23 dage", "Opfølgning 01.12.2026 (om 6 dage)".
     pub warnings: Vec<String>,
+    /// A registered contract from before the standard ("ældre kontrakt", `contracts::old`).
+    pub old: bool,
+    /// A contract for a one-person project (enkeltmandstilbud).
+    pub one_person: bool,
+    /// What the list flags besides warnings ("Uden slutdato – genforhandles som
+    /// standardkontrakt").
+    pub flags: Vec<String>,
 }

@@ -47,7 +47,14 @@ pub fn prefill(
     let mut start = today;
     if let Some(id) = check_id.map(str::trim).filter(|s| !s.is_empty()) {
         let check = placement::load(conn, id, today)?;
-        form.check_id = check.id.clone();
+        if check.kind == placement::CheckKind::Enkeltmand {
+            // A one-person project: its check asked other municipalities first; a purchase
+            // outside the buyer's agreement still needs its own public-first check.
+            form.one_person = true;
+            form.one_person_check_id = check.id.clone();
+        } else {
+            form.check_id = check.id.clone();
+        }
         form.legal_basis = check.need.legal_basis.code().into();
         form.buyer_municipality = check.need.home_municipality.to_string();
         form.offer_id = check

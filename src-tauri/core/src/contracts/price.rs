@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::agreements::model::NoticeRule;
 use crate::error::Result;
-pub use crate::rates::rules::{per_day, per_month, round_oere};
+pub use crate::rates::rules::{month_to_day, per_day, per_month, round_oere};
 pub use crate::rates::Unit;
 use crate::{fmt, limits};
 
@@ -57,7 +57,7 @@ pub fn line_total(amount: Decimal, unit: Unit, from: NaiveDate, to: NaiveDate) -
         Unit::Maaned => {
             let (months, days) = months_and_days(from, to);
             let whole = limits::mul(amount, Decimal::from(months), WHAT)?;
-            let part = limits::mul(amount, Decimal::from(days * 12), WHAT)? / Decimal::from(365);
+            let part = month_to_day(limits::mul(amount, Decimal::from(days), WHAT)?)?;
             round_oere(limits::add(whole, part, WHAT)?)
         }
         Unit::Engang => round_oere(amount),

@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
+use super::model::{Actions, ContractState};
 use super::price;
 use crate::agreements::model::NoticeRule;
 use crate::catalogue::model::LegalBasis;
@@ -114,6 +115,9 @@ pub enum YearRate {
         from_year: i32,
         pl_pct: Decimal,
     },
+    /// A one-person project without a rate on the rate sheet: the rate agreed on the contract,
+    /// whose individually costed budget is the calculation basis (R4).
+    Individual { amount: Decimal },
 }
 
 impl YearRate {
@@ -121,7 +125,8 @@ impl YearRate {
         match self {
             YearRate::Sheet { amount, .. }
             | YearRate::Provisional { amount, .. }
-            | YearRate::PlUplift { amount, .. } => *amount,
+            | YearRate::PlUplift { amount, .. }
+            | YearRate::Individual { amount } => *amount,
         }
     }
 
@@ -147,6 +152,9 @@ impl YearRate {
             YearRate::PlUplift {
                 from_year, pl_pct, ..
             } => format!("{from_year}-takst + PL {} %", fmt::number(*pl_pct, 1)),
+            YearRate::Individual { .. } => {
+                format!("Individuelt beregnet takst {year} (enkeltmandstilbuddets budget)")
+            }
         }
     }
 }
@@ -202,6 +210,25 @@ pub fn year_rates(
         out.push((year, rate));
     }
     Ok(out)
+}
+
+/// What may be done with a contract in `state` whose current version is `issued` (or a
+/// draft), `renewed` when a renewal exists: the state machine in one place. The window shows
+/// only these buttons, and the store refuses the rest with the same rule.
+pub fn actions(state: ContractState, issued: bool, renewed: bool) -> Actions {
+    use ContractState as S;
+    let open = issued && matches!(state, S::Udstedt | S::Underskrevet | S::Aktiv);
+    Actions {
+        edit: !issued,
+        issue: !issued,
+        discard: !issued,
+        mark_signed: issued && state == S::Udstedt,
+        mark_active: issued && matches!(state, S::Udstedt | S::Underskrevet),
+        terminate: open,
+        renew: open && !renewed,
+        correct: open,
+        export_pdf: issued,
+    }
 }
 
 #[cfg(test)]
@@ -272,5 +299,28 @@ mod tests {
             year_rates(2025, 2026, true, sheet, pl),
             Err(MissingRate::Sheet(2025))
         );
+    }
+
+    #[test]
+    fn the_state_machine_in_one_place() {
+        use ContractState as S;
+        let draft = actions(S::Kladde, false, false);
+        assert!(
+            draft.edit && draft.issue && draft.discard && !draft.terminate && !draft.export_pdf
+        );
+        let issued = actions(S::Udstedt, true, false);
+        assert!(issued.mark_signed && issued.mark_active && issued.terminate && issued.renew);
+        assert!(!issued.edit && !issued.discard);
+        let signed = actions(S::Underskrevet, true, false);
+        assert!(!signed.mark_signed && signed.mark_active);
+        let active_renewed = actions(S::Aktiv, true, true);
+        assert!(!active_renewed.mark_active && !active_renewed.renew && active_renewed.correct);
+        for ended in [S::Opsagt, S::Fornyet] {
+            let a = actions(ended, true, false);
+            assert!(!a.terminate && !a.renew && !a.correct && a.export_pdf);
+        }
+        // A correction in draft: the draft's actions, not the issued contract's.
+        let correcting = actions(S::Aktiv, false, false);
+        assert!(correcting.edit && correcting.discard && !correcting.terminate);
     }
 }

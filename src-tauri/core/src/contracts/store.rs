@@ -126,8 +126,10 @@ fn header(conn: &Connection, id: &str) -> Result<Header> {
                 ))
             },
         )
-        .optional()?
-        .ok_or_else(|| Error::NotFound(format!("Kontrakten «{id}» findes ikke.")))?;
+        .optional()?;
+    let Some(row) = row else {
+        return Err(missing(conn, id)?);
+    };
     Ok(Header {
         state: ContractState::parse(&row.0)?,
         offer_id: row.1,
@@ -226,6 +228,7 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVie
         .unwrap_or_default();
     let mut version_views: Vec<VersionView> = all.into_iter().map(|v| v.view).collect();
     version_views.push(current.view.clone());
+    let actions = super::rules::actions(h.state, current.view.issued, renewed_by.is_some());
     let citizen_cpr_masked = ids::mask_cpr(
         current
             .data
@@ -252,6 +255,7 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVie
         termination,
         warnings,
         citizen_cpr_masked,
+        actions,
     })
 }
 
@@ -301,8 +305,12 @@ fn current_version(conn: &Connection, id: &str) -> Result<(u32, bool, String)> {
     }
 }
 
-/// Why contract `id` has no version: it was discarded, or it does not exist.
+/// Why contract `id` has no version: it was discarded, it is a contract from before the
+/// standard (never handled as a standard contract), or it does not exist.
 fn missing(conn: &Connection, id: &str) -> Result<Error> {
+    if super::old::store::exists(conn, id)? {
+        return Ok(super::old::not_standard(id));
+    }
     let discarded: Option<(String, String)> = conn
         .query_row(
             "SELECT discarded_at, discarded_by FROM contract_discards WHERE contract_id = ?1",
@@ -529,13 +537,12 @@ pub fn set_state(
     let id = id.trim();
     let h = header(conn, id)?;
     let (_, issued, _) = current_version(conn, id)?;
-    let allowed = issued
-        && matches!(
-            (h.state, state),
-            (ContractState::Udstedt, ContractState::Underskrevet)
-                | (ContractState::Udstedt, ContractState::Aktiv)
-                | (ContractState::Underskrevet, ContractState::Aktiv)
-        );
+    let can = super::rules::actions(h.state, issued, false);
+    let allowed = match state {
+        ContractState::Underskrevet => can.mark_signed,
+        ContractState::Aktiv => can.mark_active,
+        _ => false,
+    };
     if !allowed {
         return Err(Error::Refused(format!(
             "Kontrakt {id} er {} og kan ikke markeres som {}.",
@@ -804,15 +811,7 @@ pub fn list(conn: &Connection, today: NaiveDate) -> Result<Vec<ContractListItem>
             id,
             version: current.view.version,
             state: h.state,
-            state_text: if current.data.is_none() && current.view.version > 1 {
-                format!(
-                    "{} (rettelse v{} i kladde)",
-                    h.state.label(),
-                    current.view.version
-                )
-            } else {
-                h.state.label().to_string()
-            },
+            state_text: state_text(h.state, current.view.version, current.data.is_none()),
             offer_name,
             citizen_name: form.citizen_name.trim().to_string(),
             citizen_cpr_masked: ids::mask_cpr(&form.citizen_cpr),
@@ -825,8 +824,13 @@ pub fn list(conn: &Connection, today: NaiveDate) -> Result<Vec<ContractListItem>
             start,
             end,
             next_followup,
+            old: false,
+            one_person: form.one_person,
+            flags: Vec::new(),
         });
     }
+    // Contracts from before the standard, so that the list is complete.
+    out.extend(super::old::list_items(conn, today)?);
     // Running out soonest first; drafts and ended ones after.
     out.sort_by_key(|c| {
         let open = matches!(
@@ -836,6 +840,15 @@ pub fn list(conn: &Connection, today: NaiveDate) -> Result<Vec<ContractListItem>
         (!open, c.days_left.filter(|d| *d >= 0).unwrap_or(i64::MAX))
     });
     Ok(out)
+}
+
+/// The state as the list shows it: a correction being drafted is named with its version.
+fn state_text(state: ContractState, version: u32, draft: bool) -> String {
+    if draft && version > 1 {
+        format!("{} (rettelse v{version} i kladde)", state.label())
+    } else {
+        state.label().to_string()
+    }
 }
 
 /// Every contract's latest issued version, with its last day (the end, or the last day after

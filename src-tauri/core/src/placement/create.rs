@@ -337,7 +337,13 @@ pub fn create(
     let scope = scope(conn, home, radius_km, today)?;
     let mut candidates = Vec::new();
     let mut excluded = Vec::new();
-    for (h, in_area) in area_offers(conn, index, need, &scope, stale_after, today)? {
+    // A one-person check asks municipalities whether they can join (recorded afterwards,
+    // `placement::inquire`); it is not a search for free places.
+    let offers = match input.kind {
+        CheckKind::Privat => area_offers(conn, index, need, &scope, stale_after, today)?,
+        CheckKind::Enkeltmand => Vec::new(),
+    };
+    for (h, in_area) in offers {
         match left_out(conn, &h, need)? {
             Some(reason) => excluded.push((h, reason)),
             None => candidates.push(candidate(

@@ -180,6 +180,9 @@ pub struct ClosingForm {
     pub conclusion: String,
     pub chosen_offer_id: String,
     pub note: String,
+    /// A one-person check closed with a shared or existing offer: the municipality (code or
+    /// name) that answered yes.
+    pub chosen_municipality: String,
 }
 
 impl ClosingForm {
@@ -192,6 +195,126 @@ impl ClosingForm {
             conclusion: prefixed("Konklusion", Conclusion::parse(&self.conclusion))?,
             chosen_offer_id: (!chosen.is_empty()).then(|| chosen.to_string()),
             note: self.note.clone(),
+        })
+    }
+}
+
+impl ClosingForm {
+    /// A one-person check's closing: "enkeltmand_begrundet" (no municipality could join), or
+    /// "faelles" / "offentligt_valgt" with the municipality that answered yes.
+    pub fn parse_one_person(&self) -> Result<OnePersonClosing> {
+        let closing = self.parse()?;
+        let chosen = self.chosen_offer_id.trim();
+        let municipality = self.chosen_municipality.trim();
+        let shared_with = match closing.conclusion {
+            Conclusion::EnkeltmandBegrundet => None,
+            Conclusion::OffentligtValgt if municipality.is_empty() => {
+                return Err(Error::Invalid(
+                    "Kommune: vælg den kommune, der har svaret ja til et fælles eller eksisterende tilbud.".into(),
+                ))
+            }
+            Conclusion::OffentligtValgt => Some(
+                prefixed("Kommune", geo::find_municipality(municipality))?.code,
+            ),
+            Conclusion::PrivatBegrundet => {
+                return Err(Error::Invalid(
+                    "Konklusion: «køb uden for rammeaftalen er begrundet» passer ikke til en afstemning før oprettelse af enkeltmandstilbud. Brug enkeltmand_begrundet eller faelles.".into(),
+                ))
+            }
+        };
+        Ok(OnePersonClosing {
+            shared_with,
+            offer_id: (!chosen.is_empty() && shared_with.is_none()).then(|| chosen.to_string()),
+            note: self.note.clone(),
+        })
+    }
+}
+
+/// A municipality asked whether it could join, as typed (with the answer, if it came at once).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct InquiryForm {
+    /// Code or name.
+    pub municipality: String,
+    pub asked_on: String,
+    /// telefon, email, moede, brev or andet.
+    pub method: String,
+    /// Who at the municipality was asked.
+    pub contact: String,
+    /// Empty: no answer yet. Else nej, ja_eksisterende or ja_faelles.
+    pub answer: String,
+    pub answered_on: String,
+    pub answer_text: String,
+}
+
+/// An answer as typed (for a municipality asked before).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AnswerForm {
+    pub municipality: String,
+    pub answer: String,
+    pub answered_on: String,
+    pub answer_text: String,
+}
+
+impl AnswerForm {
+    /// The municipality's code and the answer.
+    pub fn parse(&self) -> Result<(u16, InquiryAnswer)> {
+        if self.municipality.trim().is_empty() {
+            return Err(Error::Invalid("Kommune: vælg kommunen.".into()));
+        }
+        let code = prefixed("Kommune", geo::find_municipality(&self.municipality))?.code;
+        if self.answer.trim().is_empty() {
+            return Err(Error::Invalid("Svar: vælg kommunens svar.".into()));
+        }
+        Ok((
+            code,
+            InquiryAnswer {
+                answer: prefixed("Svar", Answer::parse(&self.answer))?,
+                answered_on: date("Svardato", &self.answered_on)?,
+                text: self.answer_text.clone(),
+            },
+        ))
+    }
+}
+
+impl InquiryForm {
+    pub fn parse(&self) -> Result<Inquiry> {
+        if self.municipality.trim().is_empty() {
+            return Err(Error::Invalid(
+                "Kommune: vælg kommunen, der er spurgt.".into(),
+            ));
+        }
+        let code = prefixed("Kommune", geo::find_municipality(&self.municipality))?.code;
+        let answer = if self.answer.trim().is_empty() {
+            if !self.answer_text.trim().is_empty() {
+                return Err(Error::Invalid(
+                    "Svar: vælg kommunens svar (nej, ja til et eksisterende tilbud eller ja til et fælles tilbud).".into(),
+                ));
+            }
+            None
+        } else {
+            Some(
+                AnswerForm {
+                    municipality: self.municipality.clone(),
+                    answer: self.answer.clone(),
+                    answered_on: self.answered_on.clone(),
+                    answer_text: self.answer_text.clone(),
+                }
+                .parse()?
+                .1,
+            )
+        };
+        Ok(Inquiry {
+            municipality: code,
+            asked_on: date("Spurgt", &self.asked_on)?,
+            method: if self.method.trim().is_empty() {
+                InquiryMethod::Email
+            } else {
+                prefixed("Kontaktform", InquiryMethod::parse(&self.method))?
+            },
+            contact: self.contact.clone(),
+            answer,
         })
     }
 }

@@ -41,14 +41,18 @@ impl Check {
             } else {
                 format!(
                     "Afstemning {id} er ikke lukket. Luk den med konklusionen «{}».",
-                    justifying.label().to_lowercase()
+                    justifying.label_for(kind).to_lowercase()
                 )
             }));
         };
         if closed.conclusion != justifying {
+            let needs = match kind {
+                CheckKind::Privat => "Et køb uden for rammeaftalen",
+                CheckKind::Enkeltmand => "Et enkeltmandstilbud",
+            };
             return Err(Error::Refused(format!(
-                "Afstemning {id} blev lukket med konklusionen «{}»{}. Et køb uden for rammeaftalen kræver en afstemning, der begrunder det.",
-                closed.conclusion.label().to_lowercase(),
+                "Afstemning {id} blev lukket med konklusionen «{}»{}. {needs} kræver en afstemning, der begrunder det.",
+                closed.conclusion.label_for(self.kind).to_lowercase(),
                 closed.chosen_offer_name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
             )));
         }

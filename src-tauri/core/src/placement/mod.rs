@@ -13,6 +13,7 @@
 mod create;
 pub mod forms;
 mod guard;
+mod inquiry;
 pub mod model;
 mod read;
 mod record;
@@ -22,6 +23,7 @@ mod summary;
 mod texts;
 
 pub use create::create;
+pub use inquiry::{answer, close_form, close_one_person, inquire, record_text};
 pub use model::*;
 pub use read::{list, load};
 pub use record::{add_to_shortlist, close, confirm, reject, remove_from_shortlist};

@@ -405,7 +405,9 @@ impl Conclusion {
 
     pub fn parse(s: &str) -> Result<Conclusion> {
         match s.trim().to_lowercase().replace('-', "_").as_str() {
-            "offentligt_valgt" | "offentlig" => Ok(Conclusion::OffentligtValgt),
+            "offentligt_valgt" | "offentlig" | "faelles" | "faelles_tilbud" | "fælles" => {
+                Ok(Conclusion::OffentligtValgt)
+            }
             "privat_begrundet" | "privat" => Ok(Conclusion::PrivatBegrundet),
             "enkeltmand_begrundet" | "enkeltmand" => Ok(Conclusion::EnkeltmandBegrundet),
             other => Err(Error::Invalid(format!(
@@ -421,6 +423,21 @@ impl Conclusion {
             Conclusion::EnkeltmandBegrundet => "Oprettelse af enkeltmandstilbud er begrundet",
         }
     }
+
+    /// The label as a check of `kind` means it: on a one-person check, a public choice is a
+    /// shared or existing offer with another municipality, and the justified conclusion says
+    /// that no municipality could join.
+    pub fn label_for(self, kind: CheckKind) -> &'static str {
+        match (kind, self) {
+            (CheckKind::Enkeltmand, Conclusion::OffentligtValgt) => {
+                "Fælles eller eksisterende tilbud med en anden kommune"
+            }
+            (CheckKind::Enkeltmand, Conclusion::EnkeltmandBegrundet) => {
+                "Ingen anden kommune kunne være med; oprettelse af enkeltmandstilbud er begrundet"
+            }
+            _ => self.label(),
+        }
+    }
 }
 
 /// How the user closes a check.
@@ -429,6 +446,192 @@ pub struct Closing {
     pub conclusion: Conclusion,
     #[serde(default)]
     pub chosen_offer_id: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// How a municipality was asked whether it could join (R4, seed 003 L226).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InquiryMethod {
+    Telefon,
+    Email,
+    Moede,
+    Brev,
+    Andet,
+}
+
+impl InquiryMethod {
+    pub const ALL: [InquiryMethod; 5] = [
+        InquiryMethod::Telefon,
+        InquiryMethod::Email,
+        InquiryMethod::Moede,
+        InquiryMethod::Brev,
+        InquiryMethod::Andet,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            InquiryMethod::Telefon => "telefon",
+            InquiryMethod::Email => "email",
+            InquiryMethod::Moede => "moede",
+            InquiryMethod::Brev => "brev",
+            InquiryMethod::Andet => "andet",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<InquiryMethod> {
+        let t = s.trim().to_lowercase().replace(['-', ' '], "");
+        let t = match t.as_str() {
+            "møde" => "moede".to_string(),
+            _ => t,
+        };
+        InquiryMethod::ALL
+            .into_iter()
+            .find(|m| m.code() == t)
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "Kontaktform «{}» kendes ikke. Brug telefon, email, moede, brev eller andet.",
+                    s.trim()
+                ))
+            })
+    }
+
+    /// "pr. telefon", "pr. e-mail", "på møde", …
+    pub fn label(self) -> &'static str {
+        match self {
+            InquiryMethod::Telefon => "pr. telefon",
+            InquiryMethod::Email => "pr. e-mail",
+            InquiryMethod::Moede => "på møde",
+            InquiryMethod::Brev => "pr. brev",
+            InquiryMethod::Andet => "på anden måde",
+        }
+    }
+}
+
+/// What an asked municipality answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    /// It cannot join: no offer and no shared project.
+    Nej,
+    /// The citizen can join one of its existing offers.
+    JaEksisterende,
+    /// It would join a shared offer (a botilbud for more than one citizen).
+    JaFaelles,
+}
+
+impl Answer {
+    pub const ALL: [Answer; 3] = [Answer::Nej, Answer::JaEksisterende, Answer::JaFaelles];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Answer::Nej => "nej",
+            Answer::JaEksisterende => "ja_eksisterende",
+            Answer::JaFaelles => "ja_faelles",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Answer> {
+        let t = s.trim().to_lowercase().replace(['-', ' '], "_");
+        let t = t.replace('æ', "ae");
+        Answer::ALL
+            .into_iter()
+            .find(|a| a.code() == t)
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "Svaret «{}» kendes ikke. Brug nej, ja_eksisterende eller ja_faelles.",
+                    s.trim()
+                ))
+            })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Answer::Nej => "Nej, kan ikke være med",
+            Answer::JaEksisterende => "Ja, borgeren kan indgå i et eksisterende tilbud",
+            Answer::JaFaelles => "Ja, vil være med i et fælles tilbud",
+        }
+    }
+
+    /// A yes: the municipality could be part of an offer for the citizen.
+    pub fn is_yes(self) -> bool {
+        self != Answer::Nej
+    }
+}
+
+/// An answer as recorded: what, when, and the answer in the municipality's words.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InquiryAnswer {
+    pub answer: Answer,
+    pub answered_on: NaiveDate,
+    pub text: String,
+}
+
+/// A municipality asked whether it could join an existing or shared offer, perhaps with its
+/// answer (an answer that comes later is recorded with `placement::answer`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Inquiry {
+    pub municipality: u16,
+    pub asked_on: NaiveDate,
+    pub method: InquiryMethod,
+    /// Who at the municipality was asked (name and title).
+    pub contact: String,
+    #[serde(default)]
+    pub answer: Option<InquiryAnswer>,
+}
+
+/// A recorded inquiry (one row; the latest row per municipality counts).
+#[derive(Debug, Clone, Serialize)]
+pub struct InquiryRecord {
+    pub id: i64,
+    pub municipality_code: u16,
+    pub municipality: String,
+    pub asked_on: NaiveDate,
+    pub method: InquiryMethod,
+    pub contact: String,
+    pub answer: Option<Answer>,
+    pub answered_on: Option<NaiveDate>,
+    pub answer_text: String,
+    pub recorded_at: String,
+    pub recorded_by: String,
+    /// "Køge Kommune: spurgt 02.11.2026 pr. e-mail (Lis Berg, visitationschef); svar
+    /// 05.11.2026: Nej, kan ikke være med – …"
+    pub text: String,
+}
+
+/// A municipality of the check's agreement, for the list of those not asked yet.
+#[derive(Debug, Clone, Serialize)]
+pub struct MunicipalityRef {
+    pub code: u16,
+    pub name: String,
+}
+
+/// What the agreement binding the home municipality says about one-person projects (R4):
+/// required (SJ-2025, seed 003 L226) or "ikke fastsat" (then asking first is recommended).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct OnePersonRule {
+    pub required: bool,
+    /// The agreement's id and name, empty when none binds the municipality.
+    pub agreement_id: String,
+    pub agreement_name: String,
+    /// The agreement's text of the rule, or "ikke fastsat".
+    pub value: String,
+    pub source: String,
+    /// One Danish sentence for the screen and the contract.
+    pub text: String,
+}
+
+/// How a one-person check is closed: no other municipality could join (the one-person project
+/// is justified), or a shared or existing offer with a municipality that answered yes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OnePersonClosing {
+    /// The municipality whose shared or existing offer is used; `None`: no one could join.
+    #[serde(default)]
+    pub shared_with: Option<u16>,
+    /// The offer the one-person project is bought from, if known (from the shortlist).
+    #[serde(default)]
+    pub offer_id: Option<String>,
     #[serde(default)]
     pub note: String,
 }
@@ -490,6 +693,15 @@ pub struct Check {
     pub shortlist: Vec<ShortlistEntry>,
     /// Candidates that still need a confirmation or a reason.
     pub blocking: usize,
+    /// One-person check (R4): every inquiry recorded, oldest first.
+    pub inquiries: Vec<InquiryRecord>,
+    /// One-person check: the latest record per asked municipality, in Danish order.
+    pub asked: Vec<InquiryRecord>,
+    /// One-person check: the agreement's member municipalities not asked yet (not the home
+    /// municipality).
+    pub not_asked: Vec<MunicipalityRef>,
+    /// One-person check: what the agreement says about one-person projects.
+    pub one_person_rule: Option<OnePersonRule>,
     pub text: CheckTexts,
 }
 

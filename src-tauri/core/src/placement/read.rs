@@ -295,7 +295,7 @@ fn texts(
         conclusion: match closed {
             None => "Ikke lukket".into(),
             Some(c) => {
-                let mut s = c.conclusion.label().to_string();
+                let mut s = c.conclusion.label_for(*kind).to_string();
                 if let Some(name) = &c.chosen_offer_name {
                     s.push_str(&format!(": {name}"));
                 }
@@ -313,6 +313,25 @@ fn texts(
     }
 }
 
+fn need_of(row: &CheckRow, corrupt: &dyn Fn(&str) -> Error) -> Result<Need> {
+    Ok(Need {
+        legal_basis: LegalBasis::from_code(&row.legal_basis)
+            .ok_or_else(|| corrupt("lovgrundlag"))?,
+        target_group: row.target_group.clone(),
+        age: row.age,
+        home_municipality: row.home_municipality,
+        wanted_start: fmt::parse_date(&row.wanted_start).ok_or_else(|| corrupt("startdato"))?,
+    })
+}
+
+fn status_of(closed: Option<&Closed>, today: NaiveDate) -> CheckStatus {
+    match closed {
+        None => CheckStatus::Aaben,
+        Some(c) if today > c.valid_until => CheckStatus::Udloebet,
+        Some(_) => CheckStatus::Lukket,
+    }
+}
+
 /// Reads a check with the rules applied on `today` (or, when closed, on its closing day).
 pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
     let id = id.trim();
@@ -321,22 +340,19 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
     let corrupt =
         |what: &str| Error::Internal(format!("Afstemning {id}: ugyldig {what} i databasen."));
     let kind = CheckKind::parse(&row.kind)?;
-    let need = Need {
-        legal_basis: LegalBasis::from_code(&row.legal_basis)
-            .ok_or_else(|| corrupt("lovgrundlag"))?,
-        target_group: row.target_group.clone(),
-        age: row.age,
-        home_municipality: row.home_municipality,
-        wanted_start: fmt::parse_date(&row.wanted_start).ok_or_else(|| corrupt("startdato"))?,
-    };
+    let need = need_of(&row, &corrupt)?;
     let closed = closed_of(&row, &corrupt)?;
     let judged_on = closed.as_ref().map_or(today, |c| c.on);
     let mut scope = scope_of(&row, &corrupt)?;
-    if let (Some(aid), Some(v)) = (&row.agreement_id, row.agreement_version) {
-        if let Some(a) = crate::agreements::store::version(conn, aid, v)? {
-            scope.agreement_name = a.name;
-        }
+    let agreement = match (&row.agreement_id, row.agreement_version) {
+        (Some(aid), Some(v)) => crate::agreements::store::version(conn, aid, v)?,
+        _ => None,
+    };
+    if let Some(a) = &agreement {
+        scope.agreement_name = a.name.clone();
     }
+    let home = need.home_municipality;
+    let op = super::inquiry::parts(conn, id, kind, agreement.as_ref(), home, &corrupt)?;
     let names: HashMap<String, String> = store::candidates(conn, id)?
         .into_iter()
         .map(|c| (c.offer_id, c.name))
@@ -347,15 +363,11 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
         .collect();
     let candidates = judged_candidates(conn, id, &events, judged_on, row.stale_after_days)?;
     let blocking: Vec<&Candidate> = candidates.iter().filter(|c| c.blocking).collect();
-    let status = match &closed {
-        None => CheckStatus::Aaben,
-        Some(c) if today > c.valid_until => CheckStatus::Udloebet,
-        Some(_) => CheckStatus::Lukket,
-    };
+    let status = status_of(closed.as_ref(), today);
     let created_on = scope.date;
     let extracted =
         fmt::parse_date(&row.catalogue_extracted).ok_or_else(|| corrupt("katalogdato"))?;
-    let text = texts(
+    let mut text = texts(
         &kind,
         &row,
         &need,
@@ -366,6 +378,9 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
         &blocking,
     );
     let blocking = blocking.len();
+    if kind == CheckKind::Enkeltmand {
+        super::inquiry::texts(&mut text, &op, closed.is_some(), &scope);
+    }
     let mut check = Check {
         id: id.to_string(),
         kind,
@@ -387,6 +402,10 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
         events,
         shortlist: Vec::new(),
         blocking,
+        not_asked: op.not_asked,
+        one_person_rule: op.rule,
+        inquiries: op.inquiries,
+        asked: op.asked,
         text,
         need,
     };

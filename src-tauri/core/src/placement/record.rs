@@ -15,7 +15,7 @@ use crate::{agreements, audit, catalogue, geo};
 
 const MAX_SHORTLIST: usize = 8;
 
-fn open_check(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
+pub(super) fn open_check(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
     let check = load(conn, id, today)?;
     if let Some(c) = &check.closed {
         return Err(Error::Refused(format!(
@@ -341,6 +341,9 @@ fn chosen_name(check: &Check, closing: &Closing, chosen: Option<&str>) -> Result
 /// the agreement (or a one-person project) is only justified when no candidate still blocks.
 pub fn close(conn: &Connection, id: &str, closing: &Closing, today: NaiveDate) -> Result<Check> {
     let check = open_check(conn, id, today)?;
+    if check.kind == CheckKind::Enkeltmand {
+        return close_one_person_as(conn, &check, closing, today);
+    }
     let note = texts::field("Bemærkning", &closing.note, 1000, false)?;
     let chosen = closing
         .chosen_offer_id
@@ -348,32 +351,85 @@ pub fn close(conn: &Connection, id: &str, closing: &Closing, today: NaiveDate) -
         .map(str::trim)
         .filter(|s| !s.is_empty());
     let name = chosen_name(&check, closing, chosen)?;
+    let audit = serde_json::json!({
+        "conclusion": closing.conclusion.code(),
+        "chosen_offer_id": chosen,
+        "candidates": check.candidates.len(),
+    });
+    let row = Closed {
+        conclusion: closing.conclusion,
+        chosen,
+        chosen_name: name.as_deref(),
+        note: &note,
+    };
+    commit_close(conn, &check.id, today, &row, &audit)
+}
+
+/// How a check was closed, as `commit_close` stores it.
+pub(super) struct Closed<'a> {
+    pub conclusion: Conclusion,
+    pub chosen: Option<&'a str>,
+    pub chosen_name: Option<&'a str>,
+    pub note: &'a str,
+}
+
+/// Stores the closing of check `id` with who and when, and its audit entry (`detail`), in
+/// one transaction; returns the closed check.
+pub(super) fn commit_close(
+    conn: &Connection,
+    id: &str,
+    today: NaiveDate,
+    closed: &Closed,
+    detail: &serde_json::Value,
+) -> Result<Check> {
     let tx = conn.unchecked_transaction()?;
     let user = audit::current_user(&tx);
     let at = audit::now_local();
     store::close(
         &tx,
-        &check.id,
+        id,
         &store::CloseRow {
             at: &at,
             by: &user,
             on: today,
-            conclusion: closing.conclusion,
-            chosen,
-            chosen_name: name.as_deref(),
-            note: &note,
+            conclusion: closed.conclusion,
+            chosen: closed.chosen,
+            chosen_name: closed.chosen_name,
+            note: closed.note,
         },
     )?;
-    audit::record(
-        &tx,
-        "check.close",
-        &check.id,
-        &serde_json::json!({
-            "conclusion": closing.conclusion.code(),
-            "chosen_offer_id": chosen,
-            "candidates": check.candidates.len(),
-        }),
-    )?;
+    audit::record(&tx, "check.close", id, detail)?;
     tx.commit()?;
-    load(conn, &check.id, today)
+    load(conn, id, today)
+}
+
+/// A one-person check closed through the general closing: "no municipality could join" (with
+/// the chosen offer, if any); a shared offer names its municipality (`close_one_person`).
+fn close_one_person_as(
+    conn: &Connection,
+    check: &Check,
+    closing: &Closing,
+    today: NaiveDate,
+) -> Result<Check> {
+    match closing.conclusion {
+        Conclusion::EnkeltmandBegrundet => super::inquiry::close_one_person(
+            conn,
+            &check.id,
+            &OnePersonClosing {
+                shared_with: None,
+                offer_id: closing.chosen_offer_id.clone(),
+                note: closing.note.clone(),
+            },
+            today,
+        ),
+        Conclusion::OffentligtValgt => Err(Error::Invalid(format!(
+            "Konklusion: et fælles eller eksisterende tilbud på afstemning {} angives med den kommune, der har svaret ja.",
+            check.id
+        ))),
+        Conclusion::PrivatBegrundet => Err(Error::Invalid(format!(
+            "Konklusion: «{}» passer ikke til en afstemning «{}».",
+            closing.conclusion.label().to_lowercase(),
+            check.kind.label().to_lowercase()
+        ))),
+    }
 }

@@ -5,7 +5,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::model::{Event, EventKind, RejectReason};
+use super::model::{
+    Answer, Event, EventKind, InquiryRecord, OnePersonClosing, OnePersonRule, RejectReason,
+};
+use crate::agreements::Agreement;
 
 /// Whether a record is evidence that a candidate that may have room has none for this citizen
 /// (R1): a confirmation of 0 free places with its date, the method and the person at the offer;
@@ -83,6 +86,113 @@ pub fn blocks_private(state: FreeState, rejected_with_evidence: bool) -> bool {
 /// The last day a check closed on `closed_on` can be used.
 pub fn valid_until(closed_on: NaiveDate, validity_days: i64) -> NaiveDate {
     closed_on + chrono::Duration::days(validity_days)
+}
+
+/// What the agreement binding the home municipality says about one-person projects (R4):
+/// SJ-2025 requires asking whether other municipalities can join a botilbud first (seed 003
+/// L226); an agreement without the rule leaves it "ikke fastsat", and then asking first is
+/// only recommended.
+pub fn one_person_rule(a: Option<&Agreement>) -> OnePersonRule {
+    let Some(a) = a else {
+        return OnePersonRule {
+            required: false,
+            agreement_id: String::new(),
+            agreement_name: String::new(),
+            value: "ikke fastsat".into(),
+            source: String::new(),
+            text: "Ingen rammeaftale binder hjemkommunen; det anbefales at spørge andre kommuner, om de kan være med i et botilbud, før et enkeltmandstilbud oprettes.".into(),
+        };
+    };
+    let term = &a.terms.one_person;
+    match &term.value {
+        Some(value) => OnePersonRule {
+            required: true,
+            agreement_id: a.id.clone(),
+            agreement_name: a.name.clone(),
+            value: value.clone(),
+            source: term.source.clone(),
+            text: format!(
+                "{} kræver det: «{}» ({}).",
+                a.name,
+                value.trim_end_matches('.'),
+                term.source
+            ),
+        },
+        None => OnePersonRule {
+            required: false,
+            agreement_id: a.id.clone(),
+            agreement_name: a.name.clone(),
+            value: "ikke fastsat".into(),
+            source: term.source.clone(),
+            text: format!(
+                "{} fastsætter ingen regel om enkeltmandstilbud (ikke fastsat: {}); det anbefales at spørge andre kommuner, om de kan være med i et botilbud, før et enkeltmandstilbud oprettes.",
+                a.name, term.source
+            ),
+        },
+    }
+}
+
+/// The latest record for each asked municipality (later records replace earlier ones), in the
+/// order the municipalities were first asked.
+pub fn latest_per_municipality(records: &[InquiryRecord]) -> Vec<&InquiryRecord> {
+    let mut out: Vec<&InquiryRecord> = Vec::new();
+    for r in records {
+        match out
+            .iter_mut()
+            .find(|x| x.municipality_code == r.municipality_code)
+        {
+            Some(slot) => *slot = r,
+            None => out.push(r),
+        }
+    }
+    out
+}
+
+fn names(list: &[&InquiryRecord]) -> String {
+    list.iter()
+        .map(|r| format!("{} Kommune", r.municipality))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a one-person check cannot be closed as asked, if it cannot: at least one municipality
+/// must have answered; a shared or existing offer needs a municipality that answered yes; and
+/// a one-person project despite a yes needs a written reason.
+pub fn one_person_closing_problem(
+    asked: &[&InquiryRecord],
+    closing: &OnePersonClosing,
+) -> Option<String> {
+    if asked.is_empty() {
+        return Some("Ingen kommune er spurgt endnu. Registrér hvilke kommuner der er spurgt, om de kan være med i et botilbud, hvornår, hvordan og hvad de svarede.".into());
+    }
+    if asked.iter().all(|r| r.answer.is_none()) {
+        return Some(format!(
+            "Ingen af de spurgte kommuner har svaret endnu ({}). Registrér mindst ét svar, før afstemningen lukkes.",
+            names(asked)
+        ));
+    }
+    let yes: Vec<&InquiryRecord> = asked
+        .iter()
+        .copied()
+        .filter(|r| r.answer.is_some_and(Answer::is_yes))
+        .collect();
+    match closing.shared_with {
+        Some(code) => match asked.iter().find(|r| r.municipality_code == code) {
+            Some(r) if r.answer.is_some_and(Answer::is_yes) => None,
+            Some(r) => Some(format!(
+                "{} Kommune har ikke svaret ja; et fælles eller eksisterende tilbud kræver en kommune, der har svaret ja.",
+                r.municipality
+            )),
+            None => Some(format!(
+                "Kommunekode {code} er ikke spurgt i afstemningen; vælg en kommune, der har svaret ja."
+            )),
+        },
+        None if !yes.is_empty() && closing.note.trim().is_empty() => Some(format!(
+            "{} har svaret ja. Skriv i bemærkningen, hvorfor der alligevel oprettes et enkeltmandstilbud, eller luk med et fælles tilbud.",
+            names(&yes)
+        )),
+        None => None,
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! The check tables (`checks`, `check_candidates`, `check_excluded`, `check_events`,
-//! `check_shortlist`): the only SQL on them. The database itself refuses any change to a
+//! `check_shortlist`, `check_inquiries`): the only SQL on them. The database itself refuses any change to a
 //! closed check (migration 0003).
 
 use chrono::NaiveDate;
@@ -490,4 +490,70 @@ pub fn list(conn: &Connection) -> Result<Vec<ListRow>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A one-person check's inquiry as recorded (`check_inquiries`, migration 0011).
+pub struct InquiryRow {
+    pub id: i64,
+    pub municipality_code: u16,
+    pub asked_on: String,
+    pub method: String,
+    pub contact: String,
+    pub answer: Option<String>,
+    pub answered_on: Option<String>,
+    pub answer_text: String,
+    pub recorded_at: String,
+    pub recorded_by: String,
+}
+
+/// Every inquiry of check `id`, oldest first.
+pub fn inquiries(conn: &Connection, id: &str) -> Result<Vec<InquiryRow>> {
+    let mut st = conn.prepare(
+        "SELECT id, municipality_code, asked_on, method, contact, answer, answered_on,
+                answer_text, recorded_at, recorded_by
+         FROM check_inquiries WHERE check_id = ?1 ORDER BY id",
+    )?;
+    let rows = st.query_map([id], |r| {
+        Ok(InquiryRow {
+            id: r.get(0)?,
+            municipality_code: r.get(1)?,
+            asked_on: r.get(2)?,
+            method: r.get(3)?,
+            contact: r.get(4)?,
+            answer: r.get(5)?,
+            answered_on: r.get(6)?,
+            answer_text: r.get(7)?,
+            recorded_at: r.get(8)?,
+            recorded_by: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Records an inquiry (with its answer, if any) on an open check.
+pub fn insert_inquiry(
+    conn: &Connection,
+    check_id: &str,
+    at: &str,
+    by: &str,
+    q: &Inquiry,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO check_inquiries (check_id, municipality_code, asked_on, method, contact,
+            answer, answered_on, answer_text, recorded_at, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            check_id,
+            q.municipality,
+            q.asked_on.to_string(),
+            q.method.code(),
+            q.contact,
+            q.answer.as_ref().map(|a| a.answer.code()),
+            q.answer.as_ref().map(|a| a.answered_on.to_string()),
+            q.answer.as_ref().map(|a| a.text.as_str()).unwrap_or(""),
+            at,
+            by,
+        ],
+    )?;
+    Ok(())
 }

@@ -17,6 +17,10 @@ pub struct Summary {
     pub shortlist: Vec<String>,
     /// Public offers of the area left out, with why.
     pub excluded: Vec<String>,
+    /// A one-person check: the municipalities asked (the latest record of each) and what the
+    /// agreement says about one-person projects.
+    pub inquiries: Vec<String>,
+    pub one_person_rule: String,
     pub conclusion: String,
 }
 
@@ -35,6 +39,10 @@ fn facts(check: &Check) -> Vec<(String, String)> {
         ),
         ("Status".to_string(), check.text.status.clone()),
     ];
+    if check.kind == CheckKind::Enkeltmand {
+        // No free-place figures on a one-person check.
+        facts.retain(|(label, _)| label != "Forældet efter");
+    }
     if !check.reference.is_empty() {
         facts.insert(1, ("Sagsreference".to_string(), check.reference.clone()));
     }
@@ -65,7 +73,19 @@ fn candidate_row(c: &Candidate) -> Vec<String> {
 pub fn summary(check: &Check) -> Summary {
     let facts = facts(check);
     Summary {
-        title: format!("Afstemning {} af ledige offentlige pladser", check.id),
+        title: match check.kind {
+            CheckKind::Privat => format!("Afstemning {} af ledige offentlige pladser", check.id),
+            CheckKind::Enkeltmand => format!(
+                "Afstemning {}: andre kommuner spurgt før oprettelse af enkeltmandstilbud",
+                check.id
+            ),
+        },
+        inquiries: check.asked.iter().map(|r| r.text.clone()).collect(),
+        one_person_rule: check
+            .one_person_rule
+            .as_ref()
+            .map(|r| r.text.clone())
+            .unwrap_or_default(),
         facts,
         candidate_header: [
             "Tilbud",
@@ -86,7 +106,7 @@ pub fn summary(check: &Check) -> Summary {
             .map(|e| {
                 format!(
                     "{} {} – {}: {}",
-                    e.recorded_at.replace('T', " kl. "),
+                    crate::fmt::timestamp(&e.recorded_at),
                     e.recorded_by,
                     e.offer_name,
                     e.text
@@ -130,12 +150,23 @@ impl Summary {
         for (label, value) in &self.facts {
             out.push_str(&format!("{label:width$}  {value}\n"));
         }
-        out.push_str(&format!("\nKandidater ({}):\n", self.candidates.len()));
-        if self.candidates.is_empty() {
-            out.push_str("  Ingen offentlige tilbud matcher behovet i afgrænsningen.\n");
-        }
-        for row in &self.candidates {
-            out.push_str(&format!("  - {}\n", row.join(" | ")));
+        if !self.one_person_rule.is_empty() {
+            out.push_str(&format!("\nRegel: {}\n", self.one_person_rule));
+            out.push_str(&format!("\nSpurgte kommuner ({}):\n", self.inquiries.len()));
+            if self.inquiries.is_empty() {
+                out.push_str("  Ingen kommune er spurgt endnu.\n");
+            }
+            for q in &self.inquiries {
+                out.push_str(&format!("  - {q}\n"));
+            }
+        } else {
+            out.push_str(&format!("\nKandidater ({}):\n", self.candidates.len()));
+            if self.candidates.is_empty() {
+                out.push_str("  Ingen offentlige tilbud matcher behovet i afgrænsningen.\n");
+            }
+            for row in &self.candidates {
+                out.push_str(&format!("  - {}\n", row.join(" | ")));
+            }
         }
         if !self.events.is_empty() {
             out.push_str("\nRegistreringer:\n");

@@ -192,6 +192,27 @@ pub fn year_pairs(conn: &Connection, year: i32) -> Result<Vec<YearPair>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// One key's like-for-like daily rates (øre) in the years `first..=last`: (year, øre), oldest
+/// first (the rate-increase report's chart).
+pub fn daily_history(
+    conn: &Connection,
+    offer_id: &str,
+    department_id: &str,
+    basis_code: &str,
+    (first, last): (i32, i32),
+) -> Result<Vec<(i32, i64)>> {
+    let mut st = conn.prepare_cached(
+        "SELECT year, daily_ex_vat_oere FROM rates
+         WHERE offer_id = ?1 AND department_id = ?2 AND legal_basis = ?3 AND year BETWEEN ?4 AND ?5
+         ORDER BY year",
+    )?;
+    let rows = st.query_map(
+        params![offer_id, department_id, basis_code, first, last],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Each offer's highest daily rate ex. VAT (øre) in `year`, by offer id.
 pub fn highest_daily_of_year(
     conn: &Connection,

@@ -326,8 +326,12 @@ mod tests {
             io::Write::write_all(&mut check, xml).unwrap();
             check.bad
         };
-        assert!(!bad(br#"<dimension ref="A1:XFD1048576"/><row r="2"><c r="CV20000" s="1">"#));
-        assert!(!bad(br#"<selection sqref="A1:B2 C3"/><sheet r:id="rId1"/>"#));
+        assert!(!bad(
+            br#"<dimension ref="A1:XFD1048576"/><row r="2"><c r="CV20000" s="1">"#
+        ));
+        assert!(!bad(
+            br#"<selection sqref="A1:B2 C3"/><sheet r:id="rId1"/>"#
+        ));
         assert!(bad(br#"<c r="A99999999999999999999">"#));
         assert!(bad(br#"<c r='AAAAAAA1'>"#));
         assert!(bad(br#"<dimension ref="A1:XFDA1"/>"#));

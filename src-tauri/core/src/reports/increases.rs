@@ -1,5 +1,6 @@
 //! R5: rate increases over the threshold, year over year, like for like (per day, ex. VAT),
-//! with the increase above the year's PL rate, grouped by operator.
+//! with the increase above the year's PL rate as a relative figure, grouped by operator; and
+//! the reported rates' development over the last years for the chart.
 
 use rusqlite::Connection;
 use rust_decimal::Decimal;
@@ -22,6 +23,7 @@ pub struct IncreaseLine {
     pub previous: Decimal,
     pub current: Decimal,
     pub increase_pct: Decimal,
+    /// The increase above the PL rate, relative: ((1 + r) / (1 + PL) − 1) × 100.
     pub above_pl_pct: Option<Decimal>,
     pub texts: IncreaseTexts,
 }
@@ -47,7 +49,34 @@ pub struct IncreaseReport {
     pub compared: usize,
     /// Rates of the year without a rate the year before (not compared).
     pub without_previous: usize,
+    /// The reported rates over the last years (the chart).
+    pub history: History,
     pub text: String,
+}
+
+/// How many years the chart looks back over, the report's year included.
+pub const HISTORY_YEARS: i32 = 5;
+/// How many lines the chart draws at most (the largest increases; the table has them all).
+pub const HISTORY_LINES: usize = 8;
+
+/// The development of the largest reported increases over the years `first..=year`, like for
+/// like, with the PL rates of those years.
+#[derive(Debug, Clone, Serialize)]
+pub struct History {
+    pub first: i32,
+    pub year: i32,
+    /// (year, PL rate in per cent) for the years after `first` that have one.
+    pub pl: Vec<(i32, Decimal)>,
+    pub lines: Vec<HistoryLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryLine {
+    pub offer_id: String,
+    /// "Bostedet Fjordglimt, SEL § 108" (the department too when the offer has several lines).
+    pub label: String,
+    /// (year, per day ex. VAT), oldest first; years without a rate are left out.
+    pub rates: Vec<(i32, Decimal)>,
 }
 
 /// The lines grouped by operator, operators in Danish order, largest increase first within each.
@@ -91,7 +120,7 @@ pub fn rate_increases(conn: &Connection, year: i32) -> Result<IncreaseReport> {
         }
         let (previous, current) = (rates::rules::from_oere(prev), rates::rules::from_oere(cur));
         let increase = ((current - previous) / previous * Decimal::ONE_HUNDRED).round_dp(2);
-        let above_pl = pl.map(|p| (increase - p).round_dp(2));
+        let above_pl = pl.map(|p| above_pl(previous, current, p));
         let Some(basis) = LegalBasis::from_code(&pair.basis_code) else {
             continue;
         };
@@ -119,6 +148,7 @@ pub fn rate_increases(conn: &Connection, year: i32) -> Result<IncreaseReport> {
         });
     }
     let count = lines.len();
+    let history = history(conn, year, &lines)?;
     let groups = by_operator(lines);
     Ok(IncreaseReport {
         text: format!(
@@ -126,10 +156,14 @@ pub fn rate_increases(conn: &Connection, year: i32) -> Result<IncreaseReport> {
             pct_text(threshold),
             year - 1,
             match pl {
-                Some(p) => format!(" PL-sats {year}: {}.", pct_text(p)),
+                Some(p) => format!(
+                    " PL-sats {year}: {}. Stigningen ud over PL er relativ: (1 + stigning) / (1 + PL) - 1.",
+                    pct_text(p)
+                ),
                 None => format!(" PL-satsen for {year} er ikke sat (Indstillinger)."),
             }
         ),
+        history,
         year,
         threshold_pct: threshold,
         pl_pct: pl,
@@ -137,6 +171,66 @@ pub fn rate_increases(conn: &Connection, year: i32) -> Result<IncreaseReport> {
         lines: count,
         compared,
         without_previous,
+    })
+}
+
+/// The increase from `previous` to `current` above the PL rate `pl_pct`, relative to what PL
+/// alone would have given: ((1 + r) / (1 + PL) − 1) × 100, two decimals. 3.200 → 3.424 kr.
+/// (+7,00 %) with PL 2,9 %: 1,07 / 1,029 − 1 = 3,98 %, not 7,00 − 2,9 = 4,10.
+pub fn above_pl(previous: Decimal, current: Decimal, pl_pct: Decimal) -> Decimal {
+    let pl = Decimal::ONE + pl_pct / Decimal::ONE_HUNDRED;
+    if previous.is_zero() || pl.is_zero() {
+        return Decimal::ZERO;
+    }
+    ((current / previous / pl - Decimal::ONE) * Decimal::ONE_HUNDRED).round_dp(2)
+}
+
+/// The largest reported increases' rates over the last `HISTORY_YEARS` years, and the PL
+/// rates of those years.
+fn history(conn: &Connection, year: i32, lines: &[IncreaseLine]) -> Result<History> {
+    let first = year - HISTORY_YEARS + 1;
+    let mut largest: Vec<&IncreaseLine> = lines.iter().collect();
+    largest.sort_by(|a, b| {
+        b.increase_pct
+            .cmp(&a.increase_pct)
+            .then_with(|| fmt::danish_cmp(&a.offer_name, &b.offer_name))
+    });
+    largest.truncate(HISTORY_LINES);
+    let mut out = Vec::new();
+    for l in largest {
+        let several = lines.iter().filter(|o| o.offer_id == l.offer_id).count() > 1;
+        let department = if several && !l.department_id.is_empty() {
+            format!(", afd. {}", l.department_id)
+        } else {
+            String::new()
+        };
+        let rates = rates::store::daily_history(
+            conn,
+            &l.offer_id,
+            &l.department_id,
+            l.basis.code(),
+            (first, year),
+        )?
+        .into_iter()
+        .map(|(y, oere)| (y, rates::rules::from_oere(oere)))
+        .collect();
+        out.push(HistoryLine {
+            offer_id: l.offer_id.clone(),
+            label: format!("{}, {}{department}", l.offer_name, l.basis.label()),
+            rates,
+        });
+    }
+    let mut pl = Vec::new();
+    for y in first + 1..=year {
+        if let Some(p) = settings::pl_rate(conn, y)? {
+            pl.push((y, p));
+        }
+    }
+    Ok(History {
+        first,
+        year,
+        pl,
+        lines: out,
     })
 }
 

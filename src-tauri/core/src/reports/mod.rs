@@ -4,9 +4,15 @@
 //! app, the CLI and the PDF dispatch once.
 
 pub mod categories;
+pub mod category_year;
+pub mod chart;
+pub mod glance;
 pub mod increases;
 pub mod occupancy;
+pub mod occupancy_runs;
 pub mod spend;
+pub mod steering_rules;
+mod steering_store;
 pub mod table;
 
 use chrono::NaiveDate;
@@ -17,6 +23,8 @@ use std::collections::HashMap;
 use crate::error::{Error, Result};
 use crate::{catalogue, fmt};
 pub use categories::{categories, categories_table, Category, CategoryLine, CategoryReport};
+pub use chart::Chart;
+pub use glance::{Figure, Glance};
 pub use increases::{rate_increases, rate_increases_table, IncreaseLine, IncreaseReport};
 pub use occupancy::{occupancy_deviations, occupancy_table, OccupancyLine, OccupancyReport};
 pub use spend::{spend, spend_table, SpendReport, SpendRow};
@@ -108,6 +116,12 @@ impl Report {
         }
     }
 
+    /// The summary figures and the chart: what a steering group reads at a glance (the
+    /// screen and the PDF show them above the table).
+    pub fn glance(&self) -> Glance {
+        glance::of(self)
+    }
+
     /// The report as lines of text, for the command line.
     pub fn lines_text(&self) -> Vec<String> {
         match self {
@@ -140,6 +154,17 @@ pub fn run(conn: &Connection, kind: Kind, year: i32) -> Result<Report> {
         Kind::Spend => Report::Spend(spend(conn)?),
         Kind::Categories => Report::Categories(categories(conn, year)?),
     })
+}
+
+/// `text` as a sentence: a full stop is added unless it already ends with one, so a text
+/// that ends with an amount ("1.071.530,00 kr.") does not get a second ("kr..").
+pub(crate) fn full_stop(text: &str) -> String {
+    let t = text.trim_end();
+    if t.ends_with(['.', '!', '?']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
 }
 
 /// A percentage with two decimals: "5,26 %".
@@ -208,4 +233,18 @@ pub(crate) struct OfferNameRef<'a> {
     pub name: std::borrow::Cow<'a, str>,
     pub operator_name: &'a str,
     pub operator_type: &'a str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_ending_in_kr_gets_no_second_full_stop() {
+        assert_eq!(
+            full_stop("2027: offentlige tilbud 1.071.530,00 kr., private 0,00 kr."),
+            "2027: offentlige tilbud 1.071.530,00 kr., private 0,00 kr."
+        );
+        assert_eq!(full_stop("3 tilbud  "), "3 tilbud.");
+    }
 }

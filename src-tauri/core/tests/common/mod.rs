@@ -49,3 +49,16 @@ pub fn offer_ids(db: &Db) -> Vec<String> {
         .map(|r| r.unwrap())
         .collect()
 }
+
+/// Every audit-log entry as "action subject details", oldest first.
+pub fn audit_lines(engine: &pladsoverblik_core::Engine) -> Vec<String> {
+    engine
+        .with_db(|db| {
+            let mut st = db.conn().prepare(
+                "SELECT action || ' ' || subject || ' ' || details FROM audit_log ORDER BY id",
+            )?;
+            let rows = st.query_map([], |r| r.get(0))?;
+            Ok(rows.map(|r| r.unwrap()).collect())
+        })
+        .unwrap()
+}
