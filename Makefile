@@ -7,17 +7,18 @@ export CARGO_BUILD_JOBS ?= 2
 TARGET_DIR := $(shell $(CARGO) metadata --format-version 1 --no-deps 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null || echo target)
 
 DEB_PACKAGES := libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth xdotool imagemagick \
-                poppler-utils qpdf faketime
+                poppler-utils qpdf faketime postgresql libssl-dev pkg-config
 TAURI_DRIVER_VERSION := 2.1.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps deps-apt deps-driver build test-core test-fuzz test-e2e test-any-date lint bench screenshot example-catalogue
+.PHONY: run test deps deps-apt deps-driver build test-core test-fuzz test-server test-e2e test-any-date lint bench screenshot example-catalogue
 
 run: deps-apt build
 	$(TARGET_DIR)/debug/pladsoverblik
 
 test: deps lint build
 	$(CARGO) test --workspace --exclude pladsoverblik-tests
+	$(MAKE) test-server
 	$(MAKE) test-fuzz
 	$(MAKE) test-e2e
 	$(MAKE) test-any-date
@@ -36,6 +37,12 @@ FUZZ_SECONDS ?= 40
 test-fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) $(CARGO) test --workspace --exclude pladsoverblik-tests --test fuzz \
 	  -- --ignored fuzz_ --nocapture --test-threads=2
+
+# The municipality's PostgreSQL server (docs/server.md): a throwaway PostgreSQL 15 cluster in a
+# temporary directory (pg_virtualenv -t), dropped afterwards; runs the server crate's #[ignore]d
+# tests against it (roles, sync, numbers, conflicts).
+test-server: deps-apt
+	scripts/test-server.sh
 
 # The real window through WebDriver (tauri-driver + WebKitWebDriver) under Xvfb.
 test-e2e: build
@@ -80,9 +87,12 @@ bench: deps-apt
 	$(CARGO) build --release -p pladsoverblik --features custom-protocol --example empty_window
 	scripts/bench.sh $(TARGET_DIR)/release
 
-# The screenshot in docs/.
+# The screenshots in docs/ (search, check, contract at the window's default 1280×800), taken
+# by the end-to-end flows at the states they reach.
 screenshot: deps-apt build
-	SHOT_KEYS="type:autisme" scripts/screenshot.sh $(TARGET_DIR)/debug/pladsoverblik docs/search-screen.png
+	PLADSOVERBLIK_DOCS_SHOTS=docs PLADSOVERBLIK_APP=$(TARGET_DIR)/debug/pladsoverblik GSETTINGS_BACKEND=memory \
+	  xvfb-run -a -s "-screen 0 1400x900x24" $(CARGO) test -p pladsoverblik-tests --test desktop --test check_flow \
+	  -- --include-ignored --test-threads=1
 
 # Regenerates the bundled example catalogue (a test checks it matches the generator).
 example-catalogue: build

@@ -11,6 +11,7 @@ OUT=${OUT:-docs/benchmarks.md}
 WORK=$(mktemp -d)
 trap 'kill ${XVFB:-} 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 core_md=$("$REL/plads-bench" --offers "$OFFERS" --iterations 200)
 
 # A data directory holding the generated catalogue, imported once.
@@ -33,7 +34,7 @@ pss_mb() {
   echo $((total / 1024))
 }
 
-# run BINARY -> "ms pss_mb" (median of RUNS launches)
+# run BINARY -> "ms pss_mb ms_min ms_max pss_min pss_max" (median of RUNS launches, spread)
 measure() {
   local bin=$1 times=() pss=() i ready start pid now
   for i in $(seq "$RUNS"); do
@@ -50,19 +51,22 @@ measure() {
   local mt mp
   mt=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
   mp=$(printf '%s\n' "${pss[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
-  echo "$mt $mp"
+  echo "$mt $mp $(printf '%s\n' "${times[@]}" | sort -n | sed -n '1p;$p' | tr '\n' ' ')$(printf '%s\n' "${pss[@]}" | sort -n | sed -n '1p;$p' | tr '\n' ' ')"
 }
 
-read -r app_ms app_pss < <(measure "$REL/pladsoverblik")
-read -r floor_ms floor_pss < <(measure "$REL/examples/empty_window")
+read -r app_ms app_pss app_ms_lo app_ms_hi app_pss_lo app_pss_hi < <(measure "$REL/pladsoverblik")
+read -r floor_ms floor_pss floor_ms_lo floor_ms_hi floor_pss_lo floor_pss_hi < <(measure "$REL/examples/empty_window")
 
 {
   echo "# Benchmarks"
   echo
   echo "Measured by \`make bench\` on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date +%d.%m.%Y)."
-  echo "Release build (\`--features custom-protocol\`). Figures are from one run; re-run to refresh."
-  echo "Targets (issue 2): search p99 ≤ 10 ms and ≤ 2× a bare FTS5 MATCH; import ≤ 5 s with peak RSS ≤ 400 MB;"
-  echo "desktop launch to results ≤ 1,0 s and memory ≤ the empty window + 50 MB."
+  echo "Release build (\`--features custom-protocol\`). Each figure is the median of $RUNS runs with the spread"
+  echo "(lowest–highest) beside it, so a figure at the edge shows as such. Load average at the start: $LOAD."
+  echo "Targets (issue 16): import of $OFFERS offers ≤ 2,5 s including the automatic backup before it, peak RSS"
+  echo "≤ 400 MB; search p99 ≤ 5 ms for every query and ≤ 1,5× a bare FTS5 MATCH at p50 and p99; first contract"
+  echo "PDF in a process ≤ 40 ms, then p99 ≤ 25 ms; results on screen ≤ 0,5 s from launch, memory ≤ the empty"
+  echo "window + 40 MB."
   echo
   echo "$core_md"
   echo
@@ -70,7 +74,11 @@ read -r floor_ms floor_pss < <(measure "$REL/examples/empty_window")
   echo
   echo "| måling | Pladsoverblik | tomt Tauri-vindue (gulv) | forskel |"
   echo "|---|---|---|---|"
-  echo "| start til første resultater på skærmen | $app_ms ms | $floor_ms ms (side indlæst) | $((app_ms - floor_ms)) ms |"
-  echo "| hukommelse, PSS summeret over app + WebKit-processer | $app_pss MB | $floor_pss MB | $((app_pss - floor_pss)) MB |"
+  echo "| start til første resultater på skærmen | $app_ms ms ($app_ms_lo–$app_ms_hi) | $floor_ms ms ($floor_ms_lo–$floor_ms_hi; side indlæst) | $((app_ms - floor_ms)) ms |"
+  echo "| hukommelse, PSS summeret over app + WebKit-processer | $app_pss MB ($app_pss_lo–$app_pss_hi) | $floor_pss MB ($floor_pss_lo–$floor_pss_hi) | $((app_pss - floor_pss)) MB |"
+  if [ -f docs/benchmarks-changes.md ]; then
+    echo
+    cat docs/benchmarks-changes.md
+  fi
 } > "$OUT"
 cat "$OUT"

@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "offer_detail",
     "import_catalogue",
     "ui_ready",
+    "ui_log_error",
     "checks_list",
     "check_get",
     "check_create",

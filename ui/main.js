@@ -3,12 +3,14 @@ import { catalogueInfo, referenceData, chooseCatalogueFile, importCatalogue, uiR
 import { initSearch, run as runSearch, currentOrigin, markSelected } from './views/search.js';
 import { openOffer, closeOffer, setOfferExtras } from './views/offer.js';
 import { initChecks, refreshList, showNewForm, activeCheck, addOfferToActive, openCheck } from './views/checks.js';
-import { h, thousands } from './components/dom.js';
+import { h } from './components/dom.js';
+import { focusElement } from './components/focus.js';
 import { openSettings } from './views/settings.js';
 import { initContracts, refreshContracts, newContract } from './views/contracts.js';
 import { initReports, showReports } from './views/reports.js';
 import { initAgreements, showAgreements } from './views/agreements.js';
-import { showError, showInfo } from './components/message.js';
+import { showError, showInfo, clearMessage, installSafetyNet } from './components/message.js';
+import { count } from './components/plural.js';
 import { setToday } from './components/today.js';
 import { timestampText } from './components/format.js';
 
@@ -36,7 +38,7 @@ async function importFlow() {
     await refreshHeader();
     closeOffer();
     await runSearch();
-    showInfo(`Kataloget er indlæst: ${thousands(r.offers)} tilbud og ${thousands(r.rates)} takster.`);
+    showInfo(`Kataloget er indlæst: ${count(r.offers, 'tilbud', 'tilbud')} og ${count(r.rates, 'takst', 'takster')}.`);
   } catch (e) {
     showError(e);
   } finally {
@@ -47,7 +49,13 @@ async function importFlow() {
 
 const VIEWS = ['search', 'checks', 'contracts', 'reports', 'agreements'];
 
+const VIEW_HEADINGS = {
+  search: 'search-title', checks: 'checks-title', contracts: 'contracts-title', reports: 'report-nav-title', agreements: 'agreements-title',
+};
+
 function showView(name) {
+  // A message belongs to the screen that produced it.
+  if ($(`${name}-view`).hidden) clearMessage();
   for (const v of VIEWS) {
     $(`${v}-view`).hidden = v !== name;
     const tab = $(`tab-${v}`);
@@ -55,6 +63,8 @@ function showView(name) {
     else tab.removeAttribute('aria-current');
   }
   updateBanner();
+  // Focus moves to the new view's heading, so a screen reader says where the user is.
+  focusElement($(VIEW_HEADINGS[name]));
   if (name === 'checks') refreshList();
   if (name === 'contracts') refreshContracts();
   if (name === 'agreements') showAgreements();
@@ -75,7 +85,7 @@ function updateBanner() {
   if (!c) return;
   banner.replaceChildren(
     `Afstemning ${c.id} er åben: åbn et tilbud og tryk «Føj til kortliste» for at sammenligne det. `,
-    h('button', { type: 'button', class: 'secondary', id: 'back-to-check', onclick: () => { showView('checks'); openCheck(c.id); } }, 'Tilbage til afstemningen'),
+    h('button', { type: 'button', class: 'secondary', id: 'back-to-check', onclick: async () => { showView('checks'); await openCheck(c.id); focusElement($('check-title')); } }, 'Tilbage til afstemningen'),
   );
 }
 
@@ -103,6 +113,7 @@ function findMore(c) {
 }
 
 async function start() {
+  installSafetyNet();
   try {
     await refreshHeader();
     const ref = await referenceData();

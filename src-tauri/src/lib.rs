@@ -53,6 +53,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::catalogue::offer_detail,
             commands::catalogue::import_catalogue,
             commands::app::ui_ready,
+            commands::app::ui_log_error,
             commands::checks::checks_list,
             commands::checks::check_get,
             commands::checks::check_create,

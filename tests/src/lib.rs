@@ -2,6 +2,8 @@
 //! (tauri-driver → WebKitWebDriver → the app), on a fresh data directory.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test harness: failing loudly is the point
 
+pub mod a11y;
+
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::TcpListener;

@@ -152,13 +152,16 @@ async fn most_specialised(app: &App, dir: &std::path::Path) {
     app.type_into("#q", "Kofoedsminde").await;
     let row = format!("#results tr[data-id='{first}']");
     app.wait_text(&row, "Mest specialiseret (2018-2020)").await;
+    // Read in one script call: the list may be rendered again while the search settles.
     let title = app
-        .find(&format!("{row} .specialised-mark"))
+        .client
+        .execute(
+            "return document.querySelector(arguments[0])?.title ?? '';",
+            vec![format!("{row} .specialised-mark").into()],
+        )
         .await
-        .attr("title")
-        .await
-        .unwrap()
         .unwrap();
+    let title = title.as_str().unwrap_or_default();
     assert!(title.contains("og er udløbet"), "{title}");
     app.click(&format!("{row} .offer-name")).await;
     let note = app

@@ -52,6 +52,38 @@ async fn result_ids(app: &App, expected_count: &str) -> Vec<String> {
     }
 }
 
+/// What is cut or clipped on the search screen at the window's default size (1280×800,
+/// tauri.conf.json): "Nulstil" and "Ny afstemning" in view at the bottom of the filter pane,
+/// the results' last column (Afstand) inside its pane, the offer's rates table inside its own.
+async fn layout_problems(app: &App) -> Vec<String> {
+    let value = app
+        .client
+        .execute(
+            "const out = [];
+             if (window.innerWidth !== 1280 || window.innerHeight !== 800)
+               out.push(`window ${window.innerWidth}×${window.innerHeight}`);
+             const inside = (el, box, what) => {
+               const r = el.getBoundingClientRect(), b = box.getBoundingClientRect();
+               const right = b.left + box.clientLeft + box.clientWidth;
+               const bottom = b.top + box.clientTop + box.clientHeight;
+               if (r.left < b.left - 1 || r.right > right + 1 || r.top < b.top - 1 || r.bottom > bottom + 1)
+                 out.push(`${what} [${r.left},${r.top},${r.right},${r.bottom}] outside [${b.left},${b.top},${right},${bottom}]`);
+             };
+             const form = document.getElementById('search-form');
+             for (const id of ['reset', 'start-check']) inside(document.getElementById(id), form, id);
+             const heads = document.querySelectorAll('#results thead th');
+             inside(heads[heads.length - 1], document.querySelector('.results'), 'Afstand');
+             const rates = document.getElementById('offer-rates');
+             if (rates && rates.scrollWidth > rates.parentElement.clientWidth)
+               out.push(`rates table ${rates.scrollWidth} px in ${rates.parentElement.clientWidth} px`);
+             return out;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(value).unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs a display and tauri-driver: make test-e2e"]
 async fn search_and_open_an_offer() {
@@ -185,8 +217,13 @@ async fn search_and_open_an_offer() {
         "{row_text}"
     );
 
-    // Open it with the keyboard.
-    row.send_keys(&Key::Enter.to_string()).await.unwrap();
+    // Open it with the keyboard: the row's name is its button.
+    row.find(Locator::Css(".row-open"))
+        .await
+        .unwrap()
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .unwrap();
     let heading = c
         .wait()
         .at_most(WAIT)
@@ -231,6 +268,10 @@ async fn search_and_open_an_offer() {
         app.settle().await;
         std::fs::write(path, c.screenshot().await.unwrap()).unwrap();
     }
+    // At the window's default size nothing is cut with the offer open (issue 14).
+    assert_eq!(layout_problems(&app).await, Vec::<String>::new());
+    app.screenshot_into("PLADSOVERBLIK_DOCS_SHOTS", "search-screen.png")
+        .await;
 
     // Escape closes it again.
     c.find(Locator::Css("body"))
@@ -265,15 +306,83 @@ async fn bad_filter_input_is_explained_in_danish() {
         .for_element(Locator::Css("#message:not([hidden])"))
         .await
         .expect("a message is shown");
-    assert_eq!(
-        msg.text().await.unwrap(),
-        "Ugyldigt input: Alderen «tolv» skal være et helt tal mellem 0 og 120."
+    let said = "Alderen «tolv» skal være et helt tal mellem 0 og 120.";
+    let text = msg.text().await.unwrap();
+    assert!(
+        text.starts_with(&format!("Tjek det indtastede: {said}")),
+        "{text}"
     );
-    // The previous results stay as they were.
+    // The error is shown at its field and tied to it, and the old count is gone while the
+    // filter is wrong (issue 14).
+    app.wait_text("#age-error", said).await;
+    let age = app.find("#age").await;
     assert_eq!(
-        text_of(&app, "#result-count").await,
-        "188 tilbud – viser de første 50"
+        age.attr("aria-describedby").await.unwrap().as_deref(),
+        Some("age-error")
     );
+    assert_eq!(
+        age.attr("aria-invalid").await.unwrap().as_deref(),
+        Some("true")
+    );
+    let count = text_of(&app, "#result-count").await;
+    assert!(!count.contains("188"), "{count}");
+    assert!(app
+        .data_of_all("#results tbody tr[data-id]", "id")
+        .await
+        .is_empty());
+    // Corrected: the error goes, the results come back.
+    app.type_into("#age", "30").await;
+    app.wait_text("#result-count", "tilbud").await;
+    assert!(c.find(Locator::Id("age-error")).await.is_err());
+    // A message belongs to its screen: switching view clears it.
+    app.type_into("#age", "tolv").await;
+    app.find("#message:not([hidden])").await;
+    app.click("#tab-checks").await;
+    app.find("#message[hidden]").await;
+
+    // An error no view caught (here a script error thrown on purpose, quoting a CPR number)
+    // reaches the user as the Danish message, never as its raw text, and the technical text is
+    // logged without the CPR number (issue 14).
+    c.execute(
+        "setTimeout(() => { throw new TypeError('null is not an object (010190-1234)'); }, 0);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let shown = app
+        .wait_text(
+            "#message:not([hidden])",
+            "Der opstod en uventet fejl i vinduet",
+        )
+        .await;
+    assert!(
+        !shown.contains("TypeError") && !shown.contains("null is not"),
+        "{shown}"
+    );
+    let db = app
+        .data_dir
+        .path()
+        .join(pladsoverblik_core::paths::DB_FILE_NAME);
+    let deadline = std::time::Instant::now() + WAIT;
+    let logged = loop {
+        let rows: Vec<String> = pladsoverblik_core::store::Db::open(&db)
+            .unwrap()
+            .conn()
+            .prepare("SELECT details FROM audit_log WHERE action = 'ui.error'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        if !rows.is_empty() || std::time::Instant::now() > deadline {
+            break rows;
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    };
+    assert_eq!(logged.len(), 1, "{logged:?}");
+    assert!(logged[0].contains("TypeError"), "{logged:?}");
+    assert!(logged[0].contains("[CPR udeladt]"), "{logged:?}");
+    assert!(!logged[0].contains("010190"), "{logged:?}");
     app.close().await;
 }
 

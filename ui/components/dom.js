@@ -1,3 +1,5 @@
+import { rememberFocus } from './focus.js';
+
 // A tiny element builder: h('td', {class: 'num'}, 'text', child, …). Text is always text,
 // never parsed as HTML.
 export function h(tag, attrs = {}, ...children) {
@@ -20,9 +22,12 @@ export function option(value, label) {
   return h('option', { value }, label);
 }
 
-/** Replaces an element's children; arrays are flattened and null/false left out, as in h(). */
+/** Replaces an element's children; arrays are flattened and null/false left out, as in h().
+ * Focus inside `el` stays where the user was (components/focus.js). */
 export function fill(el, ...children) {
+  const restore = rememberFocus(el);
   el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+  restore();
   return el;
 }
 

@@ -8,7 +8,7 @@ import { h, fill } from './dom.js';
 /** An element that fills itself with the notice when a candidate in `offerIds` is on an
  * agreement's list of most specialised offers (empty otherwise). */
 export function specialisedNotice(offerIds) {
-  const el = h('div', { id: 'check-specialised', 'aria-live': 'polite' });
+  const el = h('div', { id: 'check-specialised' });
   const ids = new Set(offerIds);
   mostSpecialised().then((lists) => {
     const found = lists.flatMap((l) => l.names.flatMap((n) => n.offers

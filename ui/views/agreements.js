@@ -5,6 +5,7 @@ import { listAgreements, agreementFor, chooseAgreementFile, importAgreements, mo
 import { h, option, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
 import { todayText } from '../components/today.js';
+import { field } from '../components/field.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -25,10 +26,6 @@ export async function showAgreements() {
   await refreshAgreements();
 }
 
-function field(label, control, hint) {
-  return h('label', { class: 'field' }, h('span', {}, label), control, hint ? h('small', { class: 'sub' }, hint) : null);
-}
-
 function renderForm() {
   const municipality = h('select', { id: 'af-municipality', name: 'municipality' },
     option('', 'Vælg …'), ref.municipalities.map((m) => option(String(m.code), m.name)));
@@ -46,13 +43,15 @@ function renderForm() {
       const a = await agreementFor(municipality.value, $('af-date').value.trim());
       clearMessage();
       fill($('agreement-answer'),
-        h('p', { id: 'agreement-answer-text', class: a.fallback ? 'outstanding' : (a.agreement ? 'outstanding done' : 'outstanding') }, a.text),
+        h('p', { id: 'agreement-answer-text', tabindex: -1, class: a.fallback ? 'outstanding' : (a.agreement ? 'outstanding done' : 'outstanding') }, a.text),
         a.agreement ? h('button', { type: 'button', class: 'link', onclick: () => reveal(a.agreement.id) }, `Se vilkårene i ${a.agreement.id}`) : null);
+      // The answer is not a live region: it takes focus, so it is read.
+      $('agreement-answer-text').focus();
     } catch (err) {
       showError(err);
     }
   });
-  fill($('agreement-for-panel'), form, h('div', { id: 'agreement-answer', 'aria-live': 'polite' }));
+  fill($('agreement-for-panel'), form, h('div', { id: 'agreement-answer' }));
 }
 
 /** Scrolls to an agreement in the list and opens it. */
@@ -61,6 +60,7 @@ function reveal(id) {
   if (!article) return;
   article.open = true;
   article.scrollIntoView({ block: 'start' });
+  article.querySelector('summary')?.focus();
 }
 
 export async function refreshAgreements() {

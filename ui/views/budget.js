@@ -30,7 +30,7 @@ export function budgetFieldset(f, field) {
         h('th', { scope: 'row' }, label),
         h('td', {}, h('input', { name: `budget.${key}`, id: `c-budget-${key}`, size: 10, inputmode: 'decimal', value: b[key]?.amount ?? '', 'aria-label': `${label}, beløb` })),
         h('td', {}, h('input', { name: `budget.${key}.basis`, id: `c-budget-${key}-basis`, size: 34, value: b[key]?.basis ?? '', placeholder: hint, 'aria-label': `${label}, beregning` })))))),
-    h('p', { id: 'budget-sum', class: 'budget-sum', 'aria-live': 'polite' }));
+    h('p', { id: 'budget-sum', class: 'budget-sum' }));
   box.addEventListener('change', () => { fields.hidden = !box.checked; });
   return h('fieldset', { id: 'one-person-fieldset' }, h('legend', {}, 'Enkeltmandstilbud'),
     h('label', { class: 'choice' }, box, ' Kontrakten gælder et enkeltmandstilbud (individuelt beregnet budget)'),

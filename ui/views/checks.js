@@ -9,7 +9,12 @@ import { showError, showInfo, clearMessage } from '../components/message.js';
 import { todayText } from '../components/today.js';
 import { timestampText } from '../components/format.js';
 import { specialisedNotice } from '../components/specialised.js';
+import { rovingList, updateRoving } from '../components/roving.js';
+import { focusElement } from '../components/focus.js';
+import { tieError } from '../components/field_error.js';
+import { field } from '../components/field.js';
 import { onePersonBody, onePersonCloseForm, onePersonContractForm } from './one_person_check.js';
+import { showGroupPath } from '../components/groups.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -26,24 +31,24 @@ export function initChecks(referenceData, options) {
   ref = referenceData;
   hooks = options;
   $('new-check-button').addEventListener('click', () => showNewForm({}));
+  rovingList($('check-list').tBodies[0]);
 }
 
 export async function refreshList() {
   try {
     const items = await listChecks();
     const body = $('check-list').tBodies[0];
-    body.replaceChildren(
+    fill(body,
       ...items.map((c) =>
         h(
           'tr',
           {
-            tabindex: 0,
             'data-id': c.id,
             class: current?.id === c.id ? 'selected' : '',
             onclick: () => openCheck(c.id),
-            onkeydown: (e) => { if (e.key === 'Enter') openCheck(c.id); },
           },
-          h('td', {}, h('div', { class: 'offer-name' }, c.id), h('div', { class: 'sub' }, c.text.created)),
+          h('td', {}, h('div', { class: 'offer-name' }, h('button', { type: 'button', class: 'row-open', 'aria-label': `${c.id} – ${c.text.need}, ${c.text.status}` }, c.id)),
+            h('div', { class: 'sub' }, c.text.created)),
           h('td', {}, c.text.need, c.reference ? h('div', { class: 'sub' }, c.reference) : null),
           h('td', {}, h('span', { class: `status ${c.status}` }, c.text.status),
             c.valid_until ? h('div', { class: 'sub' }, `til ${c.text.valid_until}`) : null),
@@ -53,13 +58,10 @@ export async function refreshList() {
     if (items.length === 0) {
       body.append(h('tr', {}, h('td', { colspan: 3, class: 'sub' }, 'Ingen afstemninger endnu. Tryk «Ny afstemning».')));
     }
+    updateRoving(body);
   } catch (e) {
     showError(e);
   }
-}
-
-function field(label, control, hint) {
-  return h('label', { class: 'field' }, h('span', {}, label), control, hint ? h('small', { class: 'sub' }, hint) : null);
 }
 
 /** The need form; `prefill` may carry basis, group, age, home (from the search screen). */
@@ -113,8 +115,10 @@ export function showNewForm(prefill) {
       await refreshList();
     } catch (err) {
       showError(err);
+      tieError(err, form);
     }
   });
+  showGroupPath(form.querySelector('#nc-group'), ref.target_groups);
   $('check-panel').replaceChildren(form);
   $('nc-basis').focus();
 }
@@ -128,8 +132,9 @@ export async function openCheck(id) {
   }
 }
 
-/** Runs a change and shows the check as it comes back. */
-async function apply(action, done) {
+/** Runs a change and shows the check as it comes back; refused, the field of `form` the
+ * message names is marked and focused. */
+async function apply(action, done, form = null) {
   try {
     const check = await action();
     clearMessage();
@@ -139,6 +144,7 @@ async function apply(action, done) {
     return true;
   } catch (e) {
     showError(e);
+    tieError(e, form);
     return false;
   }
 }
@@ -164,7 +170,7 @@ function candidateRows(c) {
   return c.candidates.map((k) =>
     h(
       'tr',
-      { 'data-offer': k.offer_id, class: k.blocking ? 'blocking' : '' },
+      { 'data-offer': k.offer_id, class: k.blocking ? 'blocking' : '', 'data-focus-return': open ? `#check-candidates tr[data-offer="${CSS.escape(k.offer_id)}"] [data-action="confirm"]` : null },
       h('td', {}, h('div', { class: 'offer-name' }, k.name), h('div', { class: 'sub' }, `${k.city} · ${k.operator_name}`),
         k.covered_by_rammeaftale ? null : h('div', { class: 'outside-agreement' }, 'Uden for rammeaftalen')),
       h('td', {}, h('span', { class: `badge ${k.operator_type}` }, k.text.operator_type)),
@@ -175,10 +181,11 @@ function candidateRows(c) {
       h('td', { class: 'handling' }, k.text.handling),
       h('td', { class: 'row-actions' },
         open ? [
-          h('button', { type: 'button', class: 'secondary small', 'data-action': 'confirm', onclick: (e) => confirmRow(c, k, e.currentTarget) }, 'Bekræft'),
-          h('button', { type: 'button', class: 'secondary small', 'data-action': 'reject', onclick: (e) => rejectRow(c, k, e.currentTarget) }, 'Afvis'),
+          // Each button names its offer to a screen reader ("Bekræft – Botilbuddet Solsikken").
+          h('button', { type: 'button', class: 'secondary small', 'data-action': 'confirm', 'aria-label': `Bekræft – ${k.name}`, onclick: (e) => confirmRow(c, k, e.currentTarget) }, 'Bekræft'),
+          h('button', { type: 'button', class: 'secondary small', 'data-action': 'reject', 'aria-label': `Afvis – ${k.name}`, onclick: (e) => rejectRow(c, k, e.currentTarget) }, 'Afvis'),
           onList.has(k.offer_id) ? null
-            : h('button', { type: 'button', class: 'secondary small', 'data-action': 'shortlist', onclick: () => apply(() => addToShortlist(c.id, k.offer_id), `${k.name} er føjet til kortlisten.`) }, 'Kortliste'),
+            : h('button', { type: 'button', class: 'secondary small', 'data-action': 'shortlist', 'aria-label': `Kortliste – ${k.name}`, onclick: () => apply(() => addToShortlist(c.id, k.offer_id), `${k.name} er føjet til kortlisten.`) }, 'Kortliste'),
         ] : null),
     ),
   );
@@ -188,10 +195,12 @@ function candidateRows(c) {
 function inlineForm(button, id, fields, save) {
   const row = button.closest('tr');
   row.parentElement.querySelectorAll('tr.inline').forEach((r) => r.remove());
-  const form = h('form', { class: 'inline-form', id }, fields,
+  // Saved or cancelled, focus goes back to the button that opened the form.
+  const opener = `#check-candidates tr[data-offer="${CSS.escape(row.dataset.offer)}"] [data-action="${button.dataset.action}"]`;
+  const form = h('form', { class: 'inline-form', id, 'aria-label': button.getAttribute('aria-label') ?? button.textContent }, fields,
     h('button', { type: 'submit' }, 'Gem'),
-    h('button', { type: 'button', class: 'secondary', onclick: () => inline.remove() }, 'Annullér'));
-  const inline = h('tr', { class: 'inline' }, h('td', { colspan: 7 }, form));
+    h('button', { type: 'button', class: 'secondary', onclick: () => { inline.remove(); focusElement(document.querySelector(opener)); } }, 'Annullér'));
+  const inline = h('tr', { class: 'inline', 'data-focus-return': opener }, h('td', { colspan: 7 }, form));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     await save(form);
@@ -214,7 +223,7 @@ function confirmRow(c, k, button) {
     method: form.elements.method.value,
     contact: form.elements.contact.value,
     note: form.elements.note.value,
-  }), `Bekræftelsen for ${k.name} er registreret.`));
+  }), `Bekræftelsen for ${k.name} er registreret.`, form));
 }
 
 function rejectRow(c, k, button) {
@@ -232,7 +241,7 @@ function rejectRow(c, k, button) {
     reason: form.elements.reason.value,
     note: form.elements.note.value,
     decided_by: form.elements.decided_by.value,
-  }), `Begrundelsen for ${k.name} er registreret.`));
+  }), `Begrundelsen for ${k.name} er registreret.`, form));
 }
 
 /** Public offers of the area left out of the check, each with why. */
@@ -285,9 +294,11 @@ function shortlist(c) {
       c.closed ? null : h('button', { type: 'button', class: 'secondary', id: 'find-more', onclick: () => hooks.findMore(c) }, 'Find flere tilbud til kortlisten')),
     list.length === 0
       ? h('p', { class: 'sub' }, 'Føj offentlige kandidater eller private tilbud til kortlisten for at sammenligne dem side om side.')
-      : h('div', { class: 'compare-wrap' }, h('table', { id: 'shortlist', class: 'compare' },
+      : h('div', { class: 'compare-wrap' },
+        h('p', { class: 'price-basis', id: 'shortlist-basis' }, 'Takster pr. døgn ekskl. moms (leverandørens ikke-fradragsberettigede moms trukket fra), så tilbuddene sammenlignes ens. Kontrakten viser taksten som i takstoversigten og siger, om den indeholder moms.'),
+        h('table', { id: 'shortlist', class: 'compare' },
           h('thead', {}, h('tr', {}, h('th', {}, ''), list.map((s) => h('th', { scope: 'col', 'data-offer': s.figures.offer_id }, s.figures.name,
-            c.closed ? null : h('button', { type: 'button', class: 'link', title: 'Fjern fra kortlisten', onclick: () => apply(() => removeFromShortlist(c.id, s.figures.offer_id)) }, 'Fjern'))))),
+            c.closed ? null : h('button', { type: 'button', class: 'link', 'data-action': 'remove', title: 'Fjern fra kortlisten', 'aria-label': `Fjern – ${s.figures.name}`, onclick: () => apply(() => removeFromShortlist(c.id, s.figures.offer_id)) }, 'Fjern'))))),
           h('tbody', {},
             COMPARE.map(([label, get]) => h('tr', {}, h('th', { scope: 'row' }, label), list.map((s) => h('td', {}, get(s.figures))))),
             h('tr', { class: 'choosable-row' }, h('th', { scope: 'row' }, 'Kan vælges'),
@@ -311,14 +322,15 @@ function closeForm(c) {
   ];
   const justified = c.kind === 'enkeltmand' ? 'enkeltmand_begrundet' : 'privat_begrundet';
   const justifiedLabel = c.kind === 'enkeltmand' ? 'Oprettelse af enkeltmandstilbud er begrundet' : 'Køb uden for rammeaftalen er begrundet';
-  const form = h('form', { id: 'close-form', class: 'close-form' },
-    h('h3', {}, 'Luk afstemningen'),
-    h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'conclusion', value: 'offentligt_valgt' }), ' Et offentligt tilbud er valgt: ',
-      h('select', { name: 'public_offer', 'aria-label': 'Valgt offentligt tilbud' }, option('', 'Vælg …'), publicChoices.map(([v, l]) => option(v, l)))),
-    h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'conclusion', value: justified, id: 'conclusion-private' }), ` ${justifiedLabel}`,
-      c.kind === 'privat' && privateChoices.length
-        ? [': ', h('select', { name: 'private_offer', 'aria-label': 'Valgt tilbud uden for rammeaftalen' }, option('', 'Intet valgt endnu'), privateChoices.map(([v, l]) => option(v, l)))]
-        : null),
+  const form = h('form', { id: 'close-form', class: 'close-form', 'aria-labelledby': 'close-form-title', 'data-focus-return': '#check-title' },
+    h('h3', { id: 'close-form-title' }, 'Luk afstemningen'),
+    h('fieldset', { class: 'choices' }, h('legend', {}, 'Konklusion'),
+      h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'conclusion', value: 'offentligt_valgt', id: 'conclusion-public' }), ' Et offentligt tilbud er valgt: ',
+        h('select', { name: 'public_offer', 'aria-label': 'Valgt offentligt tilbud' }, option('', 'Vælg …'), publicChoices.map(([v, l]) => option(v, l)))),
+      h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'conclusion', value: justified, id: 'conclusion-private' }), ` ${justifiedLabel}`,
+        c.kind === 'privat' && privateChoices.length
+          ? [': ', h('select', { name: 'private_offer', 'aria-label': 'Valgt tilbud uden for rammeaftalen' }, option('', 'Intet valgt endnu'), privateChoices.map(([v, l]) => option(v, l)))]
+          : null)),
     field('Bemærkning', h('input', { name: 'note', size: 60 })),
     h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'close-check' }, 'Luk afstemning')),
   );
@@ -329,7 +341,7 @@ function closeForm(c) {
       ? form.elements.public_offer.value
       : (form.elements.private_offer?.value ?? '');
     apply(() => closeCheck(c.id, { conclusion, chosen_offer_id: chosen, note: form.elements.note.value }),
-      `Afstemning ${c.id} er lukket.`);
+      `Afstemning ${c.id} er lukket.`, form);
   });
   return form;
 }
@@ -340,8 +352,12 @@ function waiting(c) {
 }
 
 function render(c) {
+  // Another check, or this one just closed: the panel starts at its top, so the heading and
+  // the conclusion show (a re-render of the same open check keeps the user's place).
+  const fresh = !current || current.id !== c.id || !!current.closed !== !!c.closed;
   current = c;
   const panel = $('check-panel');
+  if (fresh) requestAnimationFrame(() => { panel.scrollTop = 0; });
   fill(panel,
     h('header', { class: 'check-head' },
       h('h2', { id: 'check-title' }, `Afstemning ${c.id}`),

@@ -10,8 +10,13 @@ import { h, option, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
 import { todayText } from '../components/today.js';
 import { dateText, timestampText } from '../components/format.js';
+import { count } from '../components/plural.js';
 import { budgetFieldset, readBudget, renderBudget, issuedBudget } from './budget.js';
 import { initOldContracts, openOldContract, showRegisterForm } from './old_contracts.js';
+import { rovingList, updateRoving } from '../components/roving.js';
+import { focusElement } from '../components/focus.js';
+import { tieError } from '../components/field_error.js';
+import { field, describeBy, undescribe } from '../components/field.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -23,6 +28,7 @@ let evalSeq = 0;
 export function initContracts(referenceData) {
   ref = referenceData;
   initOldContracts(referenceData, { refresh: refreshContracts, newStandard: (offerId) => newContract(null, offerId) });
+  rovingList($('contract-list').tBodies[0]);
   $('register-old-contract')?.addEventListener('click', () => {
     current = null;
     showRegisterForm();
@@ -33,18 +39,17 @@ export async function refreshContracts() {
   try {
     const items = await listContracts();
     const body = $('contract-list').tBodies[0];
-    body.replaceChildren(
+    fill(body,
       ...items.map((c) =>
         h('tr', {
-          tabindex: 0,
           'data-id': c.id,
           class: [current?.id === c.id ? 'selected' : '', c.old ? 'old' : ''].join(' ').trim(),
           onclick: () => (c.old ? openOldContract(c.id) : openContract(c.id)),
-          onkeydown: (e) => { if (e.key === 'Enter') (c.old ? openOldContract(c.id) : openContract(c.id)); },
         },
-        h('td', {}, h('div', { class: 'offer-name' }, `${c.id} v${c.version}`), h('div', { class: 'sub' }, c.state_text),
+        h('td', {}, h('div', { class: 'offer-name' }, h('button', { type: 'button', class: 'row-open', 'aria-label': `${c.id} v${c.version} – ${c.offer_name}, ${c.state_text}` }, `${c.id} v${c.version}`)),
+          h('div', { class: 'sub' }, c.state_text),
           c.one_person ? h('span', { class: 'tag one-person' }, 'Enkeltmandstilbud') : null),
-        h('td', {}, c.citizen_name || '–', h('div', { class: 'sub cpr' }, c.citizen_cpr_masked)),
+        h('td', {}, c.citizen_name || h('span', { class: 'sub' }, 'Ikke udfyldt'), c.citizen_cpr_masked ? h('div', { class: 'sub cpr' }, c.citizen_cpr_masked) : null),
         h('td', { class: 'warnings' }, c.offer_name, h('div', { class: 'sub' }, c.period_text),
           (c.flags ?? []).map((f) => h('div', { class: 'warning flag' }, f))),
         h('td', { class: 'warnings' }, c.warnings.map((w) => h('div', { class: 'warning' }, w))))),
@@ -52,23 +57,60 @@ export async function refreshContracts() {
     if (items.length === 0) {
       body.append(h('tr', {}, h('td', { colspan: 4, class: 'sub' }, 'Ingen kontrakter endnu. Opret en fra en lukket afstemning eller fra et offentligt tilbud.')));
     }
+    updateRoving(body);
   } catch (e) {
     showError(e);
   }
 }
 
-/** A new contract from a closed check and/or an offer: the draft is stored at once. */
+/** A new contract from a closed check and/or an offer. It is not stored yet: the draft is
+ * stored the first time the form holds something beyond what was prefilled (the user typed or
+ * changed a field; spaces alone are nothing), so "Opret kontrakt" never leaves an empty draft
+ * in the list. The core refuses such an empty draft as well (`contracts::untouched`). */
 export async function newContract(checkId, offerId) {
   try {
     const form = await prefillContract(checkId, offerId);
-    const view = await createContract(form);
+    const evaluation = await evaluateContract(form);
     clearMessage();
-    render(view);
-    await refreshContracts();
-    showInfo(`Kladde ${view.id} er oprettet. Udfyld de manglende felter og udsted kontrakten.`);
+    render({
+      id: null, unsaved: true, form, evaluation, state: 'kladde', state_text: 'Ikke gemt endnu',
+      current: { version: 1, issued: false }, versions: [], warnings: [], actions: {},
+    });
+    focusElement($('contract-title'));
+    // What the editor shows for the prefilled form: "something typed" is a difference from it.
+    current.baseline = comparable(readForm());
+    for (const tr of $('contract-list').tBodies[0].rows) tr.classList.remove('selected');
+    showInfo('Ny kontrakt: den gemmes som kladde, så snart du skriver eller ændrer noget i den.');
   } catch (e) {
     showError(e);
   }
+}
+
+/** A form as compared with the prefill: spaces around a text are nothing typed. */
+function comparable(form) {
+  return JSON.stringify(form, (_, v) => (typeof v === 'string' ? v.trim() : v));
+}
+
+let storing = null;
+
+/** Stores the new contract on screen as a draft (once), keeping the editor as it is so typing
+ * goes on; resolves to the stored view, or null when it is not the one on screen any more. */
+function ensureStored() {
+  if (!current?.unsaved) return Promise.resolve(current);
+  if (!storing) {
+    const mine = current;
+    storing = createContract(readForm()).then((view) => {
+      if (current !== mine) return null;
+      current = { ...view, baseline: mine.baseline };
+      $('contract-title').textContent = `Kontrakt ${view.id} version ${view.current.version}`;
+      $('contract-state').textContent = view.state_text;
+      $('contract-discard').textContent = 'Kassér kladden …';
+      refreshContracts();
+      showInfo(`Kladde ${view.id} er gemt. Udfyld de manglende felter og udsted kontrakten.`);
+      return current;
+    }).finally(() => { storing = null; });
+  }
+  return storing;
 }
 
 export async function openContract(id) {
@@ -80,7 +122,9 @@ export async function openContract(id) {
   }
 }
 
-async function apply(action, done) {
+/** Runs a change and shows the contract as it comes back; refused, the field of `form` the
+ * message names is marked and focused. */
+async function apply(action, done, form = null) {
   try {
     const view = await action();
     clearMessage();
@@ -90,6 +134,7 @@ async function apply(action, done) {
     return view;
   } catch (e) {
     showError(e);
+    tieError(e, form);
     return null;
   }
 }
@@ -113,10 +158,6 @@ const TEXT_FIELDS = [
 // covers absence_days and hospital_days).
 const TERM_FIELDS = ['notice_buyer', 'notice_provider', 'payment_timing', 'payment_days', 'absence_days', 'hospital_days', 'closure'];
 
-function field(label, control, hint) {
-  return h('label', { class: 'field' }, h('span', {}, label), control, hint ? h('small', { class: 'sub' }, hint) : null);
-}
-
 function municipalitySelect(id, value, empty) {
   const s = h('select', { id, name: id }, option('', empty), ref.municipalities.map((m) => option(String(m.code), m.name)));
   const found = ref.municipalities.find((m) => String(m.code) === String(value) || m.name === value);
@@ -132,11 +173,12 @@ function addonRow(a = {}) {
     h('td', {}, h('input', { name: 'addon-basis', value: a.basis ?? '', size: 26, 'aria-label': 'Begrundelse og beregningsgrundlag' })),
     h('td', {}, h('input', { name: 'addon-amount', value: a.amount ?? '', size: 9, inputmode: 'decimal', 'aria-label': 'Beløb' })),
     h('td', {}, unit),
-    h('td', {}, h('button', { type: 'button', class: 'link', onclick: (e) => { e.currentTarget.closest('tr').remove(); scheduleEvaluate(); } }, 'Fjern')));
+    h('td', {}, h('button', { type: 'button', class: 'link', 'aria-label': 'Fjern tillægsydelsen', onclick: (e) => { e.currentTarget.closest('tr').remove(); scheduleEvaluate(); $('add-addon')?.focus(); } }, 'Fjern')));
 }
 
 function readForm() {
   const form = $('contract-form');
+  if (!form) throw new Error('readForm: the contract editor is not on screen');
   const value = (name) => form.elements[name]?.value ?? '';
   const out = { ...current.form };
   for (const [name] of TEXT_FIELDS) out[name] = value(name);
@@ -164,37 +206,59 @@ function readForm() {
 
 function scheduleEvaluate() {
   clearTimeout(evalTimer);
+  // The re-check belongs to the editor on screen now; `render` cancels it when the editor is
+  // replaced, and it checks again that this editor is still the one on screen (issued, or
+  // another contract opened, in the meantime).
+  const editorForm = $('contract-form');
   evalTimer = setTimeout(async () => {
-    // The editor may be gone (issued, or another contract opened) by now.
-    if (!$('contract-form')) return;
+    evalTimer = null;
+    if (!editorForm || !editorForm.isConnected || $('contract-form') !== editorForm) return;
     const mine = ++evalSeq;
     try {
-      const evaluation = await evaluateContract(readForm());
-      if (mine === evalSeq) renderEvaluation(evaluation);
+      const form = readForm();
+      if (current?.unsaved && comparable(form) !== current.baseline) await ensureStored();
+      const evaluation = await evaluateContract(form);
+      if (mine === evalSeq && editorForm.isConnected) renderEvaluation(evaluation);
     } catch (e) {
-      showError(e);
+      if (mine === evalSeq && editorForm.isConnected) showError(e, 'kontrakt: genberegning');
     }
   }, 250);
 }
 
-/** The price: the lines with the total, each calendar year's figures, the labelled average,
- * how the rate moves and the VAT in it. */
+/** The price: the basis of the figures said plainly, each calendar year's rate (per day and
+ * per month) and amount with the whole term's total, the labelled average, then the lines it
+ * is made of, how the rate moves and the VAT in it. */
 function priceBlock(price) {
   const years = price.years ?? [];
+  const num = (text) => h('td', { class: 'num' }, text);
   return [
-    h('table', { id: 'contract-price', class: 'price-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Linje'), h('th', { class: 'num' }, 'Sats'), h('th', { class: 'num' }, 'I alt'))),
-      h('tbody', {}, price.lines.map((l) => h('tr', { class: l.provisional ? 'provisional' : '' },
-        h('td', {}, l.label, h('div', { class: 'sub' }, l.basis)), h('td', { class: 'num' }, l.amount_text), h('td', { class: 'num' }, l.total_text)))),
-      h('tfoot', {},
-        h('tr', { class: 'total' }, h('th', { colspan: 2 }, `Hele perioden (${price.days} dage)`), h('td', { class: 'num', id: 'contract-total' }, price.total_text)))),
+    price.basis_text ? h('p', { class: 'price-basis', id: 'contract-basis' }, `${price.basis_text}.`) : null,
     years.length === 0 ? null : h('table', { id: 'contract-years', class: 'price-table years' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'År'), h('th', {}, 'Grundlag'), h('th', { class: 'num' }, 'Pr. døgn'), h('th', { class: 'num' }, 'Pr. måned'))),
-      h('tbody', {}, years.map((y) => h('tr', { class: y.provisional ? 'provisional' : '', 'data-year': y.year },
-        h('td', {}, y.year), h('td', {}, y.rule), h('td', { class: 'num' }, y.per_day_text), h('td', { class: 'num' }, y.per_month_text))))),
+      h('caption', {}, 'Pris pr. kalenderår (taksten skifter 1. januar)'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'År'),
+        h('th', { scope: 'col', class: 'num' }, 'Pr. døgn'), h('th', { scope: 'col', class: 'num' }, 'Pr. måned'),
+        h('th', { scope: 'col', class: 'num' }, 'Årets beløb'))),
+      // Each year's figures, and under them the rule its rate follows.
+      years.map((y) => h('tbody', { class: y.provisional ? 'provisional' : '', 'data-year': y.year },
+        h('tr', { class: 'year' },
+          h('th', { scope: 'row' }, y.year),
+          num(y.per_day_text), num(y.per_month_text),
+          num(y.amount_text ? [y.amount_text, h('div', { class: 'sub' }, count(y.days, 'dag', 'dage'))] : '–')),
+        h('tr', { class: 'year-rule' }, h('td', { colspan: 4, class: 'sub' }, y.rule)))),
+      h('tfoot', {}, h('tr', { class: 'total' },
+        h('th', { scope: 'row', colspan: 3 }, `Hele perioden (${count(price.days, 'dag', 'dage')})`),
+        h('td', { class: 'num', id: 'contract-total' }, price.total_text)))),
     h('dl', { class: 'facts price-average', id: 'contract-average' },
-      h('dt', {}, 'Pr. døgn'), h('dd', {}, price.per_day_text),
-      h('dt', {}, 'Pr. måned'), h('dd', {}, price.per_month_text)),
+      h('dt', {}, 'Gennemsnit pr. døgn'), h('dd', {}, price.per_day_text),
+      h('dt', {}, 'Gennemsnit pr. måned'), h('dd', {}, price.per_month_text)),
+    h('table', { id: 'contract-price', class: 'price-table lines' },
+      h('caption', {}, 'Linjer'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Linje'), h('th', { scope: 'col', class: 'num' }, 'Sats'), h('th', { scope: 'col', class: 'num' }, 'I alt'))),
+      h('tbody', {}, price.lines.map((l) => h('tr', { class: l.provisional ? 'provisional' : '' },
+        h('td', {}, l.label, h('div', { class: 'sub' }, l.basis)), num(l.amount_text), num(l.total_text)))),
+      years.length === 0 ? h('tfoot', {}, h('tr', { class: 'total' },
+        h('th', { colspan: 2 }, `Hele perioden (${count(price.days, 'dag', 'dage')})`),
+        h('td', { class: 'num', id: 'contract-total' }, price.total_text))) : null),
     price.rule_text ? h('p', { class: 'sub', id: 'contract-price-rule' }, price.rule_text) : null,
     h('p', { class: 'sub', id: 'contract-vat' }, price.vat_text),
   ];
@@ -217,7 +281,7 @@ function renderEvaluation(e) {
     e.template ? h('p', { class: 'sub', id: 'contract-template' }, `${e.template.title} (skabelon ${e.template.version})`) : null,
     e.problems.length
       ? [h('h3', {}, `${e.problems.length} fejl skal rettes før udstedelse`),
-        h('ul', { id: 'contract-problems', class: 'problems' }, e.problems.map((p) => h('li', { 'data-field': p.field },
+        h('ul', { id: 'contract-problems', class: 'problems' }, e.problems.map((p, i) => h('li', { 'data-field': p.field, id: `contract-problem-${i}` },
           $('contract-form')?.elements[p.field]
             ? h('button', { type: 'button', class: 'problem-link', title: 'Gå til feltet', onclick: () => focusField(p.field) }, p.message)
             : p.message)))]
@@ -225,11 +289,17 @@ function renderEvaluation(e) {
     e.price ? [h('h3', {}, 'Pris'), priceBlock(e.price)] : null,
     e.notice_today_text ? h('p', { class: 'sub', id: 'contract-notice-today' }, e.notice_today_text) : null,
   );
-  for (const el of document.querySelectorAll('#contract-form [aria-invalid]')) el.removeAttribute('aria-invalid');
-  for (const p of e.problems) {
-    const el = $('contract-form')?.elements[p.field];
-    if (el && el.setAttribute) el.setAttribute('aria-invalid', 'true');
+  // Each field with a problem is marked invalid and described by its problem's text.
+  for (const el of document.querySelectorAll('#contract-form [aria-invalid]')) {
+    el.removeAttribute('aria-invalid');
+    undescribe(el, (id) => id.startsWith('contract-problem-'));
   }
+  e.problems.forEach((p, i) => {
+    const el = $('contract-form')?.elements[p.field];
+    if (!el || !el.setAttribute) return;
+    el.setAttribute('aria-invalid', 'true');
+    describeBy(el, `contract-problem-${i}`);
+  });
 }
 
 // ---- terms (Vilkår) -----------------------------------------------------------------
@@ -355,20 +425,35 @@ function editor(c) {
       h('button', { type: 'submit', class: 'secondary', id: 'contract-save' }, 'Gem kladde'),
       h('button', { type: 'button', id: 'contract-issue', onclick: issueCurrent }, 'Udsted kontrakt'),
       h('button', { type: 'button', class: 'secondary danger', id: 'contract-discard', onclick: () => discardForm(c) },
-        c.current.version > 1 ? 'Kassér rettelsen …' : 'Kassér kladden …')),
+        c.unsaved ? 'Kassér' : (c.current.version > 1 ? 'Kassér rettelsen …' : 'Kassér kladden …'))),
     h('div', { id: 'contract-discard-confirm' }),
   );
   form.addEventListener('input', scheduleEvaluate);
   form.addEventListener('change', scheduleEvaluate);
-  form.addEventListener('submit', (e) => {
+  form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    apply(() => saveContract(current.id, readForm()), `Kladde ${current.id} er gemt.`);
+    const stored = await storedOrShown();
+    if (!stored) return;
+    apply(() => saveContract(stored.id, readForm()), `Kladde ${stored.id} er gemt.`);
   });
   return form;
 }
 
+/** The contract on screen as stored (a new one is stored first); null when it could not be
+ * (the message says why) or another contract was opened meanwhile. */
+async function storedOrShown() {
+  try {
+    return await ensureStored();
+  } catch (e) {
+    showError(e);
+    return null;
+  }
+}
+
 async function issueCurrent() {
-  const id = current.id;
+  const stored = await storedOrShown();
+  if (!stored) return;
+  const id = stored.id;
   const saved = await apply(() => saveContract(id, readForm()));
   if (!saved) return;
   await apply(() => issueContract(id), `Kontrakt ${id} er udstedt og kan ikke længere ændres.`);
@@ -391,7 +476,7 @@ function issuedView(c) {
     ['Lovgrundlag', d.legal_basis_label],
     ['Indsats', d.intervention],
     ['Mål', d.goals.join('; ')],
-    ['Periode', `${dateText(d.start)}–${dateText(d.end)} (${d.price.days} dage)`],
+    ['Periode', `${dateText(d.start)}–${dateText(d.end)} (${count(d.price.days, 'dag', 'dage')})`],
     ['Opfølgning', d.followups.map(dateText).join(', ')],
     ['Købers rammeaftale', d.agreement ? d.agreement.text : 'Ingen rammeaftale'],
     ['Købers opsigelsesvarsel', d.notice.buyer_text, d.notice.buyer_source],
@@ -421,7 +506,7 @@ function issuedView(c) {
       can.renew ? h('button', { type: 'button', class: 'secondary', id: 'renew', onclick: () => apply(() => renewContract(c.id), 'Fornyelsen er oprettet som kladde.') }, 'Forny') : null,
       can.correct ? h('button', { type: 'button', class: 'secondary', id: 'correct', onclick: () => correctForm(c) }, 'Ret (ny version)') : null),
     h('div', { id: 'contract-inline' }),
-    h('details', {}, h('summary', {}, `Kontraktens ${d.clauses.length} punkter`),
+    h('details', {}, h('summary', {}, `Kontraktens ${count(d.clauses.length, 'punkt', 'punkter')}`),
       h('ol', { class: 'clauses' }, d.clauses.map((cl) => h('li', {}, h('strong', {}, cl.title), h('p', {}, cl.text))))),
     c.versions.length > 1 ? h('details', {}, h('summary', {}, 'Versioner'),
       h('ul', {}, c.versions.map((v) => h('li', {}, `v${v.version}: ${v.issued ? `udstedt ${timestampText(v.issued_at)} af ${v.issued_by}` : 'kladde'}${v.reason ? ` – ${v.reason}` : ''}`)))) : null,
@@ -441,36 +526,46 @@ async function exportPdf(c) {
 }
 
 function terminateForm(c) {
-  const form = h('form', { class: 'inline-form', id: 'terminate-form' },
+  const form = h('form', { class: 'inline-form', id: 'terminate-form', 'aria-label': 'Opsig kontrakten', 'data-focus-return': '#terminate' },
     field('Opsagt af', h('select', { name: 'party' }, option('koeber', 'Køber'), option('leverandoer', 'Leverandøren'))),
     field('Opsigelsen er givet', h('input', { name: 'given_on', size: 11, value: todayText() })),
     h('button', { type: 'submit' }, 'Registrér opsigelse'));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    apply(() => terminateContract(c.id, form.elements.party.value, form.elements.given_on.value), 'Opsigelsen er registreret.');
+    apply(() => terminateContract(c.id, form.elements.party.value, form.elements.given_on.value), 'Opsigelsen er registreret.', form);
   });
   $('contract-inline').replaceChildren(form);
+  form.elements.party.focus();
 }
 
 function correctForm(c) {
-  const form = h('form', { class: 'inline-form', id: 'correct-form' },
+  const form = h('form', { class: 'inline-form', id: 'correct-form', 'aria-label': 'Ret kontrakten', 'data-focus-return': '#correct' },
     field('Årsag til rettelsen', h('input', { name: 'reason', size: 40 })),
     h('button', { type: 'submit' }, 'Opret ny version'));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    apply(() => correctContract(c.id, form.elements.reason.value), 'En ny version er oprettet som kladde.');
+    apply(() => correctContract(c.id, form.elements.reason.value), 'En ny version er oprettet som kladde.', form);
   });
   $('contract-inline').replaceChildren(form);
+  form.elements.reason.focus();
 }
 
 /** Asks before a draft is discarded: the draft (with the citizen's data) is deleted. */
-function discardForm(c) {
+function discardForm(shown) {
+  // The contract on screen now (a new one may have been stored since the editor was built).
+  const c = current ?? shown;
+  if (c.unsaved) {
+    // Nothing is stored yet: the new contract is simply dropped.
+    closeEditor();
+    showInfo('Den nye kontrakt er kasseret; intet var gemt.');
+    return;
+  }
   const correction = c.current.version > 1;
   const box = h('div', { class: 'inline-form', role: 'alertdialog', 'aria-labelledby': 'discard-question' },
     h('p', { id: 'discard-question' }, correction
       ? `Kassér rettelsen (version ${c.current.version})? Det, der er skrevet i den, slettes; den udstedte version gælder fortsat.`
       : `Kassér kladde ${c.id}? Kladden og borgerens oplysninger i den slettes. Nummeret bruges ikke igen.`),
-    h('button', { type: 'button', class: 'danger', id: 'contract-discard-yes', onclick: () => discardCurrent(c) }, 'Kassér'),
+    h('button', { type: 'button', class: 'danger', id: 'contract-discard-yes', onclick: () => discardCurrent(current ?? c) }, 'Kassér'),
     h('button', { type: 'button', class: 'secondary', id: 'contract-discard-no', onclick: () => box.remove() }, 'Fortryd'));
   $('contract-discard-confirm').replaceChildren(box);
   $('contract-discard-yes').focus();
@@ -484,14 +579,21 @@ async function discardCurrent(c) {
     if (c.current.version > 1) {
       render(await getContract(c.id));
     } else {
-      current = null;
-      fill($('contract-panel'), h('p', { class: 'sub' }, 'Vælg en kontrakt i listen.'));
+      closeEditor();
     }
     await refreshContracts();
     showInfo(text);
   } catch (e) {
     showError(e);
   }
+}
+
+/** Empties the panel (after a discard): nothing of the editor is left to re-check. */
+function closeEditor() {
+  clearTimeout(evalTimer);
+  evalSeq += 1;
+  current = null;
+  fill($('contract-panel'), h('p', { class: 'sub' }, 'Vælg en kontrakt i listen.'));
 }
 
 function render(c) {
@@ -502,12 +604,13 @@ function render(c) {
   const draft = !c.current.issued;
   fill($('contract-panel'),
     h('header', { class: 'check-head' },
-      h('h2', { id: 'contract-title' }, `Kontrakt ${c.id} version ${c.current.version}`),
+      h('h2', { id: 'contract-title' }, c.unsaved ? 'Ny kontrakt' : `Kontrakt ${c.id} version ${c.current.version}`),
       h('span', { id: 'contract-state', class: `status ${c.state}` }, c.state_text)),
     c.current.reason ? h('p', { class: 'sub' }, c.current.reason) : null,
     c.renewed_from ? h('p', { class: 'sub' }, `Fornyelse af ${c.renewed_from}`) : null,
     draft
-      ? h('div', { class: 'contract-editor' }, editor(c), h('aside', { id: 'contract-evaluation', class: 'contract-evaluation' }))
+      // The check of the draft scrolls on its own, so it is a Tab stop (keyboard scrolling).
+      ? h('div', { class: 'contract-editor' }, editor(c), h('aside', { id: 'contract-evaluation', class: 'contract-evaluation', tabindex: 0, 'aria-label': 'Kontrol og pris' }))
       : issuedView(c),
   );
   if (draft) renderEvaluation(c.evaluation);

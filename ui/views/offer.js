@@ -2,6 +2,8 @@
 import { offerDetail } from '../api/catalogue.js';
 import { h, fill } from '../components/dom.js';
 import { showError } from '../components/message.js';
+import { focusRow } from '../components/roving.js';
+import { focusElement } from '../components/focus.js';
 
 const panel = () => document.getElementById('offer');
 
@@ -27,7 +29,8 @@ export function closeOffer() {
   document.querySelector('.layout').classList.remove('with-offer');
   const selected = document.querySelector('#results tr.selected');
   document.querySelectorAll('#results tr.selected').forEach((tr) => tr.classList.remove('selected'));
-  selected?.focus();
+  // Back to the row the offer was opened from.
+  if (selected) focusRow(selected.parentElement, selected.dataset.id);
 }
 
 /** The offer is on an agreement's list of most specialised offers: which agreement, its
@@ -83,26 +86,29 @@ function render(o) {
     h('h3', {}, 'Takster'),
     o.rates.length === 0
       ? h('p', { class: 'sub' }, 'Ingen takster i kataloget.')
-      : h(
+      : h('div', { class: 'table-scroll' }, h(
           'table',
           { id: 'offer-rates' },
-          h('thead', {}, h('tr', {}, h('th', {}, 'År'), h('th', {}, 'Lovgrundlag'), h('th', {}, 'Takst'), h('th', {}, 'Sammenlignelig'), h('th', {}, 'Beregningsgrundlag'))),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'År'), h('th', { scope: 'col' }, 'Lovgrundlag'), h('th', { scope: 'col', class: 'num' }, 'Takst'),
+            h('th', { scope: 'col', class: 'num' }, 'Pr. døgn ekskl. moms (sammenlignelig)'))),
           h(
             'tbody',
             {},
-            o.rates.map((r) =>
+            // Each rate, and its calculation basis as a line of its own below it.
+            o.rates.flatMap((r) => [
               h(
                 'tr',
-                {},
+                { class: 'has-calc' },
                 h('td', {}, r.year),
                 h('td', {}, r.basis_label, r.department_id ? h('div', { class: 'sub' }, r.department_name) : null),
                 h('td', { class: 'num' }, r.amount_text),
                 h('td', { class: 'num' }, r.daily_ex_vat_text),
-                h('td', {}, r.has_calculation ? r.calculation_text.join(' · ') : h('span', { class: 'no-basis' }, 'Intet beregningsgrundlag')),
               ),
-            ),
+              h('tr', { class: 'calc' }, h('td', { colspan: 4 },
+                r.has_calculation ? `Beregningsgrundlag: ${r.calculation_text.join(' · ')}` : h('span', { class: 'no-basis' }, 'Intet beregningsgrundlag'))),
+            ]),
           ),
-        ),
+        )),
     o.buyers.length === 0
       ? null
       : [
@@ -127,5 +133,5 @@ function render(o) {
   );
   p.hidden = false;
   document.querySelector('.layout').classList.add('with-offer');
-  p.focus();
+  focusElement(document.getElementById('offer-name'));
 }

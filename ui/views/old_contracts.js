@@ -7,6 +7,8 @@ import { registerOldContract, getOldContract, correctOldContract } from '../api/
 import { h, option, fill } from '../components/dom.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
 import { timestampText } from '../components/format.js';
+import { tieError } from '../components/field_error.js';
+import { field } from '../components/field.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,10 +18,6 @@ let hooks = { refresh: async () => {}, newStandard: () => {} };
 export function initOldContracts(referenceData, options) {
   ref = referenceData;
   hooks = options;
-}
-
-function field(label, control, hint) {
-  return h('label', { class: 'field' }, h('span', {}, label), control, hint ? h('small', { class: 'sub' }, hint) : null);
 }
 
 function select(name, items, value, empty) {
@@ -65,7 +63,9 @@ function read(el) {
     'start', 'end', 'amount', 'unit', 'document', 'note'].map((n) => [n, v(n)]));
 }
 
-async function apply(action, done) {
+/** Runs a change and shows the contract as it comes back; refused, the field of `form` the
+ * message names is marked and focused. */
+async function apply(action, done, form = null) {
   try {
     const view = await action();
     clearMessage();
@@ -75,6 +75,7 @@ async function apply(action, done) {
     return view;
   } catch (e) {
     showError(e);
+    tieError(e, form);
     return null;
   }
 }
@@ -84,7 +85,7 @@ export function showRegisterForm() {
   const el = form({}, false);
   el.addEventListener('submit', (e) => {
     e.preventDefault();
-    apply(() => registerOldContract(read(el)), 'Den ældre kontrakt er registreret.');
+    apply(() => registerOldContract(read(el)), 'Den ældre kontrakt er registreret.', el);
   });
   fill($('contract-panel'),
     h('header', { class: 'check-head' }, h('h2', { id: 'contract-title' }, 'Registrér ældre kontrakt')),
@@ -106,7 +107,7 @@ function correctForm(v) {
   const el = form(v.form, true);
   el.addEventListener('submit', (e) => {
     e.preventDefault();
-    apply(() => correctOldContract(v.id, read(el), el.elements.reason.value), `${v.id} er rettet (ny version).`);
+    apply(() => correctOldContract(v.id, read(el), el.elements.reason.value), `${v.id} er rettet (ny version).`, el);
   });
   $('contract-inline').replaceChildren(el);
   el.elements.reason.focus();

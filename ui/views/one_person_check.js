@@ -56,7 +56,7 @@ function askForm(c, ref, { apply, field }) {
     apply(() => inquire(c.id, {
       municipality: v('municipality'), asked_on: v('asked_on'), method: v('method'), contact: v('contact'),
       answer: v('answer'), answered_on: v('answered_on'), answer_text: v('answer_text'),
-    }), `${name} Kommune er registreret som spurgt.`);
+    }), `${name} Kommune er registreret som spurgt.`, form);
   });
   return form;
 }
@@ -67,9 +67,11 @@ function answerRow(c, r, button, { apply, field }) {
   row.parentElement.querySelectorAll('tr.inline').forEach((x) => x.remove());
   const form = h('form', { class: 'inline-form', id: 'answer-form' }, answerFields(field, 'a_'),
     h('button', { type: 'submit' }, 'Gem svar'),
-    h('button', { type: 'button', class: 'secondary', onclick: () => inline.remove() }, 'Annullér'));
+    h('button', { type: 'button', class: 'secondary', onclick: () => { inline.remove(); button.focus(); } }, 'Annullér'));
   form.elements.a_answered_on.value = todayText();
-  const inline = h('tr', { class: 'inline' }, h('td', { colspan: 5 }, form));
+  // Saved, focus returns to this municipality's button in the new rows.
+  const opener = `#inquiries tr[data-municipality="${r.municipality_code}"] [data-action="answer"]`;
+  const inline = h('tr', { class: 'inline', 'data-focus-return': opener }, h('td', { colspan: 5 }, form));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     apply(() => answerInquiry(c.id, {
@@ -77,7 +79,7 @@ function answerRow(c, r, button, { apply, field }) {
       answer: form.elements.a_answer.value,
       answered_on: form.elements.a_answered_on.value,
       answer_text: form.elements.a_answer_text.value,
-    }), `Svaret fra ${r.municipality} Kommune er registreret.`);
+    }), `Svaret fra ${r.municipality} Kommune er registreret.`, form);
   });
   row.after(inline);
   form.querySelector('select')?.focus();
@@ -107,7 +109,7 @@ export function onePersonBody(c, ref, tools) {
             h('td', {}, r.contact),
             h('td', { class: 'handling' }, answerCell(r)),
             h('td', { class: 'row-actions' }, open
-              ? h('button', { type: 'button', class: 'secondary small', 'data-action': 'answer', onclick: (e) => answerRow(c, r, e.currentTarget, tools) }, r.answer ? 'Nyt svar' : 'Registrér svar')
+              ? h('button', { type: 'button', class: 'secondary small', 'data-action': 'answer', 'aria-label': `${r.answer ? 'Nyt svar' : 'Registrér svar'} – ${r.municipality} Kommune`, onclick: (e) => answerRow(c, r, e.currentTarget, tools) }, r.answer ? 'Nyt svar' : 'Registrér svar')
               : null))))),
     open ? [h('h3', {}, 'Registrér en forespørgsel'), askForm(c, ref, tools)] : null,
     c.inquiries.length > c.asked.length
@@ -122,17 +124,18 @@ export function onePersonBody(c, ref, tools) {
 export function onePersonCloseForm(c, { apply, field }) {
   const yes = c.asked.filter((r) => r.answer && r.answer !== 'nej');
   const shortlisted = c.shortlist.map((s) => [s.figures.offer_id, s.figures.name]);
-  const form = h('form', { id: 'close-form', class: 'close-form' },
-    h('h3', {}, 'Luk afstemningen'),
-    h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'conclusion', value: 'enkeltmand_begrundet', id: 'conclusion-one-person' }),
-      ' Ingen anden kommune kunne være med: oprettelse af enkeltmandstilbud er begrundet',
-      shortlisted.length
-        ? [': ', h('select', { name: 'offer', 'aria-label': 'Tilbud til enkeltmandstilbuddet' }, option('', 'Intet tilbud valgt endnu'), shortlisted.map(([v, l]) => option(v, l)))]
-        : null),
-    h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'conclusion', value: 'faelles', id: 'conclusion-shared', disabled: yes.length === 0 }),
-      ' Fælles eller eksisterende tilbud med: ',
-      h('select', { name: 'municipality', 'aria-label': 'Kommunen, der svarede ja', disabled: yes.length === 0 },
-        yes.length ? yes.map((r) => option(String(r.municipality_code), `${r.municipality} Kommune`)) : option('', 'ingen har svaret ja'))),
+  const form = h('form', { id: 'close-form', class: 'close-form', 'aria-labelledby': 'close-form-title', 'data-focus-return': '#check-title' },
+    h('h3', { id: 'close-form-title' }, 'Luk afstemningen'),
+    h('fieldset', { class: 'choices' }, h('legend', {}, 'Konklusion'),
+      h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'conclusion', value: 'enkeltmand_begrundet', id: 'conclusion-one-person' }),
+        ' Ingen anden kommune kunne være med: oprettelse af enkeltmandstilbud er begrundet',
+        shortlisted.length
+          ? [': ', h('select', { name: 'offer', 'aria-label': 'Tilbud til enkeltmandstilbuddet' }, option('', 'Intet tilbud valgt endnu'), shortlisted.map(([v, l]) => option(v, l)))]
+          : null),
+      h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'conclusion', value: 'faelles', id: 'conclusion-shared', disabled: yes.length === 0 }),
+        ' Fælles eller eksisterende tilbud med: ',
+        h('select', { name: 'municipality', 'aria-label': 'Kommunen, der svarede ja', disabled: yes.length === 0 },
+          yes.length ? yes.map((r) => option(String(r.municipality_code), `${r.municipality} Kommune`)) : option('', 'ingen har svaret ja')))),
     yes.length && !c.closed
       ? h('p', { class: 'sub' }, 'En kommune har svaret ja: vælges enkeltmandstilbuddet alligevel, skal bemærkningen sige hvorfor.')
       : null,
@@ -147,7 +150,7 @@ export function onePersonCloseForm(c, { apply, field }) {
       chosen_offer_id: conclusion === 'enkeltmand_begrundet' ? (form.elements.offer?.value ?? '') : '',
       chosen_municipality: conclusion === 'faelles' ? form.elements.municipality.value : '',
       note: form.elements.note.value,
-    }), `Afstemning ${c.id} er lukket.`);
+    }), `Afstemning ${c.id} er lukket.`, form);
   });
   return form;
 }

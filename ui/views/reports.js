@@ -10,6 +10,7 @@ import { h, fill } from '../components/dom.js';
 import { chartFigure } from '../components/chart.js';
 import { showError, showInfo, clearMessage } from '../components/message.js';
 import { thisYear } from '../components/today.js';
+import { focusElement } from '../components/focus.js';
 import { initCategoryActions, initOccupancyRuns } from './steering.js';
 
 const $ = (id) => document.getElementById(id);
@@ -90,9 +91,10 @@ function initSection(k) {
     h('button', { id: `report-${kind}-run`, class: 'report-run', type: 'submit' }, k.needsYear ? 'Vis rapport' : 'Opdatér'),
     h('button', { id: `report-${kind}-csv`, class: 'secondary report-csv', type: 'button', disabled: true, onclick: () => exportShown(kind, exportReportCsv) }, 'Eksportér CSV …'),
     h('button', { id: `report-${kind}-pdf`, class: 'secondary report-pdf', type: 'button', disabled: true, onclick: () => exportShown(kind, exportReportPdf) }, 'Eksportér PDF …'));
-  form.addEventListener('submit', (e) => {
+  form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    runReport(kind);
+    // Shown on request, the report's title takes focus (the report is not a live region).
+    if (await runReport(kind)) focusElement(inSection(kind, '.report-title'));
   });
   fill(inSection(kind, '.report-controls'), form);
 }
@@ -186,8 +188,10 @@ async function runReport(kind) {
     fill(inSection(kind, '.report-result'), reportView(r));
     inSection(kind, '.report-csv').disabled = false;
     inSection(kind, '.report-pdf').disabled = false;
+    return true;
   } catch (e) {
     showError(e);
+    return false;
   }
 }
 

@@ -1,7 +1,10 @@
 // The search screen: filters on the left, results in the middle. Searches as you type.
 import { searchOffers } from '../api/catalogue.js';
-import { h, option, thousands } from '../components/dom.js';
+import { h, option, thousands, fill } from '../components/dom.js';
 import { showError, clearMessage } from '../components/message.js';
+import { count as plural } from '../components/plural.js';
+import { showGroupPath } from '../components/groups.js';
+import { rovingList, updateRoving, focusRow } from '../components/roving.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -9,6 +12,8 @@ const $ = (id) => document.getElementById(id);
 const PAGE = 50;
 
 let onOpen = () => {};
+// Updates the line naming the chosen target group's parents (also when set by code).
+let groupPathUpdate = () => {};
 // The query on screen and how many of its hits are shown, for "Vis flere".
 let shownQuery = null;
 let shownCount = 0;
@@ -21,6 +26,7 @@ export function initSearch(ref, openOffer) {
   for (const g of ref.target_groups) {
     $('target-group').append(option(g.code, `${'\u00a0\u00a0'.repeat(g.depth)}${g.label}`));
   }
+  groupPathUpdate = showGroupPath($('target-group'), ref.target_groups);
   for (const m of ref.municipalities) $('near').append(option(String(m.code), m.name));
   for (const r of ref.regions) $('region').append(option(r.code, r.label));
   for (const o of ref.operator_types) {
@@ -29,6 +35,7 @@ export function initSearch(ref, openOffer) {
     );
   }
   $('more').addEventListener('click', showMore);
+  rovingList($('results').tBodies[0]);
   const form = $('search-form');
   form.addEventListener('input', () => schedule());
   form.addEventListener('change', () => schedule());
@@ -38,7 +45,9 @@ export function initSearch(ref, openOffer) {
   });
   form.addEventListener('reset', () => setTimeout(run, 0));
   document.addEventListener('keydown', (e) => {
-    if (e.key === '/' && document.activeElement?.tagName !== 'INPUT') {
+    // "/" goes to the search field, except while typing (a "/" in a text is a character).
+    const typing = e.target.closest?.('input, textarea, select, [contenteditable]');
+    if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
       e.preventDefault();
       $('q').focus();
     }
@@ -75,16 +84,72 @@ function readForm() {
 }
 
 export async function run() {
+  groupPathUpdate();
   const mine = ++seq;
   const query = readForm();
   try {
     const result = await searchOffers(query);
     if (mine !== seq) return; // a newer search has started
     clearMessage();
+    clearFieldErrors();
     lastOrigin = result.origin;
     render(result, query);
   } catch (e) {
-    if (mine === seq) showError(e);
+    if (mine !== seq) return;
+    // A search that ends after the user left the screen (the field's change event fires as
+    // focus leaves it) marks its field, but the message belongs to the search screen only.
+    if (!$('search-view').hidden) showError(e);
+    if (e?.code === 'invalid') showFilterError(e.message);
+  }
+}
+
+// A filter value the core refused: the message under its field (linked by aria-describedby,
+// the field marked invalid), and no result count or rows while the filter is wrong, so an old
+// "188 tilbud" never stands beside a filter that was not applied.
+const FIELD_WORDS = [
+  [/^Alder/, 'age'], [/^Maks\. døgntakst/, 'max-rate'], [/^Afstand/, 'max-km'],
+  [/^Datoen/, 'region-date'], [/^(Kommune|Postnummer|Punkt)/, 'near-postcode'],
+];
+
+/** The input a message is about: the one holding the value it quotes («…»), else by its words. */
+function fieldOf(message) {
+  const quoted = /«([^»]*)»/.exec(message)?.[1]?.trim();
+  const inputs = [...$('search-form').querySelectorAll('input[type=text], input[type=search]')];
+  const holding = quoted ? inputs.filter((i) => i.value.trim() === quoted) : [];
+  if (holding.length === 1) return holding[0];
+  const found = FIELD_WORDS.find(([re]) => re.test(message));
+  return found ? $(found[1]) : null;
+}
+
+function showFilterError(message) {
+  clearFieldErrors();
+  const input = fieldOf(message);
+  if (input) {
+    const id = `${input.id}-error`;
+    const note = h('p', { id, class: 'field-error' }, message);
+    const row = input.parentElement.classList.contains('row') ? input.parentElement : input;
+    row.after(note);
+    input.setAttribute('aria-invalid', 'true');
+    const described = (input.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
+    input.setAttribute('aria-describedby', [...described, id].join(' '));
+  }
+  $('result-count').textContent = input
+    ? 'Ingen søgning: ret det markerede filter.'
+    : 'Ingen søgning: ret filteret.';
+  $('results').tBodies[0].replaceChildren();
+  $('more').hidden = true;
+}
+
+function clearFieldErrors() {
+  for (const note of document.querySelectorAll('#search-form .field-error')) {
+    const input = $(note.id.replace(/-error$/, ''));
+    if (input) {
+      input.removeAttribute('aria-invalid');
+      const rest = (input.getAttribute('aria-describedby') ?? '').split(' ').filter((x) => x && x !== note.id);
+      if (rest.length) input.setAttribute('aria-describedby', rest.join(' '));
+      else input.removeAttribute('aria-describedby');
+    }
+    note.remove();
   }
 }
 
@@ -98,31 +163,18 @@ export function currentOrigin() {
 function render(result, query, append = false) {
   shownQuery = query;
   shownCount = (append ? shownCount : 0) + result.hits.length;
-  const count = result.total === 1 ? '1 tilbud' : `${thousands(result.total)} tilbud`;
+  const count = plural(result.total, 'tilbud', 'tilbud');
   $('result-count').textContent =
     result.total > shownCount ? `${count} – viser de første ${thousands(shownCount)}` : count;
   const body = $('results').tBodies[0];
   const rows = result.hits.map((hit) =>
     h(
       'tr',
-      {
-        tabindex: 0,
-        'data-id': hit.id,
-        onclick: () => onOpen(hit.id),
-        onkeydown: (e) => {
-          if (e.key === 'Enter' || e.key === ' ') {
-            e.preventDefault();
-            onOpen(hit.id);
-          } else if (e.key === 'ArrowDown') {
-            e.preventDefault();
-            (e.currentTarget.nextElementSibling ?? (result.total > shownCount ? $('more') : null))?.focus();
-          } else if (e.key === 'ArrowUp') {
-            e.preventDefault();
-            e.currentTarget.previousElementSibling?.focus();
-          }
-        },
-      },
-      h('td', {}, h('div', { class: 'offer-name' }, hit.name), specialisedMarks(hit), h('div', { class: 'sub' }, `${hit.city} · ${hit.text.age}`)),
+      // The row opens the offer on a click anywhere; its name is the button the keyboard
+      // reaches (one Tab stop for the list, arrows inside: components/roving.js).
+      { 'data-id': hit.id, onclick: () => onOpen(hit.id) },
+      h('td', {}, h('div', { class: 'offer-name' }, h('button', { type: 'button', class: 'row-open' }, hit.name)),
+        specialisedMarks(hit), h('div', { class: 'sub' }, `${hit.city} · ${hit.text.age}`)),
       h('td', {}, h('span', { class: `badge ${hit.operator_type}` }, hit.text.operator_type), h('div', { class: 'sub' }, hit.operator_name)),
       h('td', {}, hit.text.legal_bases),
       h(
@@ -136,10 +188,11 @@ function render(result, query, append = false) {
     ),
   );
   if (append) body.append(...rows);
-  else body.replaceChildren(...rows);
+  else fill(body, rows);
   if (result.total === 0) {
     body.append(h('tr', {}, h('td', { colspan: 6, class: 'sub' }, 'Ingen tilbud matcher søgningen.')));
   }
+  updateRoving(body);
   const rest = result.total - shownCount;
   const more = $('more');
   more.hidden = rest <= 0;
@@ -155,7 +208,8 @@ async function showMore() {
     const result = await searchOffers({ ...shownQuery, offset: shownCount });
     if (mine !== seq || before !== shownCount) return; // the search changed meanwhile
     render(result, shownQuery, true);
-    $('results').tBodies[0].rows[before]?.focus();
+    const first = $('results').tBodies[0].rows[before];
+    if (first) focusRow($('results').tBodies[0], first.dataset.id);
   } catch (e) {
     showError(e);
   }

@@ -52,21 +52,51 @@ export async function openSettings(notice = null) {
       h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Luk')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    clearSettingErrors(form);
+    let key = null;
     try {
-      for (const [key] of fields) {
-        const value = form.elements[key].value;
-        if (value !== initial[key]) s = await setSetting(key, value);
+      for (const [k] of fields) {
+        key = k;
+        const value = form.elements[k].value;
+        if (value !== initial[k]) {
+          s = await setSetting(k, value);
+          initial[k] = value;
+        }
       }
       dialog.close();
       showInfo(`Indstillingerne er gemt. Loggen skriver «${s.effective_user}».`);
     } catch (err) {
-      dialog.close();
-      showError(err);
+      // The message belongs to the dialog: under the setting it is about (by its label, never
+      // its internal key), and the dialog stays open so the value can be corrected.
+      const d = describe(err);
+      settingError(form, key, `${d.title}: ${d.message}`);
     }
   });
   const said = typeof notice === 'string' ? notice : null;
   dialog.replaceChildren(form, backupSection(said));
   dialog.showModal();
+}
+
+/** Shows `text` under the setting `key`'s input, linked to it, and focuses it. */
+function settingError(form, key, text) {
+  const input = key ? form.elements[key] : null;
+  const note = h('p', { class: 'field-error', id: `setting-${key ?? 'form'}-error`, role: 'alert' }, text);
+  if (!input) {
+    form.querySelector('.actions').before(note);
+    return;
+  }
+  input.closest('label').append(note);
+  input.setAttribute('aria-invalid', 'true');
+  input.setAttribute('aria-describedby', note.id);
+  input.focus();
+}
+
+function clearSettingErrors(form) {
+  for (const note of form.querySelectorAll('.field-error')) note.remove();
+  for (const input of form.querySelectorAll('[aria-invalid]')) {
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+  }
 }
 
 /** The "Sikkerhedskopi" section: two buttons, a line for what happened, the automatic backups. */

@@ -151,7 +151,7 @@ function runList(runs) {
   if (runs.length === 0) return h('p', { class: 'sub', id: 'occupancy-run-list' }, 'Ingen indberetninger endnu.');
   return h('ul', { id: 'occupancy-run-list', class: 'run-list' }, runs.map((r) => h('li', { 'data-run': r.id },
     `Nr. ${r.id}: ${r.label} ${r.year} (${r.agreement_id}), frist ${r.deadline_text} – ${r.state_text} `,
-    h('button', { type: 'button', class: 'secondary small', onclick: () => openAndShow(r.id) }, 'Åbn'))));
+    h('button', { type: 'button', class: 'secondary small', 'data-action': 'open', 'aria-label': `Åbn – indberetning nr. ${r.id}`, onclick: () => openAndShow(r.id) }, 'Åbn'))));
 }
 
 function newRunForm(periods) {
@@ -212,7 +212,7 @@ const shownActual = (l) => (l.actual_pct === null ? '' : l.texts.actual.replace(
 function lineRow(v, l) {
   const locked = v.submitted;
   const id = (what) => `occ-${what}-${l.offer_id}`;
-  const yesNo = h('select', { id: id('efterregulering'), disabled: locked },
+  const yesNo = h('select', { id: id('efterregulering'), disabled: locked, 'aria-label': `Medfører efterregulering for ${l.offer_name}` },
     [['', 'ikke angivet'], ['ja', 'ja'], ['nej', 'nej']].map(([val, t]) => h('option', {
       value: val, selected: (l.efterregulering === true && val === 'ja') || (l.efterregulering === false && val === 'nej') || (l.efterregulering === null && val === ''),
     }, t)));
@@ -228,7 +228,7 @@ function lineRow(v, l) {
     h('td', { class: 'due-cell' }, l.texts.due),
     h('td', { class: 'efterregulering' }, locked ? l.texts.efterregulering : yesNo),
     h('td', { class: 'note' }, locked ? l.note : h('textarea', { id: id('note'), rows: 2, cols: 28, maxlength: 4000, 'aria-label': `Udfordringer og initiativer for ${l.offer_name}` }, l.note)),
-    h('td', {}, locked ? null : h('button', { type: 'button', class: 'secondary small', id: id('save'), onclick: () => doSaveLine(v.id, l.offer_id) }, 'Gem')));
+    h('td', {}, locked ? null : h('button', { type: 'button', class: 'secondary small', id: id('save'), 'aria-label': `Gem – ${l.offer_name}`, onclick: () => doSaveLine(v.id, l.offer_id) }, 'Gem')));
 }
 
 async function doSaveLine(run, offer) {

@@ -126,6 +126,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Kommunens fælles PostgreSQL-database: opret, opgradér, vis status (docs/server.md).
+    Server {
+        #[command(subcommand)]
+        command: crate::server::ServerCommand,
+    },
+    /// Synkronisér med kommunens server: send lukkede afstemninger, udstedte kontrakter og
+    /// revisionsspor; hent kommunens indstillinger; reservér numre.
+    Sync(crate::server::SyncArgs),
     /// Vis eller ændr indstillinger (brugernavn, forældelse, gyldighed, afstand).
     Settings {
         #[command(subcommand)]

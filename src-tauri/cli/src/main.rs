@@ -11,6 +11,7 @@ mod contract;
 mod parse;
 mod rates;
 mod report;
+mod server;
 mod settings;
 mod steering;
 
@@ -190,6 +191,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Rates { command } => rates::rates(command),
         Command::Report(a) => report::report(a),
         Command::Settings { command, db, json } => settings::settings(command, &db, json),
+        Command::Server { command } => server::server(command),
+        Command::Sync(a) => server::run_sync(a),
         Command::Agreements { command } => agreements::run(command),
         Command::Categories { command } => steering::categories(command),
         Command::Occupancy { command } => steering::occupancy(command),

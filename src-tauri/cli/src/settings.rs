@@ -10,7 +10,8 @@ use crate::{open, print_json};
 pub enum SettingsCommand {
     /// Vis indstillingerne.
     Show,
-    /// Sæt en indstilling: user_name, stale_after_days, check_validity_days, check_radius_km.
+    /// Sæt en indstilling: user_name, stale_after_days, check_validity_days, check_radius_km,
+    /// server_host, server_port, server_database, server_user (adgangskoden i ~/.pgpass).
     Set { key: String, value: String },
 }
 
@@ -47,5 +48,15 @@ pub fn settings(command: Option<SettingsCommand>, db: &Option<PathBuf>, json: bo
         pladsoverblik_core::settings::CHECK_RADIUS_KM.label,
         s.check_radius_km
     );
+    match engine.with_db(|db| pladsoverblik_core::settings::server(db.conn()))? {
+        Some(server) => outln!(
+            "Kommunens server: {}:{}/{} som {} (plads sync; adgangskoden i ~/.pgpass)",
+            server.host,
+            server.port,
+            server.database,
+            server.user
+        ),
+        None => outln!("Kommunens server: ingen (computeren arbejder alene)"),
+    }
     Ok(())
 }

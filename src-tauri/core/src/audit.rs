@@ -44,3 +44,42 @@ pub fn record(
     )?;
     Ok(())
 }
+
+/// One entry of the log as a sync sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: i64,
+    pub at: String,
+    pub user: String,
+    pub action: String,
+    pub subject: String,
+    pub details: String,
+}
+
+/// Up to `limit` entries after entry `after`, oldest first.
+pub fn entries_after(conn: &Connection, after: i64, limit: usize) -> Result<Vec<Entry>> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, at, user, action, subject, details FROM audit_log WHERE id > ?1
+         ORDER BY id LIMIT ?2",
+    )?;
+    let rows = st.query_map(params![after, limit as i64], |r| {
+        Ok(Entry {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            user: r.get(2)?,
+            action: r.get(3)?,
+            subject: r.get(4)?,
+            details: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// How many entries there are after entry `after`.
+pub fn count_after(conn: &Connection, after: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM audit_log WHERE id > ?1",
+        [after],
+        |r| r.get(0),
+    )?)
+}

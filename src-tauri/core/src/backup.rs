@@ -204,19 +204,24 @@ pub fn backup_to(db: &Db, dest: &Path, overwrite: bool) -> Result<BackupReport> 
 
 /// Takes an automatic backup of a database in a file into [`FOLDER`] (nothing for one in
 /// memory). The caller keeps it ([`keep`]) once its step succeeded, or [`discard`]s it.
-pub(crate) fn automatic(db: &Db, reason: Reason) -> Result<Option<BackupFile>> {
+pub fn automatic(db: &Db, reason: Reason) -> Result<Option<BackupFile>> {
     let Some(path) = db.path() else {
         return Ok(None);
     };
+    take_automatic(db.conn(), path, reason).map(Some)
+}
+
+/// The copy into [`FOLDER`] beside `path`, read through `src`.
+fn take_automatic(src: &Connection, path: &Path, reason: Reason) -> Result<BackupFile> {
     let taken = (|| {
         let dir = folder(path);
         create_private_dir(&dir)?;
         remove_stale_temps(&dir, ".");
         let dest = free_name(&dir, reason);
-        write_copy(db.conn(), &dest, reason != Reason::Restore)?;
+        write_copy(src, &dest, reason != Reason::Restore)?;
         BackupFile::read(&dest, Some(reason))
     })();
-    taken.map(Some).map_err(|e| {
+    taken.map_err(|e| {
         Error::Internal(format!(
             "Den automatiske sikkerhedskopi ({}) kunne ikke tages, så intet er ændret: {e}",
             reason.label().to_lowercase()
@@ -224,9 +229,51 @@ pub(crate) fn automatic(db: &Db, reason: Reason) -> Result<Option<BackupFile>> {
     })
 }
 
+/// An automatic backup being taken in a thread of its own.
+pub struct Pending(std::thread::JoinHandle<Result<BackupFile>>);
+
+impl Pending {
+    /// Waits for the copy: the file, or why it could not be taken.
+    pub fn join(self) -> Result<Option<BackupFile>> {
+        self.0
+            .join()
+            .unwrap_or_else(|_| {
+                Err(Error::Internal(
+                "Den automatiske sikkerhedskopi stoppede med en intern fejl, så intet er ændret."
+                    .into(),
+            ))
+            })
+            .map(Some)
+    }
+}
+
+/// Starts an automatic backup of a database file on a second connection, in a thread, and
+/// returns once that connection holds its read snapshot: the copy is the database as it is
+/// now, whatever the caller writes next in its own transaction. The caller must not commit
+/// before [`Pending::join`] has returned the copy (in WAL mode the reader never sees the
+/// writer's uncommitted pages, and the commit waits for the copy). Nothing for a database in
+/// memory.
+pub fn automatic_in_background(db: &Db, reason: Reason) -> Result<Option<Pending>> {
+    let Some(path) = db.path().map(Path::to_path_buf) else {
+        return Ok(None);
+    };
+    let src = Connection::open(&path)?;
+    src.busy_timeout(Duration::from_secs(5))?;
+    // The read transaction starts with its first read: from here the snapshot is fixed.
+    src.execute_batch("BEGIN")?;
+    src.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    let handle = std::thread::Builder::new()
+        .name("sikkerhedskopi".into())
+        .spawn(move || take_automatic(&src, &path, reason))
+        .map_err(|e| Error::io("sikkerhedskopiens tråd", e))?;
+    Ok(Some(Pending(handle)))
+}
+
 /// Keeps an automatic backup: removes the oldest of its kind beyond [`KEEP`] and records it
 /// in the audit log.
-pub(crate) fn keep(conn: &Connection, file: &BackupFile) -> Result<()> {
+pub fn keep(conn: &Connection, file: &BackupFile) -> Result<()> {
     prune(file);
     let reason = file.reason.map_or("manual", Reason::code);
     record(
@@ -238,7 +285,7 @@ pub(crate) fn keep(conn: &Connection, file: &BackupFile) -> Result<()> {
 }
 
 /// Removes an automatic backup whose step changed nothing.
-pub(crate) fn discard(file: &BackupFile) {
+pub fn discard(file: &BackupFile) {
     remove_db_files(&file.path);
 }
 
@@ -314,6 +361,11 @@ fn restore_with(
             "previous": previous.as_ref().map(|p| p.file_name.clone()),
         }),
     )?;
+    // A copy that works with the municipality's server takes a new installation id and gives
+    // up the numbers left in its blocks: those after the backup may be in use (issue 15).
+    if crate::settings::server(copy.db()?.conn())?.is_some() {
+        crate::sync::new_identity(copy.db()?.conn())?;
+    }
     copy_all(copy.db()?.conn(), db.conn_mut())?;
     // The copy went through the WAL; give the space back. A reader elsewhere may hold it.
     let _ = db

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use crate::backup::{self, Reason};
+use crate::backup;
 use crate::catalogue::{self, detail, import};
 use crate::error::{Error, Result};
 use crate::geo::Point;
@@ -130,6 +130,11 @@ impl Engine {
         self.db.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Logs an unexpected error the window caught (`ui_log`: no CPR, cut to size).
+    pub fn ui_error(&self, context: &str, text: &str) -> Result<()> {
+        crate::ui_log::record(self.db().conn(), context, text)
+    }
+
     pub fn info(&self, today: NaiveDate) -> Result<catalogue::CatalogueInfo> {
         catalogue::info(self.db().conn(), today)
     }
@@ -171,16 +176,7 @@ impl Engine {
         progress: impl FnMut(u64, u64),
     ) -> Result<import::ImportReport> {
         let mut db = self.db();
-        let copy = backup::automatic(&db, Reason::CatalogueImport)?;
-        let report = match import::import_file(&mut db, path, progress) {
-            Ok(report) => report,
-            Err(e) => {
-                if let Some(copy) = &copy {
-                    backup::discard(copy);
-                }
-                return Err(e);
-            }
-        };
+        let (report, copy) = import::import_file_backed_up(&mut db, path, progress)?;
         self.rebuild_index(db.conn())?;
         if let Some(copy) = &copy {
             backup::keep(db.conn(), copy)?;
@@ -320,6 +316,16 @@ impl Engine {
         today: NaiveDate,
     ) -> Result<contracts::ContractView> {
         contracts::create_draft(self.db().conn(), form, today)
+    }
+
+    /// A new contract from the window: refused, and nothing stored, while the form holds only
+    /// what was prefilled (`contracts::untouched`).
+    pub fn contract_create_typed(
+        &self,
+        form: &contracts::ContractForm,
+        today: NaiveDate,
+    ) -> Result<contracts::ContractView> {
+        contracts::create_typed_draft(self.db().conn(), form, today)
     }
 
     pub fn contract_save(

@@ -95,6 +95,15 @@ pub fn kr_whole(value: Decimal) -> String {
     number(value, 0) + " kr."
 }
 
+/// A count with its noun in the right number and Danish thousands separators:
+/// `count(1, "offentligt tilbud", "offentlige tilbud")` is "1 offentligt tilbud", 2 gives
+/// "2 offentlige tilbud", 0 the plural ("0 takster"). The UI has the same rule
+/// (`ui/components/plural.js`).
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    let noun = if n == 1 { singular } else { plural };
+    format!("{} {noun}", number(Decimal::from(n), 0))
+}
+
 /// A kilometre figure with one decimal: `12,3 km`.
 pub fn km(value: f64) -> String {
     let tenths = (value * 10.0).round() as i64;
@@ -147,6 +156,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn a_count_takes_the_singular_only_for_one() {
+        let n = |k| count(k, "offentligt tilbud", "offentlige tilbud");
+        assert_eq!(n(0), "0 offentlige tilbud");
+        assert_eq!(n(1), "1 offentligt tilbud");
+        assert_eq!(n(2), "2 offentlige tilbud");
+        assert_eq!(count(12_345, "takst", "takster"), "12.345 takster");
+    }
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()

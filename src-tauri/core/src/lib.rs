@@ -19,9 +19,13 @@ pub mod placement;
 pub mod rates;
 pub mod reports;
 pub mod search;
+pub mod search_fingerprint;
+pub mod search_fold;
 pub mod search_form;
 pub mod settings;
 pub mod store;
+pub mod sync;
+pub mod ui_log;
 
 pub use engine::Engine;
 pub use error::{Error, Problem, Result};

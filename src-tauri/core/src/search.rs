@@ -12,6 +12,7 @@ use crate::catalogue::model::{ApprovalStatus, LegalBasis, OperatorPeriod, Operat
 use crate::catalogue::rules::age_text;
 use crate::error::{Error, Result};
 use crate::geo::{self, Point};
+use crate::search_fold::{fold_char, fold_text, Fold};
 use crate::{agreements, catalogue, fmt, rates};
 
 /// Free-place figures older than this many days are shown as stale, unless the query says
@@ -1380,17 +1381,19 @@ fn rate_for_year(rates: &[YearRate], year: i32) -> Option<i64> {
         .map(|r| r.oere())
 }
 
-/// The words of a search text, lowercased (at most 16, as in the FTS5 query).
+/// The words of a search text, folded as the catalogue's index is (`search_fold`: case,
+/// aa = å, ae = æ, oe = ø, accents), at most 16, as in the FTS5 query.
 fn search_words(input: &str) -> impl Iterator<Item = String> + '_ {
     input
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(16)
-        .map(str::to_lowercase)
+        .map(fold_text)
 }
 
-/// Turns anything a user types into a safe FTS5 expression: every word becomes a quoted
-/// prefix term, all of them required. Returns `None` when there is no word at all.
+/// Turns anything a user types into a safe FTS5 expression: every word, folded as the index
+/// is, becomes a quoted prefix term, all of them required. Returns `None` when there is no
+/// word at all.
 pub fn fts_query(input: &str) -> Option<String> {
     let terms: Vec<String> = search_words(input).map(|w| format!("\"{w}\"*")).collect();
     if terms.is_empty() {
@@ -1400,8 +1403,8 @@ pub fn fts_query(input: &str) -> Option<String> {
     }
 }
 
-/// The search words, folded as the catalogue's FTS5 tokenizer folds them, for the test
-/// "every word starts a word of the name".
+/// The search words, folded as the catalogue's index folds them, for the test "every word
+/// starts a word of the name".
 struct NameTerms {
     terms: Vec<Vec<char>>,
 }
@@ -1409,14 +1412,12 @@ struct NameTerms {
 impl NameTerms {
     fn new(text: &str) -> NameTerms {
         NameTerms {
-            terms: search_words(text)
-                .map(|w| w.chars().map(fold_diacritic).collect())
-                .collect(),
+            terms: search_words(text).map(|w| w.chars().collect()).collect(),
         }
     }
 
     /// Whether every term starts some word of the row's name, with the name folded on the
-    /// fly (case and accents, as FTS5 folds them; no folded copy of the names is kept). The
+    /// fly (`search_fold`, as the index folds it; no folded copy of the names is kept). The
     /// row's initials rule most names out without reading them.
     fn all_in(&self, row: &Row, strings: &Strings) -> bool {
         let mask = u32::from_le_bytes([row.initials[0], row.initials[1], row.initials[2], 0]);
@@ -1443,10 +1444,11 @@ fn initial_bit(c: char) -> u32 {
 fn initials(name: &str) -> [u8; 3] {
     let mut mask = 0u32;
     let mut after_word = false;
-    for c in name.chars() {
+    for (pos, c) in name.char_indices() {
         let alphanumeric = c.is_alphanumeric();
         if alphanumeric && !after_word {
-            mask |= initial_bit(fold_char(c));
+            let first = Fold::new(name.get(pos..).unwrap_or_default().chars()).next();
+            mask |= initial_bit(first.unwrap_or(c));
         }
         after_word = alphanumeric;
     }
@@ -1461,9 +1463,12 @@ fn starts_a_word(name: &str, term: &[char]) -> bool {
     let mut after_word = false;
     for (pos, c) in name.char_indices() {
         let alphanumeric = c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric());
-        if alphanumeric && !after_word && fold_char(c) == first {
-            let mut rest = name.get(pos..).unwrap_or_default().chars().map(fold_char);
-            if term.iter().all(|t| rest.next() == Some(*t)) {
+        // Most words are ruled out by their first letter alone; only a or o may start a pair
+        // (ae = æ, oe = ø) and fold to another first letter.
+        if alphanumeric && !after_word && could_start(fold_char(c), first) {
+            // A word's folding starts with the word (a pair never spans two words).
+            let mut rest = Fold::new(name.get(pos..).unwrap_or_default().chars());
+            if rest.next() == Some(first) && term.iter().skip(1).all(|t| rest.next() == Some(*t)) {
                 return true;
             }
         }
@@ -1472,36 +1477,10 @@ fn starts_a_word(name: &str, term: &[char]) -> bool {
     false
 }
 
-/// One character of a name as the FTS5 tokenizer folds it (lowercase, accent removed).
-fn fold_char(c: char) -> char {
-    if c.is_ascii() {
-        c.to_ascii_lowercase()
-    } else {
-        fold_diacritic(c.to_lowercase().next().unwrap_or(c))
-    }
-}
-
-/// What FTS5's `unicode61 remove_diacritics 2` makes of a lowercase letter of the Latin
-/// alphabets: the base letter without its accent (å → a, é → e, ü → u). Letters of their
-/// own, such as æ and ø, stay.
-fn fold_diacritic(c: char) -> char {
-    match c {
-        'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
-        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => 'c',
-        'ď' => 'd',
-        'è'..='ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => 'e',
-        'ĝ' | 'ğ' | 'ġ' | 'ģ' => 'g',
-        'ì'..='ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' => 'i',
-        'ñ' | 'ń' | 'ņ' | 'ň' => 'n',
-        'ò'..='ö' | 'ō' | 'ŏ' | 'ő' => 'o',
-        'ŕ' | 'ŗ' | 'ř' => 'r',
-        'ś' | 'ŝ' | 'ş' | 'š' => 's',
-        'ţ' | 'ť' => 't',
-        'ù'..='ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => 'u',
-        'ý' | 'ÿ' => 'y',
-        'ź' | 'ż' | 'ž' => 'z',
-        c => c,
-    }
+/// Whether a word whose first letter folds to `letter` on its own may fold to start with
+/// `first` (the same letter, or a or o starting a pair: ae = æ, oe = ø).
+fn could_start(letter: char, first: char) -> bool {
+    letter == first || (letter == 'a' && first == 'æ') || (letter == 'o' && first == 'ø')
 }
 
 /// The rowids of every match of an FTS5 expression.
@@ -1557,6 +1536,13 @@ mod tests {
             "lærke",
             "roskilde",
             "botilbuddet bøgely",
+            // Danish folding (search_fold): aa = å, oe = ø, ae = æ; "bo" is not "bø".
+            "aabrinken",
+            "Opholdsstedet Aadalen",
+            "boerne og",
+            "bo",
+            "lyngbo",
+            "laerkereden",
         ] {
             let expr = fts_query(text).unwrap();
             let in_fts: std::collections::HashSet<i64> =
@@ -1625,6 +1611,17 @@ mod tests {
         assert!(!t("oster", "Café Østergården"));
         assert!(!t("vang", "Bostedet Kildevang"));
         assert!(!t("kildevang roskilde", "Bostedet Kildevang"));
+        // Danish folding, both ways: aa = å, ae = æ, oe = ø (search_fold).
+        assert!(t("aabrinken", "Opholdsstedet Åbrinken"));
+        assert!(t("åbenrå", "Opholdsstedet Aabenraa"));
+        assert!(t("koege naes", "Køge Næstved"));
+        assert!(t("KØGE", "Koege"));
+        // No false hit: ø is not o, and a name's "Bø" is not found by "bo".
+        assert!(!t("koge", "Køge"));
+        assert!(!t("bo", "Børne- og Ungehjemmet"));
+        // A name spelt with "ae" is found once the "e" is typed.
+        assert!(!t("micha", "Michael"));
+        assert!(t("michae", "Michael"));
         // w to z share a bit: the mask lets "xa" through, the name test does not.
         assert!(t("wa zo", "Wagner Zoo"));
         assert!(!t("xa", "Wagner Zoo"));

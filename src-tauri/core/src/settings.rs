@@ -125,6 +125,98 @@ pub fn pl_rates(conn: &Connection) -> Result<Vec<(i32, Decimal)>> {
 /// The name recorded in the audit log (empty: the OS user).
 pub const USER_NAME: &str = "user_name";
 
+/// The municipality's server (issue 15, docs/server.md): host name, port, database and the
+/// user's own database role. Never the password (that is in `~/.pgpass`).
+pub const SERVER_HOST: &str = "server_host";
+pub const SERVER_PORT: &str = "server_port";
+pub const SERVER_DATABASE: &str = "server_database";
+pub const SERVER_USER: &str = "server_user";
+pub const SERVER_KEYS: [&str; 4] = [SERVER_HOST, SERVER_PORT, SERVER_DATABASE, SERVER_USER];
+
+/// The connection to the municipality's server as set up here.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    pub database: String,
+    pub user: String,
+}
+
+/// The server set up here, or `None` when no server host is set (the app then works alone).
+pub fn server(conn: &Connection) -> Result<Option<ServerSettings>> {
+    let host = raw(conn, SERVER_HOST)?.unwrap_or_default();
+    if host.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(ServerSettings {
+        host,
+        port: raw(conn, SERVER_PORT)?
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(5432),
+        database: raw(conn, SERVER_DATABASE)?.unwrap_or_else(|| "pladsoverblik".into()),
+        user: raw(conn, SERVER_USER)?.unwrap_or_default(),
+    }))
+}
+
+/// Whether a setting is the municipality's (pulled from the server, the same on every
+/// machine): the rules' numbers and the PL rates; not the user name or the server itself.
+pub fn is_municipal(key: &str) -> bool {
+    key.starts_with(PL_RATE_PREFIX) || NUMBERS.iter().any(|s| s.key == key)
+}
+
+/// All municipal settings set here: (key, value).
+pub fn municipal(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut st = conn.prepare("SELECT key, value FROM settings ORDER BY key")?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let all = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(all.into_iter().filter(|(k, _)| is_municipal(k)).collect())
+}
+
+/// Writes a municipal setting as pulled from the server (audited as `settings.pull`).
+pub fn apply_pulled(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    if raw(conn, key)?.as_deref() == Some(value) {
+        return Ok(());
+    }
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    crate::audit::record(
+        conn,
+        "settings.pull",
+        key,
+        &serde_json::json!({ "value": value }),
+    )
+}
+
+/// A server setting's value checked: a host name or address, a port, a database or role name.
+fn check_server_value(key: &str, value: &str) -> Result<()> {
+    let name_ok = |v: &str, max: usize| {
+        v.chars().count() <= max
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'))
+    };
+    match key {
+        SERVER_PORT => match value.parse::<u32>() {
+            Ok(p) if (1..=65535).contains(&p) => Ok(()),
+            _ => Err(Error::Invalid(format!(
+                "Serverens port: «{value}» skal være et tal mellem 1 og 65535 (normalt 5432)."
+            ))),
+        },
+        SERVER_HOST if !name_ok(value, 253) => Err(Error::Invalid(format!(
+            "Serveren: «{value}» er ikke et værtsnavn eller en IP-adresse (fx pladsoverblik.kommune.dk)."
+        ))),
+        SERVER_DATABASE | SERVER_USER if value.is_empty() || !name_ok(value, 63) => {
+            let what = if key == SERVER_USER { "Brugeren på serveren" } else { "Databasen på serveren" };
+            Err(Error::Invalid(format!(
+                "{what}: «{value}» skal være 1-63 tegn: bogstaverne a-z, tal, punktum, bindestreg eller understreg."
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Settings {
     pub user_name: String,
@@ -202,11 +294,14 @@ pub fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
                 "Brugernavnet ligner et CPR-nummer. Navnet skrives i revisionssporet ved hver handling og må ikke indeholde personnumre; brug fx dit navn eller initialer.".into(),
             ));
         }
+    } else if SERVER_KEYS.contains(&key) {
+        check_server_value(key, value)?;
     } else {
         let setting = NUMBERS.iter().find(|s| s.key == key).ok_or_else(|| {
             Error::Invalid(format!(
-                "Indstillingen «{key}» findes ikke. Brug en af: {USER_NAME}, {}, {PL_RATE_PREFIX}ÅÅÅÅ.",
-                NUMBERS.map(|s| s.key).join(", ")
+                "Indstillingen «{key}» findes ikke. Brug en af: {USER_NAME}, {}, {PL_RATE_PREFIX}ÅÅÅÅ, {}.",
+                NUMBERS.map(|s| s.key).join(", "),
+                SERVER_KEYS.join(", ")
             ))
         })?;
         let n: i64 = value.parse().map_err(|_| {

@@ -54,7 +54,16 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0011_one_person_and_old_contracts.sql",
         include_str!("../migrations/0011_one_person_and_old_contracts.sql"),
     ),
+    ("0012_sync.sql", include_str!("../migrations/0012_sync.sql")),
+    (
+        "0013_search_folding.sql",
+        include_str!("../migrations/0013_search_folding.sql"),
+    ),
 ];
+
+/// The migration after which the search text index is filled again from the catalogue's
+/// tables, in the same transaction (its folding changed).
+const SEARCH_TEXT_REBUILT: i64 = 13;
 
 /// The schema version this build knows (= number of migrations).
 pub fn latest_version() -> i64 {
@@ -182,6 +191,9 @@ impl Db {
             }
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
+            if version == SEARCH_TEXT_REBUILT {
+                crate::catalogue::import::rebuild_search_text(&tx)?;
+            }
             tx.pragma_update(None, "user_version", version)?;
             tx.commit()?;
         }

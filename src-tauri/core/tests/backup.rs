@@ -51,7 +51,30 @@ fn full_engine(dir: &Path) -> Engine {
     engine.contract_discard(&second.id, today()).unwrap();
     one_person_and_old_contract(&engine);
     steering(&engine);
+    synced(&engine);
     engine
+}
+
+/// What a sync leaves in the working copy (issue 15): a number block, a record sent, a
+/// setting's server revision, the audit mark.
+fn synced(engine: &Engine) {
+    use pladsoverblik_core::sync::store;
+    engine
+        .with_db(|db| {
+            let conn = db.conn();
+            store::add_block(conn, "K", 2026, 51, 100, "2026-11-24T10:00:00")?;
+            store::mark_pushed(
+                conn,
+                "check",
+                "A-2026-0001",
+                "ab12",
+                "2026-11-24T10:00:00",
+                None,
+            )?;
+            store::set_setting_base(conn, "stale_after_days", 2, "30")?;
+            store::set_mark(conn, "audit", 3)
+        })
+        .unwrap();
 }
 
 /// Categories set for 2026 with a decision, and an occupancy run with a stated line.

@@ -176,6 +176,26 @@ fn a_term_across_1_january_2027_changes_region_and_rate_year() {
     assert_eq!(price.per_day, dec("3741.51"));
     assert_eq!(price.years[0].per_day, dec("3650.00")); // 3.200 + 450
     assert_eq!(price.years[1].per_day, dec("3750.00")); // 3.300 + 450
+                                                        // Each year's amount, add-ons included; the years add up to the total.
+    assert_eq!(price.years[0].days, 31);
+    assert_eq!(price.years[0].amount, dec("113150.00")); // 99.200 + 31 × 450
+    assert_eq!(price.years[1].days, 334);
+    assert_eq!(price.years[1].amount, dec("1252500.00")); // 1.102.200 + 334 × 450
+    assert_eq!(price.years[1].amount_text, "1.252.500,00 kr.");
+    assert_eq!(
+        price.basis_text,
+        "Beløb uden moms (taksten indeholder ingen moms)"
+    );
+    // A monthly add-on is split by its own unit: one whole month in 2026, the rest in 2027.
+    let mut monthly = fm.clone();
+    monthly.addons[0].amount = "3000,00".into();
+    monthly.addons[0].unit = "maaned".into();
+    let e2 = f.engine.contract_evaluate(&monthly, today()).unwrap();
+    let p2 = e2.price.as_ref().unwrap();
+    assert_eq!(p2.lines[2].total, dec("36000.00")); // 12 months
+    assert_eq!(p2.years[0].amount, dec("102200.00")); // 99.200 + 3.000
+    assert_eq!(p2.years[1].amount, dec("1135200.00")); // 1.102.200 + 33.000
+    assert_eq!(p2.years[0].amount + p2.years[1].amount, p2.total);
     let data = e.data.unwrap();
     assert_eq!(
         data.buyer_region_text,
@@ -801,4 +821,43 @@ fn the_json_view_can_mask_the_cpr() {
     assert!(serde_json::to_string(&issued)
         .unwrap()
         .contains("010190-1234"));
+}
+
+/// "Opret kontrakt" in the window: nothing is stored while the form holds only the prefill
+/// (the list never fills with empty drafts); once a field is typed or changed, it is stored.
+#[test]
+fn a_new_contract_is_stored_only_once_something_is_typed() {
+    let f = fixture();
+    let t = today();
+    let prefilled = f.engine.contract_prefill(None, Some("K-1"), t).unwrap();
+    for _ in 0..3 {
+        let e = f
+            .engine
+            .contract_create_typed(&prefilled, t)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("Kladden er ikke gemt"), "{e}");
+    }
+    assert!(f.engine.contracts(t).unwrap().is_empty());
+    // Spaces typed around the prefilled values, and the budget's unit as the window shows it
+    // first, are still nothing.
+    let mut spaced = prefilled.clone();
+    spaced.end = format!(" {} ", prefilled.end);
+    spaced.citizen_name = "  ".into();
+    spaced.budget.unit = "dag".into();
+    assert!(f.engine.contract_create_typed(&spaced, t).is_err());
+    // One field typed: stored, with what was typed.
+    let mut typed = prefilled.clone();
+    typed.citizen_name = "Søren Ærø Åberg".into();
+    let draft = f.engine.contract_create_typed(&typed, t).unwrap();
+    assert_eq!(draft.form.citizen_name, "Søren Ærø Åberg");
+    let list = f.engine.contracts(t).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].id, draft.id);
+    // A changed prefilled value counts too (another end date).
+    let mut changed = prefilled.clone();
+    changed.end = "31.05.2027".into();
+    assert_ne!(changed.end, prefilled.end);
+    f.engine.contract_create_typed(&changed, t).unwrap();
+    assert_eq!(f.engine.contracts(t).unwrap().len(), 2);
 }

@@ -170,12 +170,25 @@ fn only_matching_public_offers_in_scope_are_candidates() {
     assert!(!check.scope.agreement_fallback);
     assert!(
         check.text.scope.starts_with(
-            "De offentlige tilbud i Rammeaftale 2025-2026 for det specialiserede socialområde, KKR Sjælland pr. 24.11.2026 og offentlige tilbud inden for 50 km af Roskilde."
+            "De offentlige tilbud i Rammeaftale 2025-2026 for det specialiserede socialområde, KKR Sjælland pr. 24.11.2026 og offentlige tilbud inden for 50 km af Roskilde, med målgruppen eller en af dens undergrupper."
         ),
         "{}",
         check.text.scope
     );
-    assert!(check.text.scope.contains("Kun godkendte tilbud"));
+    // The scope says what the check leaves out: unapproved offers and the other exclusions.
+    for said in [
+        "Private tilbud indgår ikke.",
+        "ikke er godkendt af Socialtilsynet",
+        "ikke har pladser efter SEL § 108",
+        "ikke passer til alderen (40 år)",
+        "kun har sikrede pladser",
+    ] {
+        assert!(
+            check.text.scope.contains(said),
+            "{said}: {}",
+            check.text.scope
+        );
+    }
     // The offers of the area left out are listed with why.
     let excluded: Vec<(&str, &str)> = check
         .excluded
@@ -315,7 +328,7 @@ fn private_purchase_needs_a_reason_for_every_public_offer_that_may_have_room() {
     reject(&f, &id, "S-1");
     let err = message(f.engine.check_close(&id, &private, today()).unwrap_err());
     assert!(
-        err.contains("1 offentlige tilbud") && err.contains("Testtilbud T-1"),
+        err.contains("1 offentligt tilbud med ledig") && err.contains("Testtilbud T-1"),
         "{err}"
     );
     f.engine

@@ -57,6 +57,16 @@ const OWNERS: &[(&str, &[&str])] = &[
     ),
     ("audit.rs", &["audit_log"]),
     ("settings.rs", &["settings"]),
+    (
+        "sync/store.rs",
+        &[
+            "sync_installation",
+            "sync_number_blocks",
+            "sync_pushed",
+            "sync_settings",
+            "sync_marks",
+        ],
+    ),
 ];
 
 fn src() -> PathBuf {

@@ -405,6 +405,39 @@ fn render_unguarded(
     })
 }
 
+/// Prepares what every PDF needs once per process — typst's standard library, the fonts and
+/// their book — and lays out one small page in Danish so the typesetter's own data (line
+/// breaking, hyphenation, the PDF/A writer) is loaded. The app calls it in the background when
+/// a contract is first opened, so the first export does not pay for it on the user's click.
+pub fn prepare() {
+    world::prepare_shared();
+    let data = json!({
+        "title": "Pladsoverblik",
+        "summary": "Forberedelse",
+        "author": "Pladsoverblik",
+        "date": { "year": 2026, "month": 1, "day": 1 },
+        "date_text": "01.01.2026",
+        "header": ["Tilbud", "Takst"],
+        "rows": [["Bostedet Åbrinken, Næstved – afdelingsstruktur", "2.345,67 kr."]],
+        "figures": [],
+        "chart": null,
+    });
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+    // A failure here shows again, in Danish, on the export itself.
+    let _ = render(REPORT_TEMPLATE, &data, "forberedelse", date);
+}
+
+/// `prepare` once per process, in a thread of its own (the command that opens a contract
+/// calls it; it returns at once).
+pub fn prepare_in_background() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let _ = std::thread::Builder::new()
+            .name("pdf-forberedelse".into())
+            .spawn(prepare);
+    });
+}
+
 /// Drops typst's memoised layout results (a long-running app calls this after exports so
 /// the cache does not grow; the benchmark calls it to measure uncached renders).
 pub fn evict_cache() {

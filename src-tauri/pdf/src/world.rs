@@ -2,6 +2,8 @@
 //! `/data.json`, the embedded Noto Sans fonts, a fixed date. Nothing else: no file system,
 //! no packages, no network, no clock.
 
+use std::hash::Hash;
+use std::sync::OnceLock;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -21,10 +23,42 @@ fn file_id(path: &str) -> Option<FileId> {
     Some(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
 
-pub struct ContractWorld {
+/// What every render shares: typst's standard library and the fonts with their book, made
+/// once per process (`prepare`, or the first render) instead of once per PDF.
+struct Shared {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
+}
+
+static SHARED: OnceLock<Shared> = OnceLock::new();
+
+fn shared() -> &'static Shared {
+    SHARED.get_or_init(|| {
+        let fonts: Vec<Font> = FONTS
+            .iter()
+            .flat_map(|bytes| Font::iter(Bytes::new(*bytes)))
+            .collect();
+        let shared = Shared {
+            library: LazyHash::new(Library::default()),
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+        };
+        // The hashes typst's caches key on are computed here, once.
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        shared.library.hash(&mut hasher);
+        shared.book.hash(&mut hasher);
+        shared
+    })
+}
+
+/// Makes the shared library and fonts now (the first render would otherwise).
+pub fn prepare_shared() {
+    shared();
+}
+
+pub struct ContractWorld {
+    shared: &'static Shared,
     main: Source,
     data_id: FileId,
     data: Bytes,
@@ -34,15 +68,9 @@ pub struct ContractWorld {
 impl ContractWorld {
     /// `template`: typst source; `data`: the JSON the template reads as `/data.json`.
     pub fn new(template: &str, data: Vec<u8>, today: Datetime) -> Option<ContractWorld> {
-        let fonts: Vec<Font> = FONTS
-            .iter()
-            .flat_map(|bytes| Font::iter(Bytes::new(*bytes)))
-            .collect();
         let main_id = file_id("/contract.typ")?;
         Some(ContractWorld {
-            library: LazyHash::new(Library::default()),
-            book: LazyHash::new(FontBook::from_fonts(&fonts)),
-            fonts,
+            shared: shared(),
             main: Source::new(main_id, template.to_string()),
             data_id: file_id("/data.json")?,
             data: Bytes::new(data),
@@ -53,11 +81,11 @@ impl ContractWorld {
 
 impl World for ContractWorld {
     fn library(&self) -> &LazyHash<Library> {
-        &self.library
+        &self.shared.library
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        &self.book
+        &self.shared.book
     }
 
     fn main(&self) -> FileId {
@@ -81,7 +109,7 @@ impl World for ContractWorld {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.fonts.get(index).cloned()
+        self.shared.fonts.get(index).cloned()
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {

@@ -15,3 +15,15 @@ pub fn ui_ready() {
         let _ = std::fs::write(path, nanos.to_string());
     }
 }
+
+/// An unexpected error the window caught (a script error, a failure nobody expected): the
+/// user was shown a Danish message; the technical text goes to the app's log without CPR
+/// numbers (`pladsoverblik_core::ui_log`).
+#[tauri::command(async)]
+pub fn ui_log_error(
+    engine: tauri::State<'_, pladsoverblik_core::Engine>,
+    context: String,
+    text: String,
+) -> crate::error::IpcResult<()> {
+    Ok(engine.ui_error(&context, &text)?)
+}

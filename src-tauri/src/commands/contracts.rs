@@ -19,6 +19,8 @@ pub fn contracts_list(engine: State<'_, Engine>) -> IpcResult<Vec<ContractListIt
 
 #[tauri::command(async)]
 pub fn contract_get(engine: State<'_, Engine>, id: String) -> IpcResult<ContractView> {
+    // The first PDF export should not pay for loading fonts and typst: start it now.
+    pladsoverblik_pdf::prepare_in_background();
     Ok(engine.contract(&id, today())?)
 }
 
@@ -28,6 +30,7 @@ pub fn contract_prefill(
     check_id: Option<String>,
     offer_id: Option<String>,
 ) -> IpcResult<ContractForm> {
+    pladsoverblik_pdf::prepare_in_background();
     Ok(engine.contract_prefill(check_id.as_deref(), offer_id.as_deref(), today())?)
 }
 
@@ -36,9 +39,10 @@ pub fn contract_evaluate(engine: State<'_, Engine>, form: ContractForm) -> IpcRe
     Ok(engine.contract_evaluate(&form, today())?)
 }
 
+/// The window stores a new draft only once something is typed in it (never an empty one).
 #[tauri::command(async)]
 pub fn contract_create(engine: State<'_, Engine>, form: ContractForm) -> IpcResult<ContractView> {
-    Ok(engine.contract_create(&form, today())?)
+    Ok(engine.contract_create_typed(&form, today())?)
 }
 
 #[tauri::command(async)]

@@ -15,7 +15,7 @@ use super::snapshot::{self, Consumer, Header, Item, Offer, Validator, STOPPED};
 use super::store;
 use crate::error::{Error, Problem, Result};
 use crate::store::Db;
-use crate::{audit, geo, rates};
+use crate::{audit, backup, geo, rates};
 
 /// How many problems are listed before the import stops reading.
 pub const MAX_PROBLEMS: usize = 25;
@@ -64,7 +64,17 @@ impl<R: Read, F: FnMut(u64)> Read for ProgressReader<R, F> {
 pub fn import_file(
     db: &mut Db,
     path: &Path,
+    progress: impl FnMut(u64, u64),
+) -> Result<ImportReport> {
+    import_file_then(db, path, progress, &mut || Ok(()))
+}
+
+/// `import_file` with a last step before the commit; its error rolls the import back.
+fn import_file_then(
+    db: &mut Db,
+    path: &Path,
     mut progress: impl FnMut(u64, u64),
+    before_commit: &mut dyn FnMut() -> Result<()>,
 ) -> Result<ImportReport> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path.display(), e))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -73,11 +83,56 @@ pub fn import_file(
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| path.display().to_string());
     let reader = ProgressReader::new(file, |read| progress(read, size));
-    import(db, reader, &name)
+    import_then(db, reader, &name, before_commit)
+}
+
+/// Imports the snapshot file at `path` after an automatic backup of the database (nothing
+/// for one in memory), as the app and `plads import-catalogue` do. The backup is removed
+/// again when the file is refused; on success the caller keeps it (`backup::keep`) once the
+/// rest of its step has succeeded.
+pub fn import_file_backed_up(
+    db: &mut Db,
+    path: &Path,
+    progress: impl FnMut(u64, u64),
+) -> Result<(ImportReport, Option<backup::BackupFile>)> {
+    // The copy is taken on a connection of its own while the import reads and writes (two
+    // cores): it holds the database as it was before the import's one transaction, which is
+    // not committed until the copy is complete and checked.
+    let mut pending = backup::automatic_in_background(db, backup::Reason::CatalogueImport)?;
+    let mut copy = None;
+    let imported = import_file_then(db, path, progress, &mut || {
+        if let Some(p) = pending.take() {
+            copy = p.join()?;
+        }
+        Ok(())
+    });
+    // A refused file: wait for the copy and remove it again.
+    let waited = pending.take().map(backup::Pending::join);
+    match imported {
+        Ok(report) => Ok((report, copy)),
+        Err(e) => {
+            for c in copy
+                .iter()
+                .chain(waited.and_then(|w| w.ok()).flatten().iter())
+            {
+                backup::discard(c);
+            }
+            Err(e)
+        }
+    }
 }
 
 /// Imports a snapshot from any reader; `file_name` is used in messages and the catalogue info.
 pub fn import<R: Read>(db: &mut Db, reader: R, file_name: &str) -> Result<ImportReport> {
+    import_then(db, reader, file_name, &mut || Ok(()))
+}
+
+fn import_then<R: Read>(
+    db: &mut Db,
+    reader: R,
+    file_name: &str,
+    before_commit: &mut dyn FnMut() -> Result<()>,
+) -> Result<ImportReport> {
     let t0 = std::time::Instant::now();
     let mark = |what: &str| {
         if std::env::var_os("PLADSOVERBLIK_TIMING").is_some() {
@@ -90,7 +145,7 @@ pub fn import<R: Read>(db: &mut Db, reader: R, file_name: &str) -> Result<Import
     db.conn().pragma_update(None, "cache_size", -262_144)?;
     // A BOM is skipped, UTF-16 refused, and no string may grow past 1 MB as it streams.
     let reader = crate::input::JsonInput::new(std::io::BufReader::with_capacity(1 << 16, reader));
-    let result = import_in_transaction(db, reader, file_name, &mark);
+    let result = import_in_transaction(db, reader, file_name, &mark, before_commit);
     db.conn().pragma_update(None, "cache_size", -2000)?;
     result
 }
@@ -100,6 +155,7 @@ fn import_in_transaction<R: Read>(
     reader: R,
     file_name: &str,
     mark: &dyn Fn(&str),
+    before_commit: &mut dyn FnMut() -> Result<()>,
 ) -> Result<ImportReport> {
     let tx = db.conn_mut().transaction()?;
     let mut importer = Importer {
@@ -114,6 +170,8 @@ fn import_in_transaction<R: Read>(
         now: audit::now_local(),
         fatal: None,
     };
+    // One thread: reading in a second thread, overlapped with writing, was measured and was
+    // slower on 2 cores (issue 16, docs/benchmarks.md).
     let read = snapshot::read(reader, &mut importer);
     mark("læst og skrevet");
     if let Some(e) = importer.fatal.take() {
@@ -158,6 +216,8 @@ fn import_in_transaction<R: Read>(
             "extracted": report.extracted.to_string(),
         }),
     )?;
+    before_commit()?;
+    mark("sikkerhedskopi færdig");
     tx.commit()?;
     mark("commit");
     Ok(report)
@@ -298,29 +358,83 @@ impl Importer<'_> {
 /// The free text a search can find an offer by, besides its name and target groups.
 fn search_body(o: &Offer) -> String {
     let r = &o.record;
-    let mut parts: Vec<&str> = vec![&r.description, &r.address.city, &r.address.street];
-    if let Some(m) = geo::municipality(o.municipality_code) {
+    body_text(
+        &r.description,
+        &r.address.city,
+        &r.address.street,
+        o.municipality_code,
+        r.operators.iter().map(|op| op.name.as_str()),
+        r.departments.iter().map(|d| d.name.as_str()),
+        o.places.iter().map(|p| p.basis),
+    )
+}
+
+/// The body's parts in one order, from a file's offer or from the tables: description,
+/// town, street, municipality, operators, departments, and each legal basis once.
+fn body_text<'a>(
+    description: &'a str,
+    city: &'a str,
+    street: &'a str,
+    municipality_code: u16,
+    operators: impl Iterator<Item = &'a str>,
+    departments: impl Iterator<Item = &'a str>,
+    bases: impl Iterator<Item = crate::catalogue::model::LegalBasis>,
+) -> String {
+    let mut parts: Vec<&str> = vec![description, city, street];
+    if let Some(m) = geo::municipality(municipality_code) {
         parts.push(&m.name);
     }
-    for op in &r.operators {
-        parts.push(&op.name);
-    }
-    for d in &r.departments {
-        parts.push(&d.name);
-    }
-    let mut bases: Vec<_> = o
-        .places
-        .iter()
-        .map(|p| p.basis)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
+    parts.extend(operators);
+    parts.extend(departments);
+    let mut bases: Vec<_> = bases.collect::<HashSet<_>>().into_iter().collect();
     bases.sort();
     for b in &bases {
         parts.push(b.label());
         parts.push(b.description());
     }
     parts.join(" \n ")
+}
+
+/// Builds the search text index again from the catalogue's tables (a schema upgrade that
+/// changes how the index folds text): the same name and body an import writes.
+pub(crate) fn rebuild_search_text(conn: &rusqlite::Connection) -> Result<()> {
+    let groups: Groups = store::target_groups(conn)?
+        .into_iter()
+        .map(|(code, parent, label)| (code, (label, parent)))
+        .collect();
+    let mut links: Vec<(i64, String)> = Vec::new();
+    store::each_target_group_link(conn, |key, code| {
+        links.push((key, code.to_string()));
+        Ok(())
+    })?;
+    let mut next = 0;
+    store::clear_fts(conn)?;
+    store::each_fts_source(conn, |src| {
+        while links.get(next).is_some_and(|(k, _)| *k < src.key) {
+            next += 1;
+        }
+        let mut codes = Vec::new();
+        while let Some((k, code)) = links.get(next) {
+            if *k != src.key {
+                break;
+            }
+            codes.push(code.clone());
+            next += 1;
+        }
+        let body = body_text(
+            src.description,
+            src.city,
+            src.street,
+            src.municipality_code,
+            src.operators.split('\n').filter(|s| !s.is_empty()),
+            src.departments.split('\n').filter(|s| !s.is_empty()),
+            src.bases
+                .split('\n')
+                .filter_map(crate::catalogue::model::LegalBasis::from_code),
+        );
+        let full = format!("{body} \n {}", group_labels(&groups, &codes));
+        store::insert_fts(conn, src.key, src.name, &full)
+    })
 }
 
 /// Target-group labels with their ancestors, so "udviklingshæmning" or "intellektuel" finds

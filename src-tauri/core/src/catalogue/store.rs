@@ -11,6 +11,7 @@ use super::model::{ApprovalStatus, LegalBasis, OfferFacts, OperatorPeriod, Opera
 use super::rules;
 use super::snapshot::{Buyer, Header, Offer, TargetGroupRecord};
 use crate::error::{Error, Result};
+use crate::search_fold::fold_text;
 
 fn date(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|t| NaiveDate::from_str(&t).ok())
@@ -205,10 +206,66 @@ fn insert_offer_parts(conn: &Connection, key: i64, o: &Offer) -> Result<()> {
 }
 
 /// The offer's words for free-text search: its name, and the body (description, places,
-/// operators, target groups with their ancestors).
+/// operators, target groups with their ancestors), folded as every search folds its words
+/// (`search_fold`: aa = å, ae = æ, oe = ø, case and accents).
 pub fn insert_fts(conn: &Connection, key: i64, name: &str, body: &str) -> Result<()> {
     conn.prepare_cached("INSERT INTO offer_fts (rowid, name, body) VALUES (?1, ?2, ?3)")?
-        .execute(params![key, name, body])?;
+        .execute(params![key, fold_text(name), fold_text(body)])?;
+    Ok(())
+}
+
+/// What the search text of each offer is made of, by row key: (key, name, description,
+/// city, street, municipality code, operator names, department names, legal basis codes),
+/// the lists joined by a line break in the catalogue's order. For rebuilding `offer_fts`.
+pub struct FtsSource<'a> {
+    pub key: i64,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub city: &'a str,
+    pub street: &'a str,
+    pub municipality_code: u16,
+    pub operators: &'a str,
+    pub departments: &'a str,
+    pub bases: &'a str,
+}
+
+pub fn each_fts_source(
+    conn: &Connection,
+    mut visit: impl FnMut(FtsSource) -> Result<()>,
+) -> Result<()> {
+    let mut st = conn.prepare(
+        "SELECT o.key, o.name, o.description, o.city, o.street, o.municipality_code,
+            (SELECT group_concat(name, char(10)) FROM
+                (SELECT name FROM offer_operators WHERE offer_key = o.key ORDER BY valid_from)),
+            (SELECT group_concat(name, char(10)) FROM
+                (SELECT name FROM departments WHERE offer_key = o.key ORDER BY ord)),
+            (SELECT group_concat(legal_basis, char(10)) FROM
+                (SELECT DISTINCT legal_basis FROM department_places WHERE offer_key = o.key))
+         FROM offers o ORDER BY o.key",
+    )?;
+    let mut q = st.query([])?;
+    while let Some(r) = q.next()? {
+        let text = |i: usize| -> rusqlite::Result<&str> {
+            Ok(r.get_ref(i)?.as_str_or_null()?.unwrap_or_default())
+        };
+        visit(FtsSource {
+            key: r.get(0)?,
+            name: text(1)?,
+            description: text(2)?,
+            city: text(3)?,
+            street: text(4)?,
+            municipality_code: r.get(5)?,
+            operators: text(6)?,
+            departments: text(7)?,
+            bases: text(8)?,
+        })?;
+    }
+    Ok(())
+}
+
+/// Empties the search text index (before it is built again from the tables).
+pub fn clear_fts(conn: &Connection) -> Result<()> {
+    conn.execute_batch("INSERT INTO offer_fts(offer_fts) VALUES('delete-all');")?;
     Ok(())
 }
 

@@ -789,6 +789,41 @@ pub fn vat_text(vat_pct: Decimal) -> String {
     }
 }
 
+/// The basis of the contract's figures in a few words, for headings: the rate sheet's
+/// amounts, with the provider's non-deductible VAT where the rate has it.
+pub fn basis_text(vat_pct: Decimal) -> String {
+    if vat_pct.is_zero() {
+        "Beløb uden moms (taksten indeholder ingen moms)".into()
+    } else {
+        let pct = fmt::number(vat_pct, if vat_pct.fract().is_zero() { 0 } else { 2 });
+        format!("Beløb inkl. leverandørens ikke-fradragsberettigede moms ({pct} %) som i takstoversigten")
+    }
+}
+
+/// Each year's amount: its base-rate line plus its part of every add-on; the years add up to
+/// the lines' total (`price::split_by_years`). The base-rate lines come first, one per year.
+fn year_amounts(
+    figures: &mut [YearFigures],
+    lines: &[PriceLine],
+    period: (NaiveDate, NaiveDate),
+) -> Result<()> {
+    let segments = price::year_segments(period.0, period.1);
+    let n = figures.len().min(segments.len());
+    for (f, l) in figures.iter_mut().zip(lines) {
+        f.amount = l.total;
+    }
+    for l in lines.iter().skip(figures.len()) {
+        let parts = price::split_by_years(l.amount, l.unit, l.total, &segments[..n])?;
+        for (f, part) in figures.iter_mut().zip(parts) {
+            f.amount = limits::add(f.amount, part, "prisen")?;
+        }
+    }
+    for f in figures.iter_mut() {
+        f.amount_text = fmt::kr(f.amount);
+    }
+    Ok(())
+}
+
 fn price_rule_text(b: &Binding) -> String {
     match (b.within, b.applicable) {
         (true, Some(a)) => format!(
@@ -844,6 +879,9 @@ fn year_lines(
             per_month,
             rule: rate.text(*year),
             provisional: rate.provisional(),
+            days,
+            amount: Decimal::ZERO,
+            amount_text: String::new(),
         });
     }
     Ok((lines, figures))
@@ -875,7 +913,7 @@ fn price(
     let Some(years) = years else {
         return Ok(None);
     };
-    let (mut lines, figures) = year_lines(&years, period, addons)?;
+    let (mut lines, mut figures) = year_lines(&years, period, addons)?;
     let vat = years.iter().map(|y| y.3).max().unwrap_or_default();
     for a in addons {
         lines.push(line(
@@ -888,6 +926,7 @@ fn price(
             false,
         )?);
     }
+    year_amounts(&mut figures, &lines, period)?;
     let days = price::days_inclusive(period.0, period.1);
     let total = price::sum(lines.iter().map(|l| l.total))?;
     let running = price::sum(
@@ -907,6 +946,7 @@ fn price(
         total_text: fmt::kr(total),
         rule_text: price_rule_text(binding),
         vat_text: vat_text(vat),
+        basis_text: basis_text(vat),
         per_day,
         per_month,
         total,
@@ -928,6 +968,7 @@ fn form_price(
             if agreed {
                 pr.rule_text = super::one_person::RULE_TEXT.into();
                 pr.vat_text = super::one_person::VAT_TEXT.into();
+                pr.basis_text = "Beløb som aftalt i kontrakten (budgettets linjer)".into();
             }
             pr
         })),

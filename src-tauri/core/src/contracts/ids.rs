@@ -113,22 +113,46 @@ pub fn check_ean(input: &str) -> Result<String, String> {
 /// Six digits, an optional dash or space, four digits: what a CPR number looks like.
 pub fn contains_cpr_like(s: &str) -> bool {
     let chars: Vec<char> = s.chars().collect();
+    (0..chars.len()).any(|i| cpr_like_at(&chars, i).is_some())
+}
+
+/// `s` with everything that looks like a CPR number replaced by "[CPR udeladt]": for texts
+/// that go to a log (an unexpected error in the window may quote what was typed).
+pub fn redact_cpr_like(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        match cpr_like_at(&chars, i) {
+            Some(end) => {
+                out.push_str("[CPR udeladt]");
+                i = end;
+            }
+            None => {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Where a CPR-like number starting at `i` ends (exclusive), if one starts there.
+fn cpr_like_at(chars: &[char], i: usize) -> Option<usize> {
     let digits_at = |i: usize, n: usize| {
         chars
             .get(i..i + n)
             .is_some_and(|w| w.iter().all(char::is_ascii_digit))
     };
-    (0..chars.len()).any(|i| {
-        let starts = i == 0 || !chars[i - 1].is_ascii_digit();
-        if !starts || !digits_at(i, 6) {
-            return false;
-        }
-        let j = match chars.get(i + 6) {
-            Some('-') | Some(' ') => i + 7,
-            _ => i + 6,
-        };
-        digits_at(j, 4) && chars.get(j + 4).is_none_or(|c| !c.is_ascii_digit())
-    })
+    let starts = i == 0 || !chars[i - 1].is_ascii_digit();
+    if !starts || !digits_at(i, 6) {
+        return None;
+    }
+    let j = match chars.get(i + 6) {
+        Some('-') | Some(' ') => i + 7,
+        _ => i + 6,
+    };
+    (digits_at(j, 4) && chars.get(j + 4).is_none_or(|c| !c.is_ascii_digit())).then_some(j + 4)
 }
 
 #[cfg(test)]
@@ -199,6 +223,19 @@ mod tests {
         assert!(check_ean("0000000000000")
             .unwrap_err()
             .contains("kun nuller"));
+    }
+
+    #[test]
+    fn cpr_like_text_is_redacted_and_the_rest_kept() {
+        assert_eq!(
+            redact_cpr_like("Fejl ved 010190-1234 og 0101901234, ikke 12345678901"),
+            "Fejl ved [CPR udeladt] og [CPR udeladt], ikke 12345678901"
+        );
+        assert_eq!(
+            redact_cpr_like("Søren 010190 1234."),
+            "Søren [CPR udeladt]."
+        );
+        assert_eq!(redact_cpr_like("ingen tal"), "ingen tal");
     }
 
     #[test]

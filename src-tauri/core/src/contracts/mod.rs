@@ -24,7 +24,7 @@ mod terms;
 
 pub use evaluate::{evaluate, vat_text};
 pub use model::*;
-pub use prefill::{prefill, term_from_start};
+pub use prefill::{create_typed_draft, prefill, term_from_start, untouched};
 pub use rules::age_on;
 pub use store::{
     correct, create_draft, issue, list, load, record_pdf, renew, save_draft, set_state, terminate,

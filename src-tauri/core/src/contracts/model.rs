@@ -336,6 +336,14 @@ pub struct YearFigures {
     /// "Takstoversigt 2027", "2026-takst + PL 2,9 %", "Foreløbig: 2026-takst".
     pub rule: String,
     pub provisional: bool,
+    /// The term's days in this year and what they cost (base rate and add-ons; the years add
+    /// up to the total). Absent (0) on contracts issued before they were recorded.
+    #[serde(default)]
+    pub days: i64,
+    #[serde(default)]
+    pub amount: Decimal,
+    #[serde(default)]
+    pub amount_text: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -358,6 +366,10 @@ pub struct Price {
     pub rule_text: String,
     /// The provider's non-deductible VAT in the rate (momsrefusion), or that there is none.
     pub vat_text: String,
+    /// On which basis the figures are, said plainly: "inkl. leverandørens ikke-fradragsberettigede
+    /// moms (5,75 %)" or "uden moms" (a search and a shortlist compare rates ex. VAT).
+    #[serde(default)]
+    pub basis_text: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

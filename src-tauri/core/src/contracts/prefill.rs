@@ -104,3 +104,57 @@ pub fn prefill(
     .unwrap_or_default();
     Ok(form)
 }
+
+/// Whether `form` holds nothing beyond what `prefill` puts in a new contract for the same
+/// check and offer: the window stores a new draft only once something is in it, that is once
+/// the user has typed or changed at least one field (a field changed and changed back counts
+/// as nothing). A form whose check or offer cannot be prefilled any more is not untouched.
+pub fn untouched(conn: &Connection, form: &ContractForm, today: NaiveDate) -> Result<bool> {
+    let check = if form.one_person {
+        &form.one_person_check_id
+    } else {
+        &form.check_id
+    };
+    let check = (!check.trim().is_empty()).then_some(check.as_str());
+    Ok(match prefill(conn, check, Some(&form.offer_id), today) {
+        Ok(prefilled) => comparable(&prefilled) == comparable(form),
+        Err(_) => false,
+    })
+}
+
+/// A form as compared by `untouched`: spaces around a text are nothing typed, and the budget's
+/// unit the window shows first ("dag") is what an empty unit means.
+fn comparable(form: &ContractForm) -> serde_json::Value {
+    let mut f = form.clone();
+    if f.budget.unit.trim().is_empty() {
+        f.budget.unit = "dag".into();
+    }
+    let mut value = serde_json::to_value(&f).unwrap_or(serde_json::Value::Null);
+    trim_strings(&mut value);
+    value
+}
+
+fn trim_strings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => *s = s.trim().to_string(),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(trim_strings),
+        serde_json::Value::Object(map) => map.values_mut().for_each(trim_strings),
+        _ => {}
+    }
+}
+
+/// A new contract from the window: stored as a draft only when something is in it beyond the
+/// prefill (`untouched`); otherwise refused and nothing is stored, so "Opret kontrakt" never
+/// leaves an empty draft behind.
+pub fn create_typed_draft(
+    conn: &Connection,
+    form: &ContractForm,
+    today: NaiveDate,
+) -> Result<super::ContractView> {
+    if untouched(conn, form, today)? {
+        return Err(Error::Refused(
+            "Kladden er ikke gemt: der er ikke skrevet eller ændret noget ud over det forudfyldte. Udfyld et felt, så gemmes kladden.".into(),
+        ));
+    }
+    store::create_draft(conn, form, today)
+}

@@ -71,6 +71,36 @@ pub fn sum(amounts: impl IntoIterator<Item = Decimal>) -> Result<Decimal> {
         .try_fold(Decimal::ZERO, |acc, a| limits::add(acc, a, "prisen"))
 }
 
+/// How much of a line over the whole term (`total`, from `line_total`) falls in each of the
+/// term's calendar-year `segments`: a running line by its own unit over the segment, a one-off
+/// amount in the first; the last segment takes what is left, so the parts add up to the
+/// line's total to the øre.
+pub fn split_by_years(
+    amount: Decimal,
+    unit: Unit,
+    total: Decimal,
+    segments: &[(NaiveDate, NaiveDate)],
+) -> Result<Vec<Decimal>> {
+    let mut parts = Vec::with_capacity(segments.len());
+    let mut so_far = Decimal::ZERO;
+    for (k, (from, to)) in segments.iter().enumerate() {
+        let part = if k + 1 == segments.len() {
+            total - so_far
+        } else if unit == Unit::Engang {
+            if k == 0 {
+                total
+            } else {
+                Decimal::ZERO
+            }
+        } else {
+            line_total(amount, unit, *from, *to)?
+        };
+        so_far = limits::add(so_far, part, "prisen")?;
+        parts.push(part);
+    }
+    Ok(parts)
+}
+
 /// The calendar-year pieces of a term: rates change on 1 January.
 pub fn year_segments(start: NaiveDate, end: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
     let mut out = Vec::new();

@@ -24,7 +24,19 @@ fn from_json<T: serde::de::DeserializeOwned>(id: &str, text: &str) -> Result<T> 
     })
 }
 
+/// The next contract number of a year: from this copy's number block when a server is set
+/// up (`sync::next_number`), else counted here.
 fn next_id(conn: &Connection, year: i32) -> Result<String> {
+    let from_block = crate::sync::next_number(conn, crate::sync::Series::Contract, year, |id| {
+        Ok(conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM contracts WHERE id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?)
+    })?;
+    if let Some(id) = from_block {
+        return Ok(id);
+    }
     let n: i64 = conn.query_row(
         "SELECT COUNT(*) FROM contracts WHERE id LIKE ?1",
         [format!("K-{year}-%")],
@@ -814,7 +826,12 @@ pub fn list(conn: &Connection, today: NaiveDate) -> Result<Vec<ContractListItem>
             state_text: state_text(h.state, current.view.version, current.data.is_none()),
             offer_name,
             citizen_name: form.citizen_name.trim().to_string(),
-            citizen_cpr_masked: ids::mask_cpr(&form.citizen_cpr),
+            // A draft without a CPR number shows none (not "xxxxxx-xxxx").
+            citizen_cpr_masked: if form.citizen_cpr.trim().is_empty() {
+                String::new()
+            } else {
+                ids::mask_cpr(&form.citizen_cpr)
+            },
             days_left: end.map(|e| (e - today).num_days()),
             period_text: match (start, end) {
                 (Some(s), Some(e)) => format!("{}–{}", fmt::date(s), fmt::date(e)),
@@ -877,6 +894,43 @@ pub fn issued_latest(conn: &Connection) -> Result<Vec<(String, NaiveDate, Contra
         out.push((id, last, d));
     }
     Ok(out)
+}
+
+/// An issued contract version as a sync sends it: the stored contract data and its hash.
+#[derive(Debug, Clone)]
+pub struct IssuedVersion {
+    pub contract_id: String,
+    pub version: u32,
+    pub offer_id: String,
+    pub check_id: Option<String>,
+    pub renewed_from: Option<String>,
+    pub reason: String,
+    pub data: String,
+    pub sha256: String,
+}
+
+/// Every issued version, oldest first.
+pub fn issued_versions(conn: &Connection) -> Result<Vec<IssuedVersion>> {
+    let mut st = conn.prepare(
+        "SELECT v.contract_id, v.version, c.offer_id, c.check_id, c.renewed_from, v.reason,
+                v.data, v.data_sha256
+         FROM contract_versions v JOIN contracts c ON c.id = v.contract_id
+         WHERE v.issued_at IS NOT NULL
+         ORDER BY v.issued_at, v.contract_id, v.version",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(IssuedVersion {
+            contract_id: r.get(0)?,
+            version: r.get(1)?,
+            offer_id: r.get(2)?,
+            check_id: r.get(3)?,
+            renewed_from: r.get(4)?,
+            reason: r.get(5)?,
+            data: r.get(6)?,
+            sha256: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// The forms of the most recent contract versions (prefill remembers EAN numbers from them).

@@ -35,8 +35,8 @@ impl Check {
         let Some(closed) = &self.closed else {
             return Err(Error::Refused(if self.blocking > 0 {
                 format!(
-                    "Afstemning {id} er ikke lukket. {} offentlige tilbud med ledig eller ukendt plads mangler en bekræftelse af 0 ledige pladser eller en afvisning med skriftlig begrundelse; derefter kan afstemningen lukkes.",
-                    self.blocking
+                    "Afstemning {id} er ikke lukket. {} med ledig eller ukendt plads mangler en bekræftelse af 0 ledige pladser eller en afvisning med skriftlig begrundelse; derefter kan afstemningen lukkes.",
+                    crate::fmt::count(self.blocking, "offentligt tilbud", "offentlige tilbud")
                 )
             } else {
                 format!(

@@ -362,8 +362,8 @@ fn outstanding(closed: bool, asked: &[InquiryRecord]) -> String {
     let answered = asked.iter().filter(|r| r.answer.is_some()).count();
     match (asked.len(), answered) {
         (0, _) => "Ingen kommune er spurgt endnu. Registrér hvilke kommuner der er spurgt, om de kan være med i et eksisterende eller fælles botilbud, hvornår, hvordan og hvad de svarede.".into(),
-        (n, 0) => format!("{n} kommune(r) er spurgt; ingen har svaret endnu. Afstemningen kan lukkes, når mindst én har svaret."),
-        (n, a) => format!("{n} kommune(r) er spurgt, {a} har svaret. Afstemningen kan lukkes."),
+        (n, 0) => format!("{} er spurgt; ingen har svaret endnu. Afstemningen kan lukkes, når mindst én har svaret.", crate::fmt::count(n, "kommune", "kommuner")),
+        (n, a) => format!("{} er spurgt, {a} har svaret. Afstemningen kan lukkes.", crate::fmt::count(n, "kommune", "kommuner")),
     }
 }
 

@@ -27,5 +27,5 @@ pub use inquiry::{answer, close_form, close_one_person, inquire, record_text};
 pub use model::*;
 pub use read::{list, load};
 pub use record::{add_to_shortlist, close, confirm, reject, remove_from_shortlist};
-pub use store::exists;
+pub use store::{closed as closed_ids, exists};
 pub use summary::{summary, Summary};

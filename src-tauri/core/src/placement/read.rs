@@ -27,11 +27,7 @@ fn event_text(e: &Event) -> String {
     match e.kind {
         EventKind::Bekraeftelse => {
             let n = e.free_places.unwrap_or(0);
-            let places = if n == 1 {
-                "1 ledig plads".to_string()
-            } else {
-                format!("{n} ledige pladser")
-            };
+            let places = fmt::count(n as usize, "ledig plads", "ledige pladser");
             let mut s = format!(
                 "Bekræftet: {} {}, {places}, talt med {}",
                 e.method.map(ContactMethod::label).unwrap_or("kontakt"),
@@ -162,10 +158,13 @@ fn scope_text(scope: &Scope, need: &Need) -> String {
             fmt::date(scope.date)
         ),
     };
+    // The exclusions `create::area_offers` and `create::left_out` apply, in words.
     format!(
-        "{area} og offentlige tilbud inden for {} km af {}. Kun godkendte tilbud, der passer til lovgrundlag, målgruppe og alder; de udeladte står under «Udeladt».",
+        "{area} og offentlige tilbud inden for {} km af {}, med målgruppen eller en af dens undergrupper. Private tilbud indgår ikke. Udeladt med begrundelse (se «Udeladt»): tilbud, der ikke er godkendt af Socialtilsynet, ikke har pladser efter {}, ikke passer til alderen ({} år) eller kun har sikrede pladser.",
         scope.radius_km,
-        municipality_name(need.home_municipality)
+        municipality_name(need.home_municipality),
+        need.legal_basis.label(),
+        need.age
     )
 }
 
@@ -183,8 +182,8 @@ fn outstanding(closed: bool, blocking: &[&Candidate]) -> String {
         names.push(&more_text);
     }
     format!(
-        "{} offentlige tilbud med ledig eller ukendt plads mangler en bekræftelse af 0 ledige pladser eller en afvisning med skriftlig begrundelse: {}.",
-        blocking.len(),
+        "{} med ledig eller ukendt plads mangler en bekræftelse af 0 ledige pladser eller en afvisning med skriftlig begrundelse: {}.",
+        fmt::count(blocking.len(), "offentligt tilbud", "offentlige tilbud"),
         names.join(", ")
     )
 }

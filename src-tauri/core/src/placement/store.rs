@@ -99,14 +99,30 @@ pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
     )?)
 }
 
-/// The next check number of a year: `A-2026-0001`.
+/// The next check number of a year: `A-2026-0001`; from this copy's number block when a
+/// server is set up (`sync::next_number`), else counted here.
 pub fn next_number(conn: &Connection, year: i32) -> Result<String> {
+    let from_block = crate::sync::next_number(conn, crate::sync::Series::Check, year, |id| {
+        exists(conn, id)
+    })?;
+    if let Some(id) = from_block {
+        return Ok(id);
+    }
     let n: i64 = conn.query_row(
         "SELECT COUNT(*) FROM checks WHERE id LIKE ?1",
         [format!("A-{year}-%")],
         |r| r.get(0),
     )?;
     Ok(format!("A-{year}-{:04}", n + 1))
+}
+
+/// The closed checks with their closing day, oldest number first (what a sync sends).
+pub fn closed(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut st = conn.prepare(
+        "SELECT id, closed_on FROM checks WHERE closed_at IS NOT NULL ORDER BY scope_date, id",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// A new check's row.

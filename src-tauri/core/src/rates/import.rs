@@ -95,7 +95,10 @@ pub fn preview_sheet(conn: &Connection, sheet: &Sheet) -> Result<Preview> {
         count(Change::OfferNotFound),
     );
     let mut text = format!(
-        "{new} nye takster, {changed} ændrede, {unchanged} uændrede, {missing} for tilbud, der ikke findes i kataloget (de springes over)."
+        "{}, {}, {}, {missing} for tilbud, der ikke findes i kataloget (de springes over).",
+        crate::fmt::count(new, "ny takst", "nye takster"),
+        crate::fmt::count(changed, "ændret", "ændrede"),
+        crate::fmt::count(unchanged, "uændret", "uændrede"),
     );
     if !sheet.unknown_columns.is_empty() {
         text.push_str(&format!(

@@ -59,7 +59,10 @@ fn increase_figures(r: &IncreaseReport) -> Vec<Figure> {
         figure(
             format!("Over {}", pct_text(r.threshold_pct)),
             r.lines.to_string(),
-            format!("af {} sammenlignede takster", r.compared),
+            format!(
+                "af {}",
+                crate::fmt::count(r.compared, "sammenlignet takst", "sammenlignede takster")
+            ),
         ),
         figure(
             format!("PL-sats {}", r.year),

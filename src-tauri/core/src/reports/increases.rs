@@ -152,9 +152,11 @@ pub fn rate_increases(conn: &Connection, year: i32) -> Result<IncreaseReport> {
     let groups = by_operator(lines);
     Ok(IncreaseReport {
         text: format!(
-            "{count} takster steg mere end {} fra {} til {year} (pr. døgn ekskl. moms). {compared} takster sammenlignet; {without_previous} uden takst året før.{}",
+            "{} steg mere end {} fra {} til {year} (pr. døgn ekskl. moms). {} sammenlignet; {without_previous} uden takst året før.{}",
+            fmt::count(count, "takst", "takster"),
             pct_text(threshold),
             year - 1,
+            fmt::count(compared, "takst", "takster"),
             match pl {
                 Some(p) => format!(
                     " PL-sats {year}: {}. Stigningen ud over PL er relativ: (1 + stigning) / (1 + PL) - 1.",

@@ -23,6 +23,13 @@ pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
 
 /// The next number of a year: `EK-2026-0001` ("eksisterende kontrakt").
 pub fn next_id(conn: &Connection, year: i32) -> Result<String> {
+    let from_block =
+        crate::sync::next_number(conn, crate::sync::Series::OldContract, year, |id| {
+            exists(conn, id)
+        })?;
+    if let Some(id) = from_block {
+        return Ok(id);
+    }
     let n: i64 = conn.query_row(
         "SELECT COUNT(*) FROM old_contracts WHERE id LIKE ?1",
         [format!("EK-{year}-%")],
