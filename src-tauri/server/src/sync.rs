@@ -326,28 +326,35 @@ fn push_version(client: &mut Client, installation: &str, v: &IssuedVersion) -> R
             tx.commit().map_err(|e| query_error(&what, &e))?;
             Ok(Outcome::Sent)
         }
-        Ok(_) => {
-            let row = tx
-                .query_one(
-                    "SELECT sha256, pushed_by, issued_on FROM plads.contract_versions
-                     WHERE contract_id = $1 AND version = $2",
-                    &[&v.contract_id, &(v.version as i32)],
-                )
-                .map_err(|e| query_error(&what, &e))?;
-            let (their_sha, by, on): (String, String, NaiveDate) =
-                (row.get(0), row.get(1), row.get(2));
-            if their_sha == v.sha256 {
-                return Ok(Outcome::AlreadyThere);
-            }
-            Ok(Outcome::Refused(format!(
-                "Kontrakt {} version {} er også udstedt på en anden computer (af {by}, {}), og den version gælder på serveren. Versionen her er ikke sendt, og versionskæden på serveren er uændret: ret kontrakten igen ud fra serverens version.",
-                v.contract_id,
-                v.version,
-                fmt::date(on)
-            )))
-        }
+        Ok(_) => already_there(&mut tx, v, &what),
         Err(e) => refusal(&what, &e),
     }
+}
+
+/// Version `v` was on the server already: the same bytes (a retry) or another computer's
+/// version of the same number, which stands.
+fn already_there(
+    tx: &mut postgres::Transaction<'_>,
+    v: &IssuedVersion,
+    what: &str,
+) -> Result<Outcome> {
+    let row = tx
+        .query_one(
+            "SELECT sha256, pushed_by, issued_on FROM plads.contract_versions
+             WHERE contract_id = $1 AND version = $2",
+            &[&v.contract_id, &(v.version as i32)],
+        )
+        .map_err(|e| query_error(what, &e))?;
+    let (their_sha, by, on): (String, String, NaiveDate) = (row.get(0), row.get(1), row.get(2));
+    if their_sha == v.sha256 {
+        return Ok(Outcome::AlreadyThere);
+    }
+    Ok(Outcome::Refused(format!(
+        "Kontrakt {} version {} er også udstedt på en anden computer (af {by}, {}), og den version gælder på serveren. Versionen her er ikke sendt, og versionskæden på serveren er uændret: ret kontrakten igen ud fra serverens version.",
+        v.contract_id,
+        v.version,
+        fmt::date(on)
+    )))
 }
 
 /// The refusal of a second contract from the same check.

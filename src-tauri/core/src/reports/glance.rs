@@ -123,33 +123,11 @@ fn increase_chart(r: &IncreaseReport) -> Option<Chart> {
     let h = &r.history;
     let base = h.year - 1;
     let years: Vec<i32> = (h.first..=h.year).collect();
-    let mut series: Vec<Series> = Vec::new();
-    for l in &h.lines {
-        let Some(base_rate) = l.rates.iter().find(|(y, _)| *y == base).map(|(_, v)| *v) else {
-            continue;
-        };
-        if base_rate.is_zero() {
-            continue;
-        }
-        let values = years
-            .iter()
-            .map(|y| {
-                l.rates.iter().find(|(ry, _)| ry == y).map(|(_, v)| Point {
-                    value: (*v / base_rate * Decimal::ONE_HUNDRED).round_dp(2),
-                    text: format!(
-                        "{} ({})",
-                        fmt::number(*v / base_rate * Decimal::ONE_HUNDRED, 1),
-                        fmt::kr(*v)
-                    ),
-                })
-            })
-            .collect();
-        series.push(Series {
-            name: l.label.clone(),
-            role: Role::Data,
-            values,
-        });
-    }
+    let mut series: Vec<Series> = h
+        .lines
+        .iter()
+        .filter_map(|l| index_series(&l.label, &l.rates, base, &years))
+        .collect();
     let pl = pl_index(r, base);
     let with_pl = pl.len() > 1;
     if with_pl {
@@ -177,26 +155,7 @@ fn increase_chart(r: &IncreaseReport) -> Option<Chart> {
         })
         .map_or(h.first, |(_, y)| *y);
     let shown = h.lines.len();
-    let mut note = format!(
-        "Indeks: taksten pr. døgn ekskl. moms delt med taksten i {base} (samme tilbud, afdeling og lovgrundlag) × 100."
-    );
-    if with_pl {
-        note.push_str(&format!(
-            " PL-linjen: {base} = 100 fremskrevet med årets PL-sats; afstanden til den i {} er stigningen ud over PL.",
-            h.year
-        ));
-    } else {
-        note.push_str(&format!(
-            " PL-satsen for {} er ikke sat (Indstillinger), så PL-linjen mangler.",
-            h.year
-        ));
-    }
-    if r.lines > shown {
-        note.push_str(&format!(
-            " De {shown} største af {} stigninger vises; alle står i tabellen.",
-            r.lines
-        ));
-    }
+    let note = increase_note(r, base, with_pl);
     let top = series.first().and_then(|s| {
         s.values
             .last()
@@ -236,6 +195,59 @@ fn increase_chart(r: &IncreaseReport) -> Option<Chart> {
         from_zero: false,
         note,
     }))
+}
+
+/// One offer's rates as an index (the rate in `base` = 100) for each of `years`; none when
+/// it has no rate above zero in `base`.
+fn index_series(label: &str, rates: &[(i32, Decimal)], base: i32, years: &[i32]) -> Option<Series> {
+    let base_rate = rates.iter().find(|(y, _)| *y == base).map(|(_, v)| *v)?;
+    if base_rate.is_zero() {
+        return None;
+    }
+    let values = years
+        .iter()
+        .map(|y| {
+            rates.iter().find(|(ry, _)| ry == y).map(|(_, v)| {
+                let index = *v / base_rate * Decimal::ONE_HUNDRED;
+                Point {
+                    value: index.round_dp(2),
+                    text: format!("{} ({})", fmt::number(index, 1), fmt::kr(*v)),
+                }
+            })
+        })
+        .collect();
+    Some(Series {
+        name: label.to_string(),
+        role: Role::Data,
+        values,
+    })
+}
+
+/// What the rate-development chart shows and how to read it.
+fn increase_note(r: &IncreaseReport, base: i32, with_pl: bool) -> String {
+    let h = &r.history;
+    let shown = h.lines.len();
+    let mut note = format!(
+        "Indeks: taksten pr. døgn ekskl. moms delt med taksten i {base} (samme tilbud, afdeling og lovgrundlag) × 100."
+    );
+    if with_pl {
+        note.push_str(&format!(
+            " PL-linjen: {base} = 100 fremskrevet med årets PL-sats; afstanden til den i {} er stigningen ud over PL.",
+            h.year
+        ));
+    } else {
+        note.push_str(&format!(
+            " PL-satsen for {} er ikke sat (Indstillinger), så PL-linjen mangler.",
+            h.year
+        ));
+    }
+    if r.lines > shown {
+        note.push_str(&format!(
+            " De {shown} største af {} stigninger vises; alle står i tabellen.",
+            r.lines
+        ));
+    }
+    note
 }
 
 // ---- occupancy --------------------------------------------------------------------
