@@ -23,7 +23,7 @@ status=0
 run() { # DATE DIR BINARY [ARGS]
   local when=$1 dir=$2 bin=$3; shift 3
   if ! out=$(cd "$dir" && faketime "$when" "$bin" "$@" 2>&1); then
-    echo "FEJL med uret på $when: $bin"; echo "$out" | grep -E "panicked|FAILED|error" | head -20
+    echo "FEJL med uret på $when: $bin"; echo "$out" | grep -E -A2 "panicked|FAILED|error" | head -30
     status=1
   fi
 }

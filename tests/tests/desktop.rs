@@ -9,7 +9,7 @@ use pladsoverblik_core::{catalogue::model::LegalBasis, Engine};
 use pladsoverblik_tests::App;
 use std::time::Duration;
 
-const WAIT: Duration = Duration::from_secs(15);
+const WAIT: Duration = pladsoverblik_tests::E2E_WAIT;
 
 async fn text_of(app: &App, css: &str) -> String {
     app.client
