@@ -173,7 +173,7 @@ impl Engine {
     pub fn import_file(
         &self,
         path: &Path,
-        progress: impl FnMut(u64, u64),
+        progress: impl FnMut(u64, u64) + Send,
     ) -> Result<import::ImportReport> {
         let mut db = self.db();
         let (report, copy) = import::import_file_backed_up(&mut db, path, progress)?;

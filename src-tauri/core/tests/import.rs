@@ -34,12 +34,44 @@ fn refused(file_text: &[u8]) -> String {
         .query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0))
         .unwrap();
     assert_eq!(audit_after, audit_before);
+    assert!(foreign_keys_on(&db), "foreign keys stay on after a refusal");
     let msg = err.to_string();
     assert!(
         msg.contains("bad.json blev afvist, og intet er ændret"),
         "{msg}"
     );
     msg
+}
+
+/// Whether the connection enforces foreign keys (the import turns row-by-row checks off for
+/// its own transaction only).
+fn foreign_keys_on(db: &pladsoverblik_core::store::Db) -> bool {
+    db.conn()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get::<_, i64>(0))
+        .unwrap()
+        == 1
+}
+
+#[test]
+fn a_broken_reference_is_found_by_the_check_before_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_small(dir.path());
+    assert!(foreign_keys_on(&db));
+    pladsoverblik_core::store::check_foreign_keys(db.conn()).unwrap();
+    db.conn()
+        .execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO departments (offer_key, id, name, ord, secure)
+                VALUES (999999, 'X', 'Afdeling uden tilbud', 0, 0);
+             PRAGMA foreign_keys = ON;",
+        )
+        .unwrap();
+    let e = pladsoverblik_core::store::check_foreign_keys(db.conn()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("en række i «departments» henviser til en række i «offers», som ikke findes"),
+        "{e}"
+    );
 }
 
 fn refused_json(v: &serde_json::Value) -> String {
@@ -254,6 +286,7 @@ fn a_good_import_replaces_the_catalogue_and_keeps_rate_history() {
     let path = write_json(dir.path(), "next.json", &v);
     let report = import::import_file(&mut db, &path, |_, _| {}).unwrap();
     assert_eq!(report.offers, 1);
+    assert!(foreign_keys_on(&db));
     assert_eq!(offer_ids(&db), vec!["K-1".to_string()]);
     let years: Vec<(i64, String)> = db
         .conn()

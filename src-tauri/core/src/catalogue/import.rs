@@ -14,6 +14,7 @@ use std::str::FromStr;
 use super::snapshot::{self, Consumer, Header, Item, Offer, Validator, STOPPED};
 use super::store;
 use crate::error::{Error, Problem, Result};
+use crate::search_fold::fold_text;
 use crate::store::Db;
 use crate::{audit, backup, geo, rates};
 
@@ -64,7 +65,7 @@ impl<R: Read, F: FnMut(u64)> Read for ProgressReader<R, F> {
 pub fn import_file(
     db: &mut Db,
     path: &Path,
-    progress: impl FnMut(u64, u64),
+    progress: impl FnMut(u64, u64) + Send,
 ) -> Result<ImportReport> {
     import_file_then(db, path, progress, &mut || Ok(()))
 }
@@ -73,7 +74,7 @@ pub fn import_file(
 fn import_file_then(
     db: &mut Db,
     path: &Path,
-    mut progress: impl FnMut(u64, u64),
+    mut progress: impl FnMut(u64, u64) + Send,
     before_commit: &mut dyn FnMut() -> Result<()>,
 ) -> Result<ImportReport> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path.display(), e))?;
@@ -93,7 +94,7 @@ fn import_file_then(
 pub fn import_file_backed_up(
     db: &mut Db,
     path: &Path,
-    progress: impl FnMut(u64, u64),
+    progress: impl FnMut(u64, u64) + Send,
 ) -> Result<(ImportReport, Option<backup::BackupFile>)> {
     // The copy is taken on a connection of its own while the import reads and writes (two
     // cores): it holds the database as it was before the import's one transaction, which is
@@ -123,11 +124,11 @@ pub fn import_file_backed_up(
 }
 
 /// Imports a snapshot from any reader; `file_name` is used in messages and the catalogue info.
-pub fn import<R: Read>(db: &mut Db, reader: R, file_name: &str) -> Result<ImportReport> {
+pub fn import<R: Read + Send>(db: &mut Db, reader: R, file_name: &str) -> Result<ImportReport> {
     import_then(db, reader, file_name, &mut || Ok(()))
 }
 
-fn import_then<R: Read>(
+fn import_then<R: Read + Send>(
     db: &mut Db,
     reader: R,
     file_name: &str,
@@ -144,13 +145,20 @@ fn import_then<R: Read>(
     // the FTS index grow (5,5 → 4,7 s; peak RSS 104 → 162 MB). Set back afterwards.
     db.conn().pragma_update(None, "cache_size", -262_144)?;
     // A BOM is skipped, UTF-16 refused, and no string may grow past 1 MB as it streams.
-    let reader = crate::input::JsonInput::new(std::io::BufReader::with_capacity(1 << 16, reader));
-    let result = import_in_transaction(db, reader, file_name, &mark, before_commit);
+    // serde_json reads a reader one byte at a time; only a `BufReader` on the outside hands
+    // those bytes over from its buffer without a call through every reader below it.
+    let reader = std::io::BufReader::with_capacity(
+        1 << 16,
+        crate::input::JsonInput::new(std::io::BufReader::with_capacity(1 << 16, reader)),
+    );
+    let result = db.without_row_by_row_foreign_keys(|db| {
+        import_in_transaction(db, reader, file_name, &mark, before_commit)
+    });
     db.conn().pragma_update(None, "cache_size", -2000)?;
     result
 }
 
-fn import_in_transaction<R: Read>(
+fn import_in_transaction<R: Read + Send>(
     db: &mut Db,
     reader: R,
     file_name: &str,
@@ -160,23 +168,19 @@ fn import_in_transaction<R: Read>(
     let tx = db.conn_mut().transaction()?;
     let mut importer = Importer {
         tx: &tx,
-        validator: Validator::new(),
         header: None,
         problems: Vec::new(),
         offers: 0,
         rates: 0,
-        groups: None,
         fts_pending: Vec::new(),
         now: audit::now_local(),
-        fatal: None,
     };
-    // One thread: reading in a second thread, overlapped with writing, was measured and was
-    // slower on 2 cores (issue 16, docs/benchmarks.md).
-    let read = snapshot::read(reader, &mut importer);
+    let (read, problems) = read_and_write(reader, &mut importer);
     mark("læst og skrevet");
-    if let Some(e) = importer.fatal.take() {
-        return Err(e);
-    }
+    let mut problems = problems?;
+    // The reader's problems come first, in the file's order; the writer's follow.
+    problems.append(&mut importer.problems);
+    importer.problems = problems;
     if let Err(p) = read {
         if !p.message.ends_with(STOPPED) {
             importer.problems.push(p);
@@ -216,6 +220,8 @@ fn import_in_transaction<R: Read>(
             "extracted": report.extracted.to_string(),
         }),
     )?;
+    crate::store::check_foreign_keys(&tx)?;
+    mark("fremmednøgler");
     before_commit()?;
     mark("sikkerhedskopi færdig");
     tx.commit()?;
@@ -237,37 +243,150 @@ fn rejected(file: &str, mut problems: Vec<Problem>) -> Error {
 /// code -> (label, parent)
 type Groups = HashMap<String, (String, Option<String>)>;
 
-struct Importer<'t> {
-    tx: &'t Transaction<'t>,
-    validator: Validator,
-    header: Option<Header>,
-    problems: Vec<Problem>,
-    offers: usize,
-    rates: usize,
-    /// The target-group tree, once known.
-    groups: Option<Groups>,
-    /// Offers read before the target-group tree: (row key, name, body, group codes).
-    fts_pending: Vec<(i64, String, String, Vec<String>)>,
-    now: String,
-    fatal: Option<Error>,
+/// How many checked offers may wait between the reading and the writing thread.
+const QUEUE: usize = 256;
+
+/// Reads and checks the file in a thread of its own while this one writes what it hands
+/// over (two cores: JSON, checks and folding on one, SQLite on the other). Returns the
+/// reader's result and its problems; a failure in writing stops the reader and comes back
+/// as the error.
+fn read_and_write<R: Read + Send>(
+    reader: R,
+    importer: &mut Importer,
+) -> (std::result::Result<usize, Problem>, Result<Vec<Problem>>) {
+    let (out, steps) = std::sync::mpsc::sync_channel::<Step>(QUEUE);
+    // Written steps go back to be freed where they were made (3 % of the writer's time).
+    let (done, spent) = std::sync::mpsc::channel::<Step>();
+    std::thread::scope(|scope| {
+        let reading = std::thread::Builder::new()
+            .name("katalog-læs".into())
+            .spawn_scoped(scope, move || {
+                let mut checker = Checker {
+                    validator: Validator::new(),
+                    problems: Vec::new(),
+                    groups: None,
+                    out,
+                    spent,
+                };
+                let read = snapshot::read(reader, &mut checker);
+                (read, checker.problems)
+            });
+        let Ok(reading) = reading else {
+            return (
+                Ok(0),
+                Err(Error::Internal(
+                    "kunne ikke starte indlæsningen af kataloget".into(),
+                )),
+            );
+        };
+        let mut failed = None;
+        while let Ok(step) = steps.recv() {
+            if let Err(e) = importer.step(&step) {
+                failed = Some(e);
+                break;
+            }
+            // Once the reader has finished, the step is freed here.
+            let _ = done.send(step);
+        }
+        // The reader stops at its next offer once nobody receives.
+        drop(steps);
+        match (reading.join(), failed) {
+            (Ok((read, _)), Some(e)) => (read, Err(e)),
+            (Ok((read, problems)), None) => (read, Ok(problems)),
+            (Err(_), _) => (
+                Ok(0),
+                Err(Error::Internal(
+                    "indlæsningen af kataloget stoppede uventet".into(),
+                )),
+            ),
+        }
+    })
 }
 
-impl Consumer for Importer<'_> {
+/// What the reading thread hands to the writing one.
+enum Step {
+    /// `offers` begins: the old catalogue goes.
+    Start,
+    Offer(Box<Checked>),
+    End(Header),
+}
+
+/// A checked offer with its search text.
+struct Checked {
+    offer: Offer,
+    text: SearchText,
+}
+
+enum SearchText {
+    /// Name and body folded, the target groups' labels included.
+    Folded { name: String, body: String },
+    /// The target-group tree comes after the offers in this file: the labels are added at
+    /// the end.
+    Pending { body: String },
+}
+
+/// The reading side: checks each offer as it streams past and prepares its search text.
+struct Checker {
+    validator: Validator,
+    problems: Vec<Problem>,
+    groups: Option<Groups>,
+    out: std::sync::mpsc::SyncSender<Step>,
+    /// Steps the writer is done with.
+    spent: std::sync::mpsc::Receiver<Step>,
+}
+
+impl Consumer for Checker {
     fn item(&mut self, item: Item) -> std::result::Result<(), String> {
-        let result = match item {
-            Item::OffersStart(groups) => self.start(groups),
-            Item::Offer(index, rec) => self.offer(index, rec),
-            Item::End(h) => self.end(h),
+        self.spent.try_iter().for_each(drop);
+        let step = match item {
+            Item::OffersStart(groups) => {
+                self.groups = groups.as_deref().map(group_map);
+                Some(Step::Start)
+            }
+            Item::Offer(index, rec) => self
+                .validator
+                .offer(index, *rec, &mut self.problems)
+                .map(|offer| Step::Offer(Box::new(self.checked(offer)))),
+            Item::End(h) => Some(Step::End(h)),
         };
-        if let Err(e) = result {
-            self.fatal = Some(e);
-            return Err(STOPPED.into());
+        if let Some(step) = step {
+            // The writer stopped (its error is the import's).
+            self.out.send(step).map_err(|_| STOPPED.to_string())?;
         }
         if self.problems.len() >= MAX_PROBLEMS {
             return Err(STOPPED.into());
         }
         Ok(())
     }
+}
+
+impl Checker {
+    fn checked(&self, offer: Offer) -> Checked {
+        let body = search_body(&offer);
+        let text = match &self.groups {
+            Some(groups) => SearchText::Folded {
+                name: fold_text(&offer.record.name),
+                body: fold_text(&format!(
+                    "{body} \n {}",
+                    group_labels(groups, &offer.record.target_groups)
+                )),
+            },
+            None => SearchText::Pending { body },
+        };
+        Checked { offer, text }
+    }
+}
+
+/// The writing side: everything inside the import's one transaction.
+struct Importer<'t> {
+    tx: &'t Transaction<'t>,
+    header: Option<Header>,
+    problems: Vec<Problem>,
+    offers: usize,
+    rates: usize,
+    /// Offers read before the target-group tree: (row key, name, body, group codes).
+    fts_pending: Vec<(i64, String, String, Vec<String>)>,
+    now: String,
 }
 
 fn group_map(groups: &[snapshot::TargetGroupRecord]) -> Groups {
@@ -278,14 +397,16 @@ fn group_map(groups: &[snapshot::TargetGroupRecord]) -> Groups {
 }
 
 impl Importer<'_> {
-    /// The old catalogue goes (inside the transaction) before the first new offer arrives.
-    fn start(&mut self, groups: Option<Vec<snapshot::TargetGroupRecord>>) -> Result<()> {
-        store::clear(self.tx)?;
-        self.groups = groups.as_deref().map(group_map);
-        Ok(())
+    fn step(&mut self, step: &Step) -> Result<()> {
+        match step {
+            // The old catalogue goes (inside the transaction) before the first new offer.
+            Step::Start => store::clear(self.tx),
+            Step::Offer(checked) => self.insert(checked),
+            Step::End(h) => self.end(h),
+        }
     }
 
-    fn end(&mut self, h: Header) -> Result<()> {
+    fn end(&mut self, h: &Header) -> Result<()> {
         let before = self.problems.len();
         snapshot::check_target_groups(&h.target_groups, &mut self.problems);
         if self.problems.len() == before {
@@ -296,8 +417,7 @@ impl Importer<'_> {
             let full = format!("{body} \n {}", group_labels(&groups, &codes));
             store::insert_fts(self.tx, key, &name, &full)?;
         }
-        self.groups = Some(groups);
-        self.header = Some(h);
+        self.header = Some(h.clone());
         Ok(())
     }
 
@@ -325,14 +445,8 @@ impl Importer<'_> {
         Ok(())
     }
 
-    fn offer(&mut self, index: usize, rec: Box<snapshot::OfferRecord>) -> Result<()> {
-        if let Some(offer) = self.validator.offer(index, *rec, &mut self.problems) {
-            self.insert(&offer)?;
-        }
-        Ok(())
-    }
-
-    fn insert(&mut self, o: &Offer) -> Result<()> {
+    fn insert(&mut self, checked: &Checked) -> Result<()> {
+        let o = &checked.offer;
         let r = &o.record;
         let key = store::insert_offer(self.tx, o)?;
         for rate in &o.rates {
@@ -340,15 +454,14 @@ impl Importer<'_> {
             self.rates += 1;
         }
         store::replace_buyers(self.tx, &r.id, &o.buyers)?;
-        let body = search_body(o);
-        match &self.groups {
-            Some(groups) => {
-                let full = format!("{body} \n {}", group_labels(groups, &r.target_groups));
-                store::insert_fts(self.tx, key, &r.name, &full)?;
+        match &checked.text {
+            SearchText::Folded { name, body } => {
+                store::insert_fts_folded(self.tx, key, name, body)?
             }
-            None => self
-                .fts_pending
-                .push((key, r.name.clone(), body, r.target_groups.clone())),
+            SearchText::Pending { body } => {
+                self.fts_pending
+                    .push((key, r.name.clone(), body.clone(), r.target_groups.clone()))
+            }
         }
         self.offers += 1;
         Ok(())

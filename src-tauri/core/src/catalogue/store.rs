@@ -209,8 +209,14 @@ fn insert_offer_parts(conn: &Connection, key: i64, o: &Offer) -> Result<()> {
 /// operators, target groups with their ancestors), folded as every search folds its words
 /// (`search_fold`: aa = å, ae = æ, oe = ø, case and accents).
 pub fn insert_fts(conn: &Connection, key: i64, name: &str, body: &str) -> Result<()> {
+    insert_fts_folded(conn, key, &fold_text(name), &fold_text(body))
+}
+
+/// `insert_fts` with the name and body folded already (the import folds on its reading
+/// thread).
+pub fn insert_fts_folded(conn: &Connection, key: i64, name: &str, body: &str) -> Result<()> {
     conn.prepare_cached("INSERT INTO offer_fts (rowid, name, body) VALUES (?1, ?2, ?3)")?
-        .execute(params![key, fold_text(name), fold_text(body)])?;
+        .execute(params![key, name, body])?;
     Ok(())
 }
 

@@ -31,7 +31,7 @@ pub enum Source {
     /// Written into the case's folder when it runs.
     Made(fn(&Path) -> PathBuf),
     /// A catalogue too large for a file, streamed into the import.
-    Stream(fn() -> Box<dyn Read>),
+    Stream(fn() -> Box<dyn Read + Send>),
 }
 
 pub struct Case {
@@ -280,7 +280,7 @@ pub fn catalogue_generated() -> Vec<Case> {
 }
 
 /// The base catalogue with Kildevang's description 300 MB long, produced as it is read.
-fn description_300_mb() -> Box<dyn Read> {
+fn description_300_mb() -> Box<dyn Read + Send> {
     let text = String::from_utf8_lossy(targets::BASE_CATALOGUE).into_owned();
     let (head, tail) = text
         .split_once("Testtilbud Kildevang.")
