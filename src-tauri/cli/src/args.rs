@@ -132,7 +132,8 @@ pub enum Command {
         command: crate::server::ServerCommand,
     },
     /// Synkronisér med kommunens server: send lukkede afstemninger, udstedte kontrakter og
-    /// revisionsspor; hent kommunens indstillinger; reservér numre.
+    /// revisionsspor; hent de andre computeres lukkede afstemninger og udstedte kontrakter og
+    /// kommunens indstillinger; reservér numre.
     Sync(crate::server::SyncArgs),
     /// Vis eller ændr indstillinger (brugernavn, forældelse, gyldighed, afstand).
     Settings {

@@ -223,6 +223,9 @@ fn print_check(check: &placement::Check, json: bool) -> Result<()> {
         print_json(check)
     } else {
         out!("{}", placement::summary(check).to_text());
+        if let Some(from) = &check.received {
+            outln!("\n{from}");
+        }
         if !check.text.outstanding.is_empty() {
             outln!("\n{}", check.text.outstanding);
         }

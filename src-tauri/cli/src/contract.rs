@@ -516,6 +516,9 @@ fn print_contract(c: &ContractView) -> Result<()> {
         c.current.version,
         c.state_text
     );
+    if let Some(from) = &c.received {
+        outln!("{from} Kun til læsning på denne computer.");
+    }
     if let Some(t) = &c.evaluation.template {
         outln!("Skabelon: {} (version {})", t.title, t.version);
     }

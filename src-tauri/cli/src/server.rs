@@ -171,13 +171,23 @@ fn pending_lines(p: &sync::Pending) {
         p.last_sync.as_deref().unwrap_or("aldrig")
     );
     outln!(
-        "Venter på at blive sendt: {} afstemninger, {} kontraktversioner, {} poster i revisionssporet.",
-        p.checks,
-        p.versions,
-        p.audit
+        "Venter på at blive sendt: {}.",
+        sync::sent_counts(p.checks, p.versions, usize::try_from(p.audit).unwrap_or(0))
     );
     for r in &p.refused {
         outln!("Afvist af serveren: {r}");
+    }
+    let corrections = p.received_versions - p.received_contracts;
+    outln!(
+        "Hentet fra serveren i alt: {}.",
+        pladsoverblik_server::pull::received_counts(
+            usize::try_from(p.received_checks).unwrap_or(0),
+            usize::try_from(p.received_contracts).unwrap_or(0),
+            usize::try_from(corrections).unwrap_or(0),
+        )
+    );
+    for c in &p.received_conflicts {
+        outln!("Ikke hentet: {c}");
     }
 }
 

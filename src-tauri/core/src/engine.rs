@@ -70,7 +70,9 @@ impl Engine {
     /// Opens the database file; an empty database gets the bundled example catalogue. The
     /// search index is built in the background.
     pub fn open(path: &Path) -> Result<Engine> {
+        crate::timing::mark("database åbnes");
         let engine = Engine::prepare(Db::open(path)?)?;
+        crate::timing::mark("database åben");
         let slot = engine.index.clone();
         let path = path.to_path_buf();
         std::thread::spawn(move || {
@@ -85,6 +87,7 @@ impl Engine {
                 conn.pragma_update(None, "cache_size", -256)?;
                 SearchIndex::build(&conn, crate::clock::today())
             });
+            crate::timing::mark("søgeindeks bygget");
             slot.set_if_building(match built {
                 Ok(index) => IndexState::Ready(Arc::new(index)),
                 Err(e) => IndexState::Failed(format!("Søgeindekset kunne ikke bygges: {e}")),

@@ -25,6 +25,7 @@ pub mod search_form;
 pub mod settings;
 pub mod store;
 pub mod sync;
+pub mod timing;
 pub mod ui_log;
 
 pub use engine::Engine;

@@ -56,7 +56,8 @@ fn full_engine(dir: &Path) -> Engine {
 }
 
 /// What a sync leaves in the working copy (issue 15): a number block, a record sent, a
-/// setting's server revision, the audit mark.
+/// setting's server revision, the audit mark, a record pulled but not taken (a conflict) and
+/// the snapshot of the last pull.
 fn synced(engine: &Engine) {
     use pladsoverblik_core::sync::store;
     engine
@@ -72,7 +73,22 @@ fn synced(engine: &Engine) {
                 None,
             )?;
             store::set_setting_base(conn, "stale_after_days", 2, "30")?;
-            store::set_mark(conn, "audit", 3)
+            store::set_mark(conn, "audit", 3)?;
+            store::add_received(
+                conn,
+                &store::ReceivedRow {
+                    kind: "check".into(),
+                    key: "A-2026-0099".into(),
+                    subject: "A-2026-0099".into(),
+                    sha256: "cd34".into(),
+                    installation: "0123456789abcdef0123456789abcdef".into(),
+                    pushed_by: "ole".into(),
+                    pushed_at: "2026-11-24T10:00:00".into(),
+                    conflict: Some("Afstemning A-2026-0099 … er ikke hentet.".into()),
+                },
+                "2026-11-24T10:00:00",
+            )?;
+            store::set_pull_mark(conn, "checks", "800:800:")
         })
         .unwrap();
 }

@@ -861,3 +861,101 @@ fn a_new_contract_is_stored_only_once_something_is_typed() {
     f.engine.contract_create_typed(&changed, t).unwrap();
     assert_eq!(f.engine.contracts(t).unwrap().len(), 2);
 }
+
+/// An issued contract received from the municipality's server, made on another computer
+/// (`sync::receive`, issue 15): its data byte for byte with the hash checked, read-only,
+/// counted once in the spend report; this computer's own coming back is skipped; and a
+/// number received is never given again here.
+#[test]
+fn a_contract_received_from_another_computer_is_read_only_and_counted_once() {
+    use pladsoverblik_core::contracts::store::issued_versions;
+    use pladsoverblik_core::sync::receive::{receive_version, Origin, Outcome};
+    let (a, b) = (fixture(), fixture());
+    let fm = form("K-1", "01.12.2026", "30.11.2027", "01.03.2027");
+    for _ in 0..2 {
+        let id = a.engine.contract_create(&fm, today()).unwrap().id;
+        a.engine.contract_issue(&id, today()).unwrap();
+    }
+    // Only the second reaches the other computer.
+    let v = a
+        .engine
+        .with_db(|db| issued_versions(db.conn()))
+        .unwrap()
+        .into_iter()
+        .find(|v| v.contract_id == "K-2026-0002")
+        .unwrap();
+    let origin = Origin {
+        sha256: v.sha256.clone(),
+        installation: a
+            .engine
+            .with_db(|db| pladsoverblik_core::sync::installation_id(db.conn()))
+            .unwrap(),
+        pushed_by: "oe".into(),
+        pushed_at: "2026-11-24T10:15:00".into(),
+    };
+    let receive = |f: &Fixture, v: &pladsoverblik_core::contracts::store::IssuedVersion| {
+        f.engine
+            .with_db(|db| receive_version(db.conn(), v, &origin))
+    };
+    // Changed on the way: not taken, nothing stored.
+    let mut changed = v.clone();
+    changed.data = v.data.replace("Mestre egen økonomi", "Mestre alt");
+    assert_ne!(changed.data, v.data);
+    let msg = receive(&b, &changed).unwrap_err().to_string();
+    assert!(
+        msg.contains("Kontrakt K-2026-0002 version 1 fra kommunens server kan ikke læses")
+            && msg.contains("kontrolsummen (SHA-256) passer ikke"),
+        "{msg}"
+    );
+    assert!(b.engine.contracts(today()).unwrap().is_empty());
+    // As issued: taken, and only once.
+    assert_eq!(receive(&b, &v).unwrap(), Outcome::Taken);
+    assert_eq!(receive(&b, &v).unwrap(), Outcome::AlreadyHere);
+    let theirs = a.engine.contract("K-2026-0002", today()).unwrap();
+    let here = b.engine.contract("K-2026-0002", today()).unwrap();
+    assert_eq!(here.data, theirs.data);
+    assert_eq!(here.current.data_sha256, theirs.current.data_sha256);
+    assert_eq!(
+        here.received.as_deref(),
+        Some(
+            "Hentet fra kommunens server: sendt af oe 24.11.2026 kl. 10:15 fra en anden computer."
+        )
+    );
+    let list = b.engine.contracts(today()).unwrap();
+    assert_eq!(
+        (list.len(), list[0].citizen_cpr_masked.as_str()),
+        (1, "010190-xxxx")
+    );
+    let cells = |f: &Fixture| -> Vec<(i32, Decimal, usize)> {
+        spend(f)
+            .rows
+            .iter()
+            .map(|r| (r.year, r.total, r.contracts))
+            .collect()
+    };
+    let one = cells(&b);
+    assert_eq!(
+        one.iter().map(|c| c.1).sum::<Decimal>(),
+        theirs.data.unwrap().price.total
+    );
+    assert!(one.iter().all(|c| c.2 == 1), "{one:?}");
+    // Its own version coming back to the first computer is skipped, not doubled.
+    assert_eq!(receive(&a, &v).unwrap(), Outcome::AlreadyHere);
+    assert!(cells(&a).iter().all(|c| c.2 == 2));
+    // A change here is refused in Danish.
+    let msg = b
+        .engine
+        .contract_set_state("K-2026-0002", ContractState::Aktiv, today())
+        .unwrap_err()
+        .to_string();
+    assert!(msg.starts_with("Kontrakt K-2026-0002 kan ikke ændres på denne computer: Hentet fra kommunens server: sendt af oe"), "{msg}");
+    // Counted here, the next number passes the one received.
+    assert_eq!(
+        b.engine.contract_create(&fm, today()).unwrap().id,
+        "K-2026-0003"
+    );
+    assert_eq!(
+        b.engine.contract_create(&fm, today()).unwrap().id,
+        "K-2026-0004"
+    );
+}

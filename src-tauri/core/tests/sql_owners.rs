@@ -65,6 +65,8 @@ const OWNERS: &[(&str, &[&str])] = &[
             "sync_pushed",
             "sync_settings",
             "sync_marks",
+            "sync_received",
+            "sync_pull_marks",
         ],
     ),
 ];

@@ -444,6 +444,13 @@ pub fn evict_cache() {
     typst::comemo::evict(0);
 }
 
+/// What the app does after each export: drops typst's memoised results that the last 10
+/// renders did not use, so the cache keeps the parts every contract shares (the standard
+/// text, the styles) and does not grow with each contract.
+pub fn trim_cache() {
+    typst::comemo::evict(10);
+}
+
 /// The contract PDF of an issued version, with the check as its appendix.
 pub fn render_contract(
     d: &ContractData,
@@ -544,7 +551,7 @@ pub fn export_report(
 ) -> Result<usize> {
     let author = engine.settings()?.effective_user;
     let rendered = render_table(table, glance, &author, today)?;
-    typst::comemo::evict(10);
+    trim_cache();
     pladsoverblik_core::paths::write_private(path, &rendered.bytes)
         .map_err(|e| Error::io(path.display(), e))?;
     Ok(rendered.pages)
@@ -586,7 +593,7 @@ pub fn export_contract(
         None => None,
     };
     let rendered = render_contract(data, check.as_ref(), hash)?;
-    typst::comemo::evict(10);
+    trim_cache();
     let path = out.unwrap_or_else(|| std::path::PathBuf::from(file_name(data)));
     pladsoverblik_core::paths::write_private(&path, &rendered.bytes)
         .map_err(|e| Error::io(path.display(), e))?;

@@ -9,4 +9,5 @@ pub mod schema;
 
 pub use connect::{connect, Target};
 pub mod numbers;
+pub mod pull;
 pub mod sync;

@@ -9,10 +9,16 @@ use serde::Serialize;
 use crate::errors::query_error;
 
 /// The server migrations, in order. Append only.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_municipal_schema.sql",
-    include_str!("../migrations/0001_municipal_schema.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_municipal_schema.sql",
+        include_str!("../migrations/0001_municipal_schema.sql"),
+    ),
+    (
+        "0002_pull_marks.sql",
+        include_str!("../migrations/0002_pull_marks.sql"),
+    ),
+];
 
 /// The group roles, created by `init` (they belong to the whole PostgreSQL cluster).
 pub const ROLES: &str = include_str!("../migrations/roles.sql");

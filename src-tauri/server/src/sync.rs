@@ -35,23 +35,36 @@ pub struct Report {
     pub conflicts: Vec<String>,
     /// Number blocks reserved.
     pub reserved: Vec<String>,
+    /// Closed checks and issued contracts received from the server (new here), and later
+    /// versions (corrections) of contracts.
+    pub checks_received: usize,
+    pub contracts_received: usize,
+    pub corrections_received: usize,
+    /// Records on the server this copy cannot read yet (sent by a newer Pladsoverblik).
+    pub unreadable: Vec<String>,
+    /// Checks and contract versions read from the server by the pull (new or not).
+    pub fetched: usize,
 }
 
 impl Report {
     /// The report in Danish lines.
     pub fn lines(&self) -> Vec<String> {
         let mut out = vec![format!(
-            "Sendt: {} afstemninger, {} kontraktversioner, {} poster i revisionssporet{}.",
-            self.checks_sent,
-            self.versions_sent,
-            self.audit_sent,
+            "Sendt: {}{}.",
+            sent_counts(self.checks_sent, self.versions_sent, self.audit_sent),
             if self.already_there > 0 {
                 format!(" ({} var der allerede)", self.already_there)
             } else {
                 String::new()
             }
         )];
+        out.push(crate::pull::received_line(
+            self.checks_received,
+            self.contracts_received,
+            self.corrections_received,
+        ));
         out.extend(self.refused.iter().map(|r| format!("Afvist: {r}")));
+        out.extend(self.unreadable.iter().map(|r| format!("Ikke hentet: {r}")));
         out.extend(self.conflicts.iter().map(|c| format!("Konflikt: {c}")));
         out.extend(self.settings_pulled.iter().map(|s| format!("Hentet: {s}")));
         out.extend(self.settings_sent.iter().map(|s| format!("Delt: {s}")));
@@ -62,6 +75,16 @@ impl Report {
         );
         out
     }
+}
+
+/// "1 afstemning, 2 kontraktversioner, 1 post i revisionssporet".
+pub fn sent_counts(checks: usize, versions: usize, audit: usize) -> String {
+    format!(
+        "{}, {}, {} i revisionssporet",
+        fmt::count(checks, "afstemning", "afstemninger"),
+        fmt::count(versions, "kontraktversion", "kontraktversioner"),
+        fmt::count(audit, "post", "poster")
+    )
 }
 
 /// One record's fate on the server.
@@ -92,6 +115,7 @@ pub fn sync(engine: &Engine, target: &Target, today: NaiveDate) -> Result<Report
     push_checks(engine, &mut client, &installation, &mut report)?;
     push_versions(engine, &mut client, &installation, &mut report)?;
     push_audit(engine, &mut client, &installation, &mut report)?;
+    crate::pull::pull(engine, &mut client, &mut report)?;
     sync_settings(engine, &mut client, &mut report)?;
     report.reserved = engine.with_db(|db| numbers::top_up(&mut client, db.conn(), today))?;
     engine.with_db(|db| {
@@ -106,6 +130,8 @@ pub fn sync(engine: &Engine, target: &Target, today: NaiveDate) -> Result<Report
                 "audit": report.audit_sent,
                 "refused": report.refused.len(),
                 "conflicts": report.conflicts.len(),
+                "received_checks": report.checks_received,
+                "received_versions": report.contracts_received + report.corrections_received,
             }),
         )
     })?;
@@ -535,6 +561,12 @@ pub struct Pending {
     pub versions: usize,
     pub audit: i64,
     pub refused: Vec<String>,
+    /// Received from the server so far: closed checks, contracts, contract versions.
+    pub received_checks: i64,
+    pub received_contracts: i64,
+    pub received_versions: i64,
+    /// Records on the server not taken here (another record here under the number), why.
+    pub received_conflicts: Vec<String>,
 }
 
 pub fn pending(engine: &Engine) -> Result<Pending> {
@@ -546,6 +578,9 @@ pub fn pending(engine: &Engine) -> Result<Pending> {
         let sent_versions = store::pushed_keys(conn, "contract_version")?;
         let audit_after = store::mark(conn, "audit")?;
         let synced = store::mark(conn, "synced")?;
+        let (received_checks, _) = store::received_count(conn, "check")?;
+        let (received_versions, received_contracts) =
+            store::received_count(conn, "contract_version")?;
         Ok(Pending {
             last_sync: (synced > 0)
                 .then(|| chrono::DateTime::from_timestamp(synced, 0))
@@ -568,6 +603,10 @@ pub fn pending(engine: &Engine) -> Result<Pending> {
                 .into_iter()
                 .map(|(_, _, why)| why)
                 .collect(),
+            received_checks,
+            received_contracts,
+            received_versions,
+            received_conflicts: store::received_conflicts(conn)?,
         })
     })
 }

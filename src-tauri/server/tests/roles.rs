@@ -216,7 +216,12 @@ fn each_role_is_refused_what_it_may_not_do() {
 fn init_and_migrate_again_change_nothing_and_status_tells_the_version() {
     let server = Server::fresh("migrate");
     let mut su = server.superuser();
-    assert_eq!(pladsoverblik_server::schema::version(&mut su).unwrap(), 1);
+    let latest = pladsoverblik_server::schema::latest();
+    assert_eq!(latest, 2);
+    assert_eq!(
+        pladsoverblik_server::schema::version(&mut su).unwrap(),
+        latest
+    );
     assert!(pladsoverblik_server::schema::init(&mut su)
         .unwrap()
         .is_empty());
@@ -225,17 +230,17 @@ fn init_and_migrate_again_change_nothing_and_status_tells_the_version() {
         .is_empty());
     let sb = server.person("sb", "sagsbehandler", "Nord");
     let status = pladsoverblik_server::schema::status(&mut server.as_user(&sb), false).unwrap();
-    assert_eq!(status.version, 1);
+    assert_eq!(status.version, latest);
     assert_eq!(status.roles, vec!["sagsbehandler".to_string()]);
     assert_eq!(status.unit.as_deref(), Some("Nord"));
     // A server newer than this app is refused, and nothing is changed.
-    su.batch_execute("INSERT INTO plads.schema_version (version, name) VALUES (2, 'fremtid.sql')")
+    su.batch_execute("INSERT INTO plads.schema_version (version, name) VALUES (3, 'fremtid.sql')")
         .unwrap();
     let msg = pladsoverblik_server::schema::migrate(&mut su)
         .unwrap_err()
         .to_string();
     assert!(
-        msg.contains("skemaversion 2") && msg.contains("Intet er ændret"),
+        msg.contains("skemaversion 3") && msg.contains("Intet er ændret"),
         "{msg}"
     );
     let msg = pladsoverblik_server::schema::require_current(&mut su)

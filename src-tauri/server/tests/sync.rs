@@ -49,16 +49,39 @@ fn small_catalogue(dir: &std::path::Path) -> PathBuf {
 
 impl Laptop {
     fn new(server: &Server, login: &str) -> Laptop {
+        let laptop = Laptop::alone(server, login);
+        laptop.join();
+        laptop
+    }
+
+    fn set_up(dir: tempfile::TempDir, engine: Engine, server: &Server, login: &str) -> Laptop {
+        let laptop = Laptop {
+            dir,
+            engine,
+            target: server.target(login),
+        };
+        laptop.join();
+        laptop
+    }
+
+    /// A laptop that works alone (numbers counted in its file) until it `join`s the server.
+    fn alone(server: &Server, login: &str) -> Laptop {
         let dir = tempfile::tempdir().unwrap();
         let engine = Engine::open(&dir.path().join("pladsoverblik.sqlite")).unwrap();
         engine
             .import_file(&small_catalogue(dir.path()), |_, _| {})
             .unwrap();
-        Laptop::set_up(dir, engine, server, login)
+        Laptop {
+            dir,
+            engine,
+            target: server.target(login),
+        }
     }
 
-    fn set_up(dir: tempfile::TempDir, engine: Engine, server: &Server, login: &str) -> Laptop {
-        let target = server.target(login);
+    /// Sets the server up in this laptop's settings.
+    fn join(&self) {
+        let target = &self.target;
+        let engine = &self.engine;
         engine
             .set_setting("server_host", &target.server.host)
             .unwrap();
@@ -68,12 +91,9 @@ impl Laptop {
         engine
             .set_setting("server_database", &target.server.database)
             .unwrap();
-        engine.set_setting("server_user", login).unwrap();
-        Laptop {
-            dir,
-            engine,
-            target,
-        }
+        engine
+            .set_setting("server_user", &target.server.user)
+            .unwrap();
     }
 
     /// A copy of this laptop's database on another machine (as a restore would make it): a
@@ -555,4 +575,511 @@ fn an_unreachable_server_answers_within_a_second_and_work_goes_on() {
     let check = karen.closed_check();
     assert_eq!(check, "A-2026-0001");
     assert_eq!(sync::pending(&karen.engine).unwrap().checks, 1);
+}
+
+/// The spend report's cells on one laptop: (year, public, legal basis, total, contracts).
+fn spend(laptop: &Laptop) -> Vec<(i32, bool, String, rust_decimal::Decimal, usize)> {
+    laptop
+        .engine
+        .with_db(|db| pladsoverblik_core::reports::spend(db.conn()))
+        .unwrap()
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.year,
+                r.public,
+                r.basis.code().to_string(),
+                r.total,
+                r.contracts,
+            )
+        })
+        .collect()
+}
+
+/// What a check is made of, as either laptop reads it: every candidate with its figures and
+/// what the evidence makes of it, every record, and the conclusion.
+fn check_content(laptop: &Laptop, id: &str) -> serde_json::Value {
+    let c = laptop.engine.check(id, today()).unwrap();
+    let closed = c.closed.as_ref().unwrap();
+    serde_json::json!({
+        "need": c.need,
+        "scope": [c.scope.region_id, c.scope.date.to_string(), c.scope.radius_km.to_string()],
+        "catalogue": [c.catalogue_extracted.to_string(), c.catalogue_source],
+        "created": [c.created_at, c.created_by],
+        "closed": [closed.on.to_string(), closed.conclusion.code(), closed.by.clone(), closed.valid_until.to_string()],
+        "status": c.text.status,
+        "blocking": c.blocking,
+        "candidates": c.candidates.iter().map(|k| serde_json::json!([
+            k.offer_id, k.name, k.free_places, k.free_as_of, k.places, k.state, k.blocking,
+            k.text.handling, k.daily_rate_ex_vat,
+        ])).collect::<Vec<_>>(),
+        "excluded": c.excluded.iter().map(|x| [x.offer_id.clone(), x.municipality.clone(), x.reason.clone()]).collect::<Vec<_>>(),
+        "events": c.events.iter().map(|e| serde_json::json!([
+            e.offer_id, e.recorded_at, e.recorded_by, e.reason, e.note, e.decided_by, e.evidence, e.text,
+        ])).collect::<Vec<_>>(),
+    })
+}
+
+/// Syncs `laptop` and checks what it received: (checks, contracts).
+fn sync_receiving(laptop: &Laptop, expected: (usize, usize)) -> Report {
+    let report = laptop.sync();
+    assert_eq!(
+        (report.checks_received, report.contracts_received),
+        expected,
+        "{report:?}"
+    );
+    report
+}
+
+/// Karen (sagsbehandler in Nord) after her first sync, and the finance officer's laptop with
+/// the PL rate for 2027 shared.
+fn karen_and_finance(server: &Server) -> (Laptop, Laptop) {
+    let karen = Laptop::new(server, &server.person("karen", "sagsbehandler", "Nord"));
+    karen.sync();
+    let finance = pl_rate_shared(server, &karen);
+    (karen, finance)
+}
+
+/// Karen closes a check and syncs; the finance officer receives it, issues a contract from it
+/// and syncs. Karen has not synced since: (karen, finance, check, contract).
+fn contract_from_karens_check(server: &Server) -> (Laptop, Laptop, String, String) {
+    let (karen, finance) = karen_and_finance(server);
+    let check = karen.closed_check();
+    karen.sync();
+    finance.sync();
+    let contract = finance.issued_contract(&check);
+    finance.sync();
+    (karen, finance, check, contract)
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: make test-server"]
+fn a_check_closed_on_one_laptop_becomes_a_contract_on_another_and_both_spend_reports_count_it() {
+    let server = Server::fresh("two_users");
+    let (karen, finance) = karen_and_finance(&server);
+
+    // Karen closes a check offline and syncs.
+    let check = karen.closed_check();
+    assert_eq!(check, "A-2026-0001");
+    let report = karen.sync();
+    assert_eq!((report.checks_sent, report.checks_received), (1, 0));
+    assert!(report.conflicts.is_empty(), "{:?}", report.conflicts);
+
+    // The finance officer's laptop receives it, with its candidates and evidence as Karen
+    // recorded them.
+    assert!(finance.engine.check(&check, today()).is_err());
+    let report = sync_receiving(&finance, (1, 0));
+    assert!(report
+        .lines()
+        .contains(&"Hentet: 1 afstemning, 0 kontrakter.".to_string()));
+    let theirs = check_content(&karen, &check);
+    assert_eq!(check_content(&finance, &check), theirs);
+    assert!(!theirs["candidates"].as_array().unwrap().is_empty());
+    assert!(theirs["events"][0][4]
+        .as_str()
+        .unwrap()
+        .contains("kan ikke tage borgeren ind"));
+    let received = finance.engine.check(&check, today()).unwrap();
+    assert_eq!(
+        received.received.as_deref().map(|r| r.starts_with(&format!(
+            "Hentet fra kommunens server: sendt af {} ",
+            karen.target.server.user
+        ))),
+        Some(true),
+        "{:?}",
+        received.received
+    );
+    assert!(karen
+        .engine
+        .check(&check, today())
+        .unwrap()
+        .received
+        .is_none());
+
+    // "Opret kontrakt" from the received check: the form is filled from it, and the guard
+    // lets the private offer through on it.
+    let form = finance
+        .engine
+        .contract_prefill(Some(&check), Some("P-2"), today())
+        .unwrap();
+    assert_eq!(form.check_id, check);
+    assert_eq!(form.legal_basis, "SEL-108");
+    let contract = finance.issued_contract(&check);
+    assert_eq!(contract, "K-2026-0051");
+    let issued = finance.engine.contract(&contract, today()).unwrap();
+    let data = issued.data.clone().unwrap();
+    assert_eq!(data.check_id.as_deref(), Some(check.as_str()));
+    assert!(issued.received.is_none());
+
+    // His sync sends the contract; it comes back to him but is not doubled.
+    let report = finance.sync();
+    assert_eq!(report.versions_sent, 1, "{report:?}");
+    assert!(report.refused.is_empty(), "{:?}", report.refused);
+    assert_eq!(report.contracts_received, 0);
+    let unit: String = server
+        .superuser()
+        .query_one(
+            "SELECT unit FROM plads.contracts WHERE id = $1",
+            &[&contract],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        unit, "Nord",
+        "the contract belongs to the unit of Karen's check"
+    );
+
+    // Karen's laptop receives the contract, citizen and all (her unit's), read-only.
+    assert!(spend(&karen).is_empty());
+    let report = sync_receiving(&karen, (0, 1));
+    assert!(report
+        .lines()
+        .contains(&"Hentet: 0 afstemninger, 1 kontrakt.".to_string()));
+    let hers = karen.engine.contract(&contract, today()).unwrap();
+    assert_eq!(hers.data.as_ref(), Some(&data));
+    assert_eq!(hers.current.data_sha256, issued.current.data_sha256);
+    assert_eq!(hers.check_id.as_deref(), Some(check.as_str()));
+    assert_eq!(hers.citizen_cpr_masked, "010190-xxxx");
+    assert!(hers
+        .received
+        .as_deref()
+        .unwrap()
+        .contains(&finance.target.server.user));
+    let listed = karen.engine.contracts(today()).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (
+            listed[0].citizen_name.as_str(),
+            listed[0].citizen_cpr_masked.as_str()
+        ),
+        ("Søren Ærø Åberg", "010190-xxxx")
+    );
+
+    // The spend report on either laptop includes it, once, with the contract's amounts.
+    let on_finance = spend(&finance);
+    assert_eq!(spend(&karen), on_finance);
+    assert!(!on_finance.is_empty());
+    assert!(on_finance
+        .iter()
+        .all(|(_, public, basis, _, n)| !public && basis == "SEL-108" && *n == 1));
+    let total: rust_decimal::Decimal = on_finance.iter().map(|r| r.3).sum();
+    assert_eq!(total, data.price.total);
+    let years: Vec<i32> = on_finance.iter().map(|r| r.0).collect();
+    assert_eq!(years, vec![2026, 2027]);
+
+    // Pulling again fetches nothing, on both.
+    for laptop in [&karen, &finance] {
+        let again = laptop.sync();
+        assert_eq!(
+            (
+                again.fetched,
+                again.checks_received,
+                again.contracts_received
+            ),
+            (0, 0, 0),
+            "{again:?}"
+        );
+        assert!(again.conflicts.is_empty(), "{:?}", again.conflicts);
+    }
+    let pending = sync::pending(&karen.engine).unwrap();
+    assert_eq!(
+        (
+            pending.checks,
+            pending.versions,
+            pending.received_checks,
+            pending.received_contracts
+        ),
+        (0, 0, 0, 1)
+    );
+    // Nothing received is sent back.
+    assert_eq!(count(&server, "SELECT count(*) FROM plads.checks"), 1);
+    assert_eq!(
+        count(&server, "SELECT count(*) FROM plads.contract_versions"),
+        1
+    );
+    // No CPR number or name in either laptop's audit log.
+    for laptop in [&karen, &finance] {
+        let all: String = laptop
+            .sqlite()
+            .query_row(
+                "SELECT group_concat(details || subject, ' ') FROM audit_log",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(!all.contains("010190") && !all.contains("Søren"), "{all}");
+    }
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: make test-server"]
+fn a_received_contract_and_check_cannot_be_changed_here() {
+    let server = Server::fresh("read_only");
+    let (karen, finance, check, contract) = contract_from_karens_check(&server);
+    karen.sync();
+
+    // The window offers nothing but the PDF; every change is refused in Danish.
+    let view = karen.engine.contract(&contract, today()).unwrap();
+    assert_eq!(
+        view.actions,
+        pladsoverblik_core::contracts::Actions {
+            export_pdf: true,
+            ..Default::default()
+        }
+    );
+    let expected = format!(
+        "Kontrakt {contract} kan ikke ændres på denne computer: Hentet fra kommunens server: sendt af {} ",
+        finance.target.server.user
+    );
+    let refusals = [
+        karen
+            .engine
+            .contract_correct(&contract, "Nyt mål", today())
+            .map(|_| ()),
+        karen
+            .engine
+            .contract_set_state(
+                &contract,
+                pladsoverblik_core::contracts::ContractState::Underskrevet,
+                today(),
+            )
+            .map(|_| ()),
+        karen
+            .engine
+            .contract_terminate(
+                &contract,
+                pladsoverblik_core::contracts::NoticeParty::Koeber,
+                today(),
+                today(),
+            )
+            .map(|_| ()),
+        karen.engine.contract_renew(&contract, today()).map(|_| ()),
+        karen
+            .engine
+            .contract_discard(&contract, today())
+            .map(|_| ()),
+    ];
+    for r in refusals {
+        let msg = r.unwrap_err().to_string();
+        assert!(msg.starts_with(&expected), "{msg}");
+        assert!(
+            msg.ends_with("Ret, opsig eller forny den på den computer, hvor den blev udstedt."),
+            "{msg}"
+        );
+    }
+    // The database itself refuses it too (migration 0014), whatever the app does.
+    let db = karen.sqlite();
+    let err = db
+        .execute(
+            "UPDATE contracts SET state = 'aktiv' WHERE id = ?1",
+            [&contract],
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("hentet fra kommunens server kan ikke ændres her"),
+        "{err}"
+    );
+    let err = db
+        .execute(
+            "INSERT INTO contract_versions (contract_id, version, created_at, created_by, form)
+             VALUES (?1, 2, 'x', 'x', '{}')",
+            [&contract],
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("kan ikke rettes her"), "{err}");
+    assert_eq!(
+        karen.engine.contract(&contract, today()).unwrap().state,
+        pladsoverblik_core::contracts::ContractState::Udstedt
+    );
+
+    // The received check on the finance laptop is closed there as well.
+    let offer = finance.engine.check(&check, today()).unwrap().candidates[0]
+        .offer_id
+        .clone();
+    let msg = finance
+        .engine
+        .check_reject(
+            &check,
+            &Rejection {
+                offer_id: offer,
+                reason: RejectReason::AfslaaetAfTilbuddet,
+                note: "Ny begrundelse".into(),
+                decided_by: "Ib".into(),
+            },
+            today(),
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("lukket"), "{msg}");
+    // The PDF may still be made and its hash kept.
+    karen
+        .engine
+        .contract_record_pdf(&contract, 1, &"ab".repeat(32))
+        .unwrap();
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: make test-server"]
+fn a_number_used_for_another_check_here_is_a_conflict_and_nothing_is_overwritten() {
+    let server = Server::fresh("pull_conflict");
+    let karen = Laptop::new(&server, &server.person("karen", "sagsbehandler", "Nord"));
+    karen.sync();
+    let check = karen.closed_check();
+    karen.sync();
+
+    // Ole worked alone (numbers counted in his file) and closed his own A-2026-0001.
+    let ole = Laptop::alone(&server, &server.person("ole", "sagsbehandler", "Syd"));
+    ole.engine.set_setting("user_name", "Ole Olsen").unwrap();
+    let his = ole.closed_check();
+    assert_eq!(his, check);
+    let before = check_content(&ole, &his);
+    ole.join();
+    let report = ole.sync();
+    assert_eq!(report.checks_received, 0);
+    assert_eq!(report.refused.len(), 1, "{:?}", report.refused);
+    let conflict = format!(
+        "Afstemning {check} på kommunens server (lukket på en anden computer, sendt af {}) er ikke hentet: denne computer har en anden afstemning med samme nummer. Nummeret er brugt to gange; afstemningen her er bevaret uændret. Kontakt IT (docs/server.md, \"Numre\").",
+        karen.target.server.user
+    );
+    assert_eq!(report.conflicts, vec![conflict.clone()]);
+    assert!(report.lines().contains(&format!("Konflikt: {conflict}")));
+    // Nothing changed, here or on the server.
+    assert_eq!(check_content(&ole, &his), before);
+    assert!(ole.engine.check(&his, today()).unwrap().received.is_none());
+    let on_server: String = server
+        .superuser()
+        .query_one(
+            "SELECT pushed_by FROM plads.checks WHERE id = $1",
+            &[&check],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(on_server, karen.target.server.user);
+    // It stays visible, and is not reported again.
+    let pending = sync::pending(&ole.engine).unwrap();
+    assert_eq!(pending.received_conflicts, vec![conflict]);
+    assert_eq!(pending.received_checks, 0);
+    let again = ole.sync();
+    assert!(again.conflicts.is_empty(), "{:?}", again.conflicts);
+    // His next check takes a number from his block, never a received one.
+    let next = ole.closed_check();
+    assert_eq!(next, "A-2026-0051");
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: make test-server"]
+fn another_unit_gets_the_checks_but_not_the_contracts_and_leder_gets_nothing() {
+    let server = Server::fresh("pull_units");
+    let (karen, _finance, check, contract) = contract_from_karens_check(&server);
+
+    // A caseworker of another unit reads every check, but only her own unit's contracts.
+    let syd = Laptop::new(&server, &server.person("syd", "sagsbehandler", "Syd"));
+    sync_receiving(&syd, (1, 0));
+    assert!(syd.engine.check(&check, today()).is_ok());
+    assert!(syd.engine.contract(&contract, today()).is_err());
+    assert!(syd.engine.contracts(today()).unwrap().is_empty());
+    assert!(spend(&syd).is_empty());
+    // Karen, in Nord, gets it.
+    assert_eq!(karen.sync().contracts_received, 1);
+    // IT moves the Syd caseworker to Nord: her next pull finds Nord's contract too.
+    assert_eq!(
+        server.person("syd", "sagsbehandler", "Nord"),
+        syd.target.server.user
+    );
+    sync_receiving(&syd, (0, 1));
+    assert_eq!(syd.engine.contracts(today()).unwrap().len(), 1);
+
+    // The steering group's leder reads neither checks nor contracts on the server.
+    let leder = Laptop::new(&server, &server.person("leder", "leder", "Ledelse"));
+    let report = leder.sync();
+    assert_eq!(
+        (
+            report.fetched,
+            report.checks_received,
+            report.contracts_received
+        ),
+        (0, 0, 0),
+        "{report:?}"
+    );
+    assert!(report.reserved.is_empty());
+    assert!(leder.engine.check(&check, today()).is_err());
+    assert!(leder.engine.contracts(today()).unwrap().is_empty());
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: make test-server"]
+fn a_check_committed_late_by_a_slow_sync_is_still_pulled() {
+    let server = Server::fresh("pull_late");
+    let (karen, finance) = karen_and_finance(&server);
+    let check = karen.closed_check();
+    // Karen's sync inserts the check but has not committed when the finance laptop pulls.
+    let doc = serde_json::to_value(karen.engine.check(&check, today()).unwrap()).unwrap();
+    let sha = pladsoverblik_core::fmt::sha256_hex(doc.to_string().as_bytes());
+    let installation = karen
+        .engine
+        .with_db(|db| pladsoverblik_core::sync::installation_id(db.conn()))
+        .unwrap();
+    let mut slow = server.as_user(&karen.target.server.user);
+    let mut tx = slow.transaction().unwrap();
+    tx.execute(
+        "INSERT INTO plads.checks (id, kind, closed_on, conclusion, doc, sha256, installation)
+         VALUES ($1, 'privat', $2, 'privat_begrundet', $3, $4, $5)",
+        &[&check, &today(), &doc, &sha, &installation],
+    )
+    .unwrap();
+    // Meanwhile another caseworker's check is inserted and committed after it: a pull that
+    // only remembered the newest row it had seen would pass Karen's by.
+    let ole = Laptop::new(&server, &server.person("ole", "sagsbehandler", "Syd"));
+    ole.sync();
+    ole.engine.set_setting("user_name", "Ole Olsen").unwrap();
+    let other = ole.closed_check();
+    assert_eq!(ole.sync().checks_sent, 1);
+    let report = finance.sync();
+    assert_eq!(
+        (report.fetched, report.checks_received),
+        (1, 1),
+        "{report:?}"
+    );
+    assert!(finance.engine.check(&other, today()).is_ok());
+    assert!(finance.engine.check(&check, today()).is_err());
+    // Committed after the finance laptop's snapshot: its next pull finds it, once.
+    tx.commit().unwrap();
+    let report = finance.sync();
+    assert_eq!(
+        (report.fetched, report.checks_received),
+        (1, 1),
+        "{report:?}"
+    );
+    assert_eq!(
+        check_content(&finance, &check),
+        check_content(&karen, &check)
+    );
+    assert_eq!(finance.sync().fetched, 0);
+    // Karen's own sync finds hers on the server already and does not take it back; Ole's
+    // she receives.
+    let report = karen.sync();
+    assert_eq!(
+        (
+            report.checks_sent,
+            report.already_there,
+            report.checks_received
+        ),
+        (0, 1, 1),
+        "{report:?}"
+    );
+    assert!(karen
+        .engine
+        .check(&check, today())
+        .unwrap()
+        .received
+        .is_none());
+    assert!(karen
+        .engine
+        .check(&other, today())
+        .unwrap()
+        .received
+        .is_some());
 }

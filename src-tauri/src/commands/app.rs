@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// written there, so launch-to-results can be measured from outside; otherwise nothing happens.
 #[tauri::command]
 pub fn ui_ready() {
+    pladsoverblik_core::timing::mark("resultater på skærmen");
     if let Some(path) = std::env::var_os("PLADSOVERBLIK_READY_FILE") {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)

@@ -15,19 +15,26 @@ use crate::today;
 
 #[tauri::command(async)]
 pub fn catalogue_info(engine: State<'_, Engine>) -> IpcResult<CatalogueInfo> {
+    pladsoverblik_core::timing::mark("katalogets data");
     Ok(engine.info(today())?)
 }
 
 #[tauri::command(async)]
 pub fn reference_data(engine: State<'_, Engine>) -> IpcResult<ReferenceData> {
-    Ok(engine.reference_data(today())?)
+    pladsoverblik_core::timing::mark("opslagsdata");
+    let data = engine.reference_data(today())?;
+    pladsoverblik_core::timing::mark("opslagsdata svaret");
+    Ok(data)
 }
 
 /// The search form as the user typed it; the core parses it (with Danish messages naming the
 /// field) and searches.
 #[tauri::command(async)]
 pub fn search_offers(engine: State<'_, Engine>, form: SearchForm) -> IpcResult<SearchResult> {
-    Ok(engine.search(&form.parse()?, today())?)
+    pladsoverblik_core::timing::mark("søgning begynder");
+    let result = engine.search(&form.parse()?, today())?;
+    pladsoverblik_core::timing::mark("søgning svaret");
+    Ok(result)
 }
 
 /// One offer; `origin` is the point the search measured distances from (`SearchResult.origin`).

@@ -122,6 +122,65 @@ pub struct ContractForm {
 pub const MAX_ADDONS: usize = 50;
 
 impl ContractForm {
+    /// The form of an issued contract received from another computer (whose form is not
+    /// sent): its fields as the issued data has them, for the list and for prefilling.
+    pub fn from_issued(d: &ContractData) -> ContractForm {
+        let municipality = |p: &Party| {
+            p.municipality_code
+                .map_or_else(|| p.name.clone(), |c| c.to_string())
+        };
+        let payer_differs = d.payer != d.buyer;
+        ContractForm {
+            offer_id: d.offer.id.clone(),
+            department_id: d.offer.department_id.clone().unwrap_or_default(),
+            legal_basis: d.legal_basis.code().to_string(),
+            check_id: d.check_id.clone().unwrap_or_default(),
+            buyer_municipality: municipality(&d.buyer),
+            buyer_ean: d.buyer.ean.clone(),
+            buyer_contact: d.buyer.contact.clone(),
+            payer_municipality: if payer_differs {
+                municipality(&d.payer)
+            } else {
+                String::new()
+            },
+            payer_ean: if payer_differs {
+                d.payer.ean.clone()
+            } else {
+                String::new()
+            },
+            provider_cvr: d.provider.cvr.clone().unwrap_or_default(),
+            provider_ean: d.provider.ean.clone(),
+            citizen_name: d.citizen_name.clone(),
+            citizen_cpr: d.citizen_cpr.clone(),
+            intervention: d.intervention.clone(),
+            goals: d.goals.join("\n"),
+            start: crate::fmt::date(d.start),
+            end: crate::fmt::date(d.end),
+            followups: d
+                .followups
+                .iter()
+                .map(|f| crate::fmt::date(*f))
+                .collect::<Vec<_>>()
+                .join(", "),
+            payment_timing: d.payment.timing.clone(),
+            payment_days: d.payment.days_after_invoice.to_string(),
+            notice_buyer: d.notice.buyer_text.clone(),
+            notice_provider: d.notice.provider_text.clone(),
+            absence_days: d.absence.absence_days.to_string(),
+            hospital_days: d.absence.hospital_days.to_string(),
+            closure: d.closure.text.clone(),
+            one_person: d.one_person.is_some(),
+            one_person_check_id: d
+                .one_person
+                .as_ref()
+                .and_then(|o| o.check_id.clone())
+                .unwrap_or_default(),
+            ..ContractForm::default()
+        }
+    }
+}
+
+impl ContractForm {
     /// Every text of the form with its field, its label and its longest allowed length
     /// (`limits::text`): checked before issuing, so an issued contract always fits its PDF.
     pub fn texts(&self) -> Vec<(String, String, &str, usize)> {
@@ -674,6 +733,10 @@ pub struct ContractView {
     pub citizen_cpr_masked: String,
     /// What may be done now (the window shows these buttons only).
     pub actions: Actions,
+    /// Received from the municipality's server (issued on another computer): who sent it,
+    /// in Danish. Such a contract is read-only here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received: Option<String>,
 }
 
 impl ContractView {

@@ -28,11 +28,7 @@ fn from_json<T: serde::de::DeserializeOwned>(id: &str, text: &str) -> Result<T> 
 /// up (`sync::next_number`), else counted here.
 fn next_id(conn: &Connection, year: i32) -> Result<String> {
     let from_block = crate::sync::next_number(conn, crate::sync::Series::Contract, year, |id| {
-        Ok(conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM contracts WHERE id = ?1)",
-            [id],
-            |r| r.get(0),
-        )?)
+        exists(conn, id)
     })?;
     if let Some(id) = from_block {
         return Ok(id);
@@ -42,7 +38,33 @@ fn next_id(conn: &Connection, year: i32) -> Result<String> {
         [format!("K-{year}-%")],
         |r| r.get(0),
     )?;
-    Ok(format!("K-{year}-{:04}", n + 1))
+    // Counted here: past any number already in the file (a contract received from the
+    // server while one was set up keeps its number).
+    let mut n = n + 1;
+    while exists(conn, &format!("K-{year}-{n:04}"))? {
+        n += 1;
+    }
+    Ok(format!("K-{year}-{n:04}"))
+}
+
+/// Whether contract `id` exists here (a draft, issued, discarded or received).
+pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM contracts WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Refuses any change to a contract received from the municipality's server: it was issued
+/// on another computer, and is changed there (its lifecycle is not synced yet).
+fn refuse_received(conn: &Connection, id: &str) -> Result<()> {
+    match crate::sync::received_text(conn, crate::sync::Kind::ContractVersion, id)? {
+        Some(from) => Err(Error::Refused(format!(
+            "Kontrakt {id} kan ikke ændres på denne computer: {from} Ret, opsig eller forny den på den computer, hvor den blev udstedt."
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Starts a contract from a form (usually prefilled from a check or an offer).
@@ -240,7 +262,15 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVie
         .unwrap_or_default();
     let mut version_views: Vec<VersionView> = all.into_iter().map(|v| v.view).collect();
     version_views.push(current.view.clone());
-    let actions = super::rules::actions(h.state, current.view.issued, renewed_by.is_some());
+    let received = crate::sync::received_text(conn, crate::sync::Kind::ContractVersion, id)?;
+    let actions = match &received {
+        // Read-only here: only its PDF.
+        Some(_) => Actions {
+            export_pdf: current.view.issued,
+            ..Actions::default()
+        },
+        None => super::rules::actions(h.state, current.view.issued, renewed_by.is_some()),
+    };
     let citizen_cpr_masked = ids::mask_cpr(
         current
             .data
@@ -268,6 +298,7 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVie
         warnings,
         citizen_cpr_masked,
         actions,
+        received,
     })
 }
 
@@ -346,6 +377,7 @@ fn missing(conn: &Connection, id: &str) -> Result<Error> {
 /// happened, in Danish.
 pub fn discard(conn: &Connection, id: &str, today: NaiveDate) -> Result<String> {
     let id = id.trim();
+    refuse_received(conn, id)?;
     let (version, issued, _) = current_version(conn, id)?;
     if issued {
         return Err(Error::Refused(format!(
@@ -391,6 +423,7 @@ pub fn save_draft(
     today: NaiveDate,
 ) -> Result<ContractView> {
     let id = id.trim();
+    refuse_received(conn, id)?;
     let (version, issued, _) = current_version(conn, id)?;
     if issued {
         return Err(Error::Refused(format!(
@@ -433,6 +466,7 @@ pub fn save_draft(
 /// changes; its canonical data and SHA-256 are stored.
 pub fn issue(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractView> {
     let id = id.trim();
+    refuse_received(conn, id)?;
     let (version, issued, form) = current_version(conn, id)?;
     if issued {
         return Err(Error::Refused(format!(
@@ -506,6 +540,7 @@ pub fn correct(
     today: NaiveDate,
 ) -> Result<ContractView> {
     let id = id.trim();
+    refuse_received(conn, id)?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::Invalid(
@@ -547,6 +582,7 @@ pub fn set_state(
     today: NaiveDate,
 ) -> Result<ContractView> {
     let id = id.trim();
+    refuse_received(conn, id)?;
     let h = header(conn, id)?;
     let (_, issued, _) = current_version(conn, id)?;
     let can = super::rules::actions(h.state, issued, false);
@@ -586,6 +622,7 @@ pub fn terminate(
     today: NaiveDate,
 ) -> Result<ContractView> {
     let id = id.trim();
+    refuse_received(conn, id)?;
     let view = load(conn, id, today)?;
     let Some(data) = &view.data else {
         return Err(Error::Refused(format!(
@@ -644,6 +681,7 @@ enum Shift {
 /// "fornyet" when the new one is issued.
 pub fn renew(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractView> {
     let id = id.trim();
+    refuse_received(conn, id)?;
     let view = load(conn, id, today)?;
     let Some(data) = &view.data else {
         return Err(Error::Refused(format!(
@@ -896,7 +934,8 @@ pub fn issued_latest(conn: &Connection) -> Result<Vec<(String, NaiveDate, Contra
     Ok(out)
 }
 
-/// An issued contract version as a sync sends it: the stored contract data and its hash.
+/// An issued contract version as a sync sends it, or receives it from the server: the
+/// stored contract data (JSON) and its hash.
 #[derive(Debug, Clone)]
 pub struct IssuedVersion {
     pub contract_id: String,
@@ -945,4 +984,70 @@ pub fn recent_forms(conn: &Connection, limit: usize) -> Result<Vec<ContractForm>
         }
     }
     Ok(out)
+}
+
+/// The hash of version `version` of contract `id` here: None when there is no such version,
+/// Some(None) for a draft.
+pub fn version_hash(conn: &Connection, id: &str, version: u32) -> Result<Option<Option<String>>> {
+    Ok(conn
+        .query_row(
+            "SELECT data_sha256 FROM contract_versions WHERE contract_id = ?1 AND version = ?2",
+            params![id, version],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// An issued contract version received from the municipality's server.
+pub struct ReceivedVersion<'a> {
+    pub data: &'a ContractData,
+    pub offer_id: &'a str,
+    pub check_id: Option<&'a str>,
+    pub renewed_from: Option<&'a str>,
+    pub reason: &'a str,
+    /// The data as issued (canonical JSON) and its SHA-256.
+    pub canonical: &'a str,
+    pub sha256: &'a str,
+    /// When and by whom it reached the server.
+    pub at: &'a str,
+    pub by: &'a str,
+}
+
+/// Writes a received version (in the caller's transaction; `sync::receive` has decided that
+/// it is new here), with the contract's own row when the contract is new here. Its check and
+/// predecessor are linked when they are here too.
+pub fn insert_received(conn: &Connection, r: &ReceivedVersion) -> Result<()> {
+    let id = r.data.number.as_str();
+    if !exists(conn, id)? {
+        let check = match r.check_id {
+            Some(c) if crate::placement::exists(conn, c)? => Some(c),
+            _ => None,
+        };
+        let renewed_from = match r.renewed_from {
+            Some(c) if exists(conn, c)? => Some(c),
+            _ => None,
+        };
+        conn.execute(
+            "INSERT INTO contracts (id, created_at, created_by, offer_id, check_id, state,
+                 renewed_from)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'udstedt', ?6)",
+            params![id, r.at, r.by, r.offer_id, check, renewed_from],
+        )?;
+    }
+    conn.execute(
+        "INSERT INTO contract_versions (contract_id, version, created_at, created_by, form,
+             data, data_sha256, issued_at, issued_by, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?3, ?4, ?8)",
+        params![
+            id,
+            r.data.version,
+            r.at,
+            r.by,
+            json(&ContractForm::from_issued(r.data))?,
+            r.canonical,
+            r.sha256,
+            r.reason
+        ],
+    )?;
+    Ok(())
 }

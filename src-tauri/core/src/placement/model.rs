@@ -110,7 +110,7 @@ pub struct NewCheck {
 /// The area searched: the public offers of the agreement binding the home municipality on the
 /// check's date (its members' and region's offers and those it covers), plus a radius around
 /// the home municipality. Without any agreement, the home region's public offers.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Scope {
     /// The agreement (id and version), if the home municipality has one.
     pub agreement_id: Option<String>,
@@ -127,7 +127,7 @@ pub struct Scope {
 
 /// A public offer of the area that was left out, and why (not approved, a secure unit for an
 /// ordinary need, age or legal basis outside the need).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Excluded {
     pub offer_id: String,
     pub name: String,
@@ -137,7 +137,7 @@ pub struct Excluded {
 
 /// A matching public offer with its figures when the check was made, and what the check's
 /// confirmations and rejections make of it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Candidate {
     pub offer_id: String,
     pub name: String,
@@ -167,7 +167,7 @@ pub struct Candidate {
     pub text: CandidateTexts,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CandidateTexts {
     pub operator_type: String,
     pub free: String,
@@ -323,7 +323,7 @@ pub struct Rejection {
 }
 
 /// A recorded confirmation or rejection.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Event {
     pub id: i64,
     pub offer_id: String,
@@ -375,7 +375,7 @@ pub struct Figures {
     pub added_at: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ShortlistEntry {
     pub figures: Figures,
     /// Whether the offer can be chosen through this check now, and if not, why (Danish).
@@ -582,7 +582,7 @@ pub struct Inquiry {
 }
 
 /// A recorded inquiry (one row; the latest row per municipality counts).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InquiryRecord {
     pub id: i64,
     pub municipality_code: u16,
@@ -636,7 +636,7 @@ pub struct OnePersonClosing {
     pub note: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Closed {
     pub at: String,
     pub by: String,
@@ -703,6 +703,10 @@ pub struct Check {
     /// One-person check: what the agreement says about one-person projects.
     pub one_person_rule: Option<OnePersonRule>,
     pub text: CheckTexts,
+    /// Received from the municipality's server (closed on another computer): who sent it,
+    /// in Danish. Absent on this computer's own checks (and so from what a sync sends).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

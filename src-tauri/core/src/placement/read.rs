@@ -407,6 +407,7 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<Check> {
         asked: op.asked,
         text,
         need,
+        received: crate::sync::received_text(conn, crate::sync::Kind::Check, id)?,
     };
     check.shortlist = shortlist(conn, &check, today)?;
     Ok(check)

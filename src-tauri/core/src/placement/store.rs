@@ -113,7 +113,13 @@ pub fn next_number(conn: &Connection, year: i32) -> Result<String> {
         [format!("A-{year}-%")],
         |r| r.get(0),
     )?;
-    Ok(format!("A-{year}-{:04}", n + 1))
+    // Counted here: past any number already in the file (a check received from the server
+    // while one was set up keeps its number).
+    let mut n = n + 1;
+    while exists(conn, &format!("A-{year}-{n:04}"))? {
+        n += 1;
+    }
+    Ok(format!("A-{year}-{n:04}"))
 }
 
 /// The closed checks with their closing day, oldest number first (what a sync sends).
@@ -569,6 +575,35 @@ pub fn insert_inquiry(
             q.answer.as_ref().map(|a| a.text.as_str()).unwrap_or(""),
             at,
             by,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Records a confirmation or rejection as another computer recorded it (a received check,
+/// `placement::received`): every column as it was, in the order given.
+pub fn insert_event(conn: &Connection, check_id: &str, e: &Event) -> Result<()> {
+    let kind = match e.kind {
+        EventKind::Bekraeftelse => "bekraeftelse",
+        EventKind::Afvisning => "afvisning",
+    };
+    conn.execute(
+        "INSERT INTO check_events (check_id, offer_id, kind, recorded_at, recorded_by,
+            contacted_on, free_places, method, contact, reason, note, decided_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            check_id,
+            e.offer_id,
+            kind,
+            e.recorded_at,
+            e.recorded_by,
+            e.contacted_on.map(|d| d.to_string()),
+            e.free_places,
+            e.method.map(ContactMethod::code),
+            e.contact,
+            e.reason.map(RejectReason::code),
+            e.note,
+            e.decided_by,
         ],
     )?;
     Ok(())

@@ -215,12 +215,12 @@ pub fn lines_text(report: &SpendReport) -> Vec<String> {
                 )
             };
             format!(
-                "{} {:<9} {:<18} {:>18}  ({} kontrakter{old})",
+                "{} {:<9} {:<18} {:>18}  ({}{old})",
                 r.year,
                 if r.public { "offentlig" } else { "privat" },
                 r.basis_label,
                 r.total_text,
-                r.contracts
+                fmt::count(r.contracts, "kontrakt", "kontrakter")
             )
         })
         .collect()

@@ -2,6 +2,7 @@
 //! installation id, the blocks of human numbers reserved for it, and what has been sent. No
 //! network code here: the `pladsoverblik-server` crate talks to PostgreSQL and calls these.
 
+pub mod receive;
 pub mod store;
 
 use rusqlite::Connection;
@@ -88,4 +89,34 @@ pub fn new_identity(conn: &Connection) -> Result<String> {
         &serde_json::json!({ "previous": old }),
     )?;
     Ok(id)
+}
+
+/// What kind of record came from the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Check,
+    ContractVersion,
+}
+
+impl Kind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Check => "check",
+            Kind::ContractVersion => "contract_version",
+        }
+    }
+}
+
+/// "Hentet fra kommunens server: sendt af karen 24.11.2026 kl. 10:15 fra en anden computer."
+/// for a check or contract received from the server; None for this computer's own.
+pub fn received_text(conn: &Connection, kind: Kind, subject: &str) -> Result<Option<String>> {
+    Ok(
+        store::received_subject(conn, kind.code(), subject)?.map(|r| {
+            format!(
+                "Hentet fra kommunens server: sendt af {} {} fra en anden computer.",
+                r.pushed_by,
+                crate::fmt::timestamp(&r.pushed_at)
+            )
+        }),
+    )
 }

@@ -1,5 +1,6 @@
 //! The sync tables (`sync_installation`, `sync_number_blocks`, `sync_pushed`,
-//! `sync_settings`): the only SQL on them (migration 0012).
+//! `sync_settings`, `sync_marks`; `sync_received` and `sync_pull_marks` of migration 0014): the only SQL on them
+//! (migration 0012).
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -174,6 +175,137 @@ pub fn set_mark(conn: &Connection, name: &str, value: i64) -> Result<()> {
         "INSERT INTO sync_marks (name, value) VALUES (?1, ?2)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value",
         params![name, value],
+    )?;
+    Ok(())
+}
+
+/// Whether `id` is (or was, before a restore gave this copy a new one) this copy's
+/// installation id.
+pub fn is_own_installation(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sync_installation WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+/// A record received from the server as kept in `sync_received`.
+#[derive(Debug, Clone)]
+pub struct ReceivedRow {
+    pub kind: String,
+    pub key: String,
+    pub subject: String,
+    pub sha256: String,
+    pub installation: String,
+    pub pushed_by: String,
+    pub pushed_at: String,
+    /// Why it was not taken (a number this copy uses for another record), or None.
+    pub conflict: Option<String>,
+}
+
+fn received_row(r: &rusqlite::Row) -> rusqlite::Result<ReceivedRow> {
+    Ok(ReceivedRow {
+        kind: r.get(0)?,
+        key: r.get(1)?,
+        subject: r.get(2)?,
+        sha256: r.get(3)?,
+        installation: r.get(4)?,
+        pushed_by: r.get(5)?,
+        pushed_at: r.get(6)?,
+        conflict: r.get(7)?,
+    })
+}
+
+const RECEIVED_COLUMNS: &str =
+    "kind, key, subject, sha256, installation, pushed_by, pushed_at, conflict";
+
+/// The received record of `kind` under `key`, taken or not.
+pub fn received(conn: &Connection, kind: &str, key: &str) -> Result<Option<ReceivedRow>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {RECEIVED_COLUMNS} FROM sync_received WHERE kind = ?1 AND key = ?2"),
+            params![kind, key],
+            received_row,
+        )
+        .optional()?)
+}
+
+/// The first record of `kind` taken for `subject` (a check, or a contract's first version
+/// received), if the subject came from the server.
+pub fn received_subject(
+    conn: &Connection,
+    kind: &str,
+    subject: &str,
+) -> Result<Option<ReceivedRow>> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {RECEIVED_COLUMNS} FROM sync_received
+                 WHERE kind = ?1 AND subject = ?2 AND conflict IS NULL ORDER BY key LIMIT 1"
+            ),
+            params![kind, subject],
+            received_row,
+        )
+        .optional()?)
+}
+
+/// Keeps a record received (`conflict` None: taken into the local tables) or not taken.
+pub fn add_received(conn: &Connection, row: &ReceivedRow, at: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sync_received (kind, key, subject, sha256, installation, pushed_by,
+             pushed_at, received_at, conflict)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            row.kind,
+            row.key,
+            row.subject,
+            row.sha256,
+            row.installation,
+            row.pushed_by,
+            row.pushed_at,
+            at,
+            row.conflict
+        ],
+    )?;
+    Ok(())
+}
+
+/// How many records of `kind` were taken, and of how many subjects.
+pub fn received_count(conn: &Connection, kind: &str) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT count(*), count(DISTINCT subject) FROM sync_received
+         WHERE kind = ?1 AND conflict IS NULL",
+        [kind],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// The records not taken, with why, in the order they arrived.
+pub fn received_conflicts(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare(
+        "SELECT conflict FROM sync_received WHERE conflict IS NOT NULL
+         ORDER BY received_at, kind, key",
+    )?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The server's snapshot at the end of the last pull of `table` (None: never pulled).
+pub fn pull_mark(conn: &Connection, table: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT snapshot FROM sync_pull_marks WHERE name = ?1",
+            [table],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+pub fn set_pull_mark(conn: &Connection, table: &str, snapshot: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sync_pull_marks (name, snapshot) VALUES (?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET snapshot = excluded.snapshot",
+        params![table, snapshot],
     )?;
     Ok(())
 }
