@@ -61,7 +61,7 @@ pub(crate) fn open(db: &Option<PathBuf>) -> Result<Engine> {
     Engine::open(&db_path(db)?)
 }
 
-// A dispatcher: one arm per command; the catalogue commands are short enough to stand here.
+// A dispatcher: one arm per command, each a function.
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::GenerateCatalogue {
@@ -70,121 +70,16 @@ fn run(cli: Cli) -> Result<()> {
             extracted,
             example,
             sjaelland,
-        } => {
-            let mut opts = if example {
-                generate::Options::example()
-            } else {
-                generate::Options {
-                    offers: 1000,
-                    seed: 1,
-                    extracted: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap_or_default(),
-                    sjaelland_only: false,
-                    example: false,
-                }
-            };
-            if let Some(n) = offers {
-                opts.offers = n;
-            }
-            if let Some(s) = seed {
-                opts.seed = s;
-            }
-            if let Some(d) = extracted {
-                opts.extracted = fmt::parse_date(&d).ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "Udtræksdatoen «{d}» kan ikke læses; skriv dd.mm.åååå."
-                    ))
-                })?;
-            }
-            if sjaelland {
-                opts.sjaelland_only = true;
-            }
-            let stdout = std::io::stdout();
-            let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            if let Err(e) = snapshot::write(out, &generate::header(&opts), generate::offers(&opts))
-            {
-                output::failed(&e);
-            }
-            Ok(())
-        }
-        Command::ImportCatalogue { file, db } => {
-            let engine = open(&db)?;
-            let started = std::time::Instant::now();
-            let report = engine.import_file(&file, |_, _| {})?;
-            outln!(
-                "Indlæst {} tilbud og {} takster fra {} (katalog pr. {}) på {} ms.",
-                report.offers,
-                report.rates,
-                file.display(),
-                fmt::date(report.extracted),
-                started.elapsed().as_millis()
-            );
-            Ok(())
-        }
-        Command::Info { db, today: t } => {
-            let engine = open(&db)?;
-            let info = engine.info(today(&t)?)?;
-            outln!("{}", info.extracted_text);
-            outln!("Kilde: {}", info.source);
-            outln!("Tilbud: {}", info.offer_count);
-            if info.is_example {
-                outln!("Eksempeldata");
-            }
-            Ok(())
-        }
+        } => generate_catalogue(offers, seed, extracted, example, sjaelland),
+        Command::ImportCatalogue { file, db } => import_catalogue(&file, &db),
+        Command::Info { db, today: t } => info(&db, &t),
         Command::Show {
             id,
             db,
             near,
             today: t,
             json,
-        } => {
-            let engine = open(&db)?;
-            let origin = match near {
-                Some(n) => Some(parse::origin(&n)?),
-                None => None,
-            };
-            let detail = engine.offer(&id, today(&t)?, origin)?;
-            if json {
-                print_json(&detail)
-            } else {
-                outln!("{} ({})", detail.name, detail.id);
-                outln!("{}, {} {}", detail.street, detail.postcode, detail.city);
-                for o in detail.operators.iter().filter(|o| o.current) {
-                    outln!("Driftsherre: {} ({})", o.name, o.kind.code());
-                }
-                outln!(
-                    "Godkendelse: {}, {}",
-                    detail.approval_text,
-                    detail.socialtilsyn
-                );
-                outln!("Alder: {}", detail.age_text);
-                outln!("Målgrupper: {}", detail.target_groups.join("; "));
-                for d in &detail.departments {
-                    for p in &d.places {
-                        outln!(
-                            "{}: {} pladser efter {}. {}",
-                            d.name,
-                            p.places,
-                            p.basis_label,
-                            p.free_text
-                        );
-                    }
-                }
-                for r in &detail.rates {
-                    outln!(
-                        "Takst {} {}: {} = {}",
-                        r.rate.year,
-                        r.basis_label,
-                        r.amount_text,
-                        r.daily_ex_vat_text
-                    );
-                }
-                for b in &detail.buyers {
-                    outln!("Købende kommuner {}: {}", b.year, b.text);
-                }
-                Ok(())
-            }
-        }
+        } => show(&id, &db, near, &t, json),
         Command::Search(a) => search(a),
         Command::Check { command } => check::run(command),
         Command::Contract { command } => contract::run(command),
@@ -209,6 +104,134 @@ fn run(cli: Cli) -> Result<()> {
             today,
             json,
         } => backup::restore(file, preview, &db, &today, json),
+    }
+}
+
+/// `plads generate-catalogue`: a generated catalogue (JSON) on standard output.
+fn generate_catalogue(
+    offers: Option<usize>,
+    seed: Option<u64>,
+    extracted: Option<String>,
+    example: bool,
+    sjaelland: bool,
+) -> Result<()> {
+    let mut opts = if example {
+        generate::Options::example()
+    } else {
+        generate::Options {
+            offers: 1000,
+            seed: 1,
+            extracted: NaiveDate::from_ymd_opt(2026, 11, 15).unwrap_or_default(),
+            sjaelland_only: false,
+            example: false,
+        }
+    };
+    if let Some(n) = offers {
+        opts.offers = n;
+    }
+    if let Some(s) = seed {
+        opts.seed = s;
+    }
+    if let Some(d) = extracted {
+        opts.extracted = fmt::parse_date(&d).ok_or_else(|| {
+            Error::Invalid(format!(
+                "Udtræksdatoen «{d}» kan ikke læses; skriv dd.mm.åååå."
+            ))
+        })?;
+    }
+    if sjaelland {
+        opts.sjaelland_only = true;
+    }
+    let stdout = std::io::stdout();
+    let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    if let Err(e) = snapshot::write(out, &generate::header(&opts), generate::offers(&opts)) {
+        output::failed(&e);
+    }
+    Ok(())
+}
+
+/// `plads import-catalogue`.
+fn import_catalogue(file: &std::path::Path, db: &Option<PathBuf>) -> Result<()> {
+    let engine = open(db)?;
+    let started = std::time::Instant::now();
+    let report = engine.import_file(file, |_, _| {})?;
+    outln!(
+        "Indlæst {} tilbud og {} takster fra {} (katalog pr. {}) på {} ms.",
+        report.offers,
+        report.rates,
+        file.display(),
+        fmt::date(report.extracted),
+        started.elapsed().as_millis()
+    );
+    Ok(())
+}
+
+/// `plads info`.
+fn info(db: &Option<PathBuf>, t: &Option<String>) -> Result<()> {
+    let engine = open(db)?;
+    let info = engine.info(today(t)?)?;
+    outln!("{}", info.extracted_text);
+    outln!("Kilde: {}", info.source);
+    outln!("Tilbud: {}", info.offer_count);
+    if info.is_example {
+        outln!("Eksempeldata");
+    }
+    Ok(())
+}
+
+/// `plads show`: one offer.
+fn show(
+    id: &str,
+    db: &Option<PathBuf>,
+    near: Option<String>,
+    t: &Option<String>,
+    json: bool,
+) -> Result<()> {
+    let engine = open(db)?;
+    let origin = match near {
+        Some(n) => Some(parse::origin(&n)?),
+        None => None,
+    };
+    let detail = engine.offer(id, today(t)?, origin)?;
+    if json {
+        print_json(&detail)
+    } else {
+        outln!("{} ({})", detail.name, detail.id);
+        outln!("{}, {} {}", detail.street, detail.postcode, detail.city);
+        for o in detail.operators.iter().filter(|o| o.current) {
+            outln!("Driftsherre: {} ({})", o.name, o.kind.code());
+        }
+        outln!(
+            "Godkendelse: {}, {}",
+            detail.approval_text,
+            detail.socialtilsyn
+        );
+        outln!("Alder: {}", detail.age_text);
+        outln!("Målgrupper: {}", detail.target_groups.join("; "));
+        for d in &detail.departments {
+            for p in &d.places {
+                outln!(
+                    "{}: {} pladser efter {}. {}",
+                    d.name,
+                    p.places,
+                    p.basis_label,
+                    p.free_text
+                );
+            }
+        }
+        for r in &detail.rates {
+            outln!(
+                "Takst {} {}: {} = {}",
+                r.rate.year,
+                r.basis_label,
+                r.amount_text,
+                r.daily_ex_vat_text
+            );
+        }
+        for b in &detail.buyers {
+            outln!("Købende kommuner {}: {}", b.year, b.text);
+        }
+        Ok(())
     }
 }
 
