@@ -81,7 +81,8 @@ deps-driver:
 	  $(CARGO) install tauri-driver --locked --version $(TAURI_DRIVER_VERSION); \
 	fi
 
-# Figures for docs/benchmarks.md (release build, generated 100.000-offer catalogue).
+# Figures for docs/benchmarks.md (release build, generated 100.000-offer catalogue; the sync of
+# 10.000 records inside a throwaway PostgreSQL 15 cluster, as test-server: docs/server.md).
 bench: deps-apt
 	$(CARGO) build --release -p pladsoverblik-cli -p pladsoverblik --features pladsoverblik/custom-protocol
 	$(CARGO) build --release -p pladsoverblik --features custom-protocol --example empty_window

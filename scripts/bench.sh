@@ -9,10 +9,22 @@ OFFERS=${OFFERS:-100000}
 RUNS=${RUNS:-5}
 OUT=${OUT:-docs/benchmarks.md}
 WORK=$(mktemp -d)
-trap 'kill ${XVFB:-} 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill ${XVFB:-} ${SILENT:-} 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 core_md=$("$REL/plads-bench" --offers "$OFFERS" --iterations 200)
+
+# Sync with the municipality's server (issue 15): plads-sync-bench against a throwaway
+# PostgreSQL 15 cluster in a temporary directory (pg_virtualenv -t, as make test-server; as
+# root or not), dropped afterwards. Its table goes to a file; pg_virtualenv's messages and
+# the runs' progress to standard error.
+pg_virtualenv -t -v 15 bash -c '
+  set -euo pipefail
+  PGPORT=$(psql -XtAc "SHOW port" postgres)
+  export PGPORT
+  exec "$1" > "$2"
+' sync-bench "$REL/plads-sync-bench" "$WORK/sync.md" >&2
+sync_md=$(cat "$WORK/sync.md")
 
 # A data directory holding the generated catalogue, imported once.
 "$REL/plads" generate-catalogue --offers "$OFFERS" --seed 42 > "$WORK/katalog.json"
@@ -36,11 +48,11 @@ pss_mb() {
 
 # run BINARY -> "ms pss_mb ms_min ms_max pss_min pss_max" (median of RUNS launches, spread)
 measure() {
-  local bin=$1 times=() pss=() i ready start pid now
+  local bin=$1 data=${2:-$WORK/data} times=() pss=() i ready start pid now
   for i in $(seq "$RUNS"); do
     ready="$WORK/ready"; rm -f "$ready"
     start=$(date +%s%N)
-    PLADSOVERBLIK_DATA_DIR="$WORK/data" PLADSOVERBLIK_READY_FILE="$ready" "$bin" >/dev/null 2>&1 & pid=$!
+    PLADSOVERBLIK_DATA_DIR="$data" PLADSOVERBLIK_READY_FILE="$ready" "$bin" >/dev/null 2>&1 & pid=$!
     for _ in $(seq 600); do [ -s "$ready" ] && break; sleep 0.02; done
     if [ ! -s "$ready" ]; then kill "$pid" 2>/dev/null; echo "no ready signal from $bin" >&2; return 1; fi
     times+=($(( ($(cat "$ready") - start) / 1000000 )))
@@ -56,6 +68,31 @@ measure() {
 
 read -r app_ms app_pss app_ms_lo app_ms_hi app_pss_lo app_pss_hi < <(measure "$REL/pladsoverblik")
 read -r floor_ms floor_pss floor_ms_lo floor_ms_hi floor_pss_lo floor_pss_hi < <(measure "$REL/examples/empty_window")
+
+# The same data with a server set up that cannot be reached (issue 15: start-up must not wait
+# for it): one that refuses the connection at once (127.0.0.1, port 1, where nothing listens)
+# and one that takes the connection and never answers (a listener that never accepts: the
+# 1 s connect timeout; an unrouted address such as 10.255.255.1 behaves so on a real network,
+# but a sandbox's proxy may answer it at once). A copy of the data directory each, set up as
+# `plads settings set` does.
+with_server() { # with_server DIR HOST PORT
+  cp -a "$WORK/data" "$WORK/$1"
+  local kv
+  for kv in "server_port $3" "server_database pladsoverblik" "server_user karen" "server_host $2"; do
+    # shellcheck disable=SC2086 # key and value
+    "$REL/plads" settings set $kv --db "$WORK/$1/pladsoverblik.sqlite" >/dev/null
+  done
+}
+if (exec 3<>/dev/tcp/127.0.0.1/1) 2>/dev/null; then echo "127.0.0.1:1 svarer; vælg en anden port" >&2; exit 1; fi
+with_server data-refused 127.0.0.1 1
+python3 -c 'import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16)
+print(s.getsockname()[1], flush=True); time.sleep(3600)' > "$WORK/silent-port" & SILENT=$!
+for _ in $(seq 100); do [ -s "$WORK/silent-port" ] && break; sleep 0.05; done
+SILENT_PORT=$(cat "$WORK/silent-port")
+with_server data-silent 127.0.0.1 "$SILENT_PORT"
+read -r refused_ms refused_pss refused_ms_lo refused_ms_hi refused_pss_lo refused_pss_hi < <(measure "$REL/pladsoverblik" "$WORK/data-refused")
+read -r silent_ms silent_pss silent_ms_lo silent_ms_hi silent_pss_lo silent_pss_hi < <(measure "$REL/pladsoverblik" "$WORK/data-silent")
 
 {
   echo "# Benchmarks"
@@ -76,6 +113,16 @@ read -r floor_ms floor_pss floor_ms_lo floor_ms_hi floor_pss_lo floor_pss_hi < <
   echo "|---|---|---|---|"
   echo "| start til første resultater på skærmen | $app_ms ms ($app_ms_lo–$app_ms_hi) | $floor_ms ms ($floor_ms_lo–$floor_ms_hi; side indlæst) | $((app_ms - floor_ms)) ms |"
   echo "| hukommelse, PSS summeret over app + WebKit-processer | $app_pss MB ($app_pss_lo–$app_pss_hi) | $floor_pss MB ($floor_pss_lo–$floor_pss_hi) | $((app_pss - floor_pss)) MB |"
+  echo
+  echo "Start med kommunens server sat op, men den kan ikke nås (issue 15: starten må ikke vente på den;"
+  echo "baggrundssynkroniseringen begynder 3 s efter opstarten). Samme data, forskel til start uden server:"
+  echo
+  echo "| start med server, der ikke kan nås | start til første resultater | forskel til uden server | hukommelse (PSS) |"
+  echo "|---|---|---|---|"
+  echo "| afviser forbindelsen (127.0.0.1:1) | $refused_ms ms ($refused_ms_lo–$refused_ms_hi) | $((refused_ms - app_ms)) ms | $refused_pss MB ($refused_pss_lo–$refused_pss_hi) |"
+  echo "| svarer ikke (127.0.0.1, en port der tager imod og tier: 1 s-grænsen) | $silent_ms ms ($silent_ms_lo–$silent_ms_hi) | $((silent_ms - app_ms)) ms | $silent_pss MB ($silent_pss_lo–$silent_pss_hi) |"
+  echo
+  echo "$sync_md"
   if [ -f docs/benchmarks-changes.md ]; then
     echo
     cat docs/benchmarks-changes.md

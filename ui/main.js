@@ -6,6 +6,7 @@ import { initChecks, refreshList, showNewForm, activeCheck, addOfferToActive, op
 import { h } from './components/dom.js';
 import { focusElement } from './components/focus.js';
 import { openSettings } from './views/settings.js';
+import { initServerState } from './views/server.js';
 import { initContracts, refreshContracts, newContract } from './views/contracts.js';
 import { initReports, showReports } from './views/reports.js';
 import { initAgreements, showAgreements } from './views/agreements.js';
@@ -149,6 +150,12 @@ async function start() {
   }
   $('import-button').addEventListener('click', importFlow);
   $('settings-button').addEventListener('click', openSettings);
+  // The server's state line opens Indstillinger at «Kommunens server».
+  initServerState(async () => {
+    await openSettings();
+    const title = $('server-title');
+    if (title) focusElement(title);
+  });
   $('tab-search').addEventListener('click', () => showView('search'));
   $('tab-checks').addEventListener('click', () => showView('checks'));
   $('tab-contracts').addEventListener('click', () => showView('contracts'));

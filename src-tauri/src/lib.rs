@@ -1,6 +1,7 @@
 //! The desktop shell: opens the core's engine on the per-user database and maps IPC commands
 //! to core calls. Nothing here knows the domain rules.
 
+mod background;
 mod commands;
 mod error;
 mod files;
@@ -45,6 +46,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
         .manage(files::Picked::default())
+        .manage(pladsoverblik_server::state::Syncer::default())
         .invoke_handler(tauri::generate_handler![
             files::pick_file,
             commands::catalogue::catalogue_info,
@@ -66,6 +68,9 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::checks::check_answer,
             commands::settings::settings_get,
             commands::settings::settings_set,
+            commands::server::server_state,
+            commands::server::server_test,
+            commands::server::server_sync,
             commands::backup::backup_status,
             commands::backup::backup_create,
             commands::backup::backup_inspect,
@@ -138,6 +143,7 @@ pub fn setup<R: Runtime>(
     match opened {
         Ok(engine) => {
             app.manage(engine);
+            background::start(app.handle().clone());
             pladsoverblik_core::timing::mark("opsætning færdig");
             Ok(())
         }

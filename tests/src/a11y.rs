@@ -16,9 +16,16 @@ const AXE: &str = include_str!("../vendor/axe-core/axe.min.js");
 const TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
 const WCAG: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
-/// The live regions there may be: the message area; the search's one-line result count and
-/// the settings dialog's backup line, which are status messages (WCAG 4.1.3).
-const LIVE: [&str; 3] = ["#message", "#result-count", "#backup-note"];
+/// The live regions there may be: the message area; the search's one-line result count, the
+/// settings dialog's backup and server lines and the top bar's server state, which are status
+/// messages (WCAG 4.1.3).
+const LIVE: [&str; 5] = [
+    "#message",
+    "#result-count",
+    "#backup-note",
+    "#sync-state",
+    "#server-note",
+];
 
 /// A violation fails when a WCAG 2.1 A/AA rule found it, or a best-practice rule with impact
 /// moderate or above.

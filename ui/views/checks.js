@@ -157,6 +157,7 @@ function facts(c) {
     ['Afgrænsning', c.text.scope],
     ['Katalog', c.text.catalogue],
     ['Oprettet', c.text.created],
+    c.received ? ['Oprindelse', c.received] : null,
     c.closed ? ['Lukket', c.text.closed] : null,
     c.closed ? ['Konklusion', c.text.conclusion] : null,
   ].filter(Boolean);

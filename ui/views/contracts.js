@@ -608,6 +608,8 @@ function render(c) {
       h('span', { id: 'contract-state', class: `status ${c.state}` }, c.state_text)),
     c.current.reason ? h('p', { class: 'sub' }, c.current.reason) : null,
     c.renewed_from ? h('p', { class: 'sub' }, `Fornyelse af ${c.renewed_from}`) : null,
+    // Issued on another computer: read-only here, and the text says where it can be changed.
+    c.received ? h('p', { id: 'contract-received', class: 'sub' }, c.received) : null,
     draft
       // The check of the draft scrolls on its own, so it is a Tab stop (keyboard scrolling).
       ? h('div', { class: 'contract-editor' }, editor(c), h('aside', { id: 'contract-evaluation', class: 'contract-evaluation', tabindex: 0, 'aria-label': 'Kontrol og pris' }))

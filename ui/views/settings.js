@@ -9,6 +9,8 @@ import { describe } from '../api/errors.js';
 import { h, fill } from '../components/dom.js';
 import { showError, showInfo } from '../components/message.js';
 import { thisYear, todayText } from '../components/today.js';
+import { settingError, clearSettingErrors } from '../components/setting_error.js';
+import { serverSection } from './server.js';
 
 const FIELDS = [
   ['user_name', 'Brugernavn i loggen', 'Tomt: styresystemets bruger'],
@@ -73,30 +75,8 @@ export async function openSettings(notice = null) {
     }
   });
   const said = typeof notice === 'string' ? notice : null;
-  dialog.replaceChildren(form, backupSection(said));
+  dialog.replaceChildren(form, serverSection(), backupSection(said));
   dialog.showModal();
-}
-
-/** Shows `text` under the setting `key`'s input, linked to it, and focuses it. */
-function settingError(form, key, text) {
-  const input = key ? form.elements[key] : null;
-  const note = h('p', { class: 'field-error', id: `setting-${key ?? 'form'}-error`, role: 'alert' }, text);
-  if (!input) {
-    form.querySelector('.actions').before(note);
-    return;
-  }
-  input.closest('label').append(note);
-  input.setAttribute('aria-invalid', 'true');
-  input.setAttribute('aria-describedby', note.id);
-  input.focus();
-}
-
-function clearSettingErrors(form) {
-  for (const note of form.querySelectorAll('.field-error')) note.remove();
-  for (const input of form.querySelectorAll('[aria-invalid]')) {
-    input.removeAttribute('aria-invalid');
-    input.removeAttribute('aria-describedby');
-  }
 }
 
 /** The "Sikkerhedskopi" section: two buttons, a line for what happened, the automatic backups. */

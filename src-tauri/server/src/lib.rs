@@ -6,6 +6,7 @@ pub mod connect;
 pub mod errors;
 pub mod pgpass;
 pub mod schema;
+pub mod state;
 
 pub use connect::{connect, Target};
 pub mod numbers;

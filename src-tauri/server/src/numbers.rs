@@ -6,7 +6,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use pladsoverblik_core::sync::{self, Series};
-use pladsoverblik_core::{audit, Result};
+use pladsoverblik_core::{audit, Engine, Result};
 use postgres::Client;
 use rusqlite::Connection;
 
@@ -27,9 +27,14 @@ fn years(today: NaiveDate) -> Vec<i32> {
 }
 
 /// Reserves what is missing; returns the blocks reserved as "K-2026-0051 – K-2026-0100".
-pub fn top_up(client: &mut Client, conn: &Connection, today: NaiveDate) -> Result<Vec<String>> {
-    let installation = sync::installation_id(conn)?;
+/// The working copy is locked only to read what is left and to store each block, never while
+/// the server answers: a search or a save on this computer never waits for the network.
+pub fn top_up(client: &mut Client, engine: &Engine, today: NaiveDate) -> Result<Vec<String>> {
+    let (installation, wanted) = engine.with_db(|db| wanted(db.conn(), today))?;
     let mut reserved = Vec::new();
+    if wanted.is_empty() {
+        return Ok(reserved);
+    }
     // A role that may not number anything (leder) reserves nothing.
     let may: bool = client
         .query_one(
@@ -41,33 +46,44 @@ pub fn top_up(client: &mut Client, conn: &Connection, today: NaiveDate) -> Resul
     if !may {
         return Ok(reserved);
     }
-    for year in years(today) {
-        for series in Series::ALL {
-            if sync::numbers_left(conn, series, year)? >= REFILL_BELOW {
-                continue;
-            }
-            let what = format!("da numre til {}-{year} skulle reserveres", series.code());
-            let row = client
-                .query_one(
-                    "SELECT first_no, last_no FROM plads.reserve_numbers($1, $2, $3, $4)",
-                    &[&series.code(), &year, &BLOCK_SIZE, &installation],
-                )
-                .map_err(|e| query_error(&what, &e))?;
-            let (first, last): (i32, i32) = (row.get(0), row.get(1));
+    for (series, year) in wanted {
+        let what = format!("da numre til {}-{year} skulle reserveres", series.code());
+        let row = client
+            .query_one(
+                "SELECT first_no, last_no FROM plads.reserve_numbers($1, $2, $3, $4)",
+                &[&series.code(), &year, &BLOCK_SIZE, &installation],
+            )
+            .map_err(|e| query_error(&what, &e))?;
+        let (first, last): (i32, i32) = (row.get(0), row.get(1));
+        engine.with_db(|db| {
             sync::store::add_block(
-                conn,
+                db.conn(),
                 series.code(),
                 year,
                 i64::from(first),
                 i64::from(last),
                 &audit::now_local(),
-            )?;
-            reserved.push(format!(
-                "{} – {}",
-                series.format(year, i64::from(first)),
-                series.format(year, i64::from(last))
-            ));
-        }
+            )
+        })?;
+        reserved.push(format!(
+            "{} – {}",
+            series.format(year, i64::from(first)),
+            series.format(year, i64::from(last))
+        ));
     }
     Ok(reserved)
+}
+
+/// This copy's installation id and the series and years running low.
+fn wanted(conn: &Connection, today: NaiveDate) -> Result<(String, Vec<(Series, i32)>)> {
+    let installation = sync::installation_id(conn)?;
+    let mut wanted = Vec::new();
+    for year in years(today) {
+        for series in Series::ALL {
+            if sync::numbers_left(conn, series, year)? < REFILL_BELOW {
+                wanted.push((series, year));
+            }
+        }
+    }
+    Ok((installation, wanted))
 }

@@ -117,7 +117,7 @@ pub fn sync(engine: &Engine, target: &Target, today: NaiveDate) -> Result<Report
     push_audit(engine, &mut client, &installation, &mut report)?;
     crate::pull::pull(engine, &mut client, &mut report)?;
     sync_settings(engine, &mut client, &mut report)?;
-    report.reserved = engine.with_db(|db| numbers::top_up(&mut client, db.conn(), today))?;
+    report.reserved = numbers::top_up(&mut client, engine, today)?;
     engine.with_db(|db| {
         store::set_mark(db.conn(), "synced", chrono::Utc::now().timestamp())?;
         audit::record(

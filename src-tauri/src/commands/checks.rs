@@ -6,6 +6,7 @@ use pladsoverblik_core::placement::forms::{
 };
 use pladsoverblik_core::placement::{Check, CheckListItem};
 use pladsoverblik_core::Engine;
+use pladsoverblik_server::state::Syncer;
 use tauri::State;
 
 use crate::error::IpcResult;
@@ -65,8 +66,15 @@ pub fn check_shortlist_remove(
 /// Closes a check as typed: a one-person check with its own conclusions (no municipality could
 /// join, or a shared offer with the municipality that answered yes).
 #[tauri::command(async)]
-pub fn check_close(engine: State<'_, Engine>, id: String, form: ClosingForm) -> IpcResult<Check> {
-    Ok(engine.check_close_form(&id, &form, today())?)
+pub fn check_close(
+    engine: State<'_, Engine>,
+    syncer: State<'_, Syncer>,
+    id: String,
+    form: ClosingForm,
+) -> IpcResult<Check> {
+    let check = engine.check_close_form(&id, &form, today())?;
+    syncer.wake();
+    Ok(check)
 }
 
 /// A one-person check: a municipality asked whether it could join (with its answer, if any).

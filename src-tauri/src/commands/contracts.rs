@@ -4,6 +4,7 @@ use pladsoverblik_core::contracts::{
     self, ContractForm, ContractListItem, ContractState, ContractView, Evaluation,
 };
 use pladsoverblik_core::Engine;
+use pladsoverblik_server::state::Syncer;
 use tauri::State;
 
 use pladsoverblik_core::contracts::old::{OldContractForm, OldContractView};
@@ -55,8 +56,14 @@ pub fn contract_save(
 }
 
 #[tauri::command(async)]
-pub fn contract_issue(engine: State<'_, Engine>, id: String) -> IpcResult<ContractView> {
-    Ok(engine.contract_issue(&id, today())?)
+pub fn contract_issue(
+    engine: State<'_, Engine>,
+    syncer: State<'_, Syncer>,
+    id: String,
+) -> IpcResult<ContractView> {
+    let issued = engine.contract_issue(&id, today())?;
+    syncer.wake();
+    Ok(issued)
 }
 
 #[tauri::command(async)]

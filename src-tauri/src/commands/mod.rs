@@ -6,5 +6,6 @@ pub mod checks;
 pub mod contracts;
 pub mod rates;
 pub mod reports;
+pub mod server;
 pub mod settings;
 pub mod steering;
