@@ -86,6 +86,32 @@ async fn import_a_rate_sheet_and_export_the_rate_increase_report() {
             .await,
         "3,98"
     );
+    // The threshold is the municipality's setting (R5, default the agreements' 5 %): at 8 %
+    // only the private rate (+8,40 %) is over it.
+    app.click("#settings-button").await;
+    app.type_into("#setting-rate_increase_threshold_pct", "8")
+        .await;
+    app.click("#settings-save").await;
+    app.wait_text("#message", "Indstillingerne er gemt").await;
+    app.run_report("rate_increases", Some("2027")).await;
+    let report = app
+        .wait_text(
+            "#report-rate_increases .report-summary",
+            "takst steg mere end 8,00 %",
+        )
+        .await;
+    assert!(report.starts_with("1 takst steg"), "{report}");
+    app.click("#settings-button").await;
+    app.type_into("#setting-rate_increase_threshold_pct", "5")
+        .await;
+    app.click("#settings-save").await;
+    app.wait_text("#message", "Indstillingerne er gemt").await;
+    app.run_report("rate_increases", Some("2027")).await;
+    app.wait_text(
+        "#report-rate_increases .report-summary",
+        "takster steg mere end 5,00 %",
+    )
+    .await;
     // At a glance: the figures, and the chart of the rates over the years with the PL line.
     app.wait_text("#report-rate_increases .report-figures", "PL-sats 2027")
         .await;

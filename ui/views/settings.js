@@ -19,6 +19,8 @@ const FIELDS = [
   ['check_radius_km', 'Afstemningen omfatter også tilbud inden for (km)', 'Ud over hjemkommunens region. Standard 50'],
   ['contract_max_term_months', 'En kontrakt må højst løbe (måneder)', 'Standard 12'],
   ['contract_warn_days', 'Advar om kontrakter, der udløber inden for (dage)', 'Standard 60'],
+  ['rate_increase_threshold_pct', 'Rapportér takststigninger over (%)', 'Rammeaftalernes grænse er 5 % (bo- og døgntilbud). Standard 5'],
+  ['occupancy_deviation_pct', 'Rapportér belægningsafvigelser på (% af den budgetterede belægning)', 'Kun hvor rammeaftalen ikke selv fastsætter en grænse. Standard 5'],
 ];
 
 /** PL rates for this year and the next (uplift of rates outside the rammeaftale). */

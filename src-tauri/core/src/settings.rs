@@ -227,6 +227,11 @@ pub struct Settings {
     pub check_radius_km: i64,
     pub contract_max_term_months: i64,
     pub contract_warn_days: i64,
+    /// R5: rate increases above this per cent are reported.
+    pub rate_increase_threshold_pct: i64,
+    /// R6: occupancy deviations from this per cent of the budget, where the agreement fixes
+    /// no threshold.
+    pub occupancy_deviation_pct: i64,
     /// (year, PL rate in per cent)
     pub pl_rates: Vec<(i32, Decimal)>,
 }
@@ -261,6 +266,8 @@ pub fn load(conn: &Connection) -> Result<Settings> {
         check_radius_km: number(conn, &CHECK_RADIUS_KM)?,
         contract_max_term_months: number(conn, &CONTRACT_MAX_TERM_MONTHS)?,
         contract_warn_days: number(conn, &CONTRACT_WARN_DAYS)?,
+        rate_increase_threshold_pct: number(conn, &RATE_INCREASE_THRESHOLD_PCT)?,
+        occupancy_deviation_pct: number(conn, &OCCUPANCY_DEVIATION_PCT)?,
         pl_rates: pl_rates(conn)?,
     })
 }
