@@ -1,6 +1,7 @@
 // A setting the core refused, shown under its field in the settings dialog (the main message
 // area is behind the modal dialog): marked invalid, described by the message and focused.
 import { h } from './dom.js';
+import { undescribe } from './field.js';
 
 /** Shows `text` under the setting `key`'s input, linked to it, and focuses it. */
 export function settingError(form, key, text) {
@@ -12,7 +13,8 @@ export function settingError(form, key, text) {
   }
   input.closest('label').append(note);
   input.setAttribute('aria-invalid', 'true');
-  input.setAttribute('aria-describedby', note.id);
+  // The message first, then the field's own hint.
+  input.setAttribute('aria-describedby', [note.id, input.getAttribute('aria-describedby')].filter(Boolean).join(' '));
   input.focus();
 }
 
@@ -20,6 +22,6 @@ export function clearSettingErrors(form) {
   for (const note of form.querySelectorAll('.field-error')) note.remove();
   for (const input of form.querySelectorAll('[aria-invalid]')) {
     input.removeAttribute('aria-invalid');
-    input.removeAttribute('aria-describedby');
+    undescribe(input, (id) => id.endsWith('-error'));
   }
 }

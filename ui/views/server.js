@@ -8,6 +8,7 @@ import { setSetting } from '../api/settings.js';
 import { describe } from '../api/errors.js';
 import { h, fill } from '../components/dom.js';
 import { settingError, clearSettingErrors } from '../components/setting_error.js';
+import { field } from '../components/field.js';
 
 const FIELDS = [
   ['server_host', 'Server', 'Værtsnavn eller IP-adresse, fx pladsoverblik.kommune.dk. Tomt: ingen server'],
@@ -74,7 +75,7 @@ export function serverSection() {
   const form = h('form', { id: 'server-form', class: 'panel-form', 'aria-labelledby': 'server-title' },
     h('p', { class: 'sub' }, 'Uden en server virker alt på denne computer alene. Med kommunens server sendes lukkede afstemninger, udstedte kontrakter og revisionssporet dertil, og det, kollegerne har lavet, hentes hertil. Det sker af sig selv i baggrunden, når serveren kan nås; arbejdet her går aldrig i stå, hvis den ikke kan.'),
     h('div', { class: 'server-fields' },
-      FIELDS.map(([key, label, hint]) => h('label', { class: 'field' }, h('span', {}, label), inputs[key], h('small', { class: 'sub' }, hint)))),
+      FIELDS.map(([key, label, hint]) => field(label, inputs[key], hint))),
     h('p', { id: 'server-password', class: 'sub' }),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', id: 'server-save' }, 'Gem serveren'),

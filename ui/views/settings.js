@@ -11,6 +11,7 @@ import { showError, showInfo } from '../components/message.js';
 import { thisYear, todayText } from '../components/today.js';
 import { settingError, clearSettingErrors } from '../components/setting_error.js';
 import { serverSection } from './server.js';
+import { field } from '../components/field.js';
 
 const FIELDS = [
   ['user_name', 'Brugernavn i loggen', 'Tomt: styresystemets bruger'],
@@ -48,9 +49,9 @@ export async function openSettings(notice = null) {
   const initial = Object.fromEntries(fields.map(([key, , , value]) => [key, value]));
   const form = h('form', { method: 'dialog', id: 'settings-form', class: 'panel-form' },
     h('h2', {}, 'Indstillinger'),
-    fields.map(([key, label, hint, value]) => h('label', { class: 'field' }, h('span', {}, label),
+    fields.map(([key, label, hint, value]) => field(label,
       h('input', { name: key, id: `setting-${key}`, value, placeholder: key === 'user_name' ? s.effective_user : '' }),
-      h('small', { class: 'sub' }, hint))),
+      hint)),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', id: 'settings-save' }, 'Gem'),
       h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Luk')));

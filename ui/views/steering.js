@@ -12,6 +12,7 @@ import { h, fill } from '../components/dom.js';
 import { showError, showInfo } from '../components/message.js';
 import { thisYear } from '../components/today.js';
 import { rerunReport } from './reports.js';
+import { field } from '../components/field.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -68,6 +69,12 @@ const CATEGORY_CHOICES = [
   ['lokalt', 'Lokalt tilbud'],
 ];
 
+/** A field across the form's width. */
+function wide(el) {
+  el.classList.add('wide');
+  return el;
+}
+
 function decisionForm(y, r) {
   const form = h('form', { class: 'panel-form', id: 'category-decision', autocomplete: 'off' },
     h('div', { class: 'row' },
@@ -76,9 +83,8 @@ function decisionForm(y, r) {
           r.lines.map((l) => h('option', { value: l.offer_id }, `${l.offer_name} (${l.offer_id}) – ${l.category_label}`)))),
       h('label', { class: 'field' }, h('span', {}, 'Kommunens kategori'),
         h('select', { id: 'category-choice' }, CATEGORY_CHOICES.map(([v, t]) => h('option', { value: v }, t))))),
-    h('label', { class: 'field wide' }, h('span', {}, 'Begrundelse'),
-      h('small', {}, 'Fx faglighed, behov, specialisering eller kompleksitet.'),
-      h('textarea', { id: 'category-reason', rows: 2, maxlength: 4000 })),
+    wide(field('Begrundelse', h('textarea', { id: 'category-reason', rows: 2, maxlength: 4000 }),
+      'Fx faglighed, behov, specialisering eller kompleksitet.')),
     h('div', { class: 'row' },
       h('label', { class: 'field' }, h('span', {}, 'Besluttet af'),
         h('input', { id: 'category-decided-by', type: 'text', maxlength: 200 })),
