@@ -184,7 +184,28 @@ impl Engine {
         if let Some(copy) = &copy {
             backup::keep(db.conn(), copy)?;
         }
+        catalogue::published::keep(db.conn(), path, &report)?;
         Ok(report)
+    }
+
+    /// Imports a catalogue snapshot published on the municipality's server (gzip `content`,
+    /// extracted on `extracted`): unpacked beside the database, then imported as a file is
+    /// (the same checks, the backup first); the unpacked file is removed afterwards.
+    pub fn catalogue_receive(
+        &self,
+        content: &[u8],
+        extracted: NaiveDate,
+    ) -> Result<import::ImportReport> {
+        let dir = self
+            .with_db(|db| Ok(db.path().and_then(|p| p.parent()).map(Path::to_path_buf)))?
+            .ok_or_else(|| {
+                Error::Internal("Databasen har ingen mappe at pakke kataloget ud i.".into())
+            })?;
+        let file = dir.join(format!("katalog-{extracted}-fra-kommunens-server.json"));
+        catalogue::published::unpack(content, &file)?;
+        let imported = self.import_file(&file, |_, _| {});
+        let _ = std::fs::remove_file(&file);
+        imported
     }
 
     pub fn settings(&self) -> Result<settings::Settings> {
@@ -451,6 +472,23 @@ impl Engine {
         Ok(applied)
     }
 
+    /// Imports a rate sheet published on the municipality's server (docs/server.md): the
+    /// same checks and transaction as a local import; the search index is rebuilt when
+    /// anything was saved. None: this sheet was imported here already.
+    pub fn rates_receive(
+        &self,
+        file_name: &str,
+        sha256: &str,
+        rows: &str,
+    ) -> Result<Option<rates::import::Preview>> {
+        let db = self.db();
+        let applied = rates::import::receive_sheet(db.conn(), file_name, sha256, rows)?;
+        if applied.is_some() {
+            self.rebuild_index(db.conn())?;
+        }
+        Ok(applied)
+    }
+
     fn rate_sheet(&self) -> MutexGuard<'_, rates::import::Pending> {
         self.rate_sheet.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -552,6 +590,21 @@ impl Engine {
         let report = agreements::import_file(db.conn(), path)?;
         self.rebuild_index(db.conn())?;
         Ok(report)
+    }
+
+    /// Installs an agreement version published on the municipality's server (docs/server.md;
+    /// `agreements::receive`); the search index is rebuilt when it is new here.
+    pub fn agreement_receive(
+        &self,
+        doc: &serde_json::Value,
+        published_by: &str,
+    ) -> Result<agreements::store::Stored> {
+        let db = self.db();
+        let stored = agreements::receive(db.conn(), doc, published_by)?;
+        if stored == agreements::store::Stored::New {
+            self.rebuild_index(db.conn())?;
+        }
+        Ok(stored)
     }
 
     /// Takes a backup into `dest`, consistent while the app writes; an existing file is

@@ -63,6 +63,18 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0014_received.sql",
         include_str!("../migrations/0014_received.sql"),
     ),
+    (
+        "0015_rate_sheets.sql",
+        include_str!("../migrations/0015_rate_sheets.sql"),
+    ),
+    (
+        "0016_contract_events.sql",
+        include_str!("../migrations/0016_contract_events.sql"),
+    ),
+    (
+        "0017_catalogue_files.sql",
+        include_str!("../migrations/0017_catalogue_files.sql"),
+    ),
 ];
 
 /// The migration after which the search text index is filled again from the catalogue's

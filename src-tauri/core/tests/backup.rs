@@ -56,8 +56,8 @@ fn full_engine(dir: &Path) -> Engine {
 }
 
 /// What a sync leaves in the working copy (issue 15): a number block, a record sent, a
-/// setting's server revision, the audit mark, a record pulled but not taken (a conflict) and
-/// the snapshot of the last pull.
+/// setting's server revision, the audit mark, a record and a contract event pulled but not
+/// taken (conflicts) and the snapshot of the last pull.
 fn synced(engine: &Engine) {
     use pladsoverblik_core::sync::store;
     engine
@@ -85,6 +85,32 @@ fn synced(engine: &Engine) {
                     pushed_by: "ole".into(),
                     pushed_at: "2026-11-24T10:00:00".into(),
                     conflict: Some("Afstemning A-2026-0099 … er ikke hentet.".into()),
+                },
+                "2026-11-24T10:00:00",
+            )?;
+            store::add_received_event(
+                conn,
+                &store::ReceivedEvent {
+                    contract_id: "K-2026-0099".into(),
+                    event: "underskrevet".into(),
+                    data: "{}".into(),
+                    sha256: "ef56".into(),
+                    installation: "0123456789abcdef0123456789abcdef".into(),
+                    pushed_by: "ole".into(),
+                    pushed_at: "2026-11-24T10:00:00".into(),
+                    conflict: Some("Kontrakt K-2026-0099 … er ikke anvendt her.".into()),
+                },
+                "2026-11-24T10:00:00",
+            )?;
+            // The catalogue file kept for the server (an example catalogue is never kept).
+            pladsoverblik_core::catalogue::store::keep_file(
+                conn,
+                &pladsoverblik_core::catalogue::store::KeptFile {
+                    sha256: "0a1b".into(),
+                    extracted: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+                    source: "Tilbudsportalen".into(),
+                    file_name: "katalog.json".into(),
+                    content: vec![0x1f, 0x8b, 0x08],
                 },
                 "2026-11-24T10:00:00",
             )?;

@@ -959,3 +959,57 @@ fn a_contract_received_from_another_computer_is_read_only_and_counted_once() {
         "K-2026-0004"
     );
 }
+
+/// A lifecycle event from the server for a contract that is not the server's here (this
+/// computer's own under the number, or none) changes nothing, is kept with its Danish reason
+/// and is not reported again; this computer's own event coming back is skipped.
+#[test]
+fn an_event_for_a_contract_not_received_here_changes_nothing() {
+    use pladsoverblik_core::sync::receive::{receive_event, Origin, Outcome};
+    let (a, b) = (fixture(), fixture());
+    let fm = form("K-1", "01.12.2026", "30.11.2027", "01.03.2027");
+    let id = b.engine.contract_create(&fm, today()).unwrap().id;
+    b.engine.contract_issue(&id, today()).unwrap();
+    let other = |f: &Fixture| Origin {
+        sha256: "ab".repeat(32),
+        installation: f
+            .engine
+            .with_db(|db| pladsoverblik_core::sync::installation_id(db.conn()))
+            .unwrap(),
+        pushed_by: "oe".into(),
+        pushed_at: "2026-11-24T10:15:00".into(),
+    };
+    let receive = |id: &str, o: &Origin| {
+        b.engine
+            .with_db(|db| receive_event(db.conn(), id, "underskrevet", &json!({}), o))
+            .unwrap()
+    };
+    // This computer's own event coming back.
+    assert_eq!(receive(&id, &other(&b)), Outcome::AlreadyHere);
+    // Another computer's event under this computer's own contract's number.
+    let Outcome::Conflict(why) = receive(&id, &other(&a)) else {
+        panic!("a conflict expected");
+    };
+    assert!(
+        why.starts_with(&format!(
+            "Kontrakt {id} er markeret «underskrevet» på kommunens server (af oe), men det er ikke anvendt her: kontrakten med det nummer her er en anden end serverens."
+        )),
+        "{why}"
+    );
+    assert_eq!(
+        b.engine.contract(&id, today()).unwrap().state,
+        ContractState::Udstedt
+    );
+    assert_eq!(
+        receive(&id, &other(&a)),
+        Outcome::AlreadyHere,
+        "reported once"
+    );
+    let Outcome::Conflict(why) = receive("K-2026-0099", &other(&a)) else {
+        panic!("a conflict expected");
+    };
+    assert!(
+        why.contains("kontrakten findes ikke på denne computer"),
+        "{why}"
+    );
+}

@@ -871,3 +871,51 @@ fn a_cell_formatted_as_a_percentage_is_read_as_the_percentage_shown() {
         "3.400,00 kr. pr. døgn (heraf 6 % ikke-fradragsberettiget moms)"
     );
 }
+
+/// A sheet published on the municipality's server by another computer: checked as a file's
+/// rows are (a bad value is refused with its row, and nothing is saved), then saved with the
+/// same source as a local import; the same sheet again is not imported twice.
+#[test]
+fn a_sheet_from_the_server_is_checked_and_saved_like_a_local_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_small(dir.path());
+    let file = write(dir.path(), "takster 2027.csv", SHEET_2027);
+    let local = ratesheet::preview(db.conn(), &file).unwrap();
+    let rows: Vec<_> = local.lines.iter().map(|l| l.rate.rate.clone()).collect();
+    let mut json = serde_json::to_value(&rows).unwrap();
+
+    json[1]["amount"] = serde_json::json!("-5250.00");
+    let before = rate_count(&db);
+    let err = ratesheet::receive_sheet(db.conn(), "takster 2027.csv", "ab12", &json.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("række 2 fra kommunens server"), "{err}");
+    assert_danish(&err);
+    assert_eq!(rate_count(&db), before, "nothing saved");
+    assert!(ratesheet::imported_sheets(db.conn()).unwrap().is_empty());
+
+    json[1]["amount"] = serde_json::json!("5250.00");
+    let applied =
+        ratesheet::receive_sheet(db.conn(), "takster 2027.csv", "ab12", &json.to_string())
+            .unwrap()
+            .unwrap();
+    assert_eq!((applied.new, applied.offers_not_found), (5, 1));
+    let source: String = db
+        .conn()
+        .query_row(
+            "SELECT source FROM rates WHERE offer_id = 'R-1' AND year = 2027",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(source, "takstoversigt takster 2027.csv");
+    let kept = ratesheet::imported_sheets(db.conn()).unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].sha256, "ab12");
+    assert!(
+        ratesheet::receive_sheet(db.conn(), "takster 2027.csv", "ab12", &json.to_string())
+            .unwrap()
+            .is_none(),
+        "the same sheet is not imported twice"
+    );
+}

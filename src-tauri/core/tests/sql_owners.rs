@@ -22,9 +22,10 @@ const OWNERS: &[(&str, &[&str])] = &[
             "offer_agreements",
             "offer_buyers",
             "offer_fts",
+            "catalogue_files",
         ],
     ),
-    ("rates/store.rs", &["rates"]),
+    ("rates/store.rs", &["rates", "rate_sheets"]),
     (
         "placement/store.rs",
         &[
@@ -66,6 +67,7 @@ const OWNERS: &[(&str, &[&str])] = &[
             "sync_settings",
             "sync_marks",
             "sync_received",
+            "sync_received_events",
             "sync_pull_marks",
         ],
     ),

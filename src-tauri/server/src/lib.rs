@@ -9,6 +9,8 @@ pub mod schema;
 pub mod state;
 
 pub use connect::{connect, Target};
+pub mod events;
+pub mod municipal;
 pub mod numbers;
 pub mod pull;
 pub mod sync;

@@ -25,6 +25,7 @@ use crate::sync::Report;
 
 const CHECKS_MARK: &str = "checks";
 const VERSIONS_MARK: &str = "contract_versions";
+const EVENTS_MARK: &str = "contract_events";
 
 /// $1: the snapshot of the last pull (NULL: never pulled). Rows from its oldest running
 /// transaction on (the index on txid) that it did not see.
@@ -42,6 +43,13 @@ const VERSIONS: &str = "SELECT v.contract_id, v.version, c.offer_id, c.check_id,
         OR (v.txid >= pg_snapshot_xmin($1::text::pg_snapshot)
             AND NOT pg_visible_in_snapshot(v.txid, $1::text::pg_snapshot))
      ORDER BY v.txid, v.contract_id, v.version";
+
+const EVENTS: &str = "SELECT contract_id, event, data, sha256, installation, pushed_by, pushed_at
+     FROM plads.contract_events
+     WHERE $1::text IS NULL
+        OR (txid >= pg_snapshot_xmin($1::text::pg_snapshot)
+            AND NOT pg_visible_in_snapshot(txid, $1::text::pg_snapshot))
+     ORDER BY txid, contract_id, event";
 
 /// "Hentet: 1 afstemning, 1 kontrakt." (and the corrections, when there are any).
 pub fn received_line(checks: usize, contracts: usize, corrections: usize) -> String {
@@ -78,12 +86,14 @@ pub fn pull(engine: &Engine, client: &mut Client, report: &mut Report) -> Result
         .query_one(
             "SELECT has_table_privilege('plads.checks', 'SELECT'),
                     has_table_privilege('plads.contract_versions', 'SELECT'),
+                    has_table_privilege('plads.contract_events', 'SELECT'),
                     concat_ws('|', session_user, plads.my_unit(),
                               pg_has_role('oekonomi', 'MEMBER'), pg_has_role('admin', 'MEMBER'))",
             &[],
         )
         .map_err(|e| query_error(what, &e))?;
-    let (checks, versions, scope): (bool, bool, String) = (row.get(0), row.get(1), row.get(2));
+    let (checks, versions, events, scope): (bool, bool, bool, String) =
+        (row.get(0), row.get(1), row.get(2), row.get(3));
     if checks {
         let mark = format!("{CHECKS_MARK}|{scope}");
         pull_table(engine, client, &mark, CHECKS, report, take_check)?;
@@ -91,6 +101,11 @@ pub fn pull(engine: &Engine, client: &mut Client, report: &mut Report) -> Result
     if versions {
         let mark = format!("{VERSIONS_MARK}|{scope}");
         pull_table(engine, client, &mark, VERSIONS, report, take_version)?;
+    }
+    // After the versions: an event applies to a contract received here.
+    if events {
+        let mark = format!("{EVENTS_MARK}|{scope}");
+        pull_table(engine, client, &mark, EVENTS, report, take_event)?;
     }
     Ok(())
 }
@@ -192,5 +207,17 @@ fn take_version(engine: &Engine, row: &Row, report: &mut Report) -> Result<()> {
     } else {
         report.corrections_received += taken;
     }
+    Ok(())
+}
+
+fn take_event(engine: &Engine, row: &Row, report: &mut Report) -> Result<()> {
+    let (id, event): (String, String) = (row.get(0), row.get(1));
+    let data: serde_json::Value = row.get(2);
+    let o = origin(row, 3);
+    let outcome =
+        engine.with_db(|db| Ok(receive::receive_event(db.conn(), &id, &event, &data, &o)))?;
+    let mut taken = 0;
+    settle(outcome, &mut taken, report)?;
+    report.events_received += taken;
     Ok(())
 }

@@ -18,6 +18,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_pull_marks.sql",
         include_str!("../migrations/0002_pull_marks.sql"),
     ),
+    (
+        "0003_contract_events.sql",
+        include_str!("../migrations/0003_contract_events.sql"),
+    ),
 ];
 
 /// The group roles, created by `init` (they belong to the whole PostgreSQL cluster).

@@ -42,8 +42,22 @@ pub struct Report {
     pub corrections_received: usize,
     /// Records on the server this copy cannot read yet (sent by a newer Pladsoverblik).
     pub unreadable: Vec<String>,
-    /// Checks and contract versions read from the server by the pull (new or not).
+    /// Checks, contract versions, agreements and rate sheets read from the server by the
+    /// pull (new or not).
     pub fetched: usize,
+    /// Agreement versions and rate sheets imported here and published on the server.
+    pub agreements_sent: usize,
+    pub rate_sheets_sent: usize,
+    /// Agreement versions and rate sheets published by another computer, installed here.
+    pub agreements_received: usize,
+    pub rate_sheets_received: usize,
+    /// Contract lifecycle events (signed, active, notice, renewed) sent, and received and
+    /// applied to a received contract here.
+    pub events_sent: usize,
+    pub events_received: usize,
+    /// The extraction date of the catalogue snapshot published, and of the one imported.
+    pub catalogue_sent: Option<NaiveDate>,
+    pub catalogue_received: Option<NaiveDate>,
 }
 
 impl Report {
@@ -63,6 +77,34 @@ impl Report {
             self.contracts_received,
             self.corrections_received,
         ));
+        if self.events_sent + self.events_received > 0 {
+            out.push(format!(
+                "Kontrakthændelser (underskrevet, aktiv, opsagt, fornyet): {} sendt, {} hentet.",
+                self.events_sent, self.events_received
+            ));
+        }
+        if self.agreements_sent + self.rate_sheets_sent > 0 || self.catalogue_sent.is_some() {
+            out.push(format!(
+                "Delt med kommunen: {}.",
+                crate::municipal::counts(
+                    self.agreements_sent,
+                    self.rate_sheets_sent,
+                    self.catalogue_sent
+                )
+            ));
+        }
+        if self.agreements_received + self.rate_sheets_received > 0
+            || self.catalogue_received.is_some()
+        {
+            out.push(format!(
+                "Hentet fra kommunen: {}.",
+                crate::municipal::counts(
+                    self.agreements_received,
+                    self.rate_sheets_received,
+                    self.catalogue_received
+                )
+            ));
+        }
         out.extend(self.refused.iter().map(|r| format!("Afvist: {r}")));
         out.extend(self.unreadable.iter().map(|r| format!("Ikke hentet: {r}")));
         out.extend(self.conflicts.iter().map(|c| format!("Konflikt: {c}")));
@@ -114,8 +156,10 @@ pub fn sync(engine: &Engine, target: &Target, today: NaiveDate) -> Result<Report
     let mut report = Report::default();
     push_checks(engine, &mut client, &installation, &mut report)?;
     push_versions(engine, &mut client, &installation, &mut report)?;
+    crate::events::push(engine, &mut client, &installation, &mut report)?;
     push_audit(engine, &mut client, &installation, &mut report)?;
     crate::pull::pull(engine, &mut client, &mut report)?;
+    crate::municipal::sync(engine, &mut client, &mut report)?;
     sync_settings(engine, &mut client, &mut report)?;
     report.reserved = numbers::top_up(&mut client, engine, today)?;
     engine.with_db(|db| {
@@ -132,6 +176,12 @@ pub fn sync(engine: &Engine, target: &Target, today: NaiveDate) -> Result<Report
                 "conflicts": report.conflicts.len(),
                 "received_checks": report.checks_received,
                 "received_versions": report.contracts_received + report.corrections_received,
+                "agreements_sent": report.agreements_sent,
+                "events_sent": report.events_sent,
+                "received_events": report.events_received,
+                "rate_sheets_sent": report.rate_sheets_sent,
+                "received_agreements": report.agreements_received,
+                "received_rate_sheets": report.rate_sheets_received,
             }),
         )
     })?;

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use common::Server;
 use pladsoverblik_core::catalogue::model::LegalBasis;
-use pladsoverblik_core::contracts::ContractForm;
+use pladsoverblik_core::contracts::{ContractForm, ContractState, NoticeParty};
 use pladsoverblik_core::placement::{
     CheckKind, Closing, Conclusion, Need, NewCheck, RejectReason, Rejection,
 };
@@ -1082,4 +1082,165 @@ fn a_check_committed_late_by_a_slow_sync_is_still_pulled() {
         .unwrap()
         .received
         .is_some());
+}
+
+/// The state of `contract` on `laptop`, and its termination as JSON.
+fn state_of(laptop: &Laptop, contract: &str) -> (ContractState, serde_json::Value) {
+    let view = laptop.engine.contract(contract, today()).unwrap();
+    (view.state, serde_json::to_value(&view.termination).unwrap())
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: make test-server"]
+fn a_contract_signed_made_active_and_terminated_on_the_finance_laptop_shows_so_on_karens() {
+    let server = Server::fresh("events");
+    let (karen, finance, _check, contract) = contract_from_karens_check(&server);
+    let events = |server: &Server| count(server, "SELECT count(*) FROM plads.contract_events");
+
+    // Signed on the finance laptop: one event on the server, applied on Karen's copy with the
+    // contract itself.
+    finance
+        .engine
+        .contract_set_state(&contract, ContractState::Underskrevet, today())
+        .unwrap();
+    let sent = finance.sync();
+    assert_eq!(sent.events_sent, 1, "{:?}", sent.lines());
+    assert!(sent.lines().contains(
+        &"Kontrakthændelser (underskrevet, aktiv, opsagt, fornyet): 1 sendt, 0 hentet.".to_string()
+    ));
+    assert_eq!(events(&server), 1);
+    let got = sync_receiving(&karen, (0, 1));
+    assert_eq!(got.events_received, 1, "{:?}", got.lines());
+    assert_eq!(state_of(&karen, &contract).0, ContractState::Underskrevet);
+    assert_eq!(
+        karen
+            .engine
+            .contract(&contract, today())
+            .unwrap()
+            .state_text,
+        finance
+            .engine
+            .contract(&contract, today())
+            .unwrap()
+            .state_text
+    );
+
+    // Nothing twice: a second sync on each moves nothing; with the answers lost, the retry
+    // finds the event there and adds nothing.
+    assert_eq!(finance.sync().events_sent, 0);
+    let again = karen.sync();
+    assert_eq!((again.events_received, again.fetched), (0, 0));
+    finance
+        .sqlite()
+        .execute("DELETE FROM sync_pushed WHERE kind = 'contract_event'", [])
+        .unwrap();
+    let retry = finance.sync();
+    assert_eq!((retry.events_sent, retry.already_there), (0, 1));
+    assert!(retry.refused.is_empty(), "{:?}", retry.refused);
+    assert_eq!(events(&server), 1);
+
+    // Active, then notice given by the buyer: each its own event, the notice with its last day.
+    finance
+        .engine
+        .contract_set_state(&contract, ContractState::Aktiv, today())
+        .unwrap();
+    assert_eq!(finance.sync().events_sent, 1);
+    assert_eq!(karen.sync().events_received, 1);
+    assert_eq!(state_of(&karen, &contract).0, ContractState::Aktiv);
+    finance
+        .engine
+        .contract_terminate(&contract, NoticeParty::Koeber, today(), today())
+        .unwrap();
+    assert_eq!(finance.sync().events_sent, 1);
+    assert_eq!(karen.sync().events_received, 1);
+    let (state, termination) = state_of(&karen, &contract);
+    assert_eq!(state, ContractState::Opsagt);
+    assert_eq!(termination, state_of(&finance, &contract).1);
+    assert!(!termination.is_null());
+    assert_eq!(events(&server), 3);
+
+    // Karen's copy still refuses changes made here, and the database too.
+    assert!(karen
+        .engine
+        .contract_set_state(&contract, ContractState::Aktiv, today())
+        .is_err());
+    let err = karen
+        .sqlite()
+        .execute(
+            "UPDATE contracts SET state = 'underskrevet' WHERE id = ?1",
+            [&contract],
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("kan ikke ændres her"), "{err}");
+
+    // Row-level security as for the contract: a caseworker of another unit and leder see no
+    // events and receive none.
+    let syd = Laptop::new(&server, &server.person("syd", "sagsbehandler", "Syd"));
+    assert_eq!(syd.sync().events_received, 0);
+    let leder = server.person("leder", "leder", "Ledelse");
+    let mut c = server.as_user(&leder);
+    assert!(c
+        .query_one("SELECT count(*) FROM plads.contract_events", &[])
+        .is_err());
+    let mut c = server.as_user(&syd.target.server.user);
+    let seen: i64 = c
+        .query_one("SELECT count(*) FROM plads.contract_events", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(seen, 0);
+    // Nobody changes or deletes an event, not even the owner of the tables.
+    let err = server
+        .superuser()
+        .execute("DELETE FROM plads.contract_events", &[])
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("kan ikke ændres eller slettes"));
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: make test-server"]
+fn a_renewal_issued_on_the_finance_laptop_shows_the_old_contract_renewed_on_karens() {
+    let server = Server::fresh("renewal_event");
+    let (karen, finance, _check, contract) = contract_from_karens_check(&server);
+    finance.engine.set_setting("pl_rate_2028", "2,5").unwrap();
+    // The renewal starts in 2027: its rate comes from the 2027 rate sheet.
+    let sheet = finance.dir.path().join("takster-2027.csv");
+    std::fs::write(
+        &sheet,
+        "Tilbuds-id;Paragraf;År;Takst;Enhed;Moms %\nP-2;§ 108;2027;3.339,00;døgn;6\n",
+    )
+    .unwrap();
+    finance.engine.rates_import(&sheet).unwrap();
+    let renewal = finance
+        .engine
+        .contract_renew(&contract, today())
+        .unwrap()
+        .id;
+    finance.engine.contract_issue(&renewal, today()).unwrap();
+    assert_eq!(state_of(&finance, &contract).0, ContractState::Fornyet);
+    let sent = finance.sync();
+    assert_eq!(
+        (sent.versions_sent, sent.events_sent),
+        (1, 1),
+        "{:?}",
+        sent.lines()
+    );
+    let data: serde_json::Value = server
+        .superuser()
+        .query_one(
+            "SELECT data FROM plads.contract_events WHERE contract_id = $1 AND event = 'fornyet'",
+            &[&contract],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(data["renewed_by"], serde_json::json!(renewal));
+
+    let got = sync_receiving(&karen, (0, 2));
+    assert_eq!(got.events_received, 1, "{:?}", got.lines());
+    let old = karen.engine.contract(&contract, today()).unwrap();
+    assert_eq!(old.state, ContractState::Fornyet);
+    assert_eq!(old.renewed_by.as_deref(), Some(renewal.as_str()));
+    let new = karen.engine.contract(&renewal, today()).unwrap();
+    assert_eq!(new.renewed_from.as_deref(), Some(contract.as_str()));
+    assert_eq!(new.state, ContractState::Udstedt);
 }

@@ -185,6 +185,64 @@ pub fn import_file(conn: &Connection, path: &Path) -> Result<ImportReport> {
     })
 }
 
+/// Installs one agreement version published on the municipality's server by another
+/// computer (`doc`: the agreement as JSON; `published_by`: the server login), with the same
+/// checks as a file's agreements. A version this computer has already with the same content
+/// is `Unchanged`; with other content it is `Error::Conflict` and nothing is changed: a version
+/// never changes.
+pub fn receive(
+    conn: &Connection,
+    doc: &serde_json::Value,
+    published_by: &str,
+) -> Result<store::Stored> {
+    let origin = format!("kommunens server ({published_by})");
+    let a: Agreement = serde_json::from_value(doc.clone()).map_err(|e| Error::Rejected {
+        what: "Rammeaftalen",
+        file: origin.clone(),
+        problems: vec![Problem {
+            place: "kommunens server".into(),
+            message: format!("rammeaftalen kan ikke læses ({e})"),
+        }],
+        more: 0,
+    })?;
+    let problems = rules::check(&a);
+    if !problems.is_empty() {
+        return Err(Error::Rejected {
+            what: "Rammeaftalen",
+            file: format!("{} version {} fra {origin}", a.id, a.version),
+            problems,
+            more: 0,
+        });
+    }
+    let tx = conn.unchecked_transaction()?;
+    let stored = store::put(&tx, &a, &origin, &audit::now_local())?;
+    if stored == store::Stored::New {
+        audit::record(
+            &tx,
+            "agreements.receive",
+            &format!("{}/{}", a.id, a.version),
+            &serde_json::json!({ "published_by": published_by }),
+        )?;
+    }
+    tx.commit()?;
+    Ok(stored)
+}
+
+/// The agreement versions imported on this computer from a file (not built in, not received
+/// from the server): what a sync publishes.
+pub fn imported(conn: &Connection) -> Result<Vec<Agreement>> {
+    let mut out = Vec::new();
+    for (id, version, origin, _) in store::origins(conn)? {
+        if origin == BUILT_IN || origin.starts_with("kommunens server (") {
+            continue;
+        }
+        if let Some(a) = store::version(conn, &id, version)? {
+            out.push(a);
+        }
+    }
+    Ok(out)
+}
+
 /// The agreement binding municipality `code` on `on`, if it has ever been a member of one.
 pub fn for_municipality(
     conn: &Connection,

@@ -5,6 +5,7 @@ mod example_syddanmark;
 pub mod generate;
 pub mod import;
 pub mod model;
+pub mod published;
 pub mod rules;
 pub mod snapshot;
 pub mod store;

@@ -840,3 +840,56 @@ pub fn postcode_centre(conn: &Connection, postcode: &str) -> Result<Option<(f64,
         _ => None,
     })
 }
+
+/// The catalogue snapshot file kept for the municipality's server (gzip).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptFile {
+    pub sha256: String,
+    pub extracted: NaiveDate,
+    pub source: String,
+    pub file_name: String,
+    pub content: Vec<u8>,
+}
+
+/// Keeps `file` as the one snapshot file here (replacing the one before).
+pub fn keep_file(conn: &Connection, file: &KeptFile, now: &str) -> Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    tx.execute("DELETE FROM catalogue_files", [])?;
+    tx.execute(
+        "INSERT INTO catalogue_files (sha256, extracted, source, file_name, content, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            file.sha256,
+            file.extracted.to_string(),
+            file.source,
+            file.file_name,
+            file.content,
+            now
+        ],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The snapshot file kept for the server, if any.
+pub fn kept_file(conn: &Connection) -> Result<Option<KeptFile>> {
+    let row: Option<(String, String, String, String, Vec<u8>)> = conn
+        .query_row(
+            "SELECT sha256, extracted, source, file_name, content FROM catalogue_files",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    row.map(|(sha256, extracted, source, file_name, content)| {
+        Ok(KeptFile {
+            extracted: date(Some(extracted.clone())).ok_or_else(|| {
+                Error::Internal(format!("Ugyldig udtræksdato i databasen: «{extracted}»"))
+            })?,
+            sha256,
+            source,
+            file_name,
+            content,
+        })
+    })
+    .transpose()
+}

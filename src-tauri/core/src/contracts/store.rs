@@ -1051,3 +1051,120 @@ pub fn insert_received(conn: &Connection, r: &ReceivedVersion) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// A lifecycle event of a contract issued on this computer, as a sync pushes it: the state
+/// it reached (underskrevet, aktiv, opsagt, fornyet) and what goes with it (notice: who gave
+/// it, when, the last day; renewal: the contract that renews it). Each happens at most once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LifecycleEvent {
+    pub contract_id: String,
+    pub event: ContractState,
+    pub data: serde_json::Value,
+}
+
+/// The lifecycle events of the contracts made here (not those received from the server),
+/// as their state shows them now.
+pub fn lifecycle_events(conn: &Connection) -> Result<Vec<LifecycleEvent>> {
+    let mut st = conn.prepare(
+        "SELECT c.id, c.state, c.notice_party, c.notice_given_on, c.end_after_notice,
+                (SELECT r.id FROM contracts r WHERE r.renewed_from = c.id AND r.state <> 'kladde'
+                 ORDER BY r.id LIMIT 1)
+         FROM contracts c
+         WHERE c.state IN ('underskrevet', 'aktiv', 'opsagt', 'fornyet')
+         ORDER BY c.id",
+    )?;
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = st
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (id, state, party, given_on, last_day, renewed_by) in rows {
+        if crate::sync::received_text(conn, crate::sync::Kind::ContractVersion, &id)?.is_some() {
+            continue;
+        }
+        let event = ContractState::parse(&state)?;
+        let data = match event {
+            ContractState::Opsagt => serde_json::json!({
+                "party": party,
+                "given_on": given_on,
+                "last_day": last_day,
+            }),
+            ContractState::Fornyet => serde_json::json!({ "renewed_by": renewed_by }),
+            _ => serde_json::json!({}),
+        };
+        out.push(LifecycleEvent {
+            contract_id: id,
+            event,
+            data,
+        });
+    }
+    Ok(out)
+}
+
+/// How far along its life a state is: a received event never moves a contract back.
+fn rank(state: ContractState) -> u8 {
+    match state {
+        ContractState::Kladde => 0,
+        ContractState::Udstedt => 1,
+        ContractState::Underskrevet => 2,
+        ContractState::Aktiv => 3,
+        ContractState::Opsagt | ContractState::Fornyet => 4,
+    }
+}
+
+/// Applies a received lifecycle event to the received contract `id` (in the caller's
+/// transaction, after the event is kept in `sync_received_events`): its state moves on to the
+/// event's, never back; notice brings who gave it, when and the last day. Returns whether
+/// the state changed.
+pub fn apply_received_event(
+    conn: &Connection,
+    id: &str,
+    event: ContractState,
+    data: &serde_json::Value,
+) -> Result<bool> {
+    let h = header(conn, id)?;
+    if rank(event) <= rank(h.state) {
+        return Ok(false);
+    }
+    if event == ContractState::Opsagt {
+        let text = |k: &str| data.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let party = NoticeParty::parse(&text("party").unwrap_or_default())?;
+        let date = |k: &str| {
+            text(k)
+                .and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
+                .ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "Opsigelsen af kontrakt {id} fra kommunens server mangler en gyldig dato ({k})."
+                    ))
+                })
+        };
+        let (given_on, last_day) = (date("given_on")?, date("last_day")?);
+        conn.execute(
+            "UPDATE contracts SET state = 'opsagt', notice_party = ?2, notice_given_on = ?3,
+                 end_after_notice = ?4 WHERE id = ?1",
+            params![id, party.code(), given_on.to_string(), last_day.to_string()],
+        )?;
+    } else {
+        conn.execute(
+            "UPDATE contracts SET state = ?2 WHERE id = ?1",
+            params![id, event.code()],
+        )?;
+    }
+    Ok(true)
+}

@@ -144,6 +144,19 @@ pub fn import_sheet(conn: &Connection, sheet: &Sheet, shown: Option<&Preview>) -
     {
         store::upsert(&tx, &l.rate.rate, &source, &now)?;
     }
+    // The sheet as imported, for the municipality's server (docs/server.md).
+    let rows: Vec<&Rate> = sheet.rates.iter().map(|r| &r.rate).collect();
+    let rows = serde_json::to_string(&rows)
+        .map_err(|e| Error::Internal(format!("Takstoversigten kunne ikke gemmes: {e}")))?;
+    store::put_sheet(
+        &tx,
+        &store::ImportedSheet {
+            sha256: sheet.sha256.clone(),
+            file_name: sheet.file_name.clone(),
+            rows,
+        },
+        &now,
+    )?;
     audit::record(
         &tx,
         "rates.import",
@@ -168,6 +181,28 @@ pub fn preview(conn: &Connection, path: &Path) -> Result<Preview> {
 /// first): the same checks as the window's preview, then the same transaction.
 pub fn import(conn: &Connection, path: &Path) -> Result<Preview> {
     import_sheet(conn, &sheet::read(path)?, None)
+}
+
+/// Imports a rate sheet published on the municipality's server by another computer (its
+/// rows, file name and SHA-256): checked as a file is (`sheet::from_published`), then saved by
+/// the same transaction as a local import, with the same source («takstoversigt <fil>»).
+/// Returns None when this sheet was imported here already.
+pub fn receive_sheet(
+    conn: &Connection,
+    file_name: &str,
+    sha256: &str,
+    rows: &str,
+) -> Result<Option<Preview>> {
+    if store::has_sheet(conn, sha256)? {
+        return Ok(None);
+    }
+    let sheet = sheet::from_published(file_name, sha256, rows)?;
+    import_sheet(conn, &sheet, None).map(Some)
+}
+
+/// The sheets imported here: (SHA-256, file name, rows as JSON).
+pub fn imported_sheets(conn: &Connection) -> Result<Vec<store::ImportedSheet>> {
+    store::sheets(conn)
 }
 
 /// A sheet the user has seen previewed, kept until it is saved or replaced.

@@ -142,6 +142,108 @@ pub fn read(path: &Path) -> Result<Sheet> {
     table.finish(opened.name, opened.sha256)
 }
 
+/// A sheet published on the municipality's server by another computer (its validated rows
+/// as JSON, with the file's name and SHA-256), checked again as a file's rows are: every
+/// value within its limits, each key once. On any problem: `Error::Rejected` naming the row,
+/// and nothing is saved.
+pub fn from_published(file_name: &str, sha256: &str, rows: &str) -> Result<Sheet> {
+    let rejected = |problems: Vec<Problem>, more: usize| Error::Rejected {
+        what: "Takstoversigten",
+        file: file_name.to_string(),
+        problems,
+        more,
+    };
+    let rates: Vec<Rate> = serde_json::from_str(rows).map_err(|e| {
+        rejected(
+            vec![Problem {
+                place: "kommunens server".into(),
+                message: format!("taksterne kan ikke læses ({e})"),
+            }],
+            0,
+        )
+    })?;
+    let mut problems = Problems::default();
+    let mut seen: HashMap<Key, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(rates.len());
+    for (i, r) in rates.into_iter().enumerate() {
+        let place = format!("række {} fra kommunens server", i + 1);
+        let before = problems.list.len() + problems.more;
+        check_published_rate(&r, &place, &mut problems);
+        let key = (r.offer_id.clone(), r.department_id.clone(), r.basis, r.year);
+        if let Some(first) = seen.get(&key) {
+            problems.push(
+                place.clone(),
+                format!("samme tilbud, afdeling, lovgrundlag og år som række {first}"),
+            );
+        }
+        if problems.list.len() + problems.more > before {
+            continue;
+        }
+        seen.insert(key, i + 1);
+        out.push(SheetRate { rate: r, place });
+    }
+    if out.is_empty() && problems.is_empty() {
+        problems.push(
+            "kommunens server".into(),
+            "takstoversigten indeholder ingen takster".into(),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(rejected(problems.list, problems.more));
+    }
+    Ok(Sheet {
+        file_name: file_name.to_string(),
+        sha256: sha256.to_string(),
+        rates: out,
+        unknown_columns: Vec::new(),
+    })
+}
+
+/// One published rate's values checked against the same limits as a file's row.
+fn check_published_rate(r: &Rate, place: &str, problems: &mut Problems) {
+    if r.offer_id.trim().is_empty() {
+        problems.push(place.to_string(), "tilbuddets id mangler".into());
+    }
+    for (text, what) in [(&r.offer_id, "Tilbuds-id"), (&r.department_id, "Afdeling")] {
+        if let Err(e) = limits::text_len(text, limits::text::NAME, what) {
+            problems.push(place.to_string(), e.to_string());
+        }
+    }
+    if !limits::YEARS.contains(&r.year) {
+        problems.push(
+            place.to_string(),
+            format!(
+                "året {} ligger ikke mellem {} og {}",
+                r.year,
+                limits::YEARS.start(),
+                limits::YEARS.end()
+            ),
+        );
+    }
+    let amount_range = match r.unit {
+        Unit::Maaned => &limits::MONTHLY_RATE,
+        _ => &limits::DAILY_RATE,
+    };
+    let c = &r.calculation;
+    let values = [
+        (Some(r.amount), amount_range),
+        (Some(r.vat_pct), &limits::VAT_PCT),
+        (c.direct_costs, &limits::YEAR_COST),
+        (c.indirect_costs, &limits::YEAR_COST),
+        (c.overhead_pct, &limits::OVERHEAD_PCT),
+        (c.capital_costs, &limits::YEAR_COST),
+        (c.budgeted_occupancy_pct, &limits::BUDGET_OCCUPANCY_PCT),
+        (r.actual_occupancy_pct, &limits::ACTUAL_OCCUPANCY_PCT),
+    ];
+    for (v, range) in values {
+        if let Some(v) = v {
+            if range.check(v, "").is_err() {
+                problems.push(place.to_string(), range.message(v, ""));
+            }
+        }
+    }
+}
+
 /// The problems found so far: the first `MAX_PROBLEMS` and how many more.
 #[derive(Default)]
 struct Problems {

@@ -251,3 +251,44 @@ pub fn each_daily_by_offer(
     }
     Ok(())
 }
+
+/// A rate sheet as imported: the file's SHA-256, its name and its validated rows (JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedSheet {
+    pub sha256: String,
+    pub file_name: String,
+    pub rows: String,
+}
+
+/// Keeps a sheet as imported (again: a sheet already kept, by its SHA-256, is left).
+pub fn put_sheet(conn: &Connection, sheet: &ImportedSheet, now: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO rate_sheets (sha256, file_name, rows, imported_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (sha256) DO NOTHING",
+        params![sheet.sha256, sheet.file_name, sheet.rows, now],
+    )?;
+    Ok(())
+}
+
+/// Every sheet imported here, in the order imported.
+pub fn sheets(conn: &Connection) -> Result<Vec<ImportedSheet>> {
+    let mut st = conn
+        .prepare("SELECT sha256, file_name, rows FROM rate_sheets ORDER BY imported_at, sha256")?;
+    let rows = st.query_map([], |r| {
+        Ok(ImportedSheet {
+            sha256: r.get(0)?,
+            file_name: r.get(1)?,
+            rows: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Whether the sheet with this SHA-256 was imported here.
+pub fn has_sheet(conn: &Connection, sha256: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM rate_sheets WHERE sha256 = ?1)",
+        [sha256],
+        |r| r.get(0),
+    )?)
+}

@@ -227,3 +227,70 @@ pub fn receive_version(conn: &Connection, v: &IssuedVersion, o: &Origin) -> Resu
     tx.commit()?;
     Ok(Outcome::Taken)
 }
+
+/// A contract's lifecycle event the server holds (`event`: underskrevet, aktiv, opsagt,
+/// fornyet; `data` as pushed). Applied to the contract here when it is the one received from
+/// the server (its state moves on, never back); this computer's own event coming back is
+/// skipped; an event for a contract that is not the server's here (another contract under the
+/// number, or none) is kept with its Danish reason, changes nothing and is reported once.
+pub fn receive_event(
+    conn: &Connection,
+    contract_id: &str,
+    event: &str,
+    data: &serde_json::Value,
+    o: &Origin,
+) -> Result<Outcome> {
+    if store::has_received_event(conn, contract_id, event)? {
+        return Ok(Outcome::AlreadyHere);
+    }
+    if store::is_own_installation(conn, &o.installation)? {
+        return Ok(Outcome::AlreadyHere);
+    }
+    let state = contracts::ContractState::parse(event).map_err(|_| {
+        Error::Invalid(format!(
+            "Hændelsen «{event}» for kontrakt {contract_id} fra kommunens server kan ikke læses af denne version af Pladsoverblik; opdatér Pladsoverblik."
+        ))
+    })?;
+    let mut kept = store::ReceivedEvent {
+        contract_id: contract_id.into(),
+        event: event.into(),
+        data: data.to_string(),
+        sha256: o.sha256.clone(),
+        installation: o.installation.clone(),
+        pushed_by: o.pushed_by.clone(),
+        pushed_at: o.pushed_at.clone(),
+        conflict: None,
+    };
+    let received =
+        store::received_subject(conn, Kind::ContractVersion.code(), contract_id)?.is_some();
+    let at = audit::now_local();
+    let tx = conn.unchecked_transaction()?;
+    if !received {
+        let why = format!(
+            "Kontrakt {contract_id} er markeret «{}» på kommunens server (af {}), men det er ikke anvendt her: {}. Intet er ændret (docs/server.md, \"Konflikter\").",
+            state.label().to_lowercase(),
+            o.pushed_by,
+            if contracts::store::exists(&tx, contract_id)? {
+                "kontrakten med det nummer her er en anden end serverens"
+            } else {
+                "kontrakten findes ikke på denne computer"
+            }
+        );
+        kept.conflict = Some(why.clone());
+        store::add_received_event(&tx, &kept, &at)?;
+        tx.commit()?;
+        return Ok(Outcome::Conflict(why));
+    }
+    // The kept event first: the database lets a received contract's state move only to a
+    // received event's (migration 0016).
+    store::add_received_event(&tx, &kept, &at)?;
+    contracts::store::apply_received_event(&tx, contract_id, state, data)?;
+    audit::record(
+        &tx,
+        "sync.receive_event",
+        contract_id,
+        &serde_json::json!({ "event": event, "from": o.pushed_by }),
+    )?;
+    tx.commit()?;
+    Ok(Outcome::Taken)
+}

@@ -309,3 +309,56 @@ pub fn set_pull_mark(conn: &Connection, table: &str, snapshot: &str) -> Result<(
     )?;
     Ok(())
 }
+
+/// A contract's lifecycle event received from the server, as kept in `sync_received_events`.
+#[derive(Debug, Clone)]
+pub struct ReceivedEvent {
+    pub contract_id: String,
+    pub event: String,
+    pub data: String,
+    pub sha256: String,
+    pub installation: String,
+    pub pushed_by: String,
+    pub pushed_at: String,
+    /// Why it was not applied, or None.
+    pub conflict: Option<String>,
+}
+
+/// Whether the event `event` of `contract_id` was received before (applied or not).
+pub fn has_received_event(conn: &Connection, contract_id: &str, event: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sync_received_events WHERE contract_id = ?1 AND event = ?2)",
+        params![contract_id, event],
+        |r| r.get(0),
+    )?)
+}
+
+/// Keeps an event received (`conflict` None: applied to the contract here) or not applied.
+pub fn add_received_event(conn: &Connection, e: &ReceivedEvent, at: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sync_received_events (contract_id, event, data, sha256, installation,
+             pushed_by, pushed_at, received_at, conflict)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            e.contract_id,
+            e.event,
+            e.data,
+            e.sha256,
+            e.installation,
+            e.pushed_by,
+            e.pushed_at,
+            at,
+            e.conflict
+        ],
+    )?;
+    Ok(())
+}
+
+/// How many events were received and applied here.
+pub fn received_events_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM sync_received_events WHERE conflict IS NULL",
+        [],
+        |r| r.get(0),
+    )?)
+}
