@@ -236,22 +236,7 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVie
             |r| r.get(0),
         )
         .optional()?;
-    let termination = h.notice.as_ref().and_then(|(party, given, last)| {
-        let party = NoticeParty::parse(party).ok()?;
-        let given = fmt::parse_date(given)?;
-        let last = fmt::parse_date(last)?;
-        Some(Termination {
-            text: format!(
-                "Opsagt af {} den {}; sidste dag {}.",
-                party.label(),
-                fmt::date(given),
-                fmt::date(last)
-            ),
-            party,
-            given_on: given,
-            last_day: last,
-        })
-    });
+    let termination = h.notice.as_ref().and_then(termination);
     let warn_days = settings::number(conn, &settings::CONTRACT_WARN_DAYS)?;
     let data_for_warnings = current
         .data
@@ -263,14 +248,12 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVie
     let mut version_views: Vec<VersionView> = all.into_iter().map(|v| v.view).collect();
     version_views.push(current.view.clone());
     let received = crate::sync::received_text(conn, crate::sync::Kind::ContractVersion, id)?;
-    let actions = match &received {
-        // Read-only here: only its PDF.
-        Some(_) => Actions {
-            export_pdf: current.view.issued,
-            ..Actions::default()
-        },
-        None => super::rules::actions(h.state, current.view.issued, renewed_by.is_some()),
-    };
+    let actions = actions(
+        h.state,
+        current.view.issued,
+        renewed_by.is_some(),
+        received.is_some(),
+    );
     let citizen_cpr_masked = ids::mask_cpr(
         current
             .data
@@ -300,6 +283,37 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVie
         actions,
         received,
     })
+}
+
+/// The stored notice (party, day given, last day) as the contract's termination.
+fn termination((party, given, last): &(String, String, String)) -> Option<Termination> {
+    let party = NoticeParty::parse(party).ok()?;
+    let given = fmt::parse_date(given)?;
+    let last = fmt::parse_date(last)?;
+    Some(Termination {
+        text: format!(
+            "Opsagt af {} den {}; sidste dag {}.",
+            party.label(),
+            fmt::date(given),
+            fmt::date(last)
+        ),
+        party,
+        given_on: given,
+        last_day: last,
+    })
+}
+
+/// What may be done now; a contract received from another computer is read-only here (only
+/// its PDF).
+fn actions(state: ContractState, issued: bool, renewed: bool, received: bool) -> Actions {
+    if received {
+        Actions {
+            export_pdf: issued,
+            ..Actions::default()
+        }
+    } else {
+        super::rules::actions(state, issued, renewed)
+    }
 }
 
 fn warnings(
