@@ -58,21 +58,7 @@ impl NeedArgs {
 #[derive(Subcommand)]
 pub enum CheckCommand {
     /// Start en afstemning for et behov (uden borgerens navn og CPR).
-    New {
-        #[command(flatten)]
-        need: NeedArgs,
-        /// privat (før køb hos privat) eller enkeltmand (før et enkeltmandstilbud).
-        #[arg(long, default_value = "privat")]
-        kind: String,
-        /// Sagsreference (journalnummer); aldrig navn eller CPR.
-        #[arg(long, default_value = "")]
-        reference: String,
-        /// Medtag også offentlige tilbud inden for så mange km (standard: indstillingen).
-        #[arg(long)]
-        radius: Option<i64>,
-        #[command(flatten)]
-        common: Common,
-    },
+    New(NewArgs),
     /// Vis en afstemning (kandidater, registreringer, kortliste, konklusion).
     Show {
         id: String,
@@ -85,45 +71,9 @@ pub enum CheckCommand {
         common: Common,
     },
     /// Registrér en bekræftelse af ledige pladser ("ringet 21.11.2026, 1 ledig, talt med NN").
-    Confirm {
-        id: String,
-        #[arg(long)]
-        offer: String,
-        /// Kontaktdato (dd.mm.åååå).
-        #[arg(long)]
-        date: String,
-        /// Antal ledige pladser.
-        #[arg(long)]
-        free: String,
-        /// telefon, email, tilbudsportalen eller andet.
-        #[arg(long, default_value = "telefon")]
-        method: String,
-        /// Hvem hos tilbuddet gav oplysningen.
-        #[arg(long)]
-        contact: String,
-        #[arg(long, default_value = "")]
-        note: String,
-        #[command(flatten)]
-        common: Common,
-    },
+    Confirm(ConfirmArgs),
     /// Registrér hvorfor et offentligt tilbud ikke bruges.
-    Reject {
-        id: String,
-        #[arg(long)]
-        offer: String,
-        /// afslaaet_af_tilbuddet, ikke_egnet eller andet. (Ingen ledig plads registreres med
-        /// `check confirm --free 0`.)
-        #[arg(long)]
-        reason: String,
-        /// Den skriftlige begrundelse (påkrævet).
-        #[arg(long, default_value = "")]
-        note: String,
-        /// Hvem der har truffet beslutningen (navn og titel; påkrævet).
-        #[arg(long, default_value = "")]
-        decided_by: String,
-        #[command(flatten)]
-        common: Common,
-    },
+    Reject(RejectArgs),
     /// Tilføj et tilbud (offentligt eller privat) til kortlisten, eller fjern det.
     Shortlist {
         id: String,
@@ -138,84 +88,155 @@ pub enum CheckCommand {
     /// eller enkeltmand_begrundet; en afstemning før enkeltmandstilbud lukkes med
     /// enkeltmand_begrundet (ingen anden kommune kunne være med) eller faelles (med
     /// --municipality: kommunen, der svarede ja).
-    Close {
-        id: String,
-        #[arg(long)]
-        conclusion: String,
-        #[arg(long)]
-        offer: Option<String>,
-        /// Kommunen med det fælles eller eksisterende tilbud (afstemning før enkeltmandstilbud).
-        #[arg(long)]
-        municipality: Option<String>,
-        #[arg(long, default_value = "")]
-        note: String,
-        #[command(flatten)]
-        common: Common,
-    },
+    Close(CloseArgs),
     /// Registrér at en kommune er spurgt, om den kan være med i et eksisterende eller fælles
     /// botilbud, før et enkeltmandstilbud oprettes (evt. med svaret).
-    Ask {
-        id: String,
-        /// Kommunen, der er spurgt (kode eller navn).
-        #[arg(long)]
-        municipality: String,
-        /// Hvornår den blev spurgt (dd.mm.åååå).
-        #[arg(long)]
-        date: String,
-        /// telefon, email, moede, brev eller andet.
-        #[arg(long, default_value = "email")]
-        method: String,
-        /// Hvem hos kommunen der er spurgt (navn og titel).
-        #[arg(long)]
-        contact: String,
-        /// Svaret, hvis det kom med det samme: nej, ja_eksisterende eller ja_faelles.
-        #[arg(long, default_value = "")]
-        answer: String,
-        /// Svardatoen (dd.mm.åååå).
-        #[arg(long, default_value = "")]
-        answer_date: String,
-        /// Hvad kommunen svarede.
-        #[arg(long, default_value = "")]
-        answer_text: String,
-        #[command(flatten)]
-        common: Common,
-    },
+    Ask(AskArgs),
     /// Registrér svaret fra en kommune, der er spurgt før.
-    Answer {
-        id: String,
-        #[arg(long)]
-        municipality: String,
-        /// nej, ja_eksisterende eller ja_faelles.
-        #[arg(long)]
-        answer: String,
-        /// Svardatoen (dd.mm.åååå).
-        #[arg(long)]
-        date: String,
-        /// Hvad kommunen svarede.
-        #[arg(long)]
-        text: String,
-        #[command(flatten)]
-        common: Common,
-    },
+    Answer(AnswerArgs),
     /// Kan et tilbud vælges gennem afstemningen? Exit-kode 1 med begrundelse, hvis ikke.
-    CanChoose {
-        id: String,
-        #[arg(long)]
-        offer: String,
-        /// Behovet der vælges til (standard: afstemningens eget), fx ved kontrakt.
-        #[arg(long, requires_all = ["target_group", "age", "home", "start"])]
-        basis: Option<String>,
-        #[arg(long)]
-        target_group: Option<String>,
-        #[arg(long)]
-        age: Option<String>,
-        #[arg(long)]
-        home: Option<String>,
-        #[arg(long)]
-        start: Option<String>,
-        #[command(flatten)]
-        common: Common,
-    },
+    CanChoose(CanChooseArgs),
+}
+
+#[derive(Args)]
+pub struct NewArgs {
+    #[command(flatten)]
+    pub need: NeedArgs,
+    /// privat (før køb hos privat) eller enkeltmand (før et enkeltmandstilbud).
+    #[arg(long, default_value = "privat")]
+    pub kind: String,
+    /// Sagsreference (journalnummer); aldrig navn eller CPR.
+    #[arg(long, default_value = "")]
+    pub reference: String,
+    /// Medtag også offentlige tilbud inden for så mange km (standard: indstillingen).
+    #[arg(long)]
+    pub radius: Option<i64>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args)]
+pub struct ConfirmArgs {
+    pub id: String,
+    #[arg(long)]
+    pub offer: String,
+    /// Kontaktdato (dd.mm.åååå).
+    #[arg(long)]
+    pub date: String,
+    /// Antal ledige pladser.
+    #[arg(long)]
+    pub free: String,
+    /// telefon, email, tilbudsportalen eller andet.
+    #[arg(long, default_value = "telefon")]
+    pub method: String,
+    /// Hvem hos tilbuddet gav oplysningen.
+    #[arg(long)]
+    pub contact: String,
+    #[arg(long, default_value = "")]
+    pub note: String,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args)]
+pub struct RejectArgs {
+    pub id: String,
+    #[arg(long)]
+    pub offer: String,
+    /// afslaaet_af_tilbuddet, ikke_egnet eller andet. (Ingen ledig plads registreres med
+    /// `check confirm --free 0`.)
+    #[arg(long)]
+    pub reason: String,
+    /// Den skriftlige begrundelse (påkrævet).
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// Hvem der har truffet beslutningen (navn og titel; påkrævet).
+    #[arg(long, default_value = "")]
+    pub decided_by: String,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args)]
+pub struct CloseArgs {
+    pub id: String,
+    #[arg(long)]
+    pub conclusion: String,
+    #[arg(long)]
+    pub offer: Option<String>,
+    /// Kommunen med det fælles eller eksisterende tilbud (afstemning før enkeltmandstilbud).
+    #[arg(long)]
+    pub municipality: Option<String>,
+    #[arg(long, default_value = "")]
+    pub note: String,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args)]
+pub struct AskArgs {
+    pub id: String,
+    /// Kommunen, der er spurgt (kode eller navn).
+    #[arg(long)]
+    pub municipality: String,
+    /// Hvornår den blev spurgt (dd.mm.åååå).
+    #[arg(long)]
+    pub date: String,
+    /// telefon, email, moede, brev eller andet.
+    #[arg(long, default_value = "email")]
+    pub method: String,
+    /// Hvem hos kommunen der er spurgt (navn og titel).
+    #[arg(long)]
+    pub contact: String,
+    /// Svaret, hvis det kom med det samme: nej, ja_eksisterende eller ja_faelles.
+    #[arg(long, default_value = "")]
+    pub answer: String,
+    /// Svardatoen (dd.mm.åååå).
+    #[arg(long, default_value = "")]
+    pub answer_date: String,
+    /// Hvad kommunen svarede.
+    #[arg(long, default_value = "")]
+    pub answer_text: String,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args)]
+pub struct AnswerArgs {
+    pub id: String,
+    #[arg(long)]
+    pub municipality: String,
+    /// nej, ja_eksisterende eller ja_faelles.
+    #[arg(long)]
+    pub answer: String,
+    /// Svardatoen (dd.mm.åååå).
+    #[arg(long)]
+    pub date: String,
+    /// Hvad kommunen svarede.
+    #[arg(long)]
+    pub text: String,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args)]
+pub struct CanChooseArgs {
+    pub id: String,
+    #[arg(long)]
+    pub offer: String,
+    /// Behovet der vælges til (standard: afstemningens eget), fx ved kontrakt.
+    #[arg(long, requires_all = ["target_group", "age", "home", "start"])]
+    pub basis: Option<String>,
+    #[arg(long)]
+    pub target_group: Option<String>,
+    #[arg(long)]
+    pub age: Option<String>,
+    #[arg(long)]
+    pub home: Option<String>,
+    #[arg(long)]
+    pub start: Option<String>,
+    #[command(flatten)]
+    pub common: Common,
 }
 
 fn print_check(check: &placement::Check, json: bool) -> Result<()> {
@@ -233,74 +254,18 @@ fn print_check(check: &placement::Check, json: bool) -> Result<()> {
     }
 }
 
-// A dispatcher: one short arm per subcommand (most of its length is the fields each arm takes
-// apart); the longer arms are functions of their own.
+/// `plads check …`: one arm per subcommand; the longer ones are functions of their own, each
+/// taking its arguments struct.
 pub fn run(command: CheckCommand) -> Result<()> {
     match command {
-        CheckCommand::New {
-            need,
-            kind,
-            reference,
-            radius,
-            common,
-        } => {
-            let engine = open(&common.db)?;
-            let input = NewCheckForm {
-                kind,
-                need: need.form(),
-                reference,
-                radius_km: radius.map(|r| r.to_string()).unwrap_or_default(),
-            }
-            .parse()?;
-            let check = engine.check_create(&input, today(&common.today)?)?;
-            print_check(&check, common.json)
-        }
+        CheckCommand::New(a) => new(a),
         CheckCommand::Show { id, common } => {
             let check = open(&common.db)?.check(&id, today(&common.today)?)?;
             print_check(&check, common.json)
         }
         CheckCommand::List { common } => list(&common),
-        CheckCommand::Confirm {
-            id,
-            offer,
-            date,
-            free,
-            method,
-            contact,
-            note,
-            common,
-        } => {
-            let confirmation = ConfirmationForm {
-                offer_id: offer,
-                contacted_on: date,
-                free_places: free,
-                method,
-                contact,
-                note,
-            }
-            .parse()?;
-            let check =
-                open(&common.db)?.check_confirm(&id, &confirmation, today(&common.today)?)?;
-            print_check(&check, common.json)
-        }
-        CheckCommand::Reject {
-            id,
-            offer,
-            reason,
-            note,
-            decided_by,
-            common,
-        } => {
-            let rejection = RejectionForm {
-                offer_id: offer,
-                reason,
-                note,
-                decided_by,
-            }
-            .parse()?;
-            let check = open(&common.db)?.check_reject(&id, &rejection, today(&common.today)?)?;
-            print_check(&check, common.json)
-        }
+        CheckCommand::Confirm(a) => confirm(a),
+        CheckCommand::Reject(a) => reject(a),
         CheckCommand::Shortlist {
             id,
             add,
@@ -320,91 +285,164 @@ pub fn run(command: CheckCommand) -> Result<()> {
             };
             print_check(&check, common.json)
         }
-        CheckCommand::Close {
-            id,
-            conclusion,
-            offer,
-            municipality,
-            note,
-            common,
-        } => {
-            let closing = ClosingForm {
-                conclusion,
-                chosen_offer_id: offer.unwrap_or_default(),
-                note,
-                chosen_municipality: municipality.unwrap_or_default(),
-            };
-            let check = open(&common.db)?.check_close_form(&id, &closing, today(&common.today)?)?;
-            print_check(&check, common.json)
-        }
-        CheckCommand::Ask {
-            id,
-            municipality,
-            date,
-            method,
-            contact,
-            answer,
-            answer_date,
-            answer_text,
-            common,
-        } => {
-            let inquiry = InquiryForm {
-                municipality,
-                asked_on: date,
-                method,
-                contact,
-                answer,
-                answered_on: answer_date,
-                answer_text,
-            }
-            .parse()?;
-            let check = open(&common.db)?.check_inquire(&id, &inquiry, today(&common.today)?)?;
-            print_check(&check, common.json)
-        }
-        CheckCommand::Answer {
-            id,
-            municipality,
-            answer,
-            date,
-            text,
-            common,
-        } => {
-            let (code, answer) = AnswerForm {
-                municipality,
-                answer,
-                answered_on: date,
-                answer_text: text,
-            }
-            .parse()?;
-            let check =
-                open(&common.db)?.check_answer(&id, code, &answer, today(&common.today)?)?;
-            print_check(&check, common.json)
-        }
-        CheckCommand::CanChoose {
-            id,
-            offer,
+        CheckCommand::Close(a) => close(a),
+        CheckCommand::Ask(a) => ask(a),
+        CheckCommand::Answer(a) => answer(a),
+        CheckCommand::CanChoose(a) => can_choose_command(a),
+    }
+}
+
+fn new(a: NewArgs) -> Result<()> {
+    let NewArgs {
+        need,
+        kind,
+        reference,
+        radius,
+        common,
+    } = a;
+    let engine = open(&common.db)?;
+    let input = NewCheckForm {
+        kind,
+        need: need.form(),
+        reference,
+        radius_km: radius.map(|r| r.to_string()).unwrap_or_default(),
+    }
+    .parse()?;
+    let check = engine.check_create(&input, today(&common.today)?)?;
+    print_check(&check, common.json)
+}
+
+fn confirm(a: ConfirmArgs) -> Result<()> {
+    let ConfirmArgs {
+        id,
+        offer,
+        date,
+        free,
+        method,
+        contact,
+        note,
+        common,
+    } = a;
+    let confirmation = ConfirmationForm {
+        offer_id: offer,
+        contacted_on: date,
+        free_places: free,
+        method,
+        contact,
+        note,
+    }
+    .parse()?;
+    let check = open(&common.db)?.check_confirm(&id, &confirmation, today(&common.today)?)?;
+    print_check(&check, common.json)
+}
+
+fn reject(a: RejectArgs) -> Result<()> {
+    let RejectArgs {
+        id,
+        offer,
+        reason,
+        note,
+        decided_by,
+        common,
+    } = a;
+    let rejection = RejectionForm {
+        offer_id: offer,
+        reason,
+        note,
+        decided_by,
+    }
+    .parse()?;
+    let check = open(&common.db)?.check_reject(&id, &rejection, today(&common.today)?)?;
+    print_check(&check, common.json)
+}
+
+fn close(a: CloseArgs) -> Result<()> {
+    let CloseArgs {
+        id,
+        conclusion,
+        offer,
+        municipality,
+        note,
+        common,
+    } = a;
+    let closing = ClosingForm {
+        conclusion,
+        chosen_offer_id: offer.unwrap_or_default(),
+        note,
+        chosen_municipality: municipality.unwrap_or_default(),
+    };
+    let check = open(&common.db)?.check_close_form(&id, &closing, today(&common.today)?)?;
+    print_check(&check, common.json)
+}
+
+fn ask(a: AskArgs) -> Result<()> {
+    let AskArgs {
+        id,
+        municipality,
+        date,
+        method,
+        contact,
+        answer,
+        answer_date,
+        answer_text,
+        common,
+    } = a;
+    let inquiry = InquiryForm {
+        municipality,
+        asked_on: date,
+        method,
+        contact,
+        answer,
+        answered_on: answer_date,
+        answer_text,
+    }
+    .parse()?;
+    let check = open(&common.db)?.check_inquire(&id, &inquiry, today(&common.today)?)?;
+    print_check(&check, common.json)
+}
+
+fn answer(a: AnswerArgs) -> Result<()> {
+    let AnswerArgs {
+        id,
+        municipality,
+        answer,
+        date,
+        text,
+        common,
+    } = a;
+    let (code, answer) = AnswerForm {
+        municipality,
+        answer,
+        answered_on: date,
+        answer_text: text,
+    }
+    .parse()?;
+    let check = open(&common.db)?.check_answer(&id, code, &answer, today(&common.today)?)?;
+    print_check(&check, common.json)
+}
+
+fn can_choose_command(a: CanChooseArgs) -> Result<()> {
+    let CanChooseArgs {
+        id,
+        offer,
+        basis,
+        target_group,
+        age,
+        home,
+        start,
+        common,
+    } = a;
+    let need = match (basis, target_group, age, home, start) {
+        (Some(basis), Some(target_group), Some(age), Some(home), Some(start)) => Some(NeedArgs {
             basis,
             target_group,
             age,
             home,
             start,
-            common,
-        } => {
-            let need = match (basis, target_group, age, home, start) {
-                (Some(basis), Some(target_group), Some(age), Some(home), Some(start)) => {
-                    Some(NeedArgs {
-                        basis,
-                        target_group,
-                        age,
-                        home,
-                        start,
-                    })
-                }
-                _ => None,
-            };
-            can_choose(&id, &offer, need, &common)
-        }
-    }
+        }),
+        _ => None,
+    };
+    can_choose(&id, &offer, need, &common)
 }
 
 fn list(common: &Common) -> Result<()> {

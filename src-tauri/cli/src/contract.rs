@@ -584,29 +584,10 @@ fn print_contract(c: &ContractView) -> Result<()> {
     Ok(())
 }
 
-// A dispatcher: one short arm per subcommand, each a call to the core and a print.
+// A dispatcher: one short arm per subcommand; the longer ones are functions of their own.
 pub fn run(command: ContractCommand) -> Result<()> {
     match command {
-        ContractCommand::Draft { fields, common } => {
-            let engine = open(&common.db)?;
-            let day = today(&common.today)?;
-            let mut form = if fields.check.is_some() || fields.offer.is_some() {
-                engine.contract_prefill(fields.check.as_deref(), fields.offer.as_deref(), day)?
-            } else {
-                return Err(Error::Invalid(
-                    "Angiv --check AFSTEMNING eller --offer TILBUD.".into(),
-                ));
-            };
-            // With only --start, the end and the first follow-up follow the start, not today.
-            if let (Some(start), None) = (&fields.start, &fields.end) {
-                let start = parse::date(start)?;
-                engine.with_db(|db| {
-                    pladsoverblik_core::contracts::term_from_start(db.conn(), start, &mut form)
-                })?;
-            }
-            fields.apply(&mut form)?;
-            show(&engine, engine.contract_create(&form, day)?, &common)
-        }
+        ContractCommand::Draft { fields, common } => draft(fields, common),
         ContractCommand::Edit { id, fields, common } => {
             let engine = open(&common.db)?;
             let day = today(&common.today)?;
@@ -624,16 +605,7 @@ pub fn run(command: ContractCommand) -> Result<()> {
             let c = engine.contract_correct(&id, &reason, today(&common.today)?)?;
             show(&engine, c, &common)
         }
-        ContractCommand::Mark { id, state, common } => {
-            let state = match state.trim().to_lowercase().as_str() {
-                "signed" => ContractState::Underskrevet,
-                "active" => ContractState::Aktiv,
-                other => ContractState::parse(other)?,
-            };
-            let engine = open(&common.db)?;
-            let c = engine.contract_set_state(&id, state, today(&common.today)?)?;
-            show(&engine, c, &common)
-        }
+        ContractCommand::Mark { id, state, common } => mark(&id, &state, &common),
         ContractCommand::Terminate {
             id,
             party,
@@ -680,54 +652,96 @@ pub fn run(command: ContractCommand) -> Result<()> {
             reason,
             fields,
             common,
-        } => {
-            let engine = open(&common.db)?;
-            let day = today(&common.today)?;
-            let mut form = engine.old_contract(&id, day)?.form;
-            fields.apply(&mut form);
-            let c = engine.old_contract_correct(&id, &form, &reason, day)?;
-            show_old(&engine, c, &common)
-        }
-        ContractCommand::Pdf { id, out, common } => {
-            let engine = open(&common.db)?;
-            let exported =
-                pladsoverblik_pdf::export_contract(&engine, &id, out, today(&common.today)?)?;
-            if common.json {
-                return print_json(&exported);
-            }
-            outln!("{}", exported.text);
-            outln!("SHA-256: {}", exported.sha256);
-            Ok(())
-        }
-        ContractCommand::List { common } => {
-            let list = open(&common.db)?.contracts(today(&common.today)?)?;
-            if common.json {
-                return print_json(&list);
-            }
-            if list.is_empty() {
-                outln!("Ingen kontrakter endnu.");
-            }
-            for c in &list {
-                let marks: Vec<&str> = c
-                    .warnings
-                    .iter()
-                    .chain(&c.flags)
-                    .map(String::as_str)
-                    .chain(c.one_person.then_some("Enkeltmandstilbud"))
-                    .collect();
-                outln!(
-                    "{} v{}  {:<12} {:<32} {} {}  {}  {}",
-                    c.id,
-                    c.version,
-                    c.state_text,
-                    c.offer_name,
-                    c.citizen_name,
-                    c.citizen_cpr_masked,
-                    c.period_text,
-                    marks.join("; ")
-                );
-            }
-            Ok(())
-        }
+        } => correct_old(&id, &reason, fields, &common),
+        ContractCommand::Pdf { id, out, common } => pdf(id, out, common),
+        ContractCommand::List { common } => list(common),
     }
+}
+
+/// `plads contract draft`: from a closed check or an offer, then the fields typed.
+fn draft(fields: Fields, common: Common) -> Result<()> {
+    let engine = open(&common.db)?;
+    let day = today(&common.today)?;
+    let mut form = if fields.check.is_some() || fields.offer.is_some() {
+        engine.contract_prefill(fields.check.as_deref(), fields.offer.as_deref(), day)?
+    } else {
+        return Err(Error::Invalid(
+            "Angiv --check AFSTEMNING eller --offer TILBUD.".into(),
+        ));
+    };
+    // With only --start, the end and the first follow-up follow the start, not today.
+    if let (Some(start), None) = (&fields.start, &fields.end) {
+        let start = parse::date(start)?;
+        engine.with_db(|db| {
+            pladsoverblik_core::contracts::term_from_start(db.conn(), start, &mut form)
+        })?;
+    }
+    fields.apply(&mut form)?;
+    show(&engine, engine.contract_create(&form, day)?, &common)
+}
+
+/// `plads contract mark`: signed or active (English or Danish state names).
+fn mark(id: &str, state: &str, common: &Common) -> Result<()> {
+    let state = match state.trim().to_lowercase().as_str() {
+        "signed" => ContractState::Underskrevet,
+        "active" => ContractState::Aktiv,
+        other => ContractState::parse(other)?,
+    };
+    let engine = open(&common.db)?;
+    let c = engine.contract_set_state(id, state, today(&common.today)?)?;
+    show(&engine, c, common)
+}
+
+/// `plads contract correct-old`: a contract from before the standard, corrected with a reason.
+fn correct_old(id: &str, reason: &str, fields: OldFields, common: &Common) -> Result<()> {
+    let engine = open(&common.db)?;
+    let day = today(&common.today)?;
+    let mut form = engine.old_contract(id, day)?.form;
+    fields.apply(&mut form);
+    let c = engine.old_contract_correct(id, &form, reason, day)?;
+    show_old(&engine, c, common)
+}
+
+/// `plads contract pdf`.
+fn pdf(id: String, out: Option<std::path::PathBuf>, common: Common) -> Result<()> {
+    let engine = open(&common.db)?;
+    let exported = pladsoverblik_pdf::export_contract(&engine, &id, out, today(&common.today)?)?;
+    if common.json {
+        return print_json(&exported);
+    }
+    outln!("{}", exported.text);
+    outln!("SHA-256: {}", exported.sha256);
+    Ok(())
+}
+
+/// `plads contract list`.
+fn list(common: Common) -> Result<()> {
+    let list = open(&common.db)?.contracts(today(&common.today)?)?;
+    if common.json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        outln!("Ingen kontrakter endnu.");
+    }
+    for c in &list {
+        let marks: Vec<&str> = c
+            .warnings
+            .iter()
+            .chain(&c.flags)
+            .map(String::as_str)
+            .chain(c.one_person.then_some("Enkeltmandstilbud"))
+            .collect();
+        outln!(
+            "{} v{}  {:<12} {:<32} {} {}  {}  {}",
+            c.id,
+            c.version,
+            c.state_text,
+            c.offer_name,
+            c.citizen_name,
+            c.citizen_cpr_masked,
+            c.period_text,
+            marks.join("; ")
+        );
+    }
+    Ok(())
 }
