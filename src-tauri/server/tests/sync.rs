@@ -220,6 +220,15 @@ fn count(server: &Server, sql: &str) -> i64 {
     server.superuser().query_one(sql, &[]).unwrap().get(0)
 }
 
+/// The unit the server put contract `id` in.
+fn contract_unit(server: &Server, id: &str) -> String {
+    server
+        .superuser()
+        .query_one("SELECT unit FROM plads.contracts WHERE id = $1", &[&id])
+        .unwrap()
+        .get(0)
+}
+
 /// The finance officer shares the PL rate for 2027; the caseworker's laptop pulls it.
 fn pl_rate_shared(server: &Server, caseworker: &Laptop) -> Laptop {
     let finance = Laptop::new(server, &server.person("oe", "oekonomi", "Økonomi"));
@@ -291,14 +300,7 @@ fn closed_checks_issued_contracts_and_the_audit_log_reach_the_server_exactly_onc
         .unwrap();
     // Everything but the entry of the sync that sent it.
     assert_eq!(audit_on_server, audit_here - 1);
-    let unit: String = server
-        .superuser()
-        .query_one(
-            "SELECT unit FROM plads.contracts WHERE id = $1",
-            &[&contract],
-        )
-        .unwrap()
-        .get(0);
+    let unit = contract_unit(&server, &contract);
     assert_eq!(unit, "Nord");
 
     // Again: nothing new is sent.
@@ -717,14 +719,7 @@ fn a_check_closed_on_one_laptop_becomes_a_contract_on_another_and_both_spend_rep
     assert_eq!(report.versions_sent, 1, "{report:?}");
     assert!(report.refused.is_empty(), "{:?}", report.refused);
     assert_eq!(report.contracts_received, 0);
-    let unit: String = server
-        .superuser()
-        .query_one(
-            "SELECT unit FROM plads.contracts WHERE id = $1",
-            &[&contract],
-        )
-        .unwrap()
-        .get(0);
+    let unit = contract_unit(&server, &contract);
     assert_eq!(
         unit, "Nord",
         "the contract belongs to the unit of Karen's check"
