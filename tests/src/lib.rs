@@ -37,6 +37,35 @@ pub struct Driver {
     pub port: u16,
 }
 
+/// How long opening a WebDriver session (starting the app) may take before it is tried again.
+const SESSION_START: Duration = Duration::from_secs(90);
+
+impl Driver {
+    /// Kills (SIGKILL) every process below tauri-driver: WebKitWebDriver and the app.
+    fn kill_descendants(&self) {
+        let mut pending = vec![self.child.id()];
+        let mut found = Vec::new();
+        while let Some(pid) = pending.pop() {
+            let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+                continue;
+            };
+            for task in tasks.flatten() {
+                let children =
+                    std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+                for child in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+                    found.push(child);
+                    pending.push(child);
+                }
+            }
+        }
+        for pid in found {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+    }
+}
+
 impl Drop for Driver {
     fn drop(&mut self) {
         let _ = Command::new("kill")
@@ -123,11 +152,24 @@ impl App {
             "tauri:options".into(),
             serde_json::json!({ "application": binary }),
         );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .map_err(|e| format!("{e:?}"))?;
+        let mut builder =
+            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+        builder.capabilities(caps);
+        let url = format!("http://127.0.0.1:{port}");
+        let connecting = builder.connect(&url);
+        // An app that hangs while it starts (seen under libfaketime 0.9.10, whose
+        // pthread_cond_destroy can deadlock inside gtk_init) never opens the session: give up
+        // on it, end the driver's processes, and let `start` try a fresh one.
+        let client = match tokio::time::timeout(SESSION_START, connecting).await {
+            Ok(result) => result.map_err(|e| format!("{e:?}"))?,
+            Err(_) => {
+                driver.kill_descendants();
+                return Err(format!(
+                    "the session did not open within {} s",
+                    SESSION_START.as_secs()
+                ));
+            }
+        };
         Ok(App {
             client,
             data_dir,
@@ -225,30 +267,47 @@ impl App {
         }
     }
 
-    /// Types `value` into the input or textarea matching `css`, replacing what it held.
+    /// Types `value` into the input or textarea matching `css`, replacing what it held. A form
+    /// may re-render between finding the field and typing (the element goes stale): it is found
+    /// again then, like `click` does.
     pub async fn type_into(&self, css: &str, value: &str) {
-        let input = self.find(css).await;
-        self.client
-            .execute(
-                "arguments[0].scrollIntoView({block: 'center'});",
-                vec![serde_json::to_value(&input).unwrap()],
-            )
-            .await
-            .unwrap();
-        input.clear().await.unwrap();
-        input
-            .send_keys(value)
-            .await
-            .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
+        self.retry_on(css, "typing into", |input| async move {
+            self.client
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center'});",
+                    vec![serde_json::to_value(&input).unwrap()],
+                )
+                .await?;
+            input.clear().await?;
+            input.send_keys(value).await
+        })
+        .await
     }
 
-    /// Chooses the option with `value` in the select matching `css`.
+    /// Chooses the option with `value` in the select matching `css` (found again if it is
+    /// replaced in between).
     pub async fn select(&self, css: &str, value: &str) {
-        self.find(css)
-            .await
-            .select_by_value(value)
-            .await
-            .unwrap_or_else(|e| panic!("choosing {value} in {css}: {e}"));
+        self.retry_on(css, &format!("choosing {value} in"), |e| async move {
+            e.select_by_value(value).await
+        })
+        .await
+    }
+
+    /// Runs `act` on the element matching `css`, finding it again while the attempt fails
+    /// (a stale or not yet interactable element), until the E2E wait has passed.
+    async fn retry_on<F, Fut>(&self, css: &str, what: &str, act: F)
+    where
+        F: Fn(Element) -> Fut,
+        Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+    {
+        let deadline = std::time::Instant::now() + E2E_WAIT;
+        loop {
+            match act(self.find(css).await).await {
+                Ok(()) => return,
+                Err(err) if std::time::Instant::now() > deadline => panic!("{what} {css}: {err}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(150)).await,
+            }
+        }
     }
 
     /// The texts of the attribute `data-{key}` of every element matching `css`, in order.
