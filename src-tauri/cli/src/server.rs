@@ -170,10 +170,7 @@ fn pending_lines(p: &sync::Pending) {
         "Sidst synkroniseret: {}.",
         p.last_sync.as_deref().unwrap_or("aldrig")
     );
-    outln!(
-        "Venter på at blive sendt: {}.",
-        sync::sent_counts(p.checks, p.versions, usize::try_from(p.audit).unwrap_or(0))
-    );
+    outln!("Venter på at blive sendt: {}.", p.waiting_text());
     for r in &p.refused {
         outln!("Afvist af serveren: {r}");
     }

@@ -56,22 +56,37 @@ pub struct Entry {
     pub details: String,
 }
 
+/// An entry from a row of `SELECT id, at, user, action, subject, details`.
+fn entry(r: &rusqlite::Row) -> rusqlite::Result<Entry> {
+    Ok(Entry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        user: r.get(2)?,
+        action: r.get(3)?,
+        subject: r.get(4)?,
+        details: r.get(5)?,
+    })
+}
+
 /// Up to `limit` entries after entry `after`, oldest first.
 pub fn entries_after(conn: &Connection, after: i64, limit: usize) -> Result<Vec<Entry>> {
     let mut st = conn.prepare_cached(
         "SELECT id, at, user, action, subject, details FROM audit_log WHERE id > ?1
          ORDER BY id LIMIT ?2",
     )?;
-    let rows = st.query_map(params![after, limit as i64], |r| {
-        Ok(Entry {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            user: r.get(2)?,
-            action: r.get(3)?,
-            subject: r.get(4)?,
-            details: r.get(5)?,
-        })
-    })?;
+    let rows = st.query_map(params![after, limit as i64], entry)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Every entry whose action is one of `actions`, oldest first.
+pub fn entries_of(conn: &Connection, actions: &[&str]) -> Result<Vec<Entry>> {
+    let list = serde_json::to_string(actions)
+        .map_err(|e| crate::Error::Internal(format!("Revisionsloggen kunne ikke læses: {e}")))?;
+    let mut st = conn.prepare_cached(
+        "SELECT id, at, user, action, subject, details FROM audit_log
+         WHERE action IN (SELECT value FROM json_each(?1)) ORDER BY id",
+    )?;
+    let rows = st.query_map([list], entry)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 

@@ -9,6 +9,7 @@ use pladsoverblik_core::contracts::store::{self as contracts, LifecycleEvent};
 use pladsoverblik_core::sync::store;
 use pladsoverblik_core::{fmt, Engine, Result};
 use postgres::Client;
+use rusqlite::Connection;
 
 use crate::errors::query_error;
 use crate::sync::Report;
@@ -17,6 +18,29 @@ pub const KIND: &str = "contract_event";
 
 fn key(e: &LifecycleEvent) -> String {
     format!("{}/{}", e.contract_id, e.event.code())
+}
+
+/// Whether the server refused the first version of `contract` (its number is another
+/// computer's): then its events are never sent.
+fn contract_refused(conn: &Connection, contract: &str) -> Result<bool> {
+    let first = format!("{contract}/1");
+    Ok(matches!(
+        store::pushed(conn, "contract_version", &first)?,
+        Some((_, Some(_)))
+    ))
+}
+
+/// How many events recorded here wait for the server (not sent, and of a contract the server
+/// did not refuse).
+pub fn waiting(conn: &Connection) -> Result<usize> {
+    let done = store::pushed_keys(conn, KIND)?;
+    let mut n = 0;
+    for e in contracts::lifecycle_events(conn)? {
+        if !done.contains(&key(&e)) && !contract_refused(conn, &e.contract_id)? {
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// Pushes the events of the contracts made here that have not reached the server yet.

@@ -109,6 +109,13 @@ fn waiting_line(p: &sync::Pending) -> Option<String> {
     if p.versions > 0 {
         parts.push(fmt::count(p.versions, "kontrakt", "kontrakter"));
     }
+    if p.events > 0 {
+        parts.push(fmt::count(
+            p.events,
+            "kontrakthændelse",
+            "kontrakthændelser",
+        ));
+    }
     (!parts.is_empty()).then(|| format!("Venter: {} ikke sendt", parts.join(", ")))
 }
 
@@ -282,11 +289,7 @@ impl Syncer {
             kind,
             line,
             last_sync,
-            waiting: sync::sent_counts(
-                pending.checks,
-                pending.versions,
-                usize::try_from(pending.audit).unwrap_or(0),
-            ),
+            waiting: pending.waiting_text(),
             refused,
             error,
             report: match attempt {

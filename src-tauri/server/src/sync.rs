@@ -609,6 +609,8 @@ pub struct Pending {
     pub last_sync: Option<String>,
     pub checks: usize,
     pub versions: usize,
+    /// Lifecycle events (signed, active, notice, renewed) of contracts made here.
+    pub events: usize,
     pub audit: i64,
     pub refused: Vec<String>,
     /// Received from the server so far: closed checks, contracts, contract versions.
@@ -617,6 +619,19 @@ pub struct Pending {
     pub received_versions: i64,
     /// Records on the server not taken here (another record here under the number), why.
     pub received_conflicts: Vec<String>,
+}
+
+impl Pending {
+    /// "1 afstemning, 2 kontraktversioner, 1 kontrakthændelse, 3 poster i revisionssporet".
+    pub fn waiting_text(&self) -> String {
+        format!(
+            "{}, {}, {}, {} i revisionssporet",
+            fmt::count(self.checks, "afstemning", "afstemninger"),
+            fmt::count(self.versions, "kontraktversion", "kontraktversioner"),
+            fmt::count(self.events, "kontrakthændelse", "kontrakthændelser"),
+            fmt::count(usize::try_from(self.audit).unwrap_or(0), "post", "poster")
+        )
+    }
 }
 
 pub fn pending(engine: &Engine) -> Result<Pending> {
@@ -648,6 +663,7 @@ pub fn pending(engine: &Engine) -> Result<Pending> {
                 .iter()
                 .filter(|v| !sent_versions.contains(&format!("{}/{}", v.contract_id, v.version)))
                 .count(),
+            events: crate::events::waiting(conn)?,
             audit: audit::count_after(conn, audit_after)?,
             refused: store::refusals(conn)?
                 .into_iter()

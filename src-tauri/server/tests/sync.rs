@@ -1194,6 +1194,92 @@ fn a_contract_signed_made_active_and_terminated_on_the_finance_laptop_shows_so_o
 
 #[test]
 #[ignore = "needs PostgreSQL: make test-server"]
+fn signed_and_made_active_between_two_syncs_are_two_events_each_with_its_time() {
+    let server = Server::fresh("two_events");
+    let (karen, finance, _check, contract) = contract_from_karens_check(&server);
+    finance
+        .engine
+        .contract_set_state(&contract, ContractState::Underskrevet, today())
+        .unwrap();
+    finance
+        .engine
+        .contract_set_state(&contract, ContractState::Aktiv, today())
+        .unwrap();
+    // Both wait for the server, and both reach it, not only the state the contract is in now.
+    let waiting = pladsoverblik_server::sync::pending(&finance.engine).unwrap();
+    assert_eq!(waiting.events, 2);
+    assert!(
+        waiting.waiting_text().contains("2 kontrakthændelser"),
+        "{}",
+        waiting.waiting_text()
+    );
+    let sent = finance.sync();
+    assert_eq!(sent.events_sent, 2, "{:?}", sent.lines());
+    assert_eq!(
+        pladsoverblik_server::sync::pending(&finance.engine)
+            .unwrap()
+            .events,
+        0
+    );
+    let rows = server
+        .superuser()
+        .query(
+            "SELECT event, data FROM plads.contract_events WHERE contract_id = $1
+             ORDER BY event = 'aktiv'",
+            &[&contract],
+        )
+        .unwrap();
+    let events: Vec<(String, serde_json::Value)> =
+        rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(
+        events.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+        ["underskrevet", "aktiv"]
+    );
+    // Each with the time the audit log recorded on the finance laptop, and who.
+    let audit: Vec<(String, String)> = {
+        let db = finance.sqlite();
+        let mut st = db
+            .prepare(
+                "SELECT at, user FROM audit_log WHERE action = 'contract.state' AND subject = ?1
+                 ORDER BY id",
+            )
+            .unwrap();
+        let rows = st
+            .query_map([&contract], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    assert_eq!(audit.len(), 2);
+    for ((_, data), (at, by)) in events.iter().zip(&audit) {
+        assert_eq!(data["at"], serde_json::json!(at));
+        assert_eq!(data["by"], serde_json::json!(by));
+    }
+
+    // Karen's copy moves through both and says when each happened.
+    let got = karen.sync();
+    assert_eq!(got.events_received, 2, "{:?}", got.lines());
+    let view = karen.engine.contract(&contract, today()).unwrap();
+    assert_eq!(view.state, ContractState::Aktiv);
+    let received = view.received.unwrap();
+    let expected = format!(
+        "Underskrevet {} af {}; aktiv {} af {}.",
+        pladsoverblik_core::fmt::timestamp(&audit[0].0),
+        audit[0].1,
+        pladsoverblik_core::fmt::timestamp(&audit[1].0),
+        audit[1].1
+    );
+    assert!(received.ends_with(&expected), "{received}");
+    // The finance laptop's own copy says nothing of the kind.
+    assert!(finance
+        .engine
+        .contract(&contract, today())
+        .unwrap()
+        .received
+        .is_none());
+}
+
+#[test]
+#[ignore = "needs PostgreSQL: make test-server"]
 fn a_renewal_issued_on_the_finance_laptop_shows_the_old_contract_renewed_on_karens() {
     let server = Server::fresh("renewal_event");
     let (karen, finance, _check, contract) = contract_from_karens_check(&server);

@@ -247,7 +247,13 @@ pub fn load(conn: &Connection, id: &str, today: NaiveDate) -> Result<ContractVie
         .unwrap_or_default();
     let mut version_views: Vec<VersionView> = all.into_iter().map(|v| v.view).collect();
     version_views.push(current.view.clone());
-    let received = crate::sync::received_text(conn, crate::sync::Kind::ContractVersion, id)?;
+    let received = match crate::sync::received_text(conn, crate::sync::Kind::ContractVersion, id)? {
+        Some(text) => match crate::sync::received_events_text(conn, id)? {
+            Some(events) => Some(format!("{text} {events}")),
+            None => Some(text),
+        },
+        None => None,
+    };
     let actions = actions(
         h.state,
         current.view.issued,
@@ -1076,54 +1082,50 @@ pub struct LifecycleEvent {
     pub data: serde_json::Value,
 }
 
-/// The lifecycle events of the contracts made here (not those received from the server),
-/// as their state shows them now.
+/// The lifecycle events of the contracts made here (not those received from the server), one
+/// per change as the audit log recorded it, oldest first: two changes between two syncs are
+/// two events, each with its own time (`at`) and who made it (`by`).
 pub fn lifecycle_events(conn: &Connection) -> Result<Vec<LifecycleEvent>> {
-    let mut st = conn.prepare(
-        "SELECT c.id, c.state, c.notice_party, c.notice_given_on, c.end_after_notice,
-                (SELECT r.id FROM contracts r WHERE r.renewed_from = c.id AND r.state <> 'kladde'
-                 ORDER BY r.id LIMIT 1)
-         FROM contracts c
-         WHERE c.state IN ('underskrevet', 'aktiv', 'opsagt', 'fornyet')
-         ORDER BY c.id",
+    let entries = audit::entries_of(
+        conn,
+        &["contract.state", "contract.terminate", "contract.renewed"],
     )?;
-    type Row = (
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    );
-    let rows: Vec<Row> = st
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
-    for (id, state, party, given_on, last_day, renewed_by) in rows {
-        if crate::sync::received_text(conn, crate::sync::Kind::ContractVersion, &id)?.is_some() {
+    for e in entries {
+        if crate::sync::received_text(conn, crate::sync::Kind::ContractVersion, &e.subject)?
+            .is_some()
+        {
             continue;
         }
-        let event = ContractState::parse(&state)?;
-        let data = match event {
-            ContractState::Opsagt => serde_json::json!({
-                "party": party,
-                "given_on": given_on,
-                "last_day": last_day,
-            }),
-            ContractState::Fornyet => serde_json::json!({ "renewed_by": renewed_by }),
-            _ => serde_json::json!({}),
+        let details: serde_json::Value = serde_json::from_str(&e.details).map_err(|err| {
+            Error::Internal(format!(
+                "Revisionslinje {} for kontrakt {} kunne ikke læses: {err}",
+                e.id, e.subject
+            ))
+        })?;
+        let text = |k: &str| details.get(k).cloned().unwrap_or(serde_json::Value::Null);
+        let (event, mut data) = match e.action.as_str() {
+            "contract.terminate" => (
+                ContractState::Opsagt,
+                serde_json::json!({
+                    "party": text("party"),
+                    "given_on": text("given_on"),
+                    "last_day": text("last_day"),
+                }),
+            ),
+            "contract.renewed" => (
+                ContractState::Fornyet,
+                serde_json::json!({ "renewed_by": text("renewed_by") }),
+            ),
+            _ => (
+                ContractState::parse(details.get("to").and_then(|v| v.as_str()).unwrap_or(""))?,
+                serde_json::json!({}),
+            ),
         };
+        data["at"] = serde_json::Value::String(e.at);
+        data["by"] = serde_json::Value::String(e.user);
         out.push(LifecycleEvent {
-            contract_id: id,
+            contract_id: e.subject,
             event,
             data,
         });

@@ -120,3 +120,32 @@ pub fn received_text(conn: &Connection, kind: Kind, subject: &str) -> Result<Opt
         }),
     )
 }
+
+/// The lifecycle events received for contract `id`, each with when and by whom it was marked
+/// on the computer that issued it: "Underskrevet 24.11.2026 kl. 10:15 af karen; aktiv …".
+/// None when none was received (or an event came from a version without that information).
+pub fn received_events_text(conn: &Connection, id: &str) -> Result<Option<String>> {
+    let parts: Vec<String> = store::received_events(conn, id)?
+        .into_iter()
+        .filter(|e| e.conflict.is_none())
+        .filter_map(|e| {
+            let data: serde_json::Value = serde_json::from_str(&e.data).ok()?;
+            let at = data.get("at")?.as_str()?;
+            let by = data.get("by")?.as_str()?;
+            let label = crate::contracts::ContractState::parse(&e.event)
+                .ok()?
+                .label();
+            Some(format!(
+                "{} {} af {by}",
+                label.to_lowercase(),
+                crate::fmt::timestamp(at)
+            ))
+        })
+        .collect();
+    Ok((!parts.is_empty()).then(|| {
+        let text = parts.join("; ");
+        let mut chars = text.chars();
+        let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+        format!("{}{}.", first.unwrap_or_default(), chars.as_str())
+    }))
+}

@@ -333,6 +333,30 @@ pub fn has_received_event(conn: &Connection, contract_id: &str, event: &str) -> 
     )?)
 }
 
+/// The events received for contract `id`, in the order they happened (a contract is signed
+/// before it is active, and notice or renewal ends its life; times are to the second).
+pub fn received_events(conn: &Connection, id: &str) -> Result<Vec<ReceivedEvent>> {
+    let mut st = conn.prepare_cached(
+        "SELECT contract_id, event, data, sha256, installation, pushed_by, pushed_at, conflict
+         FROM sync_received_events WHERE contract_id = ?1
+         ORDER BY CASE event WHEN 'underskrevet' THEN 1 WHEN 'aktiv' THEN 2 ELSE 3 END,
+                  json_extract(data, '$.at')",
+    )?;
+    let rows = st.query_map([id], |r| {
+        Ok(ReceivedEvent {
+            contract_id: r.get(0)?,
+            event: r.get(1)?,
+            data: r.get(2)?,
+            sha256: r.get(3)?,
+            installation: r.get(4)?,
+            pushed_by: r.get(5)?,
+            pushed_at: r.get(6)?,
+            conflict: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 /// Keeps an event received (`conflict` None: applied to the contract here) or not applied.
 pub fn add_received_event(conn: &Connection, e: &ReceivedEvent, at: &str) -> Result<()> {
     conn.execute(
