@@ -296,13 +296,13 @@ impl Strings {
             .get(start..start + span.len as usize)
             .unwrap_or_default()
     }
-    fn intern(&mut self, s: String) -> u32 {
-        if let Some(&i) = self.lookup.get(&s) {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.lookup.get(s) {
             return i;
         }
         let i = self.interned.len() as u32;
-        self.interned.push(s.clone());
-        self.lookup.insert(s, i);
+        self.interned.push(s.to_string());
+        self.lookup.insert(s.to_string(), i);
         i
     }
     fn interned(&self, i: u32) -> &str {
@@ -451,34 +451,35 @@ impl Build {
     /// The operator in force on the index's day (`catalogue::rules::operator_on`, the one
     /// rule every area uses).
     fn operators(&mut self, conn: &Connection) -> Result<()> {
-        let mut current: Option<(usize, Vec<OperatorPeriod>)> = None;
-        let finish = |b: &mut Build, done: Option<(usize, Vec<OperatorPeriod>)>| {
-            if let Some((i, periods)) = done {
-                if let Some(p) = catalogue::rules::operator_on(&periods, b.on) {
-                    b.rows[i].operator_type = p.kind;
-                    b.rows[i].operator_name = b.strings.intern(p.name.clone());
-                    if let Some(m) = p.municipality_code {
-                        b.operating[i] = m;
-                    }
-                }
-            }
-        };
+        // The periods of the offer being read (they arrive by offer key), in one buffer.
+        let mut row: Option<usize> = None;
+        let mut periods: Vec<OperatorPeriod> = Vec::new();
         catalogue::store::each_operator(conn, |key, period| {
             let Some(i) = self.row_of(key) else {
                 return Ok(());
             };
-            match &mut current {
-                Some((row, periods)) if *row == i => periods.push(period),
-                _ => {
-                    let done = current.replace((i, vec![period]));
-                    finish(self, done);
-                }
+            if row != Some(i) {
+                self.set_operator(row, &mut periods);
+                row = Some(i);
             }
+            periods.push(period);
             Ok(())
         })?;
-        let done = current.take();
-        finish(self, done);
+        self.set_operator(row, &mut periods);
         Ok(())
+    }
+
+    fn set_operator(&mut self, row: Option<usize>, periods: &mut Vec<OperatorPeriod>) {
+        if let Some(i) = row {
+            if let Some(p) = catalogue::rules::operator_on(periods, self.on) {
+                self.rows[i].operator_type = p.kind;
+                self.rows[i].operator_name = self.strings.intern(&p.name);
+                if let Some(m) = p.municipality_code {
+                    self.operating[i] = m;
+                }
+            }
+        }
+        periods.clear();
     }
 
     /// Legal bases: the table's key order (offer, department, basis) brings each offer's rows

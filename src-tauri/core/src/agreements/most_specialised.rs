@@ -172,22 +172,30 @@ fn marks_of(a: &Agreement, all: &[Agreement], on: NaiveDate) -> Vec<(String, Mar
 /// Every list's marks, to look offers up by name and municipality.
 pub struct Marker<'a> {
     by_name: HashMap<String, Vec<(&'a Agreement, Mark)>>,
+    /// The municipalities any list's agreement binds: an offer elsewhere has no mark, and
+    /// its name need not be normalised (the index asks for 100.000 offers at start-up).
+    members: std::collections::HashSet<u16>,
 }
 
 impl<'a> Marker<'a> {
     /// The marks of the lists in `all` as of `on`.
     pub fn new(all: &'a [Agreement], on: NaiveDate) -> Marker<'a> {
         let mut by_name: HashMap<String, Vec<(&'a Agreement, Mark)>> = HashMap::new();
+        let mut members = std::collections::HashSet::new();
         for a in lists(all) {
             for (key, mark) in marks_of(a, all, on) {
                 by_name.entry(key).or_default().push((a, mark));
             }
+            members.extend(a.members.value.iter().flatten().copied());
         }
-        Marker { by_name }
+        Marker { by_name, members }
     }
 
     /// The marks of an offer named `name` in municipality `municipality`.
     pub fn marks(&self, name: &str, municipality: u16) -> Vec<Mark> {
+        if !self.members.contains(&municipality) {
+            return Vec::new();
+        }
         self.by_name
             .get(&normalise(name))
             .map(|found| {
