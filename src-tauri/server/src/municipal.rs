@@ -26,6 +26,50 @@ const AGREEMENT: &str = "agreement";
 const RATE_SHEET: &str = "rate_sheet";
 const CATALOGUE: &str = "catalogue";
 
+/// The sync mark keeping what this login may publish, as the server said at the last sync
+/// (bits: 1 agreements, 2 rate sheets, 4 catalogue snapshots): what waits is counted from it
+/// without a connection.
+const MAY_PUBLISH: &str = "may_publish";
+
+/// What was imported here and waits to be published, as far as this login may publish
+/// (known from the last sync; nothing is counted before the first).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Waiting {
+    pub agreements: usize,
+    pub rate_sheets: usize,
+    /// The extraction date of a catalogue imported here and not yet published.
+    pub catalogue: Option<NaiveDate>,
+}
+
+pub fn waiting(conn: &rusqlite::Connection) -> Result<Waiting> {
+    let may = store::mark(conn, MAY_PUBLISH)?;
+    let mut w = Waiting::default();
+    if may & 1 != 0 {
+        let done = store::pushed_keys(conn, AGREEMENT)?;
+        w.agreements = agreements::imported(conn)?
+            .iter()
+            .filter(|a| {
+                let version = i32::try_from(a.version).unwrap_or(i32::MAX);
+                !done.contains(&agreement_key(&a.id, version))
+            })
+            .count();
+    }
+    if may & 2 != 0 {
+        let done = store::pushed_keys(conn, RATE_SHEET)?;
+        w.rate_sheets = rates::imported_sheets(conn)?
+            .iter()
+            .filter(|s| !done.contains(&s.sha256))
+            .count();
+    }
+    if may & 4 != 0 {
+        let done = store::pushed_keys(conn, CATALOGUE)?;
+        w.catalogue = catalogue::published::kept(conn)?
+            .filter(|f| !done.contains(&f.sha256))
+            .map(|f| f.extracted);
+    }
+    Ok(w)
+}
+
 /// "2 rammeaftaler, 1 takstoversigt" (and ", kataloget pr. 20.11.2026" when one went).
 pub fn counts(agreements: usize, sheets: usize, catalogue: Option<NaiveDate>) -> String {
     let mut text = format!(
@@ -76,6 +120,9 @@ pub fn sync(engine: &Engine, client: &mut Client, report: &mut Report) -> Result
         .map_err(|e| query_error("da rettighederne på serveren skulle læses", &e))?;
     let (may_agreements, may_sheets, may_catalogue): (bool, bool, bool) =
         (row.get(0), row.get(1), row.get(2));
+    let bits =
+        i64::from(may_agreements) | i64::from(may_sheets) << 1 | i64::from(may_catalogue) << 2;
+    engine.with_db(|db| store::set_mark(db.conn(), MAY_PUBLISH, bits))?;
     if may_agreements {
         publish_agreements(engine, client, report)?;
     }

@@ -116,6 +116,7 @@ fn waiting_line(p: &sync::Pending) -> Option<String> {
             "kontrakthændelser",
         ));
     }
+    parts.extend(p.municipal_parts());
     (!parts.is_empty()).then(|| format!("Venter: {} ikke sendt", parts.join(", ")))
 }
 

@@ -611,6 +611,8 @@ pub struct Pending {
     pub versions: usize,
     /// Lifecycle events (signed, active, notice, renewed) of contracts made here.
     pub events: usize,
+    /// Agreements, rate sheets and a catalogue imported here, to be published.
+    pub municipal: crate::municipal::Waiting,
     pub audit: i64,
     pub refused: Vec<String>,
     /// Received from the server so far: closed checks, contracts, contract versions.
@@ -622,15 +624,41 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// "1 afstemning, 2 kontraktversioner, 1 kontrakthændelse, 3 poster i revisionssporet".
+    /// "1 afstemning, 2 kontraktversioner, 1 kontrakthændelse, 3 poster i revisionssporet"
+    /// (and ", 1 rammeaftale, kataloget pr. 20.11.2026" when such wait to be published).
     pub fn waiting_text(&self) -> String {
-        format!(
+        let mut text = format!(
             "{}, {}, {}, {} i revisionssporet",
             fmt::count(self.checks, "afstemning", "afstemninger"),
             fmt::count(self.versions, "kontraktversion", "kontraktversioner"),
             fmt::count(self.events, "kontrakthændelse", "kontrakthændelser"),
             fmt::count(usize::try_from(self.audit).unwrap_or(0), "post", "poster")
-        )
+        );
+        for part in self.municipal_parts() {
+            text.push_str(", ");
+            text.push_str(&part);
+        }
+        text
+    }
+
+    /// The municipal data waiting, one part each: "1 rammeaftale", "kataloget pr. …".
+    pub fn municipal_parts(&self) -> Vec<String> {
+        let m = &self.municipal;
+        let mut parts = Vec::new();
+        if m.agreements > 0 {
+            parts.push(fmt::count(m.agreements, "rammeaftale", "rammeaftaler"));
+        }
+        if m.rate_sheets > 0 {
+            parts.push(fmt::count(
+                m.rate_sheets,
+                "takstoversigt",
+                "takstoversigter",
+            ));
+        }
+        if let Some(on) = m.catalogue {
+            parts.push(format!("kataloget pr. {}", fmt::date(on)));
+        }
+        parts
     }
 }
 
@@ -664,6 +692,7 @@ pub fn pending(engine: &Engine) -> Result<Pending> {
                 .filter(|v| !sent_versions.contains(&format!("{}/{}", v.contract_id, v.version)))
                 .count(),
             events: crate::events::waiting(conn)?,
+            municipal: crate::municipal::waiting(conn)?,
             audit: audit::count_after(conn, audit_after)?,
             refused: store::refusals(conn)?
                 .into_iter()

@@ -144,6 +144,9 @@ fn finance_imports_reach_the_caseworkers_laptop_once() {
         .agreements_import(&a.agreement_file("Rammeaftale 2025-2026, revideret"))
         .unwrap();
     let sheet = a.engine.rates_import(&a.rate_sheet()).unwrap();
+    // Before the first sync the laptop does not know what this login may publish.
+    let waiting = || pladsoverblik_server::sync::pending(&a.engine).unwrap();
+    assert_eq!(waiting().municipal, Default::default());
     let first = a.sync();
     assert_eq!(
         (first.agreements_sent, first.rate_sheets_sent),
@@ -189,6 +192,28 @@ fn finance_imports_reach_the_caseworkers_laptop_once() {
         ))
     );
 
+    // Nothing waits after the sync; another rate sheet imported by økonomi waits until the
+    // next one, and says so.
+    assert_eq!(waiting().municipal, Default::default());
+    let next = a.dir.path().join("takster-2029.csv");
+    std::fs::write(
+        &next,
+        std::fs::read_to_string(a.rate_sheet())
+            .unwrap()
+            .replace("2028", "2029"),
+    )
+    .unwrap();
+    a.engine.rates_import(&next).unwrap();
+    assert_eq!(waiting().municipal.rate_sheets, 1);
+    assert!(
+        waiting().waiting_text().ends_with(", 1 takstoversigt"),
+        "{}",
+        waiting().waiting_text()
+    );
+    assert_eq!(a.sync().rate_sheets_sent, 1);
+    assert_eq!(waiting().municipal.rate_sheets, 0);
+    assert_eq!(b.sync().rate_sheets_received, 1);
+
     // A second sync on either laptop moves nothing and fetches nothing.
     for laptop in [&a, &b] {
         let again = laptop.sync();
@@ -196,7 +221,7 @@ fn finance_imports_reach_the_caseworkers_laptop_once() {
         assert_eq!(again.fetched, 0);
         assert_eq!(again.already_there, 0);
     }
-    assert_eq!(server_counts(&server), (1, 1));
+    assert_eq!(server_counts(&server), (1, 2));
 
     // The answers lost: the retry finds both there and adds nothing.
     a.sqlite()
@@ -207,9 +232,9 @@ fn finance_imports_reach_the_caseworkers_laptop_once() {
         .unwrap();
     let retry = a.sync();
     assert_eq!(moved(&retry), 0, "{:?}", retry.lines());
-    assert_eq!(retry.already_there, 2);
+    assert_eq!(retry.already_there, 3);
     assert!(retry.refused.is_empty(), "{:?}", retry.refused);
-    assert_eq!(server_counts(&server), (1, 1));
+    assert_eq!(server_counts(&server), (1, 2));
 }
 
 #[test]
@@ -229,6 +254,13 @@ fn a_caseworkers_import_stays_home_and_a_changed_version_is_a_conflict() {
     let own = b.sync();
     assert_eq!(moved(&own), 0, "{:?}", own.lines());
     assert!(own.refused.is_empty(), "{:?}", own.refused);
+    // Nor are they counted as waiting: this login may not publish them.
+    assert_eq!(
+        pladsoverblik_server::sync::pending(&b.engine)
+            .unwrap()
+            .municipal,
+        Default::default()
+    );
     assert_eq!(server_counts(&server), (0, 0));
 
     // Finance publishes another content under the same version and the same rate sheet.
