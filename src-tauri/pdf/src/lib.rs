@@ -383,6 +383,7 @@ fn render_unguarded(
         .map(|w| w.message.to_string())
         .collect();
     let doc = warned.output.map_err(|errors| failed(messages(&errors)))?;
+    pladsoverblik_core::timing::mark("pdf: layout");
     let sig = signature_fields(&doc)?;
     let options = PdfOptions {
         ident: Smart::Custom(ident.to_string()),
@@ -392,11 +393,13 @@ fn render_unguarded(
         ..PdfOptions::default()
     };
     let pdf = typst_pdf::pdf(&doc, &options).map_err(|errors| failed(messages(&errors)))?;
+    pladsoverblik_core::timing::mark("pdf: pdf/a");
     let with_fields = if sig.is_empty() {
         pdf
     } else {
         add_signature_fields(&pdf, &sig).map_err(failed)?
     };
+    pladsoverblik_core::timing::mark("pdf: felter");
     Ok(Rendered {
         sha256: sha256_hex(&with_fields),
         pages: doc.pages().len(),
