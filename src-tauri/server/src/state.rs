@@ -9,7 +9,6 @@ use std::sync::Mutex;
 
 use chrono::NaiveDate;
 use pladsoverblik_core::settings::{self, ServerSettings};
-use pladsoverblik_core::sync::store;
 use pladsoverblik_core::{fmt, Engine, Error, Result};
 use serde::Serialize;
 
@@ -55,7 +54,7 @@ pub struct ConnectionState {
     pub kind: &'static str,
     /// The header's line ("" when no server is set).
     pub line: String,
-    /// The last sync as `dd.mm.åååå kl. tt.mm`.
+    /// The last sync as `dd.mm.åååå kl. tt:mm`.
     pub last_sync: Option<String>,
     /// What waits to be sent ("1 afstemning, 0 kontraktversioner, 3 poster i revisionssporet").
     pub waiting: String,
@@ -87,16 +86,6 @@ pub fn password_line(s: &ServerSettings) -> String {
         s.port,
         esc(&s.database),
         esc(&s.user)
-    )
-}
-
-/// "dd.mm.åååå kl. tt.mm" in local time.
-fn local_time(unix: i64) -> Option<String> {
-    let t = chrono::DateTime::from_timestamp(unix, 0)?;
-    Some(
-        t.with_timezone(&chrono::Local)
-            .format("%d.%m.%Y kl. %H.%M")
-            .to_string(),
     )
 }
 
@@ -258,8 +247,8 @@ impl Syncer {
             });
         };
         let pending = sync::pending(engine)?;
-        let synced = engine.with_db(|db| store::mark(db.conn(), "synced"))?;
-        let last_sync = (synced > 0).then(|| local_time(synced)).flatten();
+        // "dd.mm.åååå kl. tt:mm", as every other time the app shows.
+        let last_sync = pending.last_sync.clone();
         let waiting = waiting_line(&pending);
         let attempt = self.last_attempt();
         // Trouble first, with what waits after it.
