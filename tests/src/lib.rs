@@ -211,14 +211,21 @@ impl App {
     }
 
     // Waiting, clicking and reading, shared by the end-to-end flows.
-    /// The element matching `css`, waiting for it to appear.
+    /// The element matching `css`, waiting for it to appear. Any failed lookup is tried again
+    /// until the E2E wait has passed (fantoccini's own wait gives up at once on an error other
+    /// than "no such element", which was seen once under libfaketime), and the last error is
+    /// named.
     pub async fn find(&self, css: &str) -> Element {
-        self.client
-            .wait()
-            .at_most(E2E_WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|_| panic!("{css} never appeared"))
+        let deadline = std::time::Instant::now() + E2E_WAIT;
+        loop {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(e) => return e,
+                Err(err) if std::time::Instant::now() > deadline => {
+                    panic!("{css} never appeared (last: {err})")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(150)).await,
+            }
+        }
     }
 
     pub async fn click(&self, css: &str) {
