@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use chrono::NaiveDate;
 use pladsoverblik_core::settings::{self, ServerSettings};
-use pladsoverblik_core::{fmt, Engine, Error, Result};
+use pladsoverblik_core::{Engine, Error, Result};
 use serde::Serialize;
 
 use crate::connect::{is_local, Target};
@@ -91,20 +91,11 @@ pub fn password_line(s: &ServerSettings) -> String {
 
 /// "Venter: 2 afstemninger, 1 kontrakt ikke sendt" (`None` when nothing but audit entries).
 fn waiting_line(p: &sync::Pending) -> Option<String> {
-    let mut parts = Vec::new();
-    if p.checks > 0 {
-        parts.push(fmt::count(p.checks, "afstemning", "afstemninger"));
-    }
-    if p.versions > 0 {
-        parts.push(fmt::count(p.versions, "kontrakt", "kontrakter"));
-    }
-    if p.events > 0 {
-        parts.push(fmt::count(
-            p.events,
-            "kontrakthændelse",
-            "kontrakthændelser",
-        ));
-    }
+    let mut parts = sync::counted_parts(&[
+        (p.checks, "afstemning", "afstemninger"),
+        (p.versions, "kontrakt", "kontrakter"),
+        (p.events, "kontrakthændelse", "kontrakthændelser"),
+    ]);
     parts.extend(p.municipal_parts());
     (!parts.is_empty()).then(|| format!("Venter: {} ikke sendt", parts.join(", ")))
 }

@@ -623,6 +623,15 @@ pub struct Pending {
     pub received_conflicts: Vec<String>,
 }
 
+/// "2 afstemninger", "1 kontrakt", … for each (count, singular, plural) whose count is not 0.
+pub fn counted_parts(counts: &[(usize, &str, &str)]) -> Vec<String> {
+    counts
+        .iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|&(n, one, many)| fmt::count(n, one, many))
+        .collect()
+}
+
 impl Pending {
     /// "1 afstemning, 2 kontraktversioner, 1 kontrakthændelse, 3 poster i revisionssporet"
     /// (and ", 1 rammeaftale, kataloget pr. 20.11.2026" when such wait to be published).
@@ -644,17 +653,10 @@ impl Pending {
     /// The municipal data waiting, one part each: "1 rammeaftale", "kataloget pr. …".
     pub fn municipal_parts(&self) -> Vec<String> {
         let m = &self.municipal;
-        let mut parts = Vec::new();
-        if m.agreements > 0 {
-            parts.push(fmt::count(m.agreements, "rammeaftale", "rammeaftaler"));
-        }
-        if m.rate_sheets > 0 {
-            parts.push(fmt::count(
-                m.rate_sheets,
-                "takstoversigt",
-                "takstoversigter",
-            ));
-        }
+        let mut parts = counted_parts(&[
+            (m.agreements, "rammeaftale", "rammeaftaler"),
+            (m.rate_sheets, "takstoversigt", "takstoversigter"),
+        ]);
         if let Some(on) = m.catalogue {
             parts.push(format!("kataloget pr. {}", fmt::date(on)));
         }
