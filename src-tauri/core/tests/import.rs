@@ -35,6 +35,7 @@ fn refused(file_text: &[u8]) -> String {
         .unwrap();
     assert_eq!(audit_after, audit_before);
     assert!(foreign_keys_on(&db), "foreign keys stay on after a refusal");
+    assert_eq!(autocheckpoint(&db), 1000, "automatic checkpoints on again");
     let msg = err.to_string();
     assert!(
         msg.contains("bad.json blev afvist, og intet er ændret"),
@@ -50,6 +51,14 @@ fn foreign_keys_on(db: &pladsoverblik_core::store::Db) -> bool {
         .query_row("PRAGMA foreign_keys", [], |r| r.get::<_, i64>(0))
         .unwrap()
         == 1
+}
+
+/// SQLite's automatic checkpoint threshold on the connection (the import turns it off for its
+/// own commit and copies the WAL afterwards).
+fn autocheckpoint(db: &pladsoverblik_core::store::Db) -> i64 {
+    db.conn()
+        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+        .unwrap()
 }
 
 #[test]
@@ -322,7 +331,7 @@ fn progress_is_reported_up_to_the_file_size() {
     let mut db = pladsoverblik_core::store::Db::open(&dir.path().join("p.sqlite")).unwrap();
     let path = dir.path().join("big.json");
     let opts = generate::Options {
-        offers: 2000,
+        offers: 3000,
         seed: 3,
         extracted: day(2026, 11, 15),
         sjaelland_only: false,
@@ -334,7 +343,7 @@ fn progress_is_reported_up_to_the_file_size() {
     let mut seen = Vec::new();
     let report =
         import::import_file(&mut db, &path, |read, total| seen.push((read, total))).unwrap();
-    assert_eq!(report.offers, 2000);
+    assert_eq!(report.offers, 3000);
     assert!(
         seen.len() > 2,
         "progress reported only {} times",
@@ -342,6 +351,28 @@ fn progress_is_reported_up_to_the_file_size() {
     );
     assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0));
     assert_eq!(seen.last().unwrap(), &(size, size));
+    // The import's commit left its pages in the WAL (automatic checkpoints off) and copied
+    // them into the database file right after, as SQLite's own checkpoint would have: the file
+    // holds every page.
+    assert_eq!(autocheckpoint(&db), 1000);
+    let pages = |what: &str| -> i64 {
+        db.conn()
+            .query_row(&format!("PRAGMA {what}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    let wal = std::fs::metadata(dir.path().join("p.sqlite-wal"))
+        .unwrap()
+        .len() as i64;
+    assert!(
+        wal / (pages("page_size") + 24) >= 1000,
+        "the import wrote {wal} bytes to the WAL"
+    );
+    assert_eq!(
+        std::fs::metadata(dir.path().join("p.sqlite"))
+            .unwrap()
+            .len() as i64,
+        pages("page_count") * pages("page_size")
+    );
 }
 
 #[test]

@@ -151,8 +151,10 @@ fn import_then<R: Read + Send>(
         1 << 16,
         crate::input::JsonInput::new(std::io::BufReader::with_capacity(1 << 16, reader)),
     );
-    let result = db.without_row_by_row_foreign_keys(|db| {
-        import_in_transaction(db, reader, file_name, &mark, before_commit)
+    let result = db.with_checkpoint_after(|db| {
+        db.without_row_by_row_foreign_keys(|db| {
+            import_in_transaction(db, reader, file_name, &mark, before_commit)
+        })
     });
     db.conn().pragma_update(None, "cache_size", -2000)?;
     result
@@ -168,11 +170,14 @@ fn import_in_transaction<R: Read + Send>(
     let tx = db.conn_mut().transaction()?;
     let mut importer = Importer {
         tx: &tx,
+        writer: store::Writer::new(&tx)?,
+        rate_writer: rates::store::Upserter::new(&tx)?,
         header: None,
         problems: Vec::new(),
         offers: 0,
         rates: 0,
         fts_pending: Vec::new(),
+        names: Vec::new(),
         now: audit::now_local(),
     };
     let (read, problems) = read_and_write(reader, &mut importer);
@@ -200,7 +205,7 @@ fn import_in_transaction<R: Read + Send>(
     if !importer.problems.is_empty() {
         return Err(rejected(file_name, importer.problems));
     }
-    store::rank_names(&tx)?;
+    store::rank_names(&tx, std::mem::take(&mut importer.names))?;
     mark("navneorden");
     let report = ImportReport {
         offers: importer.offers,
@@ -220,6 +225,8 @@ fn import_in_transaction<R: Read + Send>(
             "extracted": report.extracted.to_string(),
         }),
     )?;
+    // Its prepared statements borrow the transaction.
+    drop(importer);
     crate::store::check_foreign_keys(&tx)?;
     mark("fremmednøgler");
     before_commit()?;
@@ -280,8 +287,8 @@ fn read_and_write<R: Read + Send>(
             );
         };
         let mut failed = None;
-        while let Ok(step) = steps.recv() {
-            if let Err(e) = importer.step(&step) {
+        while let Ok(mut step) = steps.recv() {
+            if let Err(e) = importer.step(&mut step) {
                 failed = Some(e);
                 break;
             }
@@ -315,6 +322,8 @@ enum Step {
 struct Checked {
     offer: Offer,
     text: SearchText,
+    /// The name's `fmt::sort_key`, for the offers' alphabetical order.
+    sort_key: Vec<u32>,
 }
 
 enum SearchText {
@@ -373,19 +382,28 @@ impl Checker {
             },
             None => SearchText::Pending { body },
         };
-        Checked { offer, text }
+        let sort_key = crate::fmt::sort_key(&offer.record.name);
+        Checked {
+            offer,
+            text,
+            sort_key,
+        }
     }
 }
 
 /// The writing side: everything inside the import's one transaction.
 struct Importer<'t> {
     tx: &'t Transaction<'t>,
+    writer: store::Writer<'t>,
+    rate_writer: rates::store::Upserter<'t>,
     header: Option<Header>,
     problems: Vec<Problem>,
     offers: usize,
     rates: usize,
     /// Offers read before the target-group tree: (row key, name, body, group codes).
     fts_pending: Vec<(i64, String, String, Vec<String>)>,
+    /// Each offer's name sort key with its row key.
+    names: Vec<(Vec<u32>, i64)>,
     now: String,
 }
 
@@ -397,7 +415,7 @@ fn group_map(groups: &[snapshot::TargetGroupRecord]) -> Groups {
 }
 
 impl Importer<'_> {
-    fn step(&mut self, step: &Step) -> Result<()> {
+    fn step(&mut self, step: &mut Step) -> Result<()> {
         match step {
             // The old catalogue goes (inside the transaction) before the first new offer.
             Step::Start => store::clear(self.tx),
@@ -415,7 +433,7 @@ impl Importer<'_> {
         let groups = group_map(&h.target_groups);
         for (key, name, body, codes) in std::mem::take(&mut self.fts_pending) {
             let full = format!("{body} \n {}", group_labels(&groups, &codes));
-            store::insert_fts(self.tx, key, &name, &full)?;
+            self.writer.search_text(key, &name, &full)?;
         }
         self.header = Some(h.clone());
         Ok(())
@@ -445,24 +463,25 @@ impl Importer<'_> {
         Ok(())
     }
 
-    fn insert(&mut self, checked: &Checked) -> Result<()> {
+    fn insert(&mut self, checked: &mut Checked) -> Result<()> {
         let o = &checked.offer;
         let r = &o.record;
-        let key = store::insert_offer(self.tx, o)?;
+        let key = self.writer.offer(o)?;
         for rate in &o.rates {
-            rates::store::upsert(self.tx, rate, rates::SOURCE_CATALOGUE, &self.now)?;
+            self.rate_writer
+                .upsert(rate, rates::SOURCE_CATALOGUE, &self.now)?;
             self.rates += 1;
         }
-        store::replace_buyers(self.tx, &r.id, &o.buyers)?;
+        self.writer.buyers(&r.id, &o.buyers)?;
         match &checked.text {
-            SearchText::Folded { name, body } => {
-                store::insert_fts_folded(self.tx, key, name, body)?
-            }
+            SearchText::Folded { name, body } => self.writer.search_text_folded(key, name, body)?,
             SearchText::Pending { body } => {
                 self.fts_pending
                     .push((key, r.name.clone(), body.clone(), r.target_groups.clone()))
             }
         }
+        self.names
+            .push((std::mem::take(&mut checked.sort_key), key));
         self.offers += 1;
         Ok(())
     }
@@ -522,6 +541,7 @@ pub(crate) fn rebuild_search_text(conn: &rusqlite::Connection) -> Result<()> {
     })?;
     let mut next = 0;
     store::clear_fts(conn)?;
+    let mut writer = store::Writer::new(conn)?;
     store::each_fts_source(conn, |src| {
         while links.get(next).is_some_and(|(k, _)| *k < src.key) {
             next += 1;
@@ -546,7 +566,7 @@ pub(crate) fn rebuild_search_text(conn: &rusqlite::Connection) -> Result<()> {
                 .filter_map(crate::catalogue::model::LegalBasis::from_code),
         );
         let full = format!("{body} \n {}", group_labels(&groups, &codes));
-        store::insert_fts(conn, src.key, src.name, &full)
+        writer.search_text(src.key, src.name, &full)
     })
 }
 

@@ -12,7 +12,9 @@ use crate::error::{Error, Result};
 
 /// Stores a rate by (offer id, department, basis, year), with its like-for-like daily rate.
 /// A catalogue's rate never replaces a rate sheet's (the sheet is the settlement basis, R4),
-/// and keeps the actual occupancy a sheet reported.
+/// and keeps the actual occupancy a sheet reported. A rate equal to the stored one is not
+/// written again (`updated_at` is when it last changed; a re-import of an unchanged catalogue
+/// rewrote 360.000 rows for nothing).
 const UPSERT_SQL: &str =
     "INSERT INTO rates (offer_id, department_id, legal_basis, year, amount, unit,
         vat_pct, direct_costs, indirect_costs, overhead_pct, capital_costs, budgeted_occupancy_pct,
@@ -27,32 +29,57 @@ const UPSERT_SQL: &str =
             THEN rates.actual_occupancy_pct ELSE excluded.actual_occupancy_pct END,
         daily_ex_vat_oere = excluded.daily_ex_vat_oere,
         source = excluded.source, updated_at = excluded.updated_at
-     WHERE excluded.source <> 'katalog' OR rates.source = 'katalog'";
+     WHERE (excluded.source <> 'katalog' OR rates.source = 'katalog')
+        AND (rates.amount, rates.unit, rates.vat_pct, rates.direct_costs, rates.indirect_costs,
+             rates.overhead_pct, rates.capital_costs, rates.budgeted_occupancy_pct,
+             rates.actual_occupancy_pct, rates.source)
+        IS NOT (excluded.amount, excluded.unit, excluded.vat_pct, excluded.direct_costs,
+             excluded.indirect_costs, excluded.overhead_pct, excluded.capital_costs,
+             excluded.budgeted_occupancy_pct,
+             CASE WHEN excluded.source = 'katalog' THEN rates.actual_occupancy_pct
+                  ELSE excluded.actual_occupancy_pct END, excluded.source)";
 
 /// Stores one rate (the statement is prepared once per connection and reused).
 pub fn upsert(conn: &Connection, r: &Rate, source: &str, now: &str) -> Result<()> {
-    let text = |d: Option<Decimal>| d.map(|v| v.to_string());
-    let c = &r.calculation;
-    let daily = oere(daily_ex_vat(r.amount, r.unit, r.vat_pct)?);
-    conn.prepare_cached(UPSERT_SQL)?.execute(params![
-        r.offer_id,
-        r.department_id,
-        r.basis.code(),
-        r.year,
-        r.amount.to_string(),
-        r.unit.code(),
-        r.vat_pct.to_string(),
-        text(c.direct_costs),
-        text(c.indirect_costs),
-        text(c.overhead_pct),
-        text(c.capital_costs),
-        text(c.budgeted_occupancy_pct),
-        text(r.actual_occupancy_pct),
-        daily,
-        source,
-        now,
-    ])?;
-    Ok(())
+    Upserter::new(conn)?.upsert(r, source, now)
+}
+
+/// `upsert` holding its statement, for the 360.000 rates of a catalogue import.
+pub struct Upserter<'c> {
+    st: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> Upserter<'c> {
+    pub fn new(conn: &'c Connection) -> Result<Self> {
+        Ok(Upserter {
+            st: conn.prepare_cached(UPSERT_SQL)?,
+        })
+    }
+
+    pub fn upsert(&mut self, r: &Rate, source: &str, now: &str) -> Result<()> {
+        let text = |d: Option<Decimal>| d.map(|v| v.to_string());
+        let c = &r.calculation;
+        let daily = oere(daily_ex_vat(r.amount, r.unit, r.vat_pct)?);
+        self.st.execute(params![
+            r.offer_id,
+            r.department_id,
+            r.basis.code(),
+            r.year,
+            r.amount.to_string(),
+            r.unit.code(),
+            r.vat_pct.to_string(),
+            text(c.direct_costs),
+            text(c.indirect_costs),
+            text(c.overhead_pct),
+            text(c.capital_costs),
+            text(c.budgeted_occupancy_pct),
+            text(r.actual_occupancy_pct),
+            daily,
+            source,
+            now,
+        ])?;
+        Ok(())
+    }
 }
 
 fn dec(s: &str) -> Result<Decimal> {
