@@ -22,6 +22,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_contract_events.sql",
         include_str!("../migrations/0003_contract_events.sql"),
     ),
+    (
+        "0004_catalogue_retention.sql",
+        include_str!("../migrations/0004_catalogue_retention.sql"),
+    ),
 ];
 
 /// The group roles, created by `init` (they belong to the whole PostgreSQL cluster).

@@ -441,6 +441,34 @@ fn the_newest_catalogue_snapshot_wins_on_every_laptop_and_an_older_never_replace
         assert_eq!(laptop.catalogue().0, date("2026-11-25"));
     }
     assert_eq!(snapshots(&server), 3);
+
+    // A fourth: the server keeps the three newest extraction dates and removes the oldest
+    // (18.11.2026) itself; no login may remove a snapshot.
+    a.engine
+        .import_file(&catalogue_file(&a, "2026-11-27"), |_, _| {})
+        .unwrap();
+    assert_eq!(a.sync().catalogue_sent, Some(date("2026-11-27")));
+    let kept: Vec<String> = server
+        .superuser()
+        .query(
+            "SELECT extracted::text FROM plads.catalogue_snapshots ORDER BY extracted",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(kept, ["2026-11-20", "2026-11-25", "2026-11-27"]);
+    for login in [&karen, &finance] {
+        let e = server
+            .as_user(login)
+            .execute("DELETE FROM plads.catalogue_snapshots", &[])
+            .unwrap_err();
+        assert_eq!(e.code().map(|c| c.code()), Some("42501"), "{e}");
+    }
+    let r = b.sync();
+    assert_eq!(r.catalogue_received, Some(date("2026-11-27")));
+    assert_eq!(snapshots(&server), 3);
 }
 
 fn count_rows(server: &Server, sql: &str) -> i64 {

@@ -217,7 +217,7 @@ fn init_and_migrate_again_change_nothing_and_status_tells_the_version() {
     let server = Server::fresh("migrate");
     let mut su = server.superuser();
     let latest = pladsoverblik_server::schema::latest();
-    assert_eq!(latest, 3);
+    assert_eq!(latest, 4);
     assert_eq!(
         pladsoverblik_server::schema::version(&mut su).unwrap(),
         latest
