@@ -28,8 +28,24 @@ pub fn connect_error(target: &Target, e: &postgres::Error) -> Error {
             s.user,
             e.code().map(|c| c.code()).unwrap_or("?")
         )),
+        None if tls_refused(e) => Error::Refused(format!(
+            "Kommunens server {}:{} svarede, men dens TLS-certifikat blev ikke godkendt: det er ikke udstedt af en myndighed, denne computer stoler på, det er udløbet, eller det gælder ikke navnet «{}». Bed IT om at installere kommunens rodcertifikat på computeren eller om serverens rette navn (docs/server.md, TLS). Intet er sendt; arbejdet fortsætter på denne computer.",
+            s.host, s.port, s.host
+        )),
         None => unreachable(target),
     }
+}
+
+/// Whether the connection failed in the TLS handshake (the certificate chain or the name).
+fn tls_refused(e: &postgres::Error) -> bool {
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        if c.is::<native_tls::Error>() {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// The server did not answer (in time), or its TLS certificate was not accepted.
