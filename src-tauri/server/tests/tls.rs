@@ -32,28 +32,37 @@ fn openssl(dir: &Path, args: &[&str]) {
     );
 }
 
+/// `openssl req` for a new P-256 key in `name.key` and `out`, with the subject `cn` and `extra`
+/// arguments (`-x509 -days 30` for an authority's own certificate).
+fn request(dir: &Path, name: &str, out: &str, cn: &str, extra: &[&str]) {
+    let key = format!("{name}.key");
+    let subject = format!("/CN={cn}");
+    let mut args = vec![
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        &key,
+        "-out",
+        out,
+        "-subj",
+        &subject,
+    ];
+    args.extend_from_slice(extra);
+    openssl(dir, &args);
+}
+
 /// A certificate authority `name` (name.pem, name.key).
 fn authority(dir: &Path, name: &str) {
-    let (pem, key) = (format!("{name}.pem"), format!("{name}.key"));
-    openssl(
+    request(
         dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-keyout",
-            &key,
-            "-out",
-            &pem,
-            "-days",
-            "30",
-            "-subj",
-            &format!("/CN={name}"),
-        ],
+        name,
+        &format!("{name}.pem"),
+        name,
+        &["-x509", "-days", "30"],
     );
 }
 
@@ -90,23 +99,7 @@ fn a_server_elsewhere_is_reached_only_with_a_trusted_certificate_for_its_name() 
     let d = dir.path();
     authority(d, "kommunens-ca");
     authority(d, "fremmed-ca");
-    openssl(
-        d,
-        &[
-            "req",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-keyout",
-            "server.key",
-            "-out",
-            "server.csr",
-            "-subj",
-            "/CN=pladsserver.test",
-        ],
-    );
+    request(d, "server", "server.csr", "pladsserver.test", &[]);
     std::fs::write(
         d.join("san.ext"),
         "subjectAltName=IP:127.0.0.2,DNS:pladsserver.test\n",
