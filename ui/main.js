@@ -17,6 +17,22 @@ import { timestampText } from './components/format.js';
 
 const $ = (id) => document.getElementById(id);
 
+// Every module is loaded and evaluated when this line runs (the static imports above).
+const modulesLoaded = performance.now();
+
+/** The page's milestones for PLADSOVERBLIK_TIMING (wall-clock ms): the document fetched and
+ * parsed, the last script fetched, every module evaluated, the first call to the app. */
+function pageMilestones(firstCall) {
+  const at = (t) => performance.timeOrigin + t;
+  const nav = performance.getEntriesByType('navigation')[0];
+  const scripts = performance.getEntriesByType('resource').filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js'));
+  const lastScript = Math.max(0, ...scripts.map((r) => r.responseEnd));
+  const marks = [['navigation', at(0)]];
+  if (nav) marks.push(['html hentet', at(nav.responseEnd)], ['dom klar', at(nav.domInteractive)]);
+  marks.push([`sidste script hentet (${scripts.length})`, at(lastScript)], ['moduler evalueret', at(modulesLoaded)], ['første kald', at(firstCall)]);
+  return marks;
+}
+
 async function refreshHeader() {
   const info = await catalogueInfo();
   setToday(info.today, info.today_text);
@@ -115,6 +131,7 @@ function findMore(c) {
 
 async function start() {
   installSafetyNet();
+  const firstCall = performance.now();
   try {
     await refreshHeader();
     const ref = await referenceData();
@@ -144,7 +161,7 @@ async function start() {
       openOffer(id, currentOrigin());
     });
     // After the results are painted.
-    requestAnimationFrame(() => requestAnimationFrame(() => uiReady()));
+    requestAnimationFrame(() => requestAnimationFrame(() => uiReady(pageMilestones(firstCall))));
   } catch (e) {
     showError(e);
   }

@@ -22,4 +22,5 @@ export async function importCatalogue(file, onProgress) {
 }
 
 /** Tells the shell the first results are on screen (used by `make bench` to time start-up). */
-export const uiReady = () => invoke('ui_ready');
+/** The first results are on screen; `page`: the page's own milestones [what, wall-clock ms]. */
+export const uiReady = (page) => invoke('ui_ready', { page });

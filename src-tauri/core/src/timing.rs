@@ -9,6 +9,14 @@ pub fn enabled() -> bool {
     std::env::var_os("PLADSOVERBLIK_TIMING").is_some()
 }
 
+/// Writes the milestone `what` at `ms` (wall-clock milliseconds, as the window's
+/// `performance.timeOrigin + performance.now()` gives them).
+pub fn mark_at(what: &str, ms: f64) {
+    if enabled() && ms.is_finite() {
+        eprintln!("tid: {what} {}", ms.round());
+    }
+}
+
 /// Writes the milestone `what` with the current wall-clock time.
 pub fn mark(what: &str) {
     if enabled() {
