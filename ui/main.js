@@ -55,7 +55,10 @@ async function importFlow() {
     await refreshHeader();
     closeOffer();
     await runSearch();
-    showInfo(`Kataloget er indlæst: ${count(r.offers, 'tilbud', 'tilbud')} og ${count(r.rates, 'takst', 'takster')}.`);
+    const fromSheets = r.sheet_rates > 0
+      ? ` ${count(r.sheet_rates, 'takst', 'takster')} fra tidligere indlæste takstoversigter for tilbud, kataloget nu har, er taget i brug.`
+      : '';
+    showInfo(`Kataloget er indlæst: ${count(r.offers, 'tilbud', 'tilbud')} og ${count(r.rates, 'takst', 'takster')}.${fromSheets}`);
   } catch (e) {
     showError(e);
   } finally {

@@ -23,7 +23,7 @@ const inSection = (kind, css) => section(kind)?.querySelector(css) ?? null;
 // been shown since the screen opened.
 const shown = {};
 
-const CHANGE = { new: 'Ny', changed: 'Ændret', unchanged: 'Uændret', offer_not_found: 'Tilbud findes ikke' };
+const CHANGE = { new: 'Ny', changed: 'Ændret', unchanged: 'Uændret', offer_not_found: 'Venter: tilbuddet er ikke i kataloget' };
 
 /** The year a report opens with: rate sheets for next year arrive in the autumn, so rate
  * increases look at next year; the other reports at this year. */

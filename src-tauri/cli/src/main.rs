@@ -163,6 +163,12 @@ fn import_catalogue(file: &std::path::Path, db: &Option<PathBuf>) -> Result<()> 
         fmt::date(report.extracted),
         started.elapsed().as_millis()
     );
+    if report.sheet_rates > 0 {
+        outln!(
+            "{} fra tidligere indlæste takstoversigter for tilbud, kataloget nu har, er taget i brug.",
+            fmt::count(report.sheet_rates, "takst", "takster")
+        );
+    }
     Ok(())
 }
 

@@ -56,11 +56,11 @@ pub fn rates(command: RatesCommand) -> Result<()> {
             Change::New => "ny",
             Change::Changed => "ændret",
             Change::Unchanged => "uændret",
-            Change::OfferNotFound => "tilbud findes ikke",
+            Change::OfferNotFound => "venter på tilbuddet",
         };
         let r = &l.rate.rate;
         outln!(
-            "{:<10} {} {} {}: {}{}",
+            "{:<19} {} {} {}: {}{}",
             what,
             r.offer_id,
             r.basis.label(),

@@ -82,6 +82,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0017_catalogue_files.sql",
         include_str!("../migrations/0017_catalogue_files.sql"),
     ),
+    (
+        "0018_pending_rates.sql",
+        include_str!("../migrations/0018_pending_rates.sql"),
+    ),
 ];
 
 /// The migration after which the search text index is filled again from the catalogue's

@@ -5,6 +5,7 @@
 mod common;
 
 use common::*;
+use pladsoverblik_core::catalogue::import;
 use pladsoverblik_core::rates::import::{self as ratesheet, Change};
 use pladsoverblik_core::reports;
 use pladsoverblik_core::store::Db;
@@ -917,5 +918,103 @@ fn a_sheet_from_the_server_is_checked_and_saved_like_a_local_import() {
             .unwrap()
             .is_none(),
         "the same sheet is not imported twice"
+    );
+}
+
+/// The rate of the sheet for (offer, basis, year), with its source.
+fn stored_rate(db: &Db, offer: &str, basis: &str, year: i32) -> Option<(String, String)> {
+    db.conn()
+        .query_row(
+            "SELECT amount, source FROM rates WHERE offer_id = ?1 AND legal_basis = ?2 AND year = ?3",
+            rusqlite::params![offer, basis, year],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .ok()
+}
+
+#[test]
+fn a_sheets_rate_for_an_offer_not_yet_in_the_catalogue_is_taken_into_use_when_it_comes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = db_with_small(dir.path());
+    let file = write(dir.path(), "takster 2027.csv", SHEET_2027);
+    let p = ratesheet::import(db.conn(), &file).unwrap();
+    assert_eq!(p.offers_not_found, 1);
+    assert!(
+        p.text.contains("1 for tilbud, der ikke findes i kataloget (de gemmes og tages i brug, når et katalog med tilbuddet indlæses)"),
+        "{}",
+        p.text
+    );
+    assert_eq!(stored_rate(&db, "X-9", "SEL-108", 2027), None);
+    // The same sheet again keeps one waiting rate, not two.
+    ratesheet::import(db.conn(), &file).unwrap();
+    let waiting: i64 = db
+        .conn()
+        .query_row("SELECT COUNT(*) FROM pending_rates", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(waiting, 1);
+
+    // A newer catalogue brings X-9 (with a catalogue rate of its own for 2027): the sheet's
+    // rate is taken into use and wins, as it would have had the offer been there.
+    let mut json = small_json();
+    let offers = json["offers"].as_array_mut().unwrap();
+    let mut x9 = offers[0].clone();
+    x9["id"] = "X-9".into();
+    x9["name"] = "Det nye tilbud".into();
+    x9["rates"] = serde_json::json!([
+        {"basis": "SEL-108", "year": 2027, "amount": "1500.00", "unit": "dag", "vat_pct": "0"}
+    ]);
+    offers.push(x9);
+    let newer = write_json(dir.path(), "nyere.json", &json);
+    let report = import::import_file(&mut db, &newer, |_, _| {}).unwrap();
+    assert_eq!(report.sheet_rates, 1);
+    assert_eq!(
+        stored_rate(&db, "X-9", "SEL-108", 2027),
+        Some(("1000.00".into(), "takstoversigt takster 2027.csv".into()))
+    );
+    // Once: the next import has nothing waiting, and the sheet's rate stays.
+    let again = import::import_file(&mut db, &newer, |_, _| {}).unwrap();
+    assert_eq!(again.sheet_rates, 0);
+    assert_eq!(
+        stored_rate(&db, "X-9", "SEL-108", 2027).map(|r| r.1),
+        Some("takstoversigt takster 2027.csv".into())
+    );
+}
+
+#[test]
+fn a_sheet_imported_before_the_upgrade_keeps_its_rates_for_offers_not_yet_in_the_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("test.sqlite");
+    {
+        let db = db_with_small(dir.path());
+        let file = write(dir.path(), "takster 2027.csv", SHEET_2027);
+        ratesheet::import(db.conn(), &file).unwrap();
+        // As version 17 left it: the sheet kept, its row for X-9 skipped.
+        db.conn()
+            .execute_batch("DROP TABLE pending_rates; PRAGMA user_version = 17;")
+            .unwrap();
+    }
+    let mut db = Db::open(&path).unwrap();
+    let waiting: Vec<String> = {
+        let mut st = db
+            .conn()
+            .prepare("SELECT offer_id || ' ' || source FROM pending_rates")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    assert_eq!(waiting, ["X-9 takstoversigt takster 2027.csv"]);
+    let mut json = small_json();
+    let offers = json["offers"].as_array_mut().unwrap();
+    let mut x9 = offers[0].clone();
+    x9["id"] = "X-9".into();
+    offers.push(x9);
+    let newer = write_json(dir.path(), "nyere.json", &json);
+    let report = import::import_file(&mut db, &newer, |_, _| {}).unwrap();
+    assert_eq!(report.sheet_rates, 1);
+    assert_eq!(
+        stored_rate(&db, "X-9", "SEL-108", 2027).map(|r| r.0),
+        Some("1000.00".into())
     );
 }

@@ -25,7 +25,7 @@ const OWNERS: &[(&str, &[&str])] = &[
             "catalogue_files",
         ],
     ),
-    ("rates/store.rs", &["rates", "rate_sheets"]),
+    ("rates/store.rs", &["rates", "rate_sheets", "pending_rates"]),
     (
         "placement/store.rs",
         &[

@@ -25,6 +25,8 @@ pub const MAX_PROBLEMS: usize = 25;
 pub struct ImportReport {
     pub offers: usize,
     pub rates: usize,
+    /// Rates of earlier rate sheets for offers this catalogue brought, taken into use.
+    pub sheet_rates: usize,
     pub extracted: NaiveDate,
     pub source: String,
     pub example: bool,
@@ -207,9 +209,12 @@ fn import_in_transaction<R: Read + Send>(
     }
     store::rank_names(&tx, std::mem::take(&mut importer.names))?;
     mark("navneorden");
+    // A rate sheet's rates kept for offers the catalogue here did not have yet (R4).
+    let sheet_rates = rates::import::apply_pending(&tx, &importer.now)?;
     let report = ImportReport {
         offers: importer.offers,
         rates: importer.rates,
+        sheet_rates,
         extracted: header.extracted,
         source: header.source.clone(),
         example: header.example,
@@ -222,6 +227,7 @@ fn import_in_transaction<R: Read + Send>(
         &serde_json::json!({
             "offers": report.offers,
             "rates": report.rates,
+            "sheet_rates": report.sheet_rates,
             "extracted": report.extracted.to_string(),
         }),
     )?;

@@ -95,7 +95,7 @@ pub fn preview_sheet(conn: &Connection, sheet: &Sheet) -> Result<Preview> {
         count(Change::OfferNotFound),
     );
     let mut text = format!(
-        "{}, {}, {}, {missing} for tilbud, der ikke findes i kataloget (de springes over).",
+        "{}, {}, {}, {missing} for tilbud, der ikke findes i kataloget (de gemmes og tages i brug, når et katalog med tilbuddet indlæses).",
         crate::fmt::count(new, "ny takst", "nye takster"),
         crate::fmt::count(changed, "ændret", "ændrede"),
         crate::fmt::count(unchanged, "uændret", "uændrede"),
@@ -120,8 +120,8 @@ pub fn preview_sheet(conn: &Connection, sheet: &Sheet) -> Result<Preview> {
     })
 }
 
-/// Saves the new and changed rates of `sheet` in one transaction (rates for offers not in the
-/// catalogue are skipped). With `shown`, the preview the user saw: when the database would
+/// Saves the new and changed rates of `sheet` in one transaction; rates for offers not in the
+/// catalogue are kept until a catalogue import adds the offer (`apply_pending`). With `shown`, the preview the user saw: when the database would
 /// now give another preview, nothing is saved (`Error::Conflict`). Returns the preview that
 /// was applied.
 pub fn import_sheet(conn: &Connection, sheet: &Sheet, shown: Option<&Preview>) -> Result<Preview> {
@@ -157,6 +157,13 @@ pub fn import_sheet(conn: &Connection, sheet: &Sheet, shown: Option<&Preview>) -
         },
         &now,
     )?;
+    for l in preview
+        .lines
+        .iter()
+        .filter(|l| l.change == Change::OfferNotFound)
+    {
+        store::put_pending(&tx, &sheet.sha256, &l.rate.rate, &source)?;
+    }
     audit::record(
         &tx,
         "rates.import",
@@ -164,12 +171,28 @@ pub fn import_sheet(conn: &Connection, sheet: &Sheet, shown: Option<&Preview>) -
         &serde_json::json!({
             "new": preview.new,
             "changed": preview.changed,
-            "skipped": preview.offers_not_found,
+            "pending": preview.offers_not_found,
             "sha256": preview.sha256,
         }),
     )?;
     tx.commit()?;
     Ok(preview)
+}
+
+/// Takes into use the kept rates of rate sheets whose offer is now in the catalogue, in the
+/// order the sheets were imported (inside a catalogue import's transaction, after its
+/// offers are written): a sheet's rate replaces the catalogue's, as when the sheet is
+/// imported. Returns how many.
+pub fn apply_pending(conn: &Connection, now: &str) -> Result<usize> {
+    let mut applied = 0;
+    for p in store::pending(conn)? {
+        if catalogue::store::offer_exists(conn, &p.offer_id)? {
+            store::upsert(conn, &p.rate, &p.source, now)?;
+            store::remove_pending(conn, p.seq)?;
+            applied += 1;
+        }
+    }
+    Ok(applied)
 }
 
 /// What importing the file at `path` would change (reads and checks it; saves nothing).

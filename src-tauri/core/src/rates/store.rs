@@ -1,4 +1,4 @@
-//! The `rates` table: the only SQL on it. Rates are keyed by the offer's catalogue id (not
+//! The `rates`, `rate_sheets` and `pending_rates` tables: the only SQL on them. Rates are keyed by the offer's catalogue id (not
 //! its row), so their history survives catalogue imports.
 
 use rusqlite::{params, Connection};
@@ -309,6 +309,65 @@ pub fn sheets(conn: &Connection) -> Result<Vec<ImportedSheet>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A sheet's rate waiting for its offer to come into the catalogue (`pending_rates`).
+#[derive(Debug, Clone)]
+pub struct PendingRate {
+    pub seq: i64,
+    pub offer_id: String,
+    pub rate: Rate,
+    pub source: String,
+}
+
+/// Keeps `rate` of the sheet `sha256` until its offer is in the catalogue (once, also when the
+/// sheet is imported again).
+pub fn put_pending(conn: &Connection, sha256: &str, rate: &Rate, source: &str) -> Result<()> {
+    let json = serde_json::to_string(rate)
+        .map_err(|e| Error::Internal(format!("Taksten kunne ikke gemmes: {e}")))?;
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO pending_rates (sha256, offer_id, rate, source)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![sha256, rate.offer_id, json, source])?;
+    Ok(())
+}
+
+/// Every waiting rate, in the order the sheets were imported.
+pub fn pending(conn: &Connection) -> Result<Vec<PendingRate>> {
+    let mut st =
+        conn.prepare("SELECT seq, offer_id, rate, source FROM pending_rates ORDER BY seq")?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, offer_id, json, source) = row?;
+        let rate = serde_json::from_str(&json).map_err(|_| {
+            Error::Internal(format!(
+                "En ventende takst for tilbud «{offer_id}» i databasen kan ikke læses."
+            ))
+        })?;
+        out.push(PendingRate {
+            seq,
+            offer_id,
+            rate,
+            source,
+        });
+    }
+    Ok(out)
+}
+
+/// Removes a waiting rate once it is taken into use.
+pub fn remove_pending(conn: &Connection, seq: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM pending_rates WHERE seq = ?1")?
+        .execute([seq])?;
+    Ok(())
 }
 
 /// Whether the sheet with this SHA-256 was imported here.
