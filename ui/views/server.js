@@ -169,7 +169,7 @@ function stateDetails(box, state, errorShown) {
   }
   fill(box,
     h('p', { id: 'server-status-line' }, state.line),
-    h('p', { class: 'sub' }, `Sidst synkroniseret: ${state.last_sync ?? 'aldrig'}. Venter på at blive sendt: ${state.waiting}.`),
+    h('p', { class: 'sub' }, `Sidst synkroniseret: ${state.last_sync ?? 'aldrig'}. Venter på at blive sendt: ${state.waiting}. Hentet i alt: ${state.received}.`),
     state.error && !errorShown ? h('p', { class: 'sub', id: 'server-error' }, state.error) : null,
     state.refused.length
       ? [h('h3', { id: 'server-refused-title' }, 'Afvist af serveren'),

@@ -174,15 +174,11 @@ fn pending_lines(p: &sync::Pending) {
     for r in &p.refused {
         outln!("Afvist af serveren: {r}");
     }
-    let corrections = p.received_versions - p.received_contracts;
-    outln!(
-        "Hentet fra serveren i alt: {}.",
-        pladsoverblik_server::pull::received_counts(
-            usize::try_from(p.received_checks).unwrap_or(0),
-            usize::try_from(p.received_contracts).unwrap_or(0),
-            usize::try_from(corrections).unwrap_or(0),
-        )
-    );
+    outln!("Hentet fra serveren i alt: {}.", p.received_text());
+    let municipal = p.received_municipal_parts();
+    if !municipal.is_empty() {
+        outln!("Hentet fra kommunen i alt: {}.", municipal.join(", "));
+    }
     for c in &p.received_conflicts {
         outln!("Ikke hentet: {c}");
     }

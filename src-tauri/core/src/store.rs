@@ -86,6 +86,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0018_pending_rates.sql",
         include_str!("../migrations/0018_pending_rates.sql"),
     ),
+    (
+        "0019_received_marks.sql",
+        include_str!("../migrations/0019_received_marks.sql"),
+    ),
 ];
 
 /// The migration after which the search text index is filled again from the catalogue's

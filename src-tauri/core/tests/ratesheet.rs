@@ -990,7 +990,10 @@ fn a_sheet_imported_before_the_upgrade_keeps_its_rates_for_offers_not_yet_in_the
         ratesheet::import(db.conn(), &file).unwrap();
         // As version 17 left it: the sheet kept, its row for X-9 skipped.
         db.conn()
-            .execute_batch("DROP TABLE pending_rates; PRAGMA user_version = 17;")
+            .execute_batch(
+                "DROP TABLE pending_rates; ALTER TABLE sync_pushed DROP COLUMN received;
+                 PRAGMA user_version = 17;",
+            )
             .unwrap();
     }
     let mut db = Db::open(&path).unwrap();

@@ -107,6 +107,28 @@ pub(crate) fn mark(
     engine.with_db(|db| store::mark_pushed(db.conn(), kind, key, sha, &audit::now_local(), refused))
 }
 
+/// Keeps that a record of the server's was installed here (`sync --status` counts them).
+fn mark_received(engine: &Engine, kind: &str, key: &str, sha: &str) -> Result<()> {
+    engine.with_db(|db| store::mark_received(db.conn(), kind, key, sha, &audit::now_local()))
+}
+
+/// Agreements, rate sheets and catalogue snapshots installed from the server so far.
+pub fn received(conn: &rusqlite::Connection) -> Result<Received> {
+    Ok(Received {
+        agreements: store::received_marks(conn, AGREEMENT)?,
+        rate_sheets: store::received_marks(conn, RATE_SHEET)?,
+        catalogues: store::received_marks(conn, CATALOGUE)?,
+    })
+}
+
+/// See [`received`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Received {
+    pub agreements: i64,
+    pub rate_sheets: i64,
+    pub catalogues: i64,
+}
+
 /// Publishes what was imported here, then installs what the server has that this computer
 /// lacks.
 pub fn sync(engine: &Engine, client: &mut Client, report: &mut Report) -> Result<()> {
@@ -250,7 +272,7 @@ fn pull_agreements(engine: &Engine, client: &mut Client, report: &mut Report) ->
         match engine.agreement_receive(&doc, &by) {
             Ok(Stored::New) => {
                 report.agreements_received += 1;
-                mark(engine, AGREEMENT, &key, &sha, None)?;
+                mark_received(engine, AGREEMENT, &key, &sha)?;
             }
             Ok(Stored::Unchanged) => mark(engine, AGREEMENT, &key, &sha, None)?,
             Err(Error::Conflict(_)) => {
@@ -297,12 +319,12 @@ fn pull_sheets(engine: &Engine, client: &mut Client, report: &mut Report) -> Res
             (row.get(0), row.get(1), row.get(2));
         let rows = rows.to_string();
         match engine.rates_receive(&file_name, &sha, &rows) {
-            Ok(taken) => {
-                if taken.is_some() {
-                    report.rate_sheets_received += 1;
-                }
-                mark(engine, RATE_SHEET, &sha, &sha, None)?;
+            Ok(Some(_)) => {
+                report.rate_sheets_received += 1;
+                mark_received(engine, RATE_SHEET, &sha, &sha)?;
             }
+            // Imported here already.
+            Ok(None) => mark(engine, RATE_SHEET, &sha, &sha, None)?,
             Err(e @ (Error::Rejected { .. } | Error::Invalid(_))) => {
                 report
                     .unreadable
@@ -388,7 +410,7 @@ fn pull_catalogue(engine: &Engine, client: &mut Client, report: &mut Report) -> 
     match engine.catalogue_receive(&content, extracted) {
         Ok(_) => {
             report.catalogue_received = Some(extracted);
-            mark(engine, CATALOGUE, &sha, &sha, None)
+            mark_received(engine, CATALOGUE, &sha, &sha)
         }
         // Refused by the import's checks: reported, and not fetched again.
         Err(e @ (Error::Rejected { .. } | Error::Invalid(_))) => {

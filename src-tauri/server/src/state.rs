@@ -58,6 +58,8 @@ pub struct ConnectionState {
     pub last_sync: Option<String>,
     /// What waits to be sent ("1 afstemning, 0 kontraktversioner, 3 poster i revisionssporet").
     pub waiting: String,
+    /// What was received so far ("2 afstemninger, 1 kontrakt; fra kommunen: 1 rammeaftale").
+    pub received: String,
     /// Records the server refused, and records on the server not taken here, each in Danish.
     pub refused: Vec<String>,
     /// The last failure's Danish message.
@@ -230,6 +232,7 @@ impl Syncer {
                 line: String::new(),
                 last_sync: None,
                 waiting: String::new(),
+                received: String::new(),
                 refused: Vec::new(),
                 error: None,
                 report: Vec::new(),
@@ -271,6 +274,7 @@ impl Syncer {
             line,
             last_sync,
             waiting: pending.waiting_text(),
+            received: received_text(&pending),
             refused,
             error,
             report: match attempt {
@@ -279,6 +283,21 @@ impl Syncer {
             },
             password_file,
         })
+    }
+}
+
+/// "2 afstemninger, 1 kontrakt" and, when the server's agreements, rate sheets or catalogues
+/// were installed here, "; fra kommunen: 1 rammeaftale, 2 takstoversigter".
+fn received_text(p: &sync::Pending) -> String {
+    let municipal = p.received_municipal_parts();
+    if municipal.is_empty() {
+        p.received_text()
+    } else {
+        format!(
+            "{}; fra kommunen: {}",
+            p.received_text(),
+            municipal.join(", ")
+        )
     }
 }
 
@@ -511,6 +530,7 @@ mod tests {
         assert_eq!(state.kind, "synced", "{state:?}");
         assert!(state.line.starts_with("Synkroniseret "), "{}", state.line);
         assert_eq!(state.report, report.lines());
+        assert_eq!(state.received, "0 afstemninger, 0 kontrakter");
         assert!(
             state.refused.is_empty() && state.error.is_none(),
             "{state:?}"

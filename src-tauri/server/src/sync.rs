@@ -619,6 +619,8 @@ pub struct Pending {
     pub received_checks: i64,
     pub received_contracts: i64,
     pub received_versions: i64,
+    /// Agreements, rate sheets and catalogue snapshots installed from the server so far.
+    pub received_municipal: crate::municipal::Received,
     /// Records on the server not taken here (another record here under the number), why.
     pub received_conflicts: Vec<String>,
 }
@@ -648,6 +650,29 @@ impl Pending {
             text.push_str(&part);
         }
         text
+    }
+
+    /// The checks and contracts received from the server so far: "2 afstemninger, 1 kontrakt"
+    /// (and the corrections, when there are any).
+    pub fn received_text(&self) -> String {
+        let n = |v: i64| usize::try_from(v).unwrap_or(0);
+        crate::pull::received_counts(
+            n(self.received_checks),
+            n(self.received_contracts),
+            n(self.received_versions - self.received_contracts),
+        )
+    }
+
+    /// The municipal data installed from the server so far, one part each: "1 rammeaftale",
+    /// "2 takstoversigter", "1 katalog" (none when nothing was).
+    pub fn received_municipal_parts(&self) -> Vec<String> {
+        let n = |v: i64| usize::try_from(v).unwrap_or(0);
+        let m = &self.received_municipal;
+        counted_parts(&[
+            (n(m.agreements), "rammeaftale", "rammeaftaler"),
+            (n(m.rate_sheets), "takstoversigt", "takstoversigter"),
+            (n(m.catalogues), "katalog", "kataloger"),
+        ])
     }
 
     /// The municipal data waiting, one part each: "1 rammeaftale", "kataloget pr. …".
@@ -703,6 +728,7 @@ pub fn pending(engine: &Engine) -> Result<Pending> {
             received_checks,
             received_contracts,
             received_versions,
+            received_municipal: crate::municipal::received(conn)?,
             received_conflicts: store::received_conflicts(conn)?,
         })
     })

@@ -213,6 +213,14 @@ fn finance_imports_reach_the_caseworkers_laptop_once() {
     assert_eq!(a.sync().rate_sheets_sent, 1);
     assert_eq!(waiting().municipal.rate_sheets, 0);
     assert_eq!(b.sync().rate_sheets_received, 1);
+    // `plads sync --status` counts what each laptop received: the caseworker's laptop one
+    // agreement and two rate sheets, the finance laptop (which published them) nothing.
+    let status = |l: &Laptop| pladsoverblik_server::sync::pending(&l.engine).unwrap();
+    assert_eq!(
+        status(&b).received_municipal_parts(),
+        ["1 rammeaftale", "2 takstoversigter"]
+    );
+    assert!(status(&a).received_municipal_parts().is_empty());
 
     // A second sync on either laptop moves nothing and fetches nothing.
     for laptop in [&a, &b] {
@@ -441,6 +449,15 @@ fn the_newest_catalogue_snapshot_wins_on_every_laptop_and_an_older_never_replace
         assert_eq!(laptop.catalogue().0, date("2026-11-25"));
     }
     assert_eq!(snapshots(&server), 3);
+    // Received, as `plads sync --status` counts them: Karen's laptop the 25.11 (the 20.11 was
+    // her own), the finance laptop the 20.11 and the 25.11, Ole's none (the 25.11 is his).
+    let received = |l: &Laptop| {
+        pladsoverblik_server::sync::pending(&l.engine)
+            .unwrap()
+            .received_municipal
+            .catalogues
+    };
+    assert_eq!((received(&a), received(&b), received(&c)), (1, 2, 0));
 
     // A fourth: the server keeps the three newest extraction dates and removes the oldest
     // (18.11.2026) itself; no login may remove a snapshot.

@@ -122,6 +122,34 @@ pub fn mark_pushed(
     Ok(())
 }
 
+/// Keeps that a record of the server's (an agreement, a rate sheet, a catalogue snapshot)
+/// was installed here: a mark like `mark_pushed`'s, counted as received.
+pub fn mark_received(
+    conn: &Connection,
+    kind: &str,
+    key: &str,
+    sha256: &str,
+    at: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sync_pushed (kind, key, sha256, pushed_at, refused, received)
+         VALUES (?1, ?2, ?3, ?4, NULL, 1)
+         ON CONFLICT (kind, key) DO UPDATE SET sha256 = excluded.sha256,
+             pushed_at = excluded.pushed_at, refused = NULL, received = 1",
+        params![kind, key, sha256, at],
+    )?;
+    Ok(())
+}
+
+/// How many records of one kind were installed from the server.
+pub fn received_marks(conn: &Connection, kind: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM sync_pushed WHERE kind = ?1 AND received = 1",
+        [kind],
+        |r| r.get(0),
+    )?)
+}
+
 /// The keys of one kind sent (refused or not).
 pub fn pushed_keys(conn: &Connection, kind: &str) -> Result<std::collections::HashSet<String>> {
     let mut st = conn.prepare_cached("SELECT key FROM sync_pushed WHERE kind = ?1")?;
