@@ -255,6 +255,28 @@ impl App {
         }
     }
 
+    /// Clicks `css` until `expect` says `needle` (a list rendered again by a search that was
+    /// still settling can swallow a click on its old row); returns the text.
+    pub async fn click_until(&self, css: &str, expect: &str, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + E2E_WAIT;
+        loop {
+            self.click(css).await;
+            let tried = std::time::Instant::now() + Duration::from_secs(3);
+            while std::time::Instant::now() < tried {
+                if let Ok(e) = self.client.find(Locator::Css(expect)).await {
+                    let text = e.text().await.unwrap_or_default();
+                    if text.contains(needle) {
+                        return text;
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(150)).await;
+            }
+            if std::time::Instant::now() >= deadline {
+                return self.wait_text(expect, needle).await;
+            }
+        }
+    }
+
     /// Waits until the element's text contains `needle`; returns the text.
     pub async fn wait_text(&self, css: &str, needle: &str) -> String {
         let deadline = std::time::Instant::now() + E2E_WAIT;

@@ -163,9 +163,9 @@ async fn most_specialised(app: &App, dir: &std::path::Path) {
         .unwrap();
     let title = title.as_str().unwrap_or_default();
     assert!(title.contains("og er udløbet"), "{title}");
-    app.click(&format!("{row} .offer-name")).await;
     let note = app
-        .wait_text(
+        .click_until(
+            &format!("{row} .offer-name"),
             "#offer-specialised-SJ-2018",
             "Et af de mest specialiserede tilbud i Rammeaftale Sjælland 2018-2020 (kilde 000_39627fb6eac471a3.txt L332-345).",
         )
