@@ -121,9 +121,9 @@ pub fn preview_sheet(conn: &Connection, sheet: &Sheet) -> Result<Preview> {
 }
 
 /// Saves the new and changed rates of `sheet` in one transaction; rates for offers not in the
-/// catalogue are kept until a catalogue import adds the offer (`apply_pending`). With `shown`, the preview the user saw: when the database would
-/// now give another preview, nothing is saved (`Error::Conflict`). Returns the preview that
-/// was applied.
+/// catalogue are kept until a catalogue import adds the offer (`apply_pending`). With
+/// `shown`, the preview the user saw: when the database would now give another preview,
+/// nothing is saved (`Error::Conflict`). Returns the preview that was applied.
 pub fn import_sheet(conn: &Connection, sheet: &Sheet, shown: Option<&Preview>) -> Result<Preview> {
     let tx = conn.unchecked_transaction()?;
     let mut preview = preview_sheet(&tx, sheet)?;
