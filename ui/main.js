@@ -21,15 +21,14 @@ const $ = (id) => document.getElementById(id);
 const modulesLoaded = performance.now();
 
 /** The page's milestones for PLADSOVERBLIK_TIMING (wall-clock ms): the document fetched and
- * parsed, the last script fetched, every module evaluated, the first call to the app. */
+ * parsed, every module evaluated, the first call to the app. (The app's own protocol leaves
+ * no resource timings for the scripts.) */
 function pageMilestones(firstCall) {
   const at = (t) => performance.timeOrigin + t;
   const nav = performance.getEntriesByType('navigation')[0];
-  const scripts = performance.getEntriesByType('resource').filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js'));
-  const lastScript = Math.max(0, ...scripts.map((r) => r.responseEnd));
   const marks = [['navigation', at(0)]];
   if (nav) marks.push(['html hentet', at(nav.responseEnd)], ['dom klar', at(nav.domInteractive)]);
-  marks.push([`sidste script hentet (${scripts.length})`, at(lastScript)], ['moduler evalueret', at(modulesLoaded)], ['første kald', at(firstCall)]);
+  marks.push(['moduler evalueret', at(modulesLoaded)], ['første kald', at(firstCall)]);
   return marks;
 }
 
@@ -55,9 +54,7 @@ async function importFlow() {
     await refreshHeader();
     closeOffer();
     await runSearch();
-    const fromSheets = r.sheet_rates > 0
-      ? ` ${count(r.sheet_rates, 'takst', 'takster')} fra tidligere indlæste takstoversigter for tilbud, kataloget nu har, er taget i brug.`
-      : '';
+    const fromSheets = r.sheet_rates_text ? ` ${r.sheet_rates_text}` : '';
     showInfo(`Kataloget er indlæst: ${count(r.offers, 'tilbud', 'tilbud')} og ${count(r.rates, 'takst', 'takster')}.${fromSheets}`);
   } catch (e) {
     showError(e);

@@ -399,6 +399,20 @@ fn xdotool(args: &[&str]) -> bool {
         .unwrap_or(false)
 }
 
+/// The ids of the visible windows whose title matches `title`.
+fn visible_windows(title: &str) -> Vec<String> {
+    Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", title])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Types `text` into the focused GTK field. ASCII goes through `xdotool type`; any other letter
 /// (æ, ø, å) as GTK's own Unicode entry, Ctrl+Shift+U, its hex code, space: `xdotool type`
 /// would remap a spare key for it first, and GTK now and then reads the key before the new
@@ -435,17 +449,7 @@ pub async fn answer_file_dialog(title: &str, path: &str, save: bool) {
     let answered = tokio::task::spawn_blocking(move || {
         let deadline = Instant::now() + Duration::from_secs(15);
         let window = loop {
-            let out = Command::new("xdotool")
-                .args(["search", "--onlyvisible", "--name", &title])
-                .output()
-                .ok()
-                .and_then(|o| {
-                    String::from_utf8_lossy(&o.stdout)
-                        .lines()
-                        .next()
-                        .map(str::to_string)
-                });
-            if let Some(w) = out {
+            if let Some(w) = visible_windows(&title).into_iter().next() {
                 break w;
             }
             assert!(
@@ -455,12 +459,7 @@ pub async fn answer_file_dialog(title: &str, path: &str, save: bool) {
             std::thread::sleep(Duration::from_millis(100));
         };
         std::thread::sleep(Duration::from_millis(500));
-        let visible = |w: &str| {
-            Command::new("xdotool")
-                .args(["search", "--onlyvisible", "--name", &title])
-                .output()
-                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l == w))
-        };
+        let visible = |w: &str| visible_windows(&title).iter().any(|v| v == w);
         // A dialog that stays open (the path was not taken) gets it typed again, up to three
         // times.
         for attempt in 1..=3 {

@@ -163,11 +163,8 @@ fn import_catalogue(file: &std::path::Path, db: &Option<PathBuf>) -> Result<()> 
         fmt::date(report.extracted),
         started.elapsed().as_millis()
     );
-    if report.sheet_rates > 0 {
-        outln!(
-            "{} fra tidligere indlæste takstoversigter for tilbud, kataloget nu har, er taget i brug.",
-            fmt::count(report.sheet_rates, "takst", "takster")
-        );
+    if let Some(text) = &report.sheet_rates_text {
+        outln!("{text}");
     }
     Ok(())
 }

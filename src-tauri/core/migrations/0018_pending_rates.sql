@@ -1,7 +1,8 @@
 -- A rate sheet's rates for offers not in this copy's catalogue when the sheet was imported
 -- (a sheet made from a newer extract, or one published on the municipality's server by a
 -- computer with a newer catalogue; issue 15, docs/server.md "Rate sheets"). A rate sheet is
--- the settlement basis (R4, seed 003: "kun afregning efter takstoversigt"), so its rate is
+-- the settlement basis (R4; seed 003 L177: "Vi afregner alene ud fra en takstoversigt, der er
+-- baseret på et åbent og gennemsigtigt beregningsgrundlag"), so its rate is
 -- kept here and taken into use by the catalogue import that adds the offer, in the order the
 -- sheets were imported (`rates::import::apply_pending`), then removed from here.
 CREATE TABLE pending_rates (

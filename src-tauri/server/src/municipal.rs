@@ -124,9 +124,9 @@ pub fn received(conn: &rusqlite::Connection) -> Result<Received> {
 /// See [`received`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Received {
-    pub agreements: i64,
-    pub rate_sheets: i64,
-    pub catalogues: i64,
+    pub agreements: usize,
+    pub rate_sheets: usize,
+    pub catalogues: usize,
 }
 
 /// Publishes what was imported here, then installs what the server has that this computer

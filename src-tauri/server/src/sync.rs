@@ -666,12 +666,11 @@ impl Pending {
     /// The municipal data installed from the server so far, one part each: "1 rammeaftale",
     /// "2 takstoversigter", "1 katalog" (none when nothing was).
     pub fn received_municipal_parts(&self) -> Vec<String> {
-        let n = |v: i64| usize::try_from(v).unwrap_or(0);
         let m = &self.received_municipal;
         counted_parts(&[
-            (n(m.agreements), "rammeaftale", "rammeaftaler"),
-            (n(m.rate_sheets), "takstoversigt", "takstoversigter"),
-            (n(m.catalogues), "katalog", "kataloger"),
+            (m.agreements, "rammeaftale", "rammeaftaler"),
+            (m.rate_sheets, "takstoversigt", "takstoversigter"),
+            (m.catalogues, "katalog", "kataloger"),
         ])
     }
 

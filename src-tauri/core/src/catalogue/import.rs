@@ -25,8 +25,10 @@ pub const MAX_PROBLEMS: usize = 25;
 pub struct ImportReport {
     pub offers: usize,
     pub rates: usize,
-    /// Rates of earlier rate sheets for offers this catalogue brought, taken into use.
+    /// Rates of earlier rate sheets for offers this catalogue brought, taken into use, and
+    /// the sentence that says so (none when there were none).
     pub sheet_rates: usize,
+    pub sheet_rates_text: Option<String>,
     pub extracted: NaiveDate,
     pub source: String,
     pub example: bool,
@@ -215,6 +217,12 @@ fn import_in_transaction<R: Read + Send>(
         offers: importer.offers,
         rates: importer.rates,
         sheet_rates,
+        sheet_rates_text: (sheet_rates > 0).then(|| {
+            format!(
+                "{} fra tidligere indlæste takstoversigter for tilbud, kataloget nu har, er taget i brug.",
+                crate::fmt::count(sheet_rates, "takst", "takster")
+            )
+        }),
         extracted: header.extracted,
         source: header.source.clone(),
         example: header.example,

@@ -186,7 +186,7 @@ pub fn import_sheet(conn: &Connection, sheet: &Sheet, shown: Option<&Preview>) -
 pub fn apply_pending(conn: &Connection, now: &str) -> Result<usize> {
     let mut applied = 0;
     for p in store::pending(conn)? {
-        if catalogue::store::offer_exists(conn, &p.offer_id)? {
+        if catalogue::store::offer_exists(conn, &p.rate.offer_id)? {
             store::upsert(conn, &p.rate, &p.source, now)?;
             store::remove_pending(conn, p.seq)?;
             applied += 1;

@@ -1,5 +1,6 @@
-//! The `rates`, `rate_sheets` and `pending_rates` tables: the only SQL on them. Rates are keyed by the offer's catalogue id (not
-//! its row), so their history survives catalogue imports.
+//! The `rates`, `rate_sheets` and `pending_rates` tables: the only SQL on them. Rates are
+//! keyed by the offer's catalogue id (not its row), so their history survives catalogue
+//! imports.
 
 use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
@@ -315,7 +316,6 @@ pub fn sheets(conn: &Connection) -> Result<Vec<ImportedSheet>> {
 #[derive(Debug, Clone)]
 pub struct PendingRate {
     pub seq: i64,
-    pub offer_id: String,
     pub rate: Rate,
     pub source: String,
 }
@@ -353,12 +353,7 @@ pub fn pending(conn: &Connection) -> Result<Vec<PendingRate>> {
                 "En ventende takst for tilbud «{offer_id}» i databasen kan ikke læses."
             ))
         })?;
-        out.push(PendingRate {
-            seq,
-            offer_id,
-            rate,
-            source,
-        });
+        out.push(PendingRate { seq, rate, source });
     }
     Ok(out)
 }

@@ -113,13 +113,7 @@ pub fn mark_pushed(
     at: &str,
     refused: Option<&str>,
 ) -> Result<()> {
-    conn.execute(
-        "INSERT INTO sync_pushed (kind, key, sha256, pushed_at, refused) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (kind, key) DO UPDATE SET sha256 = excluded.sha256,
-             pushed_at = excluded.pushed_at, refused = excluded.refused",
-        params![kind, key, sha256, at, refused],
-    )?;
-    Ok(())
+    put_mark(conn, (kind, key, sha256, at), refused, false)
 }
 
 /// Keeps that a record of the server's (an agreement, a rate sheet, a catalogue snapshot)
@@ -131,23 +125,35 @@ pub fn mark_received(
     sha256: &str,
     at: &str,
 ) -> Result<()> {
+    put_mark(conn, (kind, key, sha256, at), None, true)
+}
+
+/// One row of `sync_pushed`: (kind, key, SHA-256, when); a record once received stays so.
+fn put_mark(
+    conn: &Connection,
+    (kind, key, sha256, at): (&str, &str, &str, &str),
+    refused: Option<&str>,
+    received: bool,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO sync_pushed (kind, key, sha256, pushed_at, refused, received)
-         VALUES (?1, ?2, ?3, ?4, NULL, 1)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (kind, key) DO UPDATE SET sha256 = excluded.sha256,
-             pushed_at = excluded.pushed_at, refused = NULL, received = 1",
-        params![kind, key, sha256, at],
+             pushed_at = excluded.pushed_at, refused = excluded.refused,
+             received = max(received, excluded.received)",
+        params![kind, key, sha256, at, refused, received],
     )?;
     Ok(())
 }
 
 /// How many records of one kind were installed from the server.
-pub fn received_marks(conn: &Connection, kind: &str) -> Result<i64> {
-    Ok(conn.query_row(
+pub fn received_marks(conn: &Connection, kind: &str) -> Result<usize> {
+    let n: i64 = conn.query_row(
         "SELECT count(*) FROM sync_pushed WHERE kind = ?1 AND received = 1",
         [kind],
         |r| r.get(0),
-    )?)
+    )?;
+    Ok(usize::try_from(n).unwrap_or(0))
 }
 
 /// The keys of one kind sent (refused or not).
