@@ -30,9 +30,11 @@ const CATALOGUE: &str = "catalogue";
 /// (bits: 1 agreements, 2 rate sheets, 4 catalogue snapshots): what waits is counted from it
 /// without a connection.
 const MAY_PUBLISH: &str = "may_publish";
+const ALL_KINDS: i64 = 1 | 2 | 4;
 
-/// What was imported here and waits to be published, as far as this login may publish
-/// (known from the last sync; nothing is counted before the first).
+/// What was imported here and waits to be published, as far as this login may publish (known
+/// from the last sync). Before the first sync nothing is on the server yet and the server has
+/// not said what this login may publish: every file imported here is counted as waiting.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Waiting {
     pub agreements: usize,
@@ -42,7 +44,7 @@ pub struct Waiting {
 }
 
 pub fn waiting(conn: &rusqlite::Connection) -> Result<Waiting> {
-    let may = store::mark(conn, MAY_PUBLISH)?;
+    let may = store::mark_if_set(conn, MAY_PUBLISH)?.unwrap_or(ALL_KINDS);
     let mut w = Waiting::default();
     if may & 1 != 0 {
         let done = store::pushed_keys(conn, AGREEMENT)?;

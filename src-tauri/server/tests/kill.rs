@@ -1,8 +1,11 @@
 //! Three laptops push 1.000 audit entries each while the server is killed with `kill -9` 20
 //! times mid-sync (issue 15): afterwards every entry is on the server exactly once and no
-//! laptop lost anything. A backend killed with SIGKILL makes PostgreSQL end every connection
-//! and recover from its log, as after a crash; so this test has its own binary (cargo runs
-//! test binaries one at a time) and no other test shares the cluster meanwhile.
+//! laptop lost anything. Each kill is a whole-server crash: the postmaster and every process
+//! it started get SIGKILL at once (as when the server's machine loses power, minus the disk),
+//! then the cluster is started again with `pg_ctlcluster` and recovers from its log. The
+//! cluster is `make test-server`'s throwaway one (pg_virtualenv: `$PGVERSION`, cluster
+//! `regress`); this test has its own binary (cargo runs test binaries one at a time), so no
+//! other test shares the cluster meanwhile.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
 mod common;
@@ -23,12 +26,22 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
 }
 
-/// Kills one backend of the laptops' users with SIGKILL; false when none was connected.
-fn kill_one(server: &Server, prefix: &str) -> bool {
-    let Ok(mut su) =
-        pladsoverblik_server::connect(&server.target(&std::env::var("PGUSER").unwrap()))
-    else {
-        return false; // the server is still recovering from the last kill
+/// The postmaster's process id, from the first line of its lock file.
+fn postmaster_pid(data_directory: &str) -> Option<i32> {
+    let pid_file = std::fs::read_to_string(format!("{data_directory}/postmaster.pid")).ok()?;
+    pid_file.lines().next()?.trim().parse().ok()
+}
+
+fn try_superuser(server: &Server) -> Option<postgres::Client> {
+    pladsoverblik_server::connect(&server.target(&std::env::var("PGUSER").unwrap())).ok()
+}
+
+/// Crashes the whole server while a laptop is connected: SIGKILL to the postmaster, then to
+/// every process it had started, then starts the cluster again (crash recovery) and waits until
+/// it takes connections. False, and nothing killed, when no laptop was connected.
+fn crash_server(server: &Server, prefix: &str, data_directory: &str) -> bool {
+    let Some(mut su) = try_superuser(server) else {
+        return false;
     };
     let Ok(rows) = su.query(
         "SELECT pid FROM pg_stat_activity WHERE usename LIKE $1 || '%'",
@@ -36,19 +49,51 @@ fn kill_one(server: &Server, prefix: &str) -> bool {
     ) else {
         return false;
     };
-    let Some(pid) = rows.first().map(|r| r.get::<_, i32>(0)) else {
+    drop(su);
+    if rows.is_empty() {
         return false;
-    };
-    std::process::Command::new("kill")
-        .args(["-9", &pid.to_string()])
+    }
+    let postmaster = postmaster_pid(data_directory).expect("postmaster.pid");
+    let killed = std::process::Command::new("kill")
+        .args(["-9", &postmaster.to_string()])
         .status()
-        .is_ok_and(|s| s.success())
+        .unwrap();
+    assert!(killed.success(), "kill -9 {postmaster}");
+    // Its children would otherwise finish their statement first; a crash does not wait.
+    let _ = std::process::Command::new("pkill")
+        .args(["-9", "-P", &postmaster.to_string()])
+        .status();
+    let version = std::env::var("PGVERSION").expect("PGVERSION (pg_virtualenv)");
+    let started = Instant::now();
+    loop {
+        // Refused while a killed process still holds the shared memory; then it starts.
+        let start = std::process::Command::new("pg_ctlcluster")
+            .args([&version, "regress", "start"])
+            .output()
+            .unwrap();
+        if start.status.success() && try_superuser(server).is_some() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the cluster did not start again: {}",
+            String::from_utf8_lossy(&start.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_ne!(postmaster_pid(data_directory), Some(postmaster));
+    true
 }
 
 #[test]
 #[ignore = "needs PostgreSQL: make test-server"]
 fn every_entry_arrives_exactly_once_through_twenty_crashes() {
     let server = Server::fresh("kill");
+    let data_directory: String = server
+        .superuser()
+        .query_one("SHOW data_directory", &[])
+        .unwrap()
+        .get(0);
     let laptops: Vec<(Engine, pladsoverblik_server::Target, tempfile::TempDir)> = ["a", "b", "c"]
         .iter()
         .map(|l| {
@@ -66,12 +111,12 @@ fn every_entry_arrives_exactly_once_through_twenty_crashes() {
         s.spawn(|| {
             let started = Instant::now();
             while kills.load(Ordering::SeqCst) < KILLS
-                && started.elapsed() < Duration::from_secs(120)
+                && started.elapsed() < Duration::from_secs(240)
             {
                 std::thread::sleep(Duration::from_millis(
                     20 + (kills.load(Ordering::SeqCst) as u64 * 37) % 60,
                 ));
-                if kill_one(&server, &prefix) {
+                if crash_server(&server, &prefix, &data_directory) {
                     kills.fetch_add(1, Ordering::SeqCst);
                 }
             }
@@ -111,14 +156,7 @@ fn every_entry_arrives_exactly_once_through_twenty_crashes() {
     );
 
     // One last sync each once the server is up again; then compare, entry by entry.
-    let mut su = loop {
-        if let Ok(c) =
-            pladsoverblik_server::connect(&server.target(&std::env::var("PGUSER").unwrap()))
-        {
-            break c;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let mut su = try_superuser(&server).expect("the server is up after the last crash");
     for (engine, target, _) in &laptops {
         let report = loop {
             match sync::sync(engine, target, today()) {

@@ -144,9 +144,16 @@ fn finance_imports_reach_the_caseworkers_laptop_once() {
         .agreements_import(&a.agreement_file("Rammeaftale 2025-2026, revideret"))
         .unwrap();
     let sheet = a.engine.rates_import(&a.rate_sheet()).unwrap();
-    // Before the first sync the laptop does not know what this login may publish.
+    // Before the first sync the laptop does not know what this login may publish: all that
+    // was imported here waits.
     let waiting = || pladsoverblik_server::sync::pending(&a.engine).unwrap();
-    assert_eq!(waiting().municipal, Default::default());
+    assert_eq!(
+        (
+            waiting().municipal.agreements,
+            waiting().municipal.rate_sheets
+        ),
+        (1, 1)
+    );
     let first = a.sync();
     assert_eq!(
         (first.agreements_sent, first.rate_sheets_sent),
@@ -221,6 +228,18 @@ fn finance_imports_reach_the_caseworkers_laptop_once() {
         ["1 rammeaftale", "2 takstoversigter"]
     );
     assert!(status(&a).received_municipal_parts().is_empty());
+    // A caseworker's login may not publish rate sheets (docs/server.md): one imported on her
+    // laptop stays there, and once the server has said so it is not counted as waiting.
+    let own = b.dir.path().join("takster-2030.csv");
+    std::fs::write(
+        &own,
+        std::fs::read_to_string(b.rate_sheet())
+            .unwrap()
+            .replace("2028", "2030"),
+    )
+    .unwrap();
+    b.engine.rates_import(&own).unwrap();
+    assert_eq!(status(&b).municipal.rate_sheets, 0);
 
     // A second sync on either laptop moves nothing and fetches nothing.
     for laptop in [&a, &b] {

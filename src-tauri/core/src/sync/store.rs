@@ -194,14 +194,18 @@ pub fn set_setting_base(conn: &Connection, key: &str, revision: i64, value: &str
 
 /// A running mark (0 when not set).
 pub fn mark(conn: &Connection, name: &str) -> Result<i64> {
+    Ok(mark_if_set(conn, name)?.unwrap_or(0))
+}
+
+/// A mark, or None when no sync has set it yet.
+pub fn mark_if_set(conn: &Connection, name: &str) -> Result<Option<i64>> {
     Ok(conn
         .query_row(
             "SELECT value FROM sync_marks WHERE name = ?1",
             [name],
             |r| r.get(0),
         )
-        .optional()?
-        .unwrap_or(0))
+        .optional()?)
 }
 
 pub fn set_mark(conn: &Connection, name: &str, value: i64) -> Result<()> {
