@@ -77,10 +77,15 @@ impl Laptop {
 
     /// A rate sheet with Kildevang's (K-1) 2028 rate: 3.555,00 kr. per day.
     fn rate_sheet(&self) -> PathBuf {
-        let path = self.dir.path().join("takster-2028.csv");
+        self.rate_sheet_for(2028)
+    }
+
+    /// `takster-<year>.csv`: Kildevang's § 108 rate for `year`, 3.555,00 kr. per day.
+    fn rate_sheet_for(&self, year: i32) -> PathBuf {
+        let path = self.dir.path().join(format!("takster-{year}.csv"));
         std::fs::write(
             &path,
-            "Tilbuds-id;Tilbudsnavn;Paragraf;År;Takst;Enhed;Moms %\nK-1;Kildevang;§ 108;2028;3.555,00;døgn;0\n",
+            format!("Tilbuds-id;Tilbudsnavn;Paragraf;År;Takst;Enhed;Moms %\nK-1;Kildevang;§ 108;{year};3.555,00;døgn;0\n"),
         )
         .unwrap();
         path
@@ -202,15 +207,7 @@ fn finance_imports_reach_the_caseworkers_laptop_once() {
     // Nothing waits after the sync; another rate sheet imported by økonomi waits until the
     // next one, and says so.
     assert_eq!(waiting().municipal, Default::default());
-    let next = a.dir.path().join("takster-2029.csv");
-    std::fs::write(
-        &next,
-        std::fs::read_to_string(a.rate_sheet())
-            .unwrap()
-            .replace("2028", "2029"),
-    )
-    .unwrap();
-    a.engine.rates_import(&next).unwrap();
+    a.engine.rates_import(&a.rate_sheet_for(2029)).unwrap();
     assert_eq!(waiting().municipal.rate_sheets, 1);
     assert!(
         waiting().waiting_text().ends_with(", 1 takstoversigt"),
@@ -230,15 +227,7 @@ fn finance_imports_reach_the_caseworkers_laptop_once() {
     assert!(status(&a).received_municipal_parts().is_empty());
     // A caseworker's login may not publish rate sheets (docs/server.md): one imported on her
     // laptop stays there, and once the server has said so it is not counted as waiting.
-    let own = b.dir.path().join("takster-2030.csv");
-    std::fs::write(
-        &own,
-        std::fs::read_to_string(b.rate_sheet())
-            .unwrap()
-            .replace("2028", "2030"),
-    )
-    .unwrap();
-    b.engine.rates_import(&own).unwrap();
+    b.engine.rates_import(&b.rate_sheet_for(2030)).unwrap();
     assert_eq!(status(&b).municipal.rate_sheets, 0);
 
     // A second sync on either laptop moves nothing and fetches nothing.
