@@ -132,7 +132,7 @@ fn open_early() -> Option<Opening> {
     let path = paths::default_db_path()?;
     std::thread::Builder::new()
         .name("database".into())
-        .spawn(move || Engine::open(&path).map_err(|e| e.to_string()))
+        .spawn(move || Engine::open_for_window(&path).map_err(|e| e.to_string()))
         .ok()
 }
 
@@ -145,7 +145,7 @@ pub fn setup<R: Runtime>(
     let opened = match early.map(std::thread::JoinHandle::join) {
         Some(Ok(opened)) => opened,
         Some(Err(_)) => Err("Databasen kunne ikke åbnes: intern fejl under åbningen.".into()),
-        None => db_path(app).and_then(|p| Engine::open(&p).map_err(|e| e.to_string())),
+        None => db_path(app).and_then(|p| Engine::open_for_window(&p).map_err(|e| e.to_string())),
     };
     match opened {
         Ok(engine) => {

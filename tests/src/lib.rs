@@ -107,24 +107,48 @@ impl App {
     /// Starts the app; a session that fails to open (a rare race in WebKitWebDriver's start)
     /// is tried again with a fresh driver.
     pub async fn start() -> App {
+        App::start_in(tempfile::tempdir().unwrap()).await
+    }
+
+    /// Starts the app on the data directory `data_dir`.
+    pub async fn start_in(data_dir: tempfile::TempDir) -> App {
         let mut last = String::new();
         for _ in 0..3 {
-            match App::try_start().await {
-                Ok(app) => return app,
+            match App::try_start(data_dir.path()).await {
+                Ok((client, driver)) => {
+                    return App {
+                        client,
+                        data_dir,
+                        _driver: driver,
+                    }
+                }
                 Err(e) => last = e,
             }
         }
         panic!("WebDriver session: {last}");
     }
 
-    async fn try_start() -> Result<App, String> {
+    /// Closes the window, runs `meanwhile` (another program changing the data, say) and
+    /// starts the app again on the same data directory, as a user does the next morning.
+    pub async fn restart_after(self, meanwhile: impl FnOnce()) -> App {
+        let App {
+            client,
+            data_dir,
+            _driver,
+        } = self;
+        let _ = client.close().await;
+        drop(_driver);
+        meanwhile();
+        App::start_in(data_dir).await
+    }
+
+    async fn try_start(data_dir: &std::path::Path) -> Result<(Client, Driver), String> {
         let binary = app_binary();
         assert!(
             binary.exists(),
             "{} does not exist: build it first (make build)",
             binary.display()
         );
-        let data_dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let native = free_port();
         let child = Command::new("tauri-driver")
@@ -134,7 +158,7 @@ impl App {
                 "--native-port",
                 &native.to_string(),
             ])
-            .env("PLADSOVERBLIK_DATA_DIR", data_dir.path())
+            .env("PLADSOVERBLIK_DATA_DIR", data_dir)
             .env(pladsoverblik_core::clock::TODAY_VAR, E2E_TODAY)
             .env("GSETTINGS_BACKEND", "memory")
             .stdout(Stdio::null())
@@ -170,11 +194,7 @@ impl App {
                 ));
             }
         };
-        Ok(App {
-            client,
-            data_dir,
-            _driver: driver,
-        })
+        Ok((client, driver))
     }
 
     /// Waits two animation frames, so screenshots show what the DOM says.

@@ -2,11 +2,15 @@
 //! the database and the search index over its catalogue.
 //!
 //! On a file, the index is built on a second, read-only connection in a background thread,
-//! so the window and the web view start while it is built; a search waits for it.
+//! so the window and the web view start while it is built; a search waits for it. The window
+//! (`Engine::open_for_window`) also keeps the index in a file beside the database and
+//! searches with that one until the index built from the database replaces it
+//! (`search::cache`).
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crate::backup;
@@ -14,13 +18,16 @@ use crate::catalogue::{self, detail, import};
 use crate::error::{Error, Result};
 use crate::geo::Point;
 use crate::placement::{self, Check};
-use crate::search::{SearchIndex, SearchQuery, SearchResult};
+use crate::search::{cache, SearchIndex, SearchQuery, SearchResult};
 use crate::settings;
 use crate::store::Db;
 use crate::{agreements, contracts, rates, reports};
 
 enum IndexState {
     Building,
+    /// Read from the file beside the database at start-up: only searches use it, until the
+    /// index built from the database replaces it.
+    Provisional(Arc<SearchIndex>),
     Ready(Arc<SearchIndex>),
     Failed(String),
 }
@@ -28,40 +35,138 @@ enum IndexState {
 struct IndexSlot {
     state: Mutex<IndexState>,
     changed: Condvar,
+    /// The window's first results are on screen: the index is built from the database now.
+    shown: AtomicBool,
+    /// Searches used the file's index and the one built from the database differs from it.
+    differed: AtomicBool,
 }
 
+/// How long the build waits for the window's first results before it starts anyway.
+const HEAD_START_POLLS: u32 = 250;
+const HEAD_START_POLL: std::time::Duration = std::time::Duration::from_millis(20);
+
 impl IndexSlot {
+    fn lock(&self) -> MutexGuard<'_, IndexState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn set(&self, state: IndexState) {
-        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = state;
+        *self.lock() = state;
         self.changed.notify_all();
     }
 
-    /// Sets the state unless an import has already put a newer index in place.
-    fn set_if_building(&self, state: IndexState) {
-        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if matches!(*guard, IndexState::Building) {
+    /// Sets the state unless an import has already put an index built from the database in
+    /// place meanwhile.
+    fn set_unless_ready(&self, state: IndexState) {
+        let mut guard = self.lock();
+        if matches!(*guard, IndexState::Building | IndexState::Provisional(_)) {
             *guard = state;
             self.changed.notify_all();
         }
     }
 
+    /// The index built from the database is `built`; `same` when it equals the provisional
+    /// one, which then stays (it is the one searches already hold).
+    fn built(&self, built: SearchIndex, same: bool) {
+        let mut guard = self.lock();
+        let next = match &*guard {
+            IndexState::Provisional(index) if same => IndexState::Ready(index.clone()),
+            IndexState::Provisional(_) => {
+                self.differed.store(true, Ordering::SeqCst);
+                IndexState::Ready(Arc::new(built))
+            }
+            IndexState::Building => IndexState::Ready(Arc::new(built)),
+            // An import put a newer one in place.
+            IndexState::Ready(_) | IndexState::Failed(_) => return,
+        };
+        *guard = next;
+        self.changed.notify_all();
+    }
+
+    /// The index built from the database (waits while it is built).
     fn get(&self) -> Result<Arc<SearchIndex>> {
-        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        self.wait_for(false)
+    }
+
+    /// The index to search with: the file's while the database's is built.
+    fn for_search(&self) -> Result<Arc<SearchIndex>> {
+        self.wait_for(true)
+    }
+
+    fn wait_for(&self, provisional: bool) -> Result<Arc<SearchIndex>> {
+        let mut guard = self.lock();
         loop {
             match &*guard {
                 IndexState::Ready(index) => return Ok(index.clone()),
+                IndexState::Provisional(index) if provisional => return Ok(index.clone()),
                 IndexState::Failed(message) => return Err(Error::Internal(message.clone())),
-                IndexState::Building => {
+                IndexState::Building | IndexState::Provisional(_) => {
                     guard = self.changed.wait(guard).unwrap_or_else(|e| e.into_inner());
                 }
             }
         }
     }
+
+    /// Waits (polling: a timed wait hangs under libfaketime) until the window's first results
+    /// are shown, at most 5 s, so the build does not take a core from the page's start.
+    fn wait_until_shown(&self) {
+        for _ in 0..HEAD_START_POLLS {
+            if self.shown.load(Ordering::SeqCst) {
+                return;
+            }
+            std::thread::sleep(HEAD_START_POLL);
+        }
+    }
+}
+
+/// Builds the index on a read-only connection of its own; for the window, the file's index is
+/// searched with first (when it is for this catalogue import) and the file is written again
+/// when the built index differs from it.
+fn build_in_background(slot: &IndexSlot, db: &Path, file: Option<&Path>) -> Result<()> {
+    let conn = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    // The build reads each table once, in order: a small page cache serves that as well as
+    // a large one and leaves less freed memory behind in this thread.
+    conn.pragma_update(None, "cache_size", -256)?;
+    let today = crate::clock::today();
+    let head_start = match file {
+        Some(f) => cache::load(f, &cache::stamp(&conn)?),
+        None => None,
+    };
+    let print = match head_start {
+        Some((index, print)) => {
+            crate::timing::mark("søgeindeks læst fra filen");
+            slot.set_unless_ready(IndexState::Provisional(Arc::new(index)));
+            slot.wait_until_shown();
+            Some(print)
+        }
+        None => None,
+    };
+    // One read transaction: the stamp and every table as of one commit.
+    let tx = conn.unchecked_transaction()?;
+    let stamp = cache::stamp(&tx)?;
+    let index = SearchIndex::build(&tx, today)?;
+    drop(tx);
+    crate::timing::mark("søgeindeks bygget");
+    let mut same = false;
+    if let Some(file) = file {
+        let bytes = cache::encode(&index, &stamp);
+        same = print == Some(cache::fingerprint(&bytes));
+        if !same {
+            let _ = cache::save(file, &bytes);
+        }
+    }
+    slot.built(index, same);
+    Ok(())
 }
 
 pub struct Engine {
     db: Mutex<Db>,
     index: Arc<IndexSlot>,
+    /// The window's index file (`search::cache`); `None` for the CLI and in memory.
+    index_file: Option<PathBuf>,
     /// The rate sheet the window last previewed: what `rates_import_previewed` saves.
     rate_sheet: Mutex<rates::import::Pending>,
 }
@@ -70,39 +175,52 @@ impl Engine {
     /// Opens the database file; an empty database gets the bundled example catalogue. The
     /// search index is built in the background.
     pub fn open(path: &Path) -> Result<Engine> {
+        Engine::open_with(path, None)
+    }
+
+    /// As `open`, for the window: the index kept in a file beside the database
+    /// (`search::cache`) is searched with at once, and the index is built from the database
+    /// once the first results are shown (`first_results_shown`); it replaces the file's, and
+    /// `index_checked` tells whether the two differed.
+    pub fn open_for_window(path: &Path) -> Result<Engine> {
+        Engine::open_with(path, Some(cache::path_for(path)))
+    }
+
+    fn open_with(path: &Path, index_file: Option<PathBuf>) -> Result<Engine> {
         crate::timing::mark("database åbnes");
-        let engine = Engine::prepare(Db::open(path)?)?;
+        let engine = Engine::prepare(Db::open(path)?, index_file.clone())?;
         crate::timing::mark("database åben");
         let slot = engine.index.clone();
         let path = path.to_path_buf();
         std::thread::spawn(move || {
-            let built = Connection::open_with_flags(
-                &path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-            .map_err(Error::from)
-            .and_then(|conn| {
-                // The build reads each table once, in order: a small page cache serves that
-                // as well as a large one and leaves less freed memory behind in this thread.
-                conn.pragma_update(None, "cache_size", -256)?;
-                SearchIndex::build(&conn, crate::clock::today())
-            });
-            crate::timing::mark("søgeindeks bygget");
-            slot.set_if_building(match built {
-                Ok(index) => IndexState::Ready(Arc::new(index)),
-                Err(e) => IndexState::Failed(format!("Søgeindekset kunne ikke bygges: {e}")),
-            });
+            if let Err(e) = build_in_background(&slot, &path, index_file.as_deref()) {
+                slot.set_unless_ready(IndexState::Failed(format!(
+                    "Søgeindekset kunne ikke bygges: {e}"
+                )));
+            }
         });
         Ok(engine)
     }
 
     pub fn open_in_memory() -> Result<Engine> {
-        let engine = Engine::prepare(Db::open_in_memory()?)?;
+        let engine = Engine::prepare(Db::open_in_memory()?, None)?;
         engine.rebuild_index(engine.db().conn())?;
         Ok(engine)
     }
 
-    fn prepare(mut db: Db) -> Result<Engine> {
+    /// The window's first results are on screen: the index is built from the database now.
+    pub fn first_results_shown(&self) {
+        self.index.shown.store(true, Ordering::SeqCst);
+    }
+
+    /// Waits for the index built from the database; true (once) when searches had used the
+    /// file's index and it differed, so the window should search again.
+    pub fn index_checked(&self) -> Result<bool> {
+        self.index.get()?;
+        Ok(self.index.differed.swap(false, Ordering::SeqCst))
+    }
+
+    fn prepare(mut db: Db, index_file: Option<PathBuf>) -> Result<Engine> {
         if !catalogue::store::is_loaded(db.conn())? {
             import::import(
                 &mut db,
@@ -115,7 +233,10 @@ impl Engine {
             index: Arc::new(IndexSlot {
                 state: Mutex::new(IndexState::Building),
                 changed: Condvar::new(),
+                shown: AtomicBool::new(false),
+                differed: AtomicBool::new(false),
             }),
+            index_file,
             rate_sheet: Mutex::default(),
         })
     }
@@ -123,8 +244,16 @@ impl Engine {
     /// Builds the search index anew (after an import of a catalogue, rates or agreements), with
     /// operators as in force today.
     fn rebuild_index(&self, conn: &Connection) -> Result<()> {
-        let index = SearchIndex::build(conn, crate::clock::today())?;
-        self.index.set(IndexState::Ready(Arc::new(index)));
+        let today = crate::clock::today();
+        let index = Arc::new(SearchIndex::build(conn, today)?);
+        self.index.set(IndexState::Ready(index.clone()));
+        if let Some(file) = self.index_file.clone() {
+            // The file follows in the background; without it the next start only builds.
+            let stamp = cache::stamp(conn)?;
+            std::thread::spawn(move || {
+                let _ = cache::save(&file, &cache::encode(&index, &stamp));
+            });
+        }
         Ok(())
     }
 
@@ -148,7 +277,7 @@ impl Engine {
 
     /// Searches the catalogue; staleness follows the user's setting unless the query says.
     pub fn search(&self, query: &SearchQuery, today: NaiveDate) -> Result<SearchResult> {
-        let index = self.index.get()?;
+        let index = self.index.for_search()?;
         let db = self.db();
         if query.stale_after_days.is_none() {
             let stale = settings::number(db.conn(), &settings::STALE_AFTER_DAYS)?;
@@ -718,5 +847,71 @@ impl Engine {
     /// Whether `id` is a registered contract from before the standard.
     pub fn is_old_contract(&self, id: &str) -> Result<bool> {
         contracts::old::store::exists(self.db().conn(), id.trim())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code
+mod tests {
+    use super::*;
+
+    fn new_slot() -> Arc<IndexSlot> {
+        Arc::new(IndexSlot {
+            state: Mutex::new(IndexState::Building),
+            changed: Condvar::new(),
+            shown: AtomicBool::new(false),
+            differed: AtomicBool::new(false),
+        })
+    }
+
+    fn index() -> SearchIndex {
+        let mut db = Db::open_in_memory().unwrap();
+        import::import(
+            &mut db,
+            crate::EXAMPLE_CATALOGUE,
+            crate::EXAMPLE_CATALOGUE_NAME,
+        )
+        .unwrap();
+        SearchIndex::build(db.conn(), crate::clock::today()).unwrap()
+    }
+
+    /// Searches may use the file's index; everything else (a check, a shortlist, the guard)
+    /// waits for the one built from the database.
+    #[test]
+    fn only_searches_use_the_files_index() {
+        let slot = new_slot();
+        let provisional = Arc::new(index());
+        slot.set_unless_ready(IndexState::Provisional(provisional.clone()));
+        assert!(Arc::ptr_eq(&slot.for_search().unwrap(), &provisional));
+        std::thread::scope(|s| {
+            let waiting = s.spawn(|| slot.get().unwrap());
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            assert!(!waiting.is_finished(), "get() returned the file's index");
+            // A different index built: it replaces the file's, and the window is told.
+            slot.built(index(), false);
+            let got = waiting.join().unwrap();
+            assert!(!Arc::ptr_eq(&got, &provisional));
+        });
+        assert!(slot.differed.load(Ordering::SeqCst));
+        assert!(!Arc::ptr_eq(&slot.for_search().unwrap(), &provisional));
+    }
+
+    #[test]
+    fn the_same_index_keeps_the_one_searches_hold_and_an_import_wins() {
+        let slot = new_slot();
+        let provisional = Arc::new(index());
+        slot.set_unless_ready(IndexState::Provisional(provisional.clone()));
+        slot.built(index(), true);
+        assert!(Arc::ptr_eq(&slot.get().unwrap(), &provisional));
+        assert!(!slot.differed.load(Ordering::SeqCst));
+
+        // An import's index in place before the background build ends: it stays.
+        let slot = new_slot();
+        slot.set_unless_ready(IndexState::Provisional(provisional.clone()));
+        let imported = Arc::new(index());
+        slot.set(IndexState::Ready(imported.clone()));
+        slot.built(index(), false);
+        slot.set_unless_ready(IndexState::Failed("x".into()));
+        assert!(Arc::ptr_eq(&slot.get().unwrap(), &imported));
     }
 }

@@ -15,6 +15,8 @@ use crate::geo::{self, Point};
 use crate::search_fold::{fold_char, fold_text, Fold};
 use crate::{agreements, catalogue, fmt, rates};
 
+pub mod cache;
+
 /// Free-place figures older than this many days are shown as stale, unless the query says
 /// (the app passes the user's setting, `settings::STALE_AFTER_DAYS`).
 pub const DEFAULT_STALE_AFTER_DAYS: i64 = 30;

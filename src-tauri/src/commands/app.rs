@@ -2,13 +2,33 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The UI calls this once its first search results are on screen. When
-/// `PLADSOVERBLIK_READY_FILE` is set (by `make bench`), the wall-clock time in nanoseconds is
-/// written there, so launch-to-results can be measured from outside; otherwise nothing happens.
-/// `page`: the page's own milestones (what, wall-clock ms), written with the others under
-/// `PLADSOVERBLIK_TIMING=1` (`pladsoverblik_core::timing`).
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+
+/// The event that asks the window to search again: the first results came from the index
+/// file of the last start, and the index built from the database differs from it.
+pub const INDEX_CHANGED: &str = "search-index-changed";
+
+/// The UI calls this once its first search results are on screen: the search index is now
+/// built from the database (`Engine::first_results_shown`), and when it differs from the
+/// file's the window gets `search-index-changed`. When `PLADSOVERBLIK_READY_FILE` is set (by
+/// `make bench`), the wall-clock time in nanoseconds is written there, so launch-to-results
+/// can be measured from outside. `page`: the page's own milestones (what, wall-clock ms),
+/// written with the others under `PLADSOVERBLIK_TIMING=1` (`pladsoverblik_core::timing`).
 #[tauri::command]
-pub fn ui_ready(page: Option<Vec<(String, f64)>>) {
+pub fn ui_ready<R: Runtime>(
+    app: AppHandle<R>,
+    engine: tauri::State<'_, pladsoverblik_core::Engine>,
+    page: Option<Vec<(String, f64)>>,
+) {
+    engine.first_results_shown();
+    let _ = std::thread::Builder::new()
+        .name("søgeindeks-tjek".into())
+        .spawn(move || {
+            let engine = app.state::<pladsoverblik_core::Engine>();
+            if engine.index_checked().unwrap_or(false) {
+                let _ = app.emit(INDEX_CHANGED, ());
+            }
+        });
     for (what, ms) in page.unwrap_or_default() {
         pladsoverblik_core::timing::mark_at(&format!("side: {what}"), ms);
     }
