@@ -632,22 +632,44 @@ impl Build {
     fn coverage(&mut self, conn: &Connection) -> Result<()> {
         self.agreements = crate::agreements::store::active(conn)?;
         self.agreements.truncate(64);
-        let mut named: Vec<Vec<String>> = vec![Vec::new(); self.rows.len()];
+        // (row, agreement) pairs with the few agreement ids stored once: one flat array, not
+        // a Vec and a String per offer (100.000 small allocations the allocator kept after
+        // they were freed).
+        let mut ids: Vec<String> = Vec::new();
+        let mut pairs: Vec<(u32, u16)> = Vec::new();
         catalogue::store::each_named_agreement(conn, |key, id| {
             if let Some(i) = self.row_of(key) {
-                named[i].push(id.to_string());
+                let at = match ids.iter().position(|x| x == id) {
+                    Some(at) => at,
+                    None => {
+                        ids.push(id.to_string());
+                        ids.len() - 1
+                    }
+                };
+                pairs.push((i as u32, u16::try_from(at).unwrap_or(u16::MAX)));
             }
             Ok(())
         })?;
+        pairs.sort_by_key(|p| p.0);
+        let mut next_pair = 0;
+        let mut names: Vec<String> = Vec::new();
         let mut classes: HashMap<Coverage, u16> = HashMap::new();
         self.coverages = vec![Coverage::default()];
         classes.insert(Coverage::default(), 0);
-        for (i, names) in named.iter().enumerate() {
+        for i in 0..self.rows.len() {
+            names.clear();
+            while let Some(&(row, at)) = pairs.get(next_pair) {
+                if row as usize != i {
+                    break;
+                }
+                names.extend(ids.get(usize::from(at)).cloned());
+                next_pair += 1;
+            }
             let c = agreements::rules::Coverage {
                 operator: Some(self.rows[i].operator_type),
                 operating_municipality: self.operating[i],
                 municipality: self.rows[i].municipality,
-                named: names,
+                named: &names,
                 covered_v1: self.covered_v1[i],
             };
             let mut class = Coverage::default();

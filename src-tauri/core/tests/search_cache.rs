@@ -42,6 +42,23 @@ const AFTER: (Option<Decimal>, Option<i32>) = (
     Some(2028),
 );
 
+/// The file is written in the background after the index is in place: waits (at most 10 s)
+/// until its bytes satisfy `done`, and returns them.
+fn file_when(file: &Path, done: impl Fn(&[u8]) -> bool) -> Vec<u8> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let bytes = std::fs::read(file).unwrap_or_default();
+        if done(&bytes) {
+            return bytes;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the index file was not written"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 fn import_2028_sheet(db: &Path) {
     // As `plads rates import` would: another process, no index file.
     let engine = Engine::open(db).unwrap();
@@ -69,16 +86,12 @@ fn the_window_searches_with_the_last_index_until_the_database_s_is_built() {
         !first.index_checked().unwrap(),
         "nothing was searched with a file"
     );
-    assert!(file.exists());
-    let written = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let written = file_when(&file, |b| !b.is_empty());
     drop(first);
 
     // The CLI opens without the file and leaves it alone.
     import_2028_sheet(&db);
-    assert_eq!(
-        std::fs::metadata(&file).unwrap().modified().unwrap(),
-        written
-    );
+    assert_eq!(std::fs::read(&file).unwrap(), written);
 
     // Next start: the file's index answers at once (the rate sheet is not in it yet) ...
     let second = Engine::open_for_window(&db).unwrap();
@@ -89,6 +102,7 @@ fn the_window_searches_with_the_last_index_until_the_database_s_is_built() {
     assert!(second.index_checked().unwrap());
     assert!(!second.index_checked().unwrap());
     assert_eq!(rate_2028(&second), AFTER);
+    file_when(&file, |b| b != written);
     drop(second);
 
     // The file was written again: the third start answers with the new rate at once, and
@@ -107,8 +121,8 @@ fn a_damaged_or_foreign_file_is_not_used() {
     let first = Engine::open_for_window(&db).unwrap();
     first.first_results_shown();
     first.index_checked().unwrap();
+    let good = file_when(&file, |b| !b.is_empty());
     drop(first);
-    let good = std::fs::read(&file).unwrap();
     for damaged in [
         good[..good.len() / 2].to_vec(),
         b"not an index".to_vec(),
@@ -126,7 +140,7 @@ fn a_damaged_or_foreign_file_is_not_used() {
         // starts at once (it does not wait for the window) and writes the file again.
         assert_eq!(rate_2028(&engine), BEFORE);
         assert!(!engine.index_checked().unwrap());
+        file_when(&file, |b| b == good.as_slice());
         drop(engine);
-        assert_eq!(std::fs::read(&file).unwrap(), good);
     }
 }
