@@ -69,17 +69,18 @@ impl IndexSlot {
     /// one. It takes the provisional one's place either way: the file's index was read while
     /// the window started and its memory sits among the allocator's small blocks, while the
     /// built one is in a few large ones (keeping the file's: 10 MB more in the window,
-    /// measured). Only when they differ is the window told.
-    fn built(&self, built: Arc<SearchIndex>, same: bool) {
+    /// measured). Only when they differ is the window told. False when an import had put a
+    /// newer index in place meanwhile (it stays, and writes the file itself).
+    fn built(&self, built: Arc<SearchIndex>, same: bool) -> bool {
         let mut guard = self.lock();
         match &*guard {
             IndexState::Provisional(_) if !same => self.differed.store(true, Ordering::SeqCst),
             IndexState::Provisional(_) | IndexState::Building => {}
-            // An import put a newer one in place.
-            IndexState::Ready(_) | IndexState::Failed(_) => return,
+            IndexState::Ready(_) | IndexState::Failed(_) => return false,
         }
         *guard = IndexState::Ready(built);
         self.changed.notify_all();
+        true
     }
 
     /// The index built from the database (waits while it is built).
@@ -154,18 +155,11 @@ fn build_in_background(slot: &IndexSlot, db: &Path, file: Option<&Path>) -> Resu
         return Ok(());
     };
     let bytes = cache::encode(&index, &stamp);
-    match print {
-        // Searches wait for this one: it goes first, the file after.
-        None => slot.built(index, false),
-        Some(print) => {
-            let same = print == cache::fingerprint(&bytes);
-            slot.built(index, same);
-            if same {
-                return Ok(());
-            }
-        }
+    // Searches wait for this one: it goes first, the file after.
+    let same = print == Some(cache::fingerprint(&bytes));
+    if slot.built(index, same) && !same {
+        let _ = cache::save(file, &bytes);
     }
-    let _ = cache::save(file, &bytes);
     Ok(())
 }
 
@@ -909,16 +903,17 @@ mod tests {
         let provisional = Arc::new(index());
         slot.set_unless_ready(IndexState::Provisional(provisional.clone()));
         let built = Arc::new(index());
-        slot.built(built.clone(), true);
+        assert!(slot.built(built.clone(), true));
         assert!(Arc::ptr_eq(&slot.get().unwrap(), &built));
         assert!(!slot.differed.load(Ordering::SeqCst));
 
-        // An import's index in place before the background build ends: it stays.
+        // An import's index in place before the background build ends: it stays, and the
+        // build does not write the file (the import does).
         let slot = new_slot();
         slot.set_unless_ready(IndexState::Provisional(provisional.clone()));
         let imported = Arc::new(index());
         slot.set(IndexState::Ready(imported.clone()));
-        slot.built(Arc::new(index()), false);
+        assert!(!slot.built(Arc::new(index()), false));
         slot.set_unless_ready(IndexState::Failed("x".into()));
         assert!(Arc::ptr_eq(&slot.get().unwrap(), &imported));
     }

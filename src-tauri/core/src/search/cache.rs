@@ -20,7 +20,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::Hasher;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
@@ -238,16 +238,16 @@ impl<R: Read> Read for Hashed<R> {
 }
 
 /// Writes the file under a temporary name and renames it into place, so a crash never
-/// leaves half a file under its name. A failure only costs the head start of the next start.
+/// leaves half a file under its name; one writer at a time (the start's build and an import
+/// can finish together). A failure only costs the head start of the next start.
 pub fn save(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = WRITING.lock().unwrap_or_else(|e| e.into_inner());
     let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
     tmp_name.push(".skrives");
     let tmp = path.with_file_name(tmp_name);
-    let written = std::fs::File::create(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    match written {
+    // 0600 like everything the app writes beside the database.
+    match crate::paths::write_private(&tmp, bytes) {
         Ok(()) => std::fs::rename(&tmp, path),
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
@@ -667,7 +667,13 @@ mod tests {
         save(&path, b"first").unwrap();
         save(&path, b"second").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
-        // No temporary file is left beside it.
+        // No temporary file is left beside it, and it is the user's only.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
     }
 }
