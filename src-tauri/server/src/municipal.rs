@@ -58,16 +58,16 @@ pub fn waiting(conn: &rusqlite::Connection) -> Result<Waiting> {
     }
     if may & 2 != 0 {
         let done = store::pushed_keys(conn, RATE_SHEET)?;
-        w.rate_sheets = rates::imported_sheets(conn)?
+        w.rate_sheets = rates::imported_sheet_hashes(conn)?
             .iter()
-            .filter(|s| !done.contains(&s.sha256))
+            .filter(|sha| !done.contains(sha.as_str()))
             .count();
     }
     if may & 4 != 0 {
         let done = store::pushed_keys(conn, CATALOGUE)?;
-        w.catalogue = catalogue::published::kept(conn)?
-            .filter(|f| !done.contains(&f.sha256))
-            .map(|f| f.extracted);
+        w.catalogue = catalogue::published::kept_key(conn)?
+            .filter(|(sha, _)| !done.contains(sha))
+            .map(|(_, extracted)| extracted);
     }
     Ok(w)
 }

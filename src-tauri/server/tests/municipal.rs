@@ -386,7 +386,18 @@ fn the_newest_catalogue_snapshot_wins_on_every_laptop_and_an_older_never_replace
     a.engine
         .import_file(&catalogue_file(&a, "2026-11-20"), |_, _| {})
         .unwrap();
+    // Until then it waits, and says so (the kept file's date, its content not read).
+    let waiting = || pladsoverblik_server::sync::pending(&a.engine).unwrap();
+    assert_eq!(waiting().municipal.catalogue, Some(date("2026-11-20")));
+    assert!(
+        waiting()
+            .waiting_text()
+            .ends_with(", kataloget pr. 20.11.2026"),
+        "{}",
+        waiting().waiting_text()
+    );
     let sent = a.sync();
+    assert_eq!(waiting().municipal.catalogue, None);
     assert_eq!(sent.catalogue_sent, Some(date("2026-11-20")));
     assert!(sent.lines().contains(
         &"Delt med kommunen: 0 rammeaftaler, 0 takstoversigter, kataloget pr. 20.11.2026."

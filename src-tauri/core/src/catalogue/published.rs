@@ -4,6 +4,7 @@
 //! another computer is unpacked — bounded, so a hostile file cannot fill the disk — into a file
 //! that the normal import (with its backup) then reads.
 
+use chrono::NaiveDate;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -52,6 +53,11 @@ pub fn keep(conn: &Connection, path: &Path, report: &ImportReport) -> Result<()>
 /// The file kept for the server, if any.
 pub fn kept(conn: &Connection) -> Result<Option<KeptFile>> {
     store::kept_file(conn)
+}
+
+/// The kept file's SHA-256 and extraction date, without reading its content.
+pub fn kept_key(conn: &Connection) -> Result<Option<(String, NaiveDate)>> {
+    store::kept_file_key(conn)
 }
 
 /// Unpacks a gzip-compressed catalogue from the server into `dest` (at most

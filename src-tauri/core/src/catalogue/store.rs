@@ -888,6 +888,24 @@ pub fn keep_file(conn: &Connection, file: &KeptFile, now: &str) -> Result<()> {
 }
 
 /// The snapshot file kept for the server, if any.
+/// The kept snapshot's SHA-256 and extraction date, without its content (what a status
+/// line needs; the content of 100.000 offers is about 40 MB).
+pub fn kept_file_key(conn: &Connection) -> Result<Option<(String, NaiveDate)>> {
+    let row: Option<(String, String)> = conn
+        .query_row("SELECT sha256, extracted FROM catalogue_files", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    row.map(|(sha256, extracted)| {
+        date(Some(extracted.clone()))
+            .map(|on| (sha256, on))
+            .ok_or_else(|| {
+                Error::Internal(format!("Ugyldig udtræksdato i databasen: «{extracted}»"))
+            })
+    })
+    .transpose()
+}
+
 pub fn kept_file(conn: &Connection) -> Result<Option<KeptFile>> {
     let row: Option<(String, String, String, String, Vec<u8>)> = conn
         .query_row(

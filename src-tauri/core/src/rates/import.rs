@@ -228,6 +228,11 @@ pub fn imported_sheets(conn: &Connection) -> Result<Vec<store::ImportedSheet>> {
     store::sheets(conn)
 }
 
+/// The SHA-256 of every sheet kept here, without the rows.
+pub fn imported_sheet_hashes(conn: &Connection) -> Result<Vec<String>> {
+    store::sheet_hashes(conn)
+}
+
 /// A sheet the user has seen previewed, kept until it is saved or replaced.
 #[derive(Debug)]
 pub struct Previewed {

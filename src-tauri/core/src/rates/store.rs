@@ -299,6 +299,13 @@ pub fn put_sheet(conn: &Connection, sheet: &ImportedSheet, now: &str) -> Result<
 }
 
 /// Every sheet imported here, in the order imported.
+/// The SHA-256 of every kept sheet, without its rows.
+pub fn sheet_hashes(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare("SELECT sha256 FROM rate_sheets ORDER BY imported_at, sha256")?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+}
+
 pub fn sheets(conn: &Connection) -> Result<Vec<ImportedSheet>> {
     let mut st = conn
         .prepare("SELECT sha256, file_name, rows FROM rate_sheets ORDER BY imported_at, sha256")?;
