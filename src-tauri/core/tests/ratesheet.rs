@@ -997,16 +997,7 @@ fn a_sheet_imported_before_the_upgrade_keeps_its_rates_for_offers_not_yet_in_the
             .unwrap();
     }
     let mut db = Db::open(&path).unwrap();
-    let waiting: Vec<String> = {
-        let mut st = db
-            .conn()
-            .prepare("SELECT offer_id || ' ' || source FROM pending_rates")
-            .unwrap();
-        st.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect()
-    };
+    let waiting = texts(&db, "SELECT offer_id || ' ' || source FROM pending_rates");
     assert_eq!(waiting, ["X-9 takstoversigt takster 2027.csv"]);
     let mut json = small_json();
     let offers = json["offers"].as_array_mut().unwrap();

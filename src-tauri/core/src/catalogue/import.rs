@@ -186,47 +186,13 @@ fn import_in_transaction<R: Read + Send>(
     };
     let (read, problems) = read_and_write(reader, &mut importer);
     mark("læst og skrevet");
-    let mut problems = problems?;
-    // The reader's problems come first, in the file's order; the writer's follow.
-    problems.append(&mut importer.problems);
-    importer.problems = problems;
-    if let Err(p) = read {
-        if !p.message.ends_with(STOPPED) {
-            importer.problems.push(p);
-        }
-    }
-    let Some(header) = importer.header.take() else {
-        return Err(rejected(file_name, importer.problems));
-    };
-    if importer.offers == 0 && importer.problems.is_empty() {
-        importer.problems.push(Problem {
-            place: "offers".into(),
-            message: "kataloget indeholder ingen tilbud".into(),
-        });
-    }
-    importer.deferred_checks(header.extracted)?;
+    let header = importer.checked(read, problems?, file_name)?;
     mark("efterkontrol");
-    if !importer.problems.is_empty() {
-        return Err(rejected(file_name, importer.problems));
-    }
     store::rank_names(&tx, std::mem::take(&mut importer.names))?;
     mark("navneorden");
     // A rate sheet's rates kept for offers the catalogue here did not have yet (R4).
     let sheet_rates = rates::import::apply_pending(&tx, &importer.now)?;
-    let report = ImportReport {
-        offers: importer.offers,
-        rates: importer.rates,
-        sheet_rates,
-        sheet_rates_text: (sheet_rates > 0).then(|| {
-            format!(
-                "{} fra tidligere indlæste takstoversigter for tilbud, kataloget nu har, er taget i brug.",
-                crate::fmt::count(sheet_rates, "takst", "takster")
-            )
-        }),
-        extracted: header.extracted,
-        source: header.source.clone(),
-        example: header.example,
-    };
+    let report = ImportReport::of(&importer, &header, sheet_rates);
     store::set_meta(&tx, &header, &importer.now, file_name, importer.offers)?;
     audit::record(
         &tx,
@@ -248,6 +214,25 @@ fn import_in_transaction<R: Read + Send>(
     tx.commit()?;
     mark("commit");
     Ok(report)
+}
+
+impl ImportReport {
+    fn of(importer: &Importer, header: &Header, sheet_rates: usize) -> ImportReport {
+        ImportReport {
+            offers: importer.offers,
+            rates: importer.rates,
+            sheet_rates,
+            sheet_rates_text: (sheet_rates > 0).then(|| {
+                format!(
+                    "{} fra tidligere indlæste takstoversigter for tilbud, kataloget nu har, er taget i brug.",
+                    crate::fmt::count(sheet_rates, "takst", "takster")
+                )
+            }),
+            extracted: header.extracted,
+            source: header.source.clone(),
+            example: header.example,
+        }
+    }
 }
 
 fn rejected(file: &str, mut problems: Vec<Problem>) -> Error {
@@ -455,6 +440,38 @@ impl Importer<'_> {
 
     /// Checks that need the whole file: free-place dates after the extraction date, and
     /// target-group codes missing from the tree.
+    /// After the reading: every problem, the reader's first (in the file's order) and the
+    /// writer's after them, plus the checks that need the whole file; the file's header when
+    /// there is none, else the refusal naming them.
+    fn checked(
+        &mut self,
+        read: std::result::Result<usize, Problem>,
+        mut problems: Vec<Problem>,
+        file_name: &str,
+    ) -> Result<Header> {
+        problems.append(&mut self.problems);
+        self.problems = problems;
+        if let Err(p) = read {
+            if !p.message.ends_with(STOPPED) {
+                self.problems.push(p);
+            }
+        }
+        let Some(header) = self.header.take() else {
+            return Err(rejected(file_name, std::mem::take(&mut self.problems)));
+        };
+        if self.offers == 0 && self.problems.is_empty() {
+            self.problems.push(Problem {
+                place: "offers".into(),
+                message: "kataloget indeholder ingen tilbud".into(),
+            });
+        }
+        self.deferred_checks(header.extracted)?;
+        if !self.problems.is_empty() {
+            return Err(rejected(file_name, std::mem::take(&mut self.problems)));
+        }
+        Ok(header)
+    }
+
     fn deferred_checks(&mut self, extracted: NaiveDate) -> Result<()> {
         for (id, dept, basis, date) in store::free_dates_after(self.tx, extracted, MAX_PROBLEMS)? {
             let shown = NaiveDate::from_str(&date)

@@ -40,10 +40,12 @@ pub fn write_json(dir: &Path, name: &str, value: &serde_json::Value) -> PathBuf 
 }
 
 pub fn offer_ids(db: &Db) -> Vec<String> {
-    let mut st = db
-        .conn()
-        .prepare("SELECT id FROM offers ORDER BY id")
-        .unwrap();
+    texts(db, "SELECT id FROM offers ORDER BY id")
+}
+
+/// The first column of every row `sql` gives, as text.
+pub fn texts(db: &Db, sql: &str) -> Vec<String> {
+    let mut st = db.conn().prepare(sql).unwrap();
     st.query_map([], |r| r.get(0))
         .unwrap()
         .map(|r| r.unwrap())
