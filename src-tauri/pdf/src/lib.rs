@@ -441,17 +441,13 @@ pub fn prepare_in_background() {
     });
 }
 
-/// Drops typst's memoised layout results (a long-running app calls this after exports so
-/// the cache does not grow; the benchmark calls it to measure uncached renders).
+/// Drops every memoised typst result: the app does it after each export, so the cache does
+/// not grow, and the benchmark before each render it measures uncached. Keeping the results of
+/// the last 10 renders instead (the parts contracts share) made the next, different contract
+/// slower, not faster: p50 27,5–29,9 → 22,3–23,8 ms with nothing kept (docs/benchmarks.md,
+/// round 6); the same contract exported twice takes 22 ms instead of 3, which nobody waits for.
 pub fn evict_cache() {
     typst::comemo::evict(0);
-}
-
-/// What the app does after each export: drops typst's memoised results that the last 10
-/// renders did not use, so the cache keeps the parts every contract shares (the standard
-/// text, the styles) and does not grow with each contract.
-pub fn trim_cache() {
-    typst::comemo::evict(10);
 }
 
 /// The contract PDF of an issued version, with the check as its appendix.
@@ -554,7 +550,7 @@ pub fn export_report(
 ) -> Result<usize> {
     let author = engine.settings()?.effective_user;
     let rendered = render_table(table, glance, &author, today)?;
-    trim_cache();
+    evict_cache();
     pladsoverblik_core::paths::write_private(path, &rendered.bytes)
         .map_err(|e| Error::io(path.display(), e))?;
     Ok(rendered.pages)
@@ -596,7 +592,7 @@ pub fn export_contract(
         None => None,
     };
     let rendered = render_contract(data, check.as_ref(), hash)?;
-    trim_cache();
+    evict_cache();
     let path = out.unwrap_or_else(|| std::path::PathBuf::from(file_name(data)));
     pladsoverblik_core::paths::write_private(&path, &rendered.bytes)
         .map_err(|e| Error::io(path.display(), e))?;

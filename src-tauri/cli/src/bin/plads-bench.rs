@@ -476,7 +476,7 @@ fn contract_pdf(iterations: usize) -> Result<(), Box<dyn std::error::Error>> {
         let _ = pladsoverblik_pdf::render_contract(&data, None, &hash);
     });
     // As a finance officer exports them: a different contract each time (number, citizen,
-    // goals, hash), with typst's cache trimmed after each export as the app trims it.
+    // goals, hash), with typst's cache emptied after each export as the app empties it.
     let contracts: Vec<(ContractData, String)> = (0..iterations)
         .map(|i| {
             let mut d = data.clone();
@@ -494,7 +494,7 @@ fn contract_pdf(iterations: usize) -> Result<(), Box<dyn std::error::Error>> {
         let (d, h) = &contracts[next % contracts.len()];
         next += 1;
         let _ = pladsoverblik_pdf::render_contract(d, None, h);
-        pladsoverblik_pdf::trim_cache();
+        pladsoverblik_pdf::evict_cache();
     });
     println!(
         "\n## Kontrakt-PDF ({} sider; {RUNS} nye processer, {RUNS} runder à {iterations} gentagelser)\n",
@@ -521,7 +521,7 @@ fn contract_pdf(iterations: usize) -> Result<(), Box<dyn std::error::Error>> {
         ms(hi)
     );
     println!(
-        "| **p50 / p99 pr. kontrakt som i programmet: en ny kontrakt hver gang, typst-cachen trimmet efter hver eksport** | {} / {} ms (p99 {}–{}) |",
+        "| **p50 / p99 pr. kontrakt som i programmet: en ny kontrakt hver gang, typst-cachen tømt efter hver eksport** | {} / {} ms (p99 {}–{}) |",
         ms(app_p50),
         ms(app_p99),
         ms(app_lo),
