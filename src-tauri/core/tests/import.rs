@@ -436,13 +436,18 @@ fn amounts_and_texts_out_of_range_are_refused() {
     ]);
     v["offers"][0]["description"] = json!("Å".repeat(20_001));
     v["offers"][1]["departments"][0]["legal_bases"][0]["places"] = json!(10_001);
+    // 201 characters is one too many; 200 two-byte characters (400 bytes) are not.
+    v["offers"][1]["departments"][0]["name"] = json!("x".repeat(201));
+    v["offers"][1]["operators"][0]["name"] = json!("Ø".repeat(200));
     let msg = refused_json(&v);
+    assert!(!msg.contains("operators[0].name"), "{msg}");
     for expected in [
         "felt rates[0].amount: døgntaksten 1.000.000.000.000.000.000.000.000.000,00 kr. ligger uden for det mulige (0,00 kr. til 250.000,00 kr.)",
         "felt rates[1].vat_pct: momsandelen -100 % ligger uden for det mulige (0 % til 25 %)",
         "felt rates[2].calculation.budgeted_occupancy_pct: den budgetterede belægning 900 % ligger uden for det mulige (1 % til 100 %)",
         "felt description: teksten er 20001 tegn lang; højst 20000 tegn er tilladt",
         "felt departments[0].legal_bases[0].places: antal pladser 10.001 ligger uden for det mulige (0 til 10.000)",
+        "(nr. 2), felt departments[0].name: teksten er 201 tegn lang; højst 200 tegn er tilladt",
     ] {
         assert!(msg.contains(expected), "{expected}\nnot in\n{msg}");
     }
