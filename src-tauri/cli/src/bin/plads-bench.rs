@@ -68,7 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     println!(
-        "\n## Søgning (median af {RUNS} runder à {iterations} gentagelser; p99's spredning i parentes)\n"
+        "\n## Søgning (median af {RUNS} runder à {iterations} gentagelser, søgningen og den bare FTS5-forespørgsel på skift runde for runde; p99's spredning i parentes)\n"
     );
     println!("| forespørgsel | træffere | p50 ms | p99 ms | bar FTS5 p50 ms | bar FTS5 p99 ms | forhold p50 | forhold p99 |");
     println!("|---|---|---|---|---|---|---|---|");
@@ -270,14 +270,33 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 /// (p50, p99) of `RUNS` rounds of `iterations` timings each: the medians, and the p99s'
 /// spread.
-fn rounds<F: FnMut()>(iterations: usize, mut f: F) -> (Duration, Duration, Duration, Duration) {
-    let mut p50s = Vec::new();
-    let mut p99s = Vec::new();
+type Summary = (Duration, Duration, Duration, Duration);
+
+fn rounds<F: FnMut()>(iterations: usize, f: F) -> Summary {
+    paired_rounds(iterations, f, None::<fn()>).0
+}
+
+/// `rounds` of `f` and, when given, of `g` taking turns round by round, so both meet the
+/// machine in the same state (measured one after the other, a busy minute on this shared
+/// 2-core machine once landed on one side of a ratio only).
+fn paired_rounds<F: FnMut(), G: FnMut()>(
+    iterations: usize,
+    mut f: F,
+    mut g: Option<G>,
+) -> (Summary, Summary) {
+    let (mut first, mut second) = (Vec::new(), Vec::new());
     for _ in 0..RUNS {
-        let t = time(iterations, &mut f);
-        p50s.push(percentile(&t, 0.5));
-        p99s.push(percentile(&t, 0.99));
+        first.push(time(iterations, &mut f));
+        if let Some(g) = g.as_mut() {
+            second.push(time(iterations, g));
+        }
     }
+    (summary(&first), summary(&second))
+}
+
+fn summary(rounds: &[Vec<Duration>]) -> Summary {
+    let p50s: Vec<Duration> = rounds.iter().map(|t| percentile(t, 0.5)).collect();
+    let p99s: Vec<Duration> = rounds.iter().map(|t| percentile(t, 0.99)).collect();
     let lo = p99s.iter().min().copied().unwrap_or_default();
     let hi = p99s.iter().max().copied().unwrap_or_default();
     (median(p50s), median(p99s), lo, hi)
@@ -294,15 +313,21 @@ fn search_row(
 ) -> Result<(Duration, Option<f64>), Box<dyn std::error::Error>> {
     let (index, db) = (&c.index, &c.db);
     let total = index.search(db.conn(), query, today)?.total;
-    let (p50, p99, lo, hi) = rounds(iterations, || {
-        let _ = index.search(db.conn(), query, today);
-    });
-    let spread = format!("{}–{}", ms(lo), ms(hi));
-    match query.text.as_deref() {
-        Some(text) => {
-            let (b50, b99, _, _) = rounds(iterations, || {
+    let text = query.text.as_deref();
+    let ((p50, p99, lo, hi), (b50, b99, _, _)) = paired_rounds(
+        iterations,
+        || {
+            let _ = index.search(db.conn(), query, today);
+        },
+        text.map(|text| {
+            move || {
                 let _ = search::bare_fts_count(db.conn(), text);
-            });
+            }
+        }),
+    );
+    let spread = format!("{}–{}", ms(lo), ms(hi));
+    match text {
+        Some(_) => {
             let r50 = p50.as_secs_f64() / b50.as_secs_f64();
             let r99 = p99.as_secs_f64() / b99.as_secs_f64();
             println!(
