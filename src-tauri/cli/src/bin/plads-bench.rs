@@ -268,10 +268,10 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
-/// (p50, p99) of `RUNS` rounds of `iterations` timings each: the medians, and the p99s'
-/// spread.
+/// The median p50, the median p99 and the p99s' spread (lowest, highest) over the rounds.
 type Summary = (Duration, Duration, Duration, Duration);
 
+/// `RUNS` rounds of `iterations` timings each of `f`.
 fn rounds<F: FnMut()>(iterations: usize, f: F) -> Summary {
     paired_rounds(iterations, f, None::<fn()>).0
 }
