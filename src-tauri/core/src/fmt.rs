@@ -5,7 +5,62 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 /// `dd.mm.åååå`
 pub fn date(d: NaiveDate) -> String {
-    format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year())
+    let mut out = String::with_capacity(10);
+    push_date(&mut out, d);
+    out
+}
+
+/// Appends `dd.mm.åååå`. The search writes 50 hits' texts per keystroke, so the texts it
+/// shows are built by appending, without `format!` (docs/benchmarks.md, round 6).
+pub fn push_date(out: &mut String, d: NaiveDate) {
+    let Ok(year) = u64::try_from(d.year()) else {
+        out.push_str(&format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year()));
+        return;
+    };
+    push_padded(out, u64::from(d.day()), 2);
+    out.push('.');
+    push_padded(out, u64::from(d.month()), 2);
+    out.push('.');
+    push_padded(out, year, 4);
+}
+
+/// Appends `n` in decimal digits, without grouping.
+pub fn push_uint(out: &mut String, n: u64) {
+    push_padded(out, n, 1);
+}
+
+/// Appends `n` in decimal digits, with leading zeros up to `width` digits.
+fn push_padded(out: &mut String, n: u64, width: usize) {
+    let mut buf = [0u8; 40];
+    let digits = digits_of(u128::from(n), &mut buf);
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    digits.iter().for_each(|&b| out.push(char::from(b)));
+}
+
+/// The ASCII decimal digits of `n` (at least one), written at the end of `buf`.
+fn digits_of(mut n: u128, buf: &mut [u8; 40]) -> &[u8] {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        // u64 arithmetic when it fits: u128 division is a library call.
+        let digit = match u64::try_from(n) {
+            Ok(small) => {
+                n = u128::from(small / 10);
+                small % 10
+            }
+            Err(_) => {
+                let d = (n % 10) as u64;
+                n /= 10;
+                d
+            }
+        };
+        buf[start] = b'0' + digit as u8;
+        if n == 0 || start == 0 {
+            return &buf[start..];
+        }
+    }
 }
 
 /// A stored timestamp (`åååå-mm-ddTHH:MM:SS`, local time) as `dd.mm.åååå kl. HH:MM`; text
@@ -27,6 +82,13 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// Groups the integer digits with `.` and uses `,` as decimal separator, with exactly
 /// `decimals` decimals (rounded half away from zero, as Danish bookkeeping does).
 pub fn number(value: Decimal, decimals: u32) -> String {
+    let mut out = String::with_capacity(24);
+    push_number(&mut out, value, decimals);
+    out
+}
+
+/// Appends `number(value, decimals)`.
+pub fn push_number(out: &mut String, value: Decimal, decimals: u32) {
     let mut rounded =
         value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
     let negative = rounded.is_sign_negative() && !rounded.is_zero();
@@ -34,21 +96,25 @@ pub fn number(value: Decimal, decimals: u32) -> String {
     rounded.rescale(decimals);
     let mantissa = rounded.mantissa().unsigned_abs();
     let scale = 10u128.pow(rounded.scale());
-    let int_digits = (mantissa / scale).to_string();
-    let mut out = String::with_capacity(int_digits.len() * 4 / 3 + decimals as usize + 2);
+    let mut buf = [0u8; 40];
+    let int_digits = digits_of(mantissa / scale, &mut buf);
     if negative {
         out.push('-');
     }
-    for (i, ch) in int_digits.chars().enumerate() {
+    for (i, &b) in int_digits.iter().enumerate() {
         if i > 0 && (int_digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
-        out.push(ch);
+        out.push(char::from(b));
     }
     if decimals > 0 {
-        use std::fmt::Write;
-        let width = rounded.scale() as usize;
-        let _ = write!(out, ",{:0width$}", mantissa % scale);
+        out.push(',');
+        let mut buf = [0u8; 40];
+        let fraction = digits_of(mantissa % scale, &mut buf);
+        for _ in fraction.len()..rounded.scale() as usize {
+            out.push('0');
+        }
+        fraction.iter().for_each(|&b| out.push(char::from(b)));
         // A value with 28 digits cannot be rescaled to more decimals: pad with zeros.
         for _ in rounded.scale()..decimals {
             out.push('0');
@@ -57,7 +123,6 @@ pub fn number(value: Decimal, decimals: u32) -> String {
             out.pop();
         }
     }
-    out
 }
 
 /// A non-negative amount as a Danish user types it: "3500", "3.500", "3.500,50", "3500.50",
@@ -107,8 +172,9 @@ pub fn count(n: usize, singular: &str, plural: &str) -> String {
 /// A kilometre figure with one decimal: `12,3 km`.
 pub fn km(value: f64) -> String {
     let tenths = (value * 10.0).round() as i64;
-    let d = Decimal::new(tenths, 1);
-    format!("{} km", number(d, 1))
+    let mut out = number(Decimal::new(tenths, 1), 1);
+    out.push_str(" km");
+    out
 }
 
 /// Sort key for Danish alphabetical order: æ, ø, å after z, and "aa" as å
@@ -183,6 +249,48 @@ mod tests {
         assert_eq!(number(d("-0.004"), 2), "0,00");
         assert_eq!(number(d("1.5"), 3), "1,500");
         assert_eq!(number(d("0.05"), 1), "0,1");
+        // What `format!` wrote before the digits were written by hand.
+        for (v, decimals) in [
+            ("0", 0),
+            ("7", 2),
+            ("0.001", 3),
+            ("100.07", 2),
+            ("-1234567.5", 1),
+            ("79228162514264337593543950335", 0),
+            ("79228162514264337593543950335", 2),
+            ("7.9228162514264337593543950335", 28),
+            ("18446744073709551616.5", 1),
+        ] {
+            let value = d(v);
+            let mut rounded =
+                value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+            let negative = rounded.is_sign_negative() && !rounded.is_zero();
+            rounded.set_sign_positive(true);
+            rounded.rescale(decimals);
+            let mantissa = rounded.mantissa().unsigned_abs();
+            let scale = 10u128.pow(rounded.scale());
+            let int = (mantissa / scale).to_string();
+            let grouped: String = int
+                .chars()
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    let dot = i > 0 && (int.len() - i).is_multiple_of(3);
+                    dot.then_some('.').into_iter().chain([c])
+                })
+                .collect();
+            let mut expected = format!("{}{grouped}", if negative { "-" } else { "" });
+            if decimals > 0 {
+                let width = rounded.scale() as usize;
+                expected.push_str(&format!(",{:0width$}", mantissa % scale));
+                for _ in rounded.scale()..decimals {
+                    expected.push('0');
+                }
+                if rounded.scale() == 0 {
+                    expected.pop();
+                }
+            }
+            assert_eq!(number(value, decimals), expected, "{v} with {decimals}");
+        }
         assert_eq!(number(d("12345678901.999"), 2), "12.345.678.902,00");
         // 28 digits: no room for decimals in a Decimal, still two in the text.
         assert_eq!(
@@ -211,6 +319,20 @@ mod tests {
     fn dates_in_danish() {
         let day = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
         assert_eq!(date(day), "05.11.2026");
+        for (y, m, dd) in [
+            (1, 1, 1),
+            (999, 12, 31),
+            (9999, 2, 3),
+            (10_000, 1, 1),
+            (-44, 3, 15),
+        ] {
+            let day = NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+            assert_eq!(date(day), format!("{dd:02}.{m:02}.{y:04}"));
+        }
+        let mut s = String::new();
+        push_uint(&mut s, 0);
+        push_uint(&mut s, 18_446_744_073_709_551_615);
+        assert_eq!(s, "018446744073709551615");
         assert_eq!(parse_date("05.11.2026"), Some(day));
         assert_eq!(parse_date("2026-11-05"), Some(day));
         assert_eq!(parse_date("5.11.2026"), Some(day));

@@ -1185,11 +1185,7 @@ impl SearchIndex {
             .unwrap_or_default();
         let (daily_rate, daily_rate_short) = daily_rate_texts(rate, rate_year, year);
         let text = HitTexts {
-            legal_bases: legal_bases
-                .iter()
-                .map(|b| b.label())
-                .collect::<Vec<_>>()
-                .join(", "),
+            legal_bases: bases_text(&legal_bases),
             free_places: free_places_text(free, places),
             free_as_of: free_as_of_text(as_of, stale),
             daily_rate,
@@ -1339,36 +1335,61 @@ fn text_matches(conn: &Connection, text: &str) -> Result<Option<Vec<i64>>> {
     })
 }
 
-fn free_places_text(free: Option<u32>, places: u32) -> String {
-    match free {
-        Some(n) => format!("{n} af {places}"),
-        None => format!("ukendt af {places}"),
+// A hit's texts are appended piece by piece rather than with `format!`: 50 hits per search,
+// and for a small result ("roskilde", 0,2 ms) their texts were an eighth of the search
+// (docs/benchmarks.md, round 6).
+
+/// "SEL § 107, SEL § 108".
+fn bases_text(bases: &[LegalBasis]) -> String {
+    let mut out = String::with_capacity(12 * bases.len());
+    for (i, b) in bases.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(b.label());
     }
+    out
 }
 
-fn free_as_of_text(as_of: Option<NaiveDate>, stale: bool) -> String {
-    match as_of {
-        Some(d) if stale => format!("pr. {} (forældet)", fmt::date(d)),
-        Some(d) => format!("pr. {}", fmt::date(d)),
-        None => "ingen dato".into(),
+/// "3 af 12", "ukendt af 12".
+fn free_places_text(free: Option<u32>, places: u32) -> String {
+    let mut out = String::with_capacity(16);
+    match free {
+        Some(n) => fmt::push_uint(&mut out, u64::from(n)),
+        None => out.push_str("ukendt"),
     }
+    out.push_str(" af ");
+    fmt::push_uint(&mut out, u64::from(places));
+    out
+}
+
+/// "pr. 01.11.2026", with " (forældet)" when stale.
+fn free_as_of_text(as_of: Option<NaiveDate>, stale: bool) -> String {
+    let Some(d) = as_of else {
+        return "ingen dato".into();
+    };
+    let mut out = String::with_capacity(26);
+    out.push_str("pr. ");
+    fmt::push_date(&mut out, d);
+    if stale {
+        out.push_str(" (forældet)");
+    }
+    out
 }
 
 /// The daily rate as shown, with "pr. døgn" and without; the year is named when it is not
 /// the year asked for.
 fn daily_rate_texts(rate: Option<Decimal>, rate_year: Option<i32>, year: i32) -> (String, String) {
-    let rate_kr = rate.map(fmt::kr_whole);
-    let daily_rate = match (&rate_kr, rate_year) {
-        (Some(kr), Some(y)) if y == year => format!("{kr} pr. døgn"),
-        (Some(kr), Some(y)) => format!("{kr} pr. døgn ({y})"),
-        _ => "ingen takst".into(),
-    };
-    let daily_rate_short = match (rate_kr, rate_year) {
-        (Some(kr), Some(y)) if y == year => kr,
-        (Some(kr), Some(y)) => format!("{kr} ({y})"),
-        _ => "ingen takst".into(),
-    };
-    (daily_rate, daily_rate_short)
+    match (rate.map(fmt::kr_whole), rate_year) {
+        (Some(kr), Some(y)) if y == year => {
+            let mut daily = String::with_capacity(kr.len() + 10);
+            daily.push_str(&kr);
+            daily.push_str(" pr. døgn");
+            (daily, kr)
+        }
+        (Some(kr), Some(y)) => (format!("{kr} pr. døgn ({y})"), format!("{kr} ({y})")),
+        _ => ("ingen takst".into(), "ingen takst".into()),
+    }
 }
 
 /// A postcode as a point: the town of a municipality with that postcode, else the middle of

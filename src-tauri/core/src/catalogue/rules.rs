@@ -18,10 +18,17 @@ pub fn operator_on(periods: &[OperatorPeriod], on: NaiveDate) -> Option<&Operato
 
 /// "18-65 år", "fra 18 år".
 pub fn age_text(min: u8, max: Option<u8>) -> String {
-    match max {
-        Some(m) => format!("{min}-{m} år"),
-        None => format!("fra {min} år"),
+    let mut out = String::with_capacity(12);
+    if max.is_none() {
+        out.push_str("fra ");
     }
+    crate::fmt::push_uint(&mut out, u64::from(min));
+    if let Some(m) = max {
+        out.push('-');
+        crate::fmt::push_uint(&mut out, u64::from(m));
+    }
+    out.push_str(" år");
+    out
 }
 
 /// How old a figure is: "i dag", "1 dag gammelt", "14 dage gammelt".
