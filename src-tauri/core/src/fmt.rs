@@ -249,48 +249,26 @@ mod tests {
         assert_eq!(number(d("-0.004"), 2), "0,00");
         assert_eq!(number(d("1.5"), 3), "1,500");
         assert_eq!(number(d("0.05"), 1), "0,1");
-        // What `format!` wrote before the digits were written by hand.
-        for (v, decimals) in [
-            ("0", 0),
-            ("7", 2),
-            ("0.001", 3),
-            ("100.07", 2),
-            ("-1234567.5", 1),
-            ("79228162514264337593543950335", 0),
-            ("79228162514264337593543950335", 2),
-            ("7.9228162514264337593543950335", 28),
-            ("18446744073709551616.5", 1),
-        ] {
-            let value = d(v);
-            let mut rounded =
-                value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
-            let negative = rounded.is_sign_negative() && !rounded.is_zero();
-            rounded.set_sign_positive(true);
-            rounded.rescale(decimals);
-            let mantissa = rounded.mantissa().unsigned_abs();
-            let scale = 10u128.pow(rounded.scale());
-            let int = (mantissa / scale).to_string();
-            let grouped: String = int
-                .chars()
-                .enumerate()
-                .flat_map(|(i, c)| {
-                    let dot = i > 0 && (int.len() - i).is_multiple_of(3);
-                    dot.then_some('.').into_iter().chain([c])
-                })
-                .collect();
-            let mut expected = format!("{}{grouped}", if negative { "-" } else { "" });
-            if decimals > 0 {
-                let width = rounded.scale() as usize;
-                expected.push_str(&format!(",{:0width$}", mantissa % scale));
-                for _ in rounded.scale()..decimals {
-                    expected.push('0');
-                }
-                if rounded.scale() == 0 {
-                    expected.pop();
-                }
-            }
-            assert_eq!(number(value, decimals), expected, "{v} with {decimals}");
-        }
+        // The digits are written by hand: what `format!` wrote for them before.
+        assert_eq!(number(d("0"), 0), "0");
+        assert_eq!(number(d("7"), 2), "7,00");
+        assert_eq!(number(d("0.001"), 3), "0,001");
+        assert_eq!(number(d("100.07"), 2), "100,07");
+        assert_eq!(number(d("-1234567.5"), 1), "-1.234.567,5");
+        let max = "79.228.162.514.264.337.593.543.950.335";
+        assert_eq!(number(d("79228162514264337593543950335"), 0), max);
+        assert_eq!(
+            number(d("79228162514264337593543950335"), 2),
+            format!("{max},00")
+        );
+        assert_eq!(
+            number(d("7.9228162514264337593543950335"), 28),
+            "7,9228162514264337593543950335"
+        );
+        assert_eq!(
+            number(d("18446744073709551616.5"), 1),
+            "18.446.744.073.709.551.616,5"
+        );
         assert_eq!(number(d("12345678901.999"), 2), "12.345.678.902,00");
         // 28 digits: no room for decimals in a Decimal, still two in the text.
         assert_eq!(
