@@ -82,13 +82,6 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// Groups the integer digits with `.` and uses `,` as decimal separator, with exactly
 /// `decimals` decimals (rounded half away from zero, as Danish bookkeeping does).
 pub fn number(value: Decimal, decimals: u32) -> String {
-    let mut out = String::with_capacity(24);
-    push_number(&mut out, value, decimals);
-    out
-}
-
-/// Appends `number(value, decimals)`.
-pub fn push_number(out: &mut String, value: Decimal, decimals: u32) {
     let mut rounded =
         value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
     let negative = rounded.is_sign_negative() && !rounded.is_zero();
@@ -98,6 +91,7 @@ pub fn push_number(out: &mut String, value: Decimal, decimals: u32) {
     let scale = 10u128.pow(rounded.scale());
     let mut buf = [0u8; 40];
     let int_digits = digits_of(mantissa / scale, &mut buf);
+    let mut out = String::with_capacity(int_digits.len() * 4 / 3 + decimals as usize + 2);
     if negative {
         out.push('-');
     }
@@ -123,6 +117,7 @@ pub fn push_number(out: &mut String, value: Decimal, decimals: u32) {
             out.pop();
         }
     }
+    out
 }
 
 /// A non-negative amount as a Danish user types it: "3500", "3.500", "3.500,50", "3500.50",
