@@ -2,14 +2,10 @@
 import { catalogueInfo, referenceData, chooseCatalogueFile, importCatalogue, uiReady, onIndexChanged } from './api/catalogue.js';
 import { initSearch, run as runSearch, currentOrigin, markSelected } from './views/search.js';
 import { openOffer, closeOffer, setOfferExtras } from './views/offer.js';
-import { initChecks, refreshList, showNewForm, activeCheck, addOfferToActive, openCheck } from './views/checks.js';
 import { h } from './components/dom.js';
 import { focusElement } from './components/focus.js';
-import { openSettings } from './views/settings.js';
 import { initServerState } from './views/server.js';
-import { initContracts, refreshContracts, newContract } from './views/contracts.js';
-import { initReports, showReports } from './views/reports.js';
-import { initAgreements, showAgreements } from './views/agreements.js';
+import { RESTORED_KEY } from './api/settings.js';
 import { showError, showInfo, clearMessage, installSafetyNet } from './components/message.js';
 import { count } from './components/plural.js';
 import { setToday } from './components/today.js';
@@ -17,7 +13,51 @@ import { timestampText } from './components/format.js';
 
 const $ = (id) => document.getElementById(id);
 
-// Every module is loaded and evaluated when this line runs (the static imports above).
+/** The reference data (municipalities, legal bases, target groups), read once at start. */
+let ref = null;
+
+/** A view's module, loaded and set up the first time the view (or something in it) is
+ * needed: a caseworker who only searches never pays for the contract editor's or the reports'
+ * scripts (3–4 MB of the window's memory, docs/benchmarks.md round 7). */
+function onFirstUse(load, init) {
+  let loading = null;
+  let loaded = null;
+  const get = () => {
+    loading ??= load().then((m) => {
+      init(m);
+      loaded = m;
+      return m;
+    }, (e) => {
+      loading = null; // tried again next time
+      throw e;
+    });
+    return loading;
+  };
+  get.now = () => loaded;
+  return get;
+}
+
+const checksView = onFirstUse(() => import('./views/checks.js'), (m) => m.initChecks(ref, {
+  findMore,
+  createContract: (c, offerId) => createContract(c.id, offerId ?? c.closed?.chosen_offer_id),
+}));
+const contractsView = onFirstUse(() => import('./views/contracts.js'), (m) => m.initContracts(ref));
+const reportsView = onFirstUse(() => import('./views/reports.js'), (m) => m.initReports());
+const agreementsView = onFirstUse(() => import('./views/agreements.js'), (m) => m.initAgreements(ref));
+const settingsView = onFirstUse(() => import('./views/settings.js'), () => {});
+
+/** The open check, if any (none before the checks' view was ever used). */
+const activeCheck = () => checksView.now()?.activeCheck() ?? null;
+
+async function openSettings() {
+  try {
+    await (await settingsView()).openSettings();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+// The start's modules (the static imports above) are loaded and evaluated when this line runs.
 const modulesLoaded = performance.now();
 
 /** The page's milestones for PLADSOVERBLIK_TIMING (wall-clock ms): the document fetched and
@@ -70,7 +110,19 @@ const VIEW_HEADINGS = {
   search: 'search-title', checks: 'checks-title', contracts: 'contracts-title', reports: 'report-nav-title', agreements: 'agreements-title',
 };
 
-function showView(name) {
+/** Shows view `name`; a view's module is loaded first (once), so its buttons work as soon
+ * as they can be seen. */
+async function showView(name) {
+  let view = null;
+  try {
+    if (name === 'checks') view = await checksView();
+    if (name === 'contracts') view = await contractsView();
+    if (name === 'reports') view = await reportsView();
+    if (name === 'agreements') view = await agreementsView();
+  } catch (e) {
+    showError(e);
+    return;
+  }
   // A message belongs to the screen that produced it.
   if ($(`${name}-view`).hidden) clearMessage();
   for (const v of VIEWS) {
@@ -82,16 +134,17 @@ function showView(name) {
   updateBanner();
   // Focus moves to the new view's heading, so a screen reader says where the user is.
   focusElement($(VIEW_HEADINGS[name]));
-  if (name === 'checks') refreshList();
-  if (name === 'contracts') refreshContracts();
-  if (name === 'agreements') showAgreements();
-  if (name === 'reports') showReports();
+  if (name === 'checks') view.refreshList();
+  if (name === 'contracts') view.refreshContracts();
+  if (name === 'agreements') view.showAgreements();
+  if (name === 'reports') view.showReports();
 }
 
 /** "Opret kontrakt": from a closed check (its chosen offer) or from an offer page. */
 async function createContract(checkId, offerId) {
-  showView('contracts');
-  await newContract(checkId, offerId);
+  await showView('contracts');
+  const view = contractsView.now();
+  if (view) await view.newContract(checkId, offerId);
 }
 
 /** While a check is open, the search screen says offers can be added to its shortlist. */
@@ -102,7 +155,7 @@ function updateBanner() {
   if (!c) return;
   banner.replaceChildren(
     `Afstemning ${c.id} er åben: åbn et tilbud og tryk «Føj til kortliste» for at sammenligne det. `,
-    h('button', { type: 'button', class: 'secondary', id: 'back-to-check', onclick: async () => { showView('checks'); await openCheck(c.id); focusElement($('check-title')); } }, 'Tilbage til afstemningen'),
+    h('button', { type: 'button', class: 'secondary', id: 'back-to-check', onclick: async () => { await showView('checks'); await checksView.now()?.openCheck(c.id); focusElement($('check-title')); } }, 'Tilbage til afstemningen'),
   );
 }
 
@@ -134,11 +187,7 @@ async function start() {
   const firstCall = performance.now();
   try {
     await refreshHeader();
-    const ref = await referenceData();
-    initChecks(ref, { findMore, createContract: (c, offerId) => createContract(c.id, offerId ?? c.closed?.chosen_offer_id) });
-    initContracts(ref);
-    initReports();
-    initAgreements(ref);
+    ref = await referenceData();
     setOfferExtras((o) => {
       const c = activeCheck();
       if (!c) {
@@ -149,7 +198,7 @@ async function start() {
         type: 'button', id: 'add-to-shortlist', disabled: onList,
         onclick: async (e) => {
           const button = e.currentTarget;
-          if (await addOfferToActive(o.id)) {
+          if (await checksView.now()?.addOfferToActive(o.id)) {
             button.disabled = true;
             button.textContent = 'På kortlisten';
           }
@@ -168,6 +217,8 @@ async function start() {
   } catch (e) {
     showError(e);
   }
+  // The window was reloaded after a restore: the settings module opens with what was restored.
+  if (sessionStorage.getItem(RESTORED_KEY)) settingsView().catch(showError);
   $('import-button').addEventListener('click', importFlow);
   $('settings-button').addEventListener('click', openSettings);
   // The server's state line opens Indstillinger at «Kommunens server».
@@ -181,9 +232,9 @@ async function start() {
   $('tab-contracts').addEventListener('click', () => showView('contracts'));
   $('tab-reports').addEventListener('click', () => showView('reports'));
   $('tab-agreements').addEventListener('click', () => showView('agreements'));
-  $('start-check').addEventListener('click', () => {
-    showView('checks');
-    showNewForm(needFromSearch());
+  $('start-check').addEventListener('click', async () => {
+    await showView('checks');
+    checksView.now()?.showNewForm(needFromSearch());
   });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && !$('offer').hidden) closeOffer();

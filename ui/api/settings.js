@@ -4,6 +4,10 @@ import { invoke, pickFile } from './tauri.js';
 export const getSettings = () => invoke('settings_get');
 export const setSetting = (key, value) => invoke('settings_set', { key, value });
 
+/** Where a restore's result waits across the reload that follows it (the settings screen
+ * opens again with it). */
+export const RESTORED_KEY = 'pladsoverblik.restored';
+
 // Backups: a copy of the whole database through the save dialog, the automatic backups, and
 // a restore through the open dialog once the user has seen what the backup holds. The dialogs
 // give a token for the picked file, never a path.

@@ -4,6 +4,7 @@
 // first, then confirmed; afterwards the window reloads so every view shows the restored data).
 import {
   getSettings, setSetting, backupStatus, takeBackup, chooseBackup, inspectBackup, restoreBackup,
+  RESTORED_KEY,
 } from '../api/settings.js';
 import { describe } from '../api/errors.js';
 import { h, fill } from '../components/dom.js';
@@ -32,9 +33,6 @@ function plFields(s) {
     return [`pl_rate_${y}`, `PL-sats ${y} (%)`, 'Fra den seneste økonomiaftale, fx 2,9', found ? String(found[1]).replace('.', ',') : ''];
   });
 }
-
-/** Where a restore's result waits across the reload that follows it. */
-const RESTORED_KEY = 'pladsoverblik.restored';
 
 export async function openSettings(notice = null) {
   const dialog = document.getElementById('settings-dialog');
@@ -172,7 +170,8 @@ function automaticTable(files) {
       h('td', {}, f.taken_text), h('td', {}, f.reason_text), h('td', { class: 'num' }, f.size_text)))));
 }
 
-// After a restore the window reloads; the settings open again with what was restored.
+// After a restore the window reloads; the settings open again with what was restored (main.js
+// loads this module at start then).
 const restored = sessionStorage.getItem(RESTORED_KEY);
 if (restored) {
   sessionStorage.removeItem(RESTORED_KEY);
