@@ -18,19 +18,21 @@ let ref = null;
 
 /** A view's module, loaded and set up the first time the view (or something in it) is
  * needed: a caseworker who only searches never pays for the contract editor's or the reports'
- * scripts (3–4 MB of the window's memory, docs/benchmarks.md round 7). */
+ * scripts (2,4 MB of the window's memory, docs/benchmarks.md round 7). */
 function onFirstUse(load, init) {
   let loading = null;
   let loaded = null;
   const get = () => {
-    loading ??= load().then((m) => {
-      init(m);
-      loaded = m;
-      return m;
-    }, (e) => {
-      loading = null; // tried again next time
-      throw e;
-    });
+    loading ??= load()
+      .then((m) => {
+        init(m);
+        loaded = m;
+        return m;
+      })
+      .catch((e) => {
+        loading = null; // a failed load or set-up is tried again next time
+        throw e;
+      });
     return loading;
   };
   get.now = () => loaded;
