@@ -112,9 +112,14 @@ const VIEW_HEADINGS = {
   search: 'search-title', checks: 'checks-title', contracts: 'contracts-title', reports: 'report-nav-title', agreements: 'agreements-title',
 };
 
+/** The view asked for last: a screen whose module arrives after the user has moved on is
+ * not shown. */
+let wantedView = 'search';
+
 /** Shows view `name`; a view's module is loaded first (once), so its buttons work as soon
- * as they can be seen. */
+ * as they can be seen. False when it was not shown (its module failed, or the user moved on). */
 async function showView(name) {
+  wantedView = name;
   let view = null;
   try {
     if (name === 'checks') view = await checksView();
@@ -123,8 +128,9 @@ async function showView(name) {
     if (name === 'agreements') view = await agreementsView();
   } catch (e) {
     showError(e);
-    return;
+    return false;
   }
+  if (wantedView !== name) return false;
   // A message belongs to the screen that produced it.
   if ($(`${name}-view`).hidden) clearMessage();
   for (const v of VIEWS) {
@@ -140,13 +146,12 @@ async function showView(name) {
   if (name === 'contracts') view.refreshContracts();
   if (name === 'agreements') view.showAgreements();
   if (name === 'reports') view.showReports();
+  return true;
 }
 
 /** "Opret kontrakt": from a closed check (its chosen offer) or from an offer page. */
 async function createContract(checkId, offerId) {
-  await showView('contracts');
-  const view = contractsView.now();
-  if (view) await view.newContract(checkId, offerId);
+  if (await showView('contracts')) await contractsView.now().newContract(checkId, offerId);
 }
 
 /** While a check is open, the search screen says offers can be added to its shortlist. */
@@ -157,7 +162,7 @@ function updateBanner() {
   if (!c) return;
   banner.replaceChildren(
     `Afstemning ${c.id} er åben: åbn et tilbud og tryk «Føj til kortliste» for at sammenligne det. `,
-    h('button', { type: 'button', class: 'secondary', id: 'back-to-check', onclick: async () => { await showView('checks'); await checksView.now()?.openCheck(c.id); focusElement($('check-title')); } }, 'Tilbage til afstemningen'),
+    h('button', { type: 'button', class: 'secondary', id: 'back-to-check', onclick: async () => { if (!(await showView('checks'))) return; await checksView.now().openCheck(c.id); focusElement($('check-title')); } }, 'Tilbage til afstemningen'),
   );
 }
 
@@ -235,8 +240,7 @@ async function start() {
   $('tab-reports').addEventListener('click', () => showView('reports'));
   $('tab-agreements').addEventListener('click', () => showView('agreements'));
   $('start-check').addEventListener('click', async () => {
-    await showView('checks');
-    checksView.now()?.showNewForm(needFromSearch());
+    if (await showView('checks')) checksView.now().showNewForm(needFromSearch());
   });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && !$('offer').hidden) closeOffer();

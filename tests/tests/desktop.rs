@@ -285,6 +285,42 @@ async fn search_and_open_an_offer() {
         .for_element(Locator::Css("#offer[hidden]"))
         .await
         .expect("offer page closes on Escape");
+
+    // Two screens asked for at once, before either's scripts were ever loaded (they load on
+    // first use): the one asked for last is shown, even though the first one's larger module
+    // arrives after it.
+    c.execute(
+        "document.getElementById('tab-reports').click();
+         document.getElementById('tab-agreements').click();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    app.find("#agreements-view:not([hidden])").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let shown: Vec<String> = c
+        .execute(
+            "return ['search', 'checks', 'contracts', 'reports', 'agreements']
+               .filter((v) => !document.getElementById(v + '-view').hidden);",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(shown, ["agreements"], "the screens shown");
+    assert_eq!(
+        c.execute(
+            "return document.getElementById('tab-agreements').getAttribute('aria-current');",
+            vec![]
+        )
+        .await
+        .unwrap(),
+        "page"
+    );
     app.close().await;
 }
 
