@@ -17,9 +17,9 @@ pub fn push_date(out: &mut String, d: NaiveDate) {
         out.push_str(&format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year()));
         return;
     };
-    push_padded(out, u64::from(d.day()), 2);
+    push_padded(out, d.day(), 2);
     out.push('.');
-    push_padded(out, u64::from(d.month()), 2);
+    push_padded(out, d.month(), 2);
     out.push('.');
     push_padded(out, year, 4);
 }
@@ -30,9 +30,9 @@ pub fn push_uint(out: &mut String, n: u64) {
 }
 
 /// Appends `n` in decimal digits, with leading zeros up to `width` digits.
-fn push_padded(out: &mut String, n: u64, width: usize) {
+fn push_padded(out: &mut String, n: impl Into<u128>, width: usize) {
     let mut buf = [0u8; 40];
-    let digits = digits_of(u128::from(n), &mut buf);
+    let digits = digits_of(n.into(), &mut buf);
     for _ in digits.len()..width {
         out.push('0');
     }
@@ -103,12 +103,7 @@ pub fn number(value: Decimal, decimals: u32) -> String {
     }
     if decimals > 0 {
         out.push(',');
-        let mut buf = [0u8; 40];
-        let fraction = digits_of(mantissa % scale, &mut buf);
-        for _ in fraction.len()..rounded.scale() as usize {
-            out.push('0');
-        }
-        fraction.iter().for_each(|&b| out.push(char::from(b)));
+        push_padded(&mut out, mantissa % scale, rounded.scale() as usize);
         // A value with 28 digits cannot be rescaled to more decimals: pad with zeros.
         for _ in rounded.scale()..decimals {
             out.push('0');
