@@ -97,7 +97,8 @@ async function importFlow() {
     closeOffer();
     await runSearch();
     const fromSheets = r.sheet_rates_text ? ` ${r.sheet_rates_text}` : '';
-    showInfo(`Kataloget er indlæst: ${count(r.offers, 'tilbud', 'tilbud')} og ${count(r.rates, 'takst', 'takster')}.${fromSheets}`);
+    const changes = r.changes_text ? ` ${r.changes_text}` : '';
+    showInfo(`Kataloget er indlæst: ${count(r.offers, 'tilbud', 'tilbud')} og ${count(r.rates, 'takst', 'takster')}.${changes}${fromSheets}`);
   } catch (e) {
     showError(e);
   } finally {

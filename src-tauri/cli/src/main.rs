@@ -163,7 +163,10 @@ fn import_catalogue(file: &std::path::Path, db: &Option<PathBuf>) -> Result<()> 
         fmt::date(report.extracted),
         started.elapsed().as_millis()
     );
-    if let Some(text) = &report.sheet_rates_text {
+    for text in [&report.changes_text, &report.sheet_rates_text]
+        .into_iter()
+        .flatten()
+    {
         outln!("{text}");
     }
     Ok(())

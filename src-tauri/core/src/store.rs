@@ -90,11 +90,15 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0019_received_marks.sql",
         include_str!("../migrations/0019_received_marks.sql"),
     ),
+    (
+        "0020_incremental_import.sql",
+        include_str!("../migrations/0020_incremental_import.sql"),
+    ),
 ];
 
-/// The migration after which the search text index is filled again from the catalogue's
-/// tables, in the same transaction (its folding changed).
-const SEARCH_TEXT_REBUILT: i64 = 13;
+/// The migrations after which the search text index is filled again from the catalogue's
+/// tables, in the same transaction (13: its folding changed; 20: it can delete rows).
+const SEARCH_TEXT_REBUILT: [i64; 2] = [13, 20];
 
 /// The schema version this build knows (= number of migrations).
 pub fn latest_version() -> i64 {
@@ -311,7 +315,7 @@ impl Db {
             }
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
-            if version == SEARCH_TEXT_REBUILT {
+            if SEARCH_TEXT_REBUILT.contains(&version) {
                 crate::catalogue::import::rebuild_search_text(&tx)?;
             }
             tx.pragma_update(None, "user_version", version)?;

@@ -992,6 +992,9 @@ fn a_sheet_imported_before_the_upgrade_keeps_its_rates_for_offers_not_yet_in_the
         db.conn()
             .execute_batch(
                 "DROP TABLE pending_rates; ALTER TABLE sync_pushed DROP COLUMN received;
+                 ALTER TABLE offers DROP COLUMN file_digest;
+                 ALTER TABLE offers DROP COLUMN file_rates;
+                 ALTER TABLE catalogue_meta DROP COLUMN offers_context;
                  PRAGMA user_version = 17;",
             )
             .unwrap();

@@ -108,12 +108,16 @@ fn an_index_from_before_the_folding_is_rebuilt_by_the_upgrade() {
     {
         let mut db = Db::open_unmigrated(&path).unwrap();
         db.migrate_to(11).unwrap();
-        // Today's import also takes waiting rate-sheet rates into use (migration 18's table):
-        // an empty stand-in for the import, removed again before the upgrade creates it.
+        // Today's import also takes waiting rate-sheet rates into use (migration 18's table)
+        // and keeps fingerprints (migration 20's columns): empty stand-ins for the import,
+        // removed again before the upgrade creates them.
         db.conn()
             .execute_batch(
                 "CREATE TABLE pending_rates (seq INTEGER PRIMARY KEY, sha256 TEXT, offer_id TEXT,
-                    rate TEXT, source TEXT)",
+                    rate TEXT, source TEXT);
+                 ALTER TABLE offers ADD COLUMN file_digest BLOB;
+                 ALTER TABLE offers ADD COLUMN file_rates INTEGER;
+                 ALTER TABLE catalogue_meta ADD COLUMN offers_context BLOB;",
             )
             .unwrap();
         import::import(
@@ -122,7 +126,14 @@ fn an_index_from_before_the_folding_is_rebuilt_by_the_upgrade() {
             "eksempelkatalog.json",
         )
         .unwrap();
-        db.conn().execute_batch("DROP TABLE pending_rates").unwrap();
+        db.conn()
+            .execute_batch(
+                "DROP TABLE pending_rates;
+                 ALTER TABLE offers DROP COLUMN file_digest;
+                 ALTER TABLE offers DROP COLUMN file_rates;
+                 ALTER TABLE catalogue_meta DROP COLUMN offers_context;",
+            )
+            .unwrap();
         // The index as version 11 wrote it: the words as they are spelt, unfolded.
         pladsoverblik_core::catalogue::store::clear_fts(db.conn()).unwrap();
         db.conn()

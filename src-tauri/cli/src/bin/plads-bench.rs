@@ -99,6 +99,49 @@ fn arg<T: std::str::FromStr>(args: &[String], flag: &str) -> Option<T> {
         .and_then(|v| v.parse().ok())
 }
 
+/// Next month's catalogue from this month's options: every tenth offer with other free
+/// places, every hundredth gone, and as many new ones at the end.
+fn next_month(opts: &generate::Options) -> impl Iterator<Item = snapshot::OfferRecord> + '_ {
+    let new = generate::Options {
+        offers: opts.offers / 100,
+        seed: opts.seed + 1,
+        ..opts.clone()
+    };
+    let added: Vec<snapshot::OfferRecord> = generate::offers(&new)
+        .enumerate()
+        .map(|(i, mut rec)| {
+            rec.id = format!("NY-{i}");
+            rec
+        })
+        .collect();
+    generate::offers(opts)
+        .enumerate()
+        .filter(|(i, _)| i % 100 != 55)
+        .map(|(i, mut rec)| {
+            if i % 10 == 3 {
+                for p in rec
+                    .departments
+                    .iter_mut()
+                    .flat_map(|d| d.legal_bases.iter_mut())
+                {
+                    p.free_places = Some(match p.free_places {
+                        Some(f) if f < p.places => f + 1,
+                        Some(f) if f > 0 => f - 1,
+                        Some(f) => f,
+                        None => 0,
+                    });
+                    p.free_as_of = p
+                        .free_as_of
+                        .clone()
+                        .or_else(|| Some(opts.extracted.to_string()));
+                    p.free_source = p.free_source.clone().or_else(|| Some("tilbuddet".into()));
+                }
+            }
+            rec
+        })
+        .chain(added)
+}
+
 /// How many times each figure is measured; the median is reported with the spread.
 const RUNS: usize = 5;
 
@@ -121,10 +164,17 @@ struct Catalogue {
     size_mb: f64,
     generate_time: Duration,
     first_import: Duration,
-    /// Importing it again into the database that holds it (the monthly case), the
-    /// automatic backup before it included, `RUNS` times.
+    /// Next month's catalogue (`next_month`) imported into the database that holds this
+    /// month's (the monthly case), the automatic backup before it included, `RUNS` times.
+    next_months: Vec<Duration>,
+    /// What `next_month` changed: (changed, added, removed, unchanged).
+    next_changes: (usize, usize, usize, usize),
+    /// The same file imported again (every offer taken over), backup included.
     reimports: Vec<Duration>,
-    /// The same import without the backup, `RUNS` times.
+    /// An import that reads and writes every offer (another target-group tree), backup
+    /// included.
+    rewrites: Vec<Duration>,
+    /// Next month's catalogue without the backup, `RUNS` times.
     without_backup: Vec<Duration>,
     /// The automatic backup alone, taken as the import takes it, `RUNS` times.
     backups: Vec<Duration>,
@@ -157,21 +207,43 @@ impl Catalogue {
         )?;
         let generate_time = t.elapsed();
         let size_mb = std::fs::metadata(&file)?.len() as f64 / 1_048_576.0;
+        // Next month: a tenth of the offers with other free places, 1 % gone, 1 % new.
+        let next = dir.join("katalog-naeste-maaned.json");
+        snapshot::write(
+            std::io::BufWriter::new(std::fs::File::create(&next)?),
+            &generate::header(&opts),
+            next_month(&opts),
+        )?;
+        // The same offers under a target-group tree with one label changed: every offer's
+        // search text changes, so every offer is read and written.
+        let retree = dir.join("katalog-nyt-traee.json");
+        let mut header = generate::header(&opts);
+        if let Some(g) = header.target_groups.first_mut() {
+            g.label.push_str(" (ny betegnelse)");
+        }
+        snapshot::write(
+            std::io::BufWriter::new(std::fs::File::create(&retree)?),
+            &header,
+            generate::offers(&opts),
+        )?;
         let rss_before = peak_rss_mb();
 
         let db_path = dir.join("bench.sqlite");
         let mut db = Db::open(&db_path)?;
-        let import_once = |db: &mut Db| -> Result<_, Box<dyn std::error::Error>> {
+        let import_once = |db: &mut Db, file: &Path| -> Result<_, Box<dyn std::error::Error>> {
             let t = Instant::now();
-            let (report, copy) = import::import_file_backed_up(db, &file, |_, _| {})?;
+            let (report, copy) = import::import_file_backed_up(db, file, |_, _| {})?;
             let took = t.elapsed();
             if let Some(copy) = &copy {
                 backup::keep(db.conn(), copy)?;
             }
             Ok((report, took))
         };
-        let (mut report, first_import) = import_once(&mut db)?;
+        let (mut report, first_import) = import_once(&mut db, &file)?;
+        let mut next_months = Vec::new();
+        let mut next_changes = (0, 0, 0, 0);
         let mut reimports = Vec::new();
+        let mut rewrites = Vec::new();
         let mut backups = Vec::new();
         let mut without_backup = Vec::new();
         let mut backup_mb = 0.0;
@@ -183,11 +255,20 @@ impl Catalogue {
                 backup_mb = copy.bytes as f64 / 1_048_576.0;
                 backup::discard(&copy);
             }
+            // Each measured import starts from this month's catalogue, imported in full.
+            let (next_report, took) = import_once(&mut db, &next)?;
+            next_months.push(took);
+            if let Some(c) = next_report.changes {
+                next_changes = (c.changed, c.added, c.removed, c.unchanged);
+            }
+            import_once(&mut db, &file)?;
             let t = Instant::now();
-            import::import_file(&mut db, &file, |_, _| {})?;
+            import::import_file(&mut db, &next, |_, _| {})?;
             without_backup.push(t.elapsed());
-            let (again, took) = import_once(&mut db)?;
-            reimports.push(took);
+            import_once(&mut db, &file)?;
+            reimports.push(import_once(&mut db, &file)?.1);
+            rewrites.push(import_once(&mut db, &retree)?.1);
+            let (again, _) = import_once(&mut db, &file)?;
             report = again;
         }
         let db_mb = std::fs::metadata(&db_path)?.len() as f64 / 1_048_576.0;
@@ -208,7 +289,10 @@ impl Catalogue {
             size_mb,
             generate_time,
             first_import,
+            next_months,
+            next_changes,
             reimports,
+            rewrites,
             without_backup,
             backups,
             backup_mb,
@@ -233,13 +317,22 @@ impl Catalogue {
             "| første import i en tom database (sikkerhedskopi, læs, kontrollér, skriv) | {} ms |",
             ms(self.first_import)
         );
+        let (changed, added, removed, unchanged) = self.next_changes;
         println!(
-            "| **import igen oven i {offers} tilbud, den automatiske sikkerhedskopi medregnet** | {} |",
-            median_spread(self.reimports.clone())
+            "| **næste måneds katalog oven i {offers} tilbud ({changed} ændrede, {added} nye, {removed} udgåede, {unchanged} uændrede), den automatiske sikkerhedskopi medregnet** | {} |",
+            median_spread(self.next_months.clone())
         );
         println!(
             "| samme import uden sikkerhedskopi | {} |",
             median_spread(self.without_backup.clone())
+        );
+        println!(
+            "| samme fil igen (alle tilbud uændrede), sikkerhedskopi medregnet | {} |",
+            median_spread(self.reimports.clone())
+        );
+        println!(
+            "| import, der læser og skriver alle tilbud (en målgruppe med ny betegnelse), sikkerhedskopi medregnet | {} |",
+            median_spread(self.rewrites.clone())
         );
         println!(
             "| sikkerhedskopien alene ({:.0} MB; databasen {:.0} MB; tages ved siden af importen) | {} |",

@@ -382,6 +382,7 @@ const LAST: &[&str] = &[
 ];
 
 /// Options for one generated catalogue.
+#[derive(Debug, Clone)]
 pub struct Options {
     pub offers: usize,
     pub seed: u64,

@@ -432,6 +432,12 @@ impl Validator {
         Validator::default()
     }
 
+    /// Counts an offer that passed before and is taken unchanged, by its id; false when the
+    /// file had that id already.
+    pub fn unchanged(&mut self, id: &str) -> bool {
+        self.seen_ids.insert(id.to_string())
+    }
+
     /// Checks one offer (number `index`, counted from 1). Problems are appended; the offer
     /// is returned only when it has none.
     pub fn offer(
@@ -1076,17 +1082,30 @@ pub fn check_target_groups(groups: &[TargetGroupRecord], problems: &mut Vec<Prob
 // Streaming reader
 
 /// What the streaming reader hands to its consumer, in file order.
-pub enum Item {
-    /// `offers` begins; the target groups are given when they came before it.
-    OffersStart(Option<Vec<TargetGroupRecord>>),
+pub enum Item<'a> {
+    /// `offers` begins; the format version and the target groups are given when they came
+    /// before it.
+    OffersStart {
+        format_version: Option<i64>,
+        target_groups: Option<Vec<TargetGroupRecord>>,
+    },
     Offer(usize, Box<OfferRecord>),
+    /// An offer as its JSON text in the file, unparsed (a file read from memory, when the
+    /// consumer asks for that: `Consumer::raw_offers`).
+    RawOffer(usize, &'a serde_json::value::RawValue),
     /// The whole file has been read; the header is complete.
     End(Header),
 }
 
 /// Receives items while the file streams past. Returning `Err` stops reading.
 pub trait Consumer {
-    fn item(&mut self, item: Item) -> Result<(), String>;
+    fn item(&mut self, item: Item<'_>) -> Result<(), String>;
+
+    /// Whether the offers come as their text (`Item::RawOffer`) rather than parsed, when the
+    /// file is read from memory (`read_slice`); asked once, after `Item::OffersStart`.
+    fn raw_offers(&self) -> bool {
+        false
+    }
 }
 
 #[derive(Default)]
@@ -1103,6 +1122,8 @@ struct TopVisitor<'c> {
     consumer: &'c mut dyn Consumer,
     offers_seen: &'c std::cell::Cell<usize>,
     offers_done: &'c std::cell::Cell<bool>,
+    /// The file is in memory: an offer's text can be handed on as it stands.
+    in_memory: bool,
 }
 
 impl<'de> Visitor<'de> for TopVisitor<'_> {
@@ -1144,11 +1165,16 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                         return Err(ours("feltet «offers» står to gange"));
                     }
                     self.consumer
-                        .item(Item::OffersStart(h.target_groups.clone()))
+                        .item(Item::OffersStart {
+                            format_version: h.format_version,
+                            target_groups: h.target_groups.clone(),
+                        })
                         .map_err(ours)?;
+                    let raw = self.in_memory && self.consumer.raw_offers();
                     map.next_value_seed(OffersSeed {
                         consumer: &mut *self.consumer,
                         offers_seen: self.offers_seen,
+                        raw,
                     })?;
                     self.offers_done.set(true);
                     had_offers = true;
@@ -1183,6 +1209,8 @@ fn finish_header(h: HeaderParts) -> Result<Header, String> {
 struct OffersSeed<'c> {
     consumer: &'c mut dyn Consumer,
     offers_seen: &'c std::cell::Cell<usize>,
+    /// Each offer handed on as its text.
+    raw: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for OffersSeed<'_> {
@@ -1202,11 +1230,16 @@ impl<'de> Visitor<'de> for OffersSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         loop {
             self.offers_seen.set(self.offers_seen.get() + 1);
-            match seq.next_element::<OfferRecord>()? {
-                Some(rec) => self
-                    .consumer
-                    .item(Item::Offer(self.offers_seen.get(), Box::new(rec)))
-                    .map_err(ours)?,
+            let index = self.offers_seen.get();
+            let item = if self.raw {
+                seq.next_element::<&'de serde_json::value::RawValue>()?
+                    .map(|raw| Item::RawOffer(index, raw))
+            } else {
+                seq.next_element::<OfferRecord>()?
+                    .map(|rec| Item::Offer(index, Box::new(rec)))
+            };
+            match item {
+                Some(item) => self.consumer.item(item).map_err(ours)?,
                 None => {
                     self.offers_seen.set(self.offers_seen.get() - 1);
                     return Ok(());
@@ -1232,15 +1265,33 @@ fn ours<E: de::Error>(message: impl fmt::Display) -> E {
 /// lets the reader check the format and version before reading any offer.
 /// Errors in the JSON itself come back as one Danish problem with line and column.
 pub fn read<R: std::io::Read>(reader: R, consumer: &mut dyn Consumer) -> Result<usize, Problem> {
+    read_from(
+        serde_json::Deserializer::from_reader(reader),
+        consumer,
+        false,
+    )
+}
+
+/// `read` from a file in memory; each offer comes as its text when the consumer asks for that
+/// (`Consumer::raw_offers`). Problems name the same lines and columns.
+pub fn read_slice(bytes: &[u8], consumer: &mut dyn Consumer) -> Result<usize, Problem> {
+    read_from(serde_json::Deserializer::from_slice(bytes), consumer, true)
+}
+
+fn read_from<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    consumer: &mut dyn Consumer,
+    in_memory: bool,
+) -> Result<usize, Problem> {
     let offers_seen = std::cell::Cell::new(0usize);
     let offers_done = std::cell::Cell::new(false);
-    let mut de = serde_json::Deserializer::from_reader(reader);
     let result = de::Deserializer::deserialize_map(
         &mut de,
         TopVisitor {
             consumer,
             offers_seen: &offers_seen,
             offers_done: &offers_done,
+            in_memory,
         },
     )
     .and_then(|_| de.end());

@@ -102,6 +102,77 @@ pub fn clear(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// An offer's fingerprint (`offers.file_digest`): 16 bytes of the SHA-256 of its JSON text.
+pub type Digest = [u8; 16];
+
+/// An offer held now, as an import that takes unchanged offers over finds it by its
+/// fingerprint: row key, id, and the number of rates its text gave.
+#[derive(Debug, Clone)]
+pub struct Fingerprinted {
+    pub key: i64,
+    pub id: String,
+    pub rates: u32,
+}
+
+/// The offers held now by their fingerprints.
+pub type Fingerprints = std::collections::HashMap<Digest, Fingerprinted>;
+
+/// The context fingerprint of the last import (`catalogue_meta.offers_context`) and every
+/// offer's fingerprint; empty when that import did not fingerprint its offers.
+pub fn fingerprints(conn: &Connection) -> Result<(Option<Vec<u8>>, Fingerprints)> {
+    let context: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT offers_context FROM catalogue_meta WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    let mut known = Fingerprints::new();
+    if context.is_none() {
+        return Ok((None, known));
+    }
+    let mut st = conn.prepare(
+        "SELECT file_digest, key, id, file_rates FROM offers WHERE file_digest IS NOT NULL",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let digest: Vec<u8> = r.get(0)?;
+        let Ok(digest) = Digest::try_from(digest.as_slice()) else {
+            continue;
+        };
+        known.insert(
+            digest,
+            Fingerprinted {
+                key: r.get(1)?,
+                id: r.get(2)?,
+                rates: r.get(3)?,
+            },
+        );
+    }
+    Ok((context, known))
+}
+
+/// Each offer's row key and name, in key order.
+pub fn each_offer_name(conn: &Connection, mut visit: impl FnMut(i64, &str)) -> Result<()> {
+    let mut st = conn.prepare("SELECT key, name FROM offers ORDER BY key")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        visit(
+            r.get(0)?,
+            r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?,
+        );
+    }
+    Ok(())
+}
+
+/// Every offer's row key, in key order.
+pub fn offer_keys(conn: &Connection) -> Result<Vec<i64>> {
+    let mut st = conn.prepare("SELECT key FROM offers ORDER BY key")?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn insert_target_groups(conn: &Connection, groups: &[TargetGroupRecord]) -> Result<()> {
     let mut ins = conn.prepare_cached(
         "INSERT INTO target_groups (code, parent, label, ord) VALUES (?1, ?2, ?3, ?4)",
@@ -122,10 +193,27 @@ pub struct Writer<'c> {
     place: Statement<'c>,
     group: Statement<'c>,
     agreement: Statement<'c>,
-    fts: Statement<'c>,
+    fts: SearchTextWriter<'c>,
     buyers_gone: Statement<'c>,
     buyer: Statement<'c>,
+    key_of: Statement<'c>,
+    /// Deletes an offer's rows, one statement per table, and its search text (`remove`).
+    gone: Vec<Statement<'c>>,
+    fts_source: Statement<'c>,
+    codes: Statement<'c>,
+    fts_gone: Statement<'c>,
 }
+
+/// The tables with rows of one offer, by row key, children first.
+const OFFER_TABLES: [&str; 7] = [
+    "offer_target_groups",
+    "offer_agreements",
+    "offer_order",
+    "department_places",
+    "departments",
+    "offer_operators",
+    "offers",
+];
 
 impl<'c> Writer<'c> {
     pub fn new(conn: &'c Connection) -> Result<Self> {
@@ -134,9 +222,9 @@ impl<'c> Writer<'c> {
                 "INSERT INTO offers (id, name, description, cvr, p_number, street, postcode,
                     city, municipality_code, lat, lon, min_age, max_age, approval_status,
                     approval_date, socialtilsyn, covered_by_rammeaftale, manager, phone, email,
-                    website)
+                    website, key, file_digest, file_rates)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                    ?17, ?18, ?19, ?20, ?21)",
+                    ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
             )?,
             operator: conn.prepare(
                 "INSERT INTO offer_operators (offer_key, kind, name, cvr, municipality_code,
@@ -156,19 +244,68 @@ impl<'c> Writer<'c> {
             agreement: conn.prepare(
                 "INSERT OR IGNORE INTO offer_agreements (offer_key, agreement_id) VALUES (?1, ?2)",
             )?,
-            fts: conn.prepare("INSERT INTO offer_fts (rowid, name, body) VALUES (?1, ?2, ?3)")?,
+            fts: SearchTextWriter::new(conn)?,
             buyers_gone: conn
                 .prepare("DELETE FROM offer_buyers WHERE offer_id = ?1 AND year = ?2")?,
             buyer: conn.prepare(
                 "INSERT INTO offer_buyers (offer_id, year, municipality_code, places)
                  VALUES (?1, ?2, ?3, ?4)",
             )?,
+            key_of: conn.prepare("SELECT key FROM offers WHERE id = ?1")?,
+            gone: OFFER_TABLES
+                .iter()
+                .map(|t| {
+                    let column = if *t == "offers" { "key" } else { "offer_key" };
+                    conn.prepare(&format!("DELETE FROM {t} WHERE {column} = ?1"))
+                })
+                .collect::<rusqlite::Result<_>>()?,
+            fts_source: conn.prepare(&format!("{FTS_SOURCE_SQL} WHERE o.key = ?1"))?,
+            codes: conn.prepare(
+                "SELECT code FROM offer_target_groups WHERE offer_key = ?1 ORDER BY code",
+            )?,
+            // The index holds no text of its own (contentless): a row goes by giving the
+            // text it was written with.
+            fts_gone: conn.prepare(
+                "INSERT INTO offer_fts (offer_fts, rowid, name, body) VALUES ('delete', ?1, ?2, ?3)",
+            )?,
         })
     }
 
+    /// The row key of the offer with this id, if the catalogue has it.
+    pub fn key_of(&mut self, id: &str) -> Result<Option<i64>> {
+        Ok(self.key_of.query_row([id], |r| r.get(0)).optional()?)
+    }
+
+    /// Deletes every row of the offer with this row key (its rates and buyers, history by
+    /// offer id, stay), and its search text: `body` makes the body the import wrote from
+    /// the offer's rows and target-group codes (sorted).
+    pub fn remove(
+        &mut self,
+        key: i64,
+        body: &dyn Fn(&FtsSource, &[String]) -> String,
+    ) -> Result<()> {
+        let codes = self
+            .codes
+            .query_map([key], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        let mut text = None;
+        fts_sources(self.fts_source.query([key])?, |src| {
+            text = Some((fold_text(src.name), fold_text(&body(&src, &codes))));
+            Ok(())
+        })?;
+        if let Some((name, body)) = text {
+            self.fts_gone.execute(params![key, name, body])?;
+        }
+        for st in &mut self.gone {
+            st.execute([key])?;
+        }
+        Ok(())
+    }
+
     /// Writes one validated offer with its operators, departments, places, target groups and
-    /// named agreements; returns its row key.
-    pub fn offer(&mut self, o: &Offer) -> Result<i64> {
+    /// named agreements, and the fingerprint of its text when there is one; returns its row
+    /// key (`key`, when given: an offer written again in place).
+    pub fn offer(&mut self, o: &Offer, key: Option<i64>, digest: Option<&Digest>) -> Result<i64> {
         let r = &o.record;
         let key = self.offer.insert(params![
             r.id,
@@ -192,6 +329,9 @@ impl<'c> Writer<'c> {
             r.contact.phone,
             r.contact.email,
             r.contact.website,
+            key,
+            digest.map(|d| d.as_slice()),
+            digest.map(|_| o.rates.len() as i64),
         ])?;
         self.offer_parts(key, o)?;
         Ok(key)
@@ -239,14 +379,13 @@ impl<'c> Writer<'c> {
     /// operators, target groups with their ancestors), folded as every search folds its
     /// words (`search_fold`: aa = å, ae = æ, oe = ø, case and accents).
     pub fn search_text(&mut self, key: i64, name: &str, body: &str) -> Result<()> {
-        self.search_text_folded(key, &fold_text(name), &fold_text(body))
+        self.fts.write(key, name, body)
     }
 
     /// `search_text` with the name and body folded already (the import folds on its
     /// reading thread).
     pub fn search_text_folded(&mut self, key: i64, name: &str, body: &str) -> Result<()> {
-        self.fts.execute(params![key, name, body])?;
-        Ok(())
+        self.fts.write_folded(key, name, body)
     }
 
     /// The file's years of places bought replace the stored ones; other years stay (history
@@ -269,6 +408,28 @@ impl<'c> Writer<'c> {
     }
 }
 
+/// Writes offers' rows of the search text index (also alone: a migration fills the index
+/// again from the tables of an older schema).
+pub struct SearchTextWriter<'c>(Statement<'c>);
+
+impl<'c> SearchTextWriter<'c> {
+    pub fn new(conn: &'c Connection) -> Result<Self> {
+        Ok(SearchTextWriter(conn.prepare(
+            "INSERT INTO offer_fts (rowid, name, body) VALUES (?1, ?2, ?3)",
+        )?))
+    }
+
+    /// Name and body folded as every search folds its words.
+    pub fn write(&mut self, key: i64, name: &str, body: &str) -> Result<()> {
+        self.write_folded(key, &fold_text(name), &fold_text(body))
+    }
+
+    pub fn write_folded(&mut self, key: i64, name: &str, body: &str) -> Result<()> {
+        self.0.execute(params![key, name, body])?;
+        Ok(())
+    }
+}
+
 /// What the search text of each offer is made of, by row key: (key, name, description,
 /// city, street, municipality code, operator names, department names, legal basis codes),
 /// the lists joined by a line break in the catalogue's order. For rebuilding `offer_fts`.
@@ -284,21 +445,30 @@ pub struct FtsSource<'a> {
     pub bases: &'a str,
 }
 
+/// `FtsSource`'s query, for every offer or (`?1`) one.
+const FTS_SOURCE_SQL: &str = "SELECT o.key, o.name, o.description, o.city, o.street,
+        o.municipality_code,
+        (SELECT group_concat(name, char(10)) FROM
+            (SELECT name FROM offer_operators WHERE offer_key = o.key ORDER BY valid_from)),
+        (SELECT group_concat(name, char(10)) FROM
+            (SELECT name FROM departments WHERE offer_key = o.key ORDER BY ord)),
+        (SELECT group_concat(legal_basis, char(10)) FROM
+            (SELECT DISTINCT legal_basis FROM department_places WHERE offer_key = o.key))
+     FROM offers o";
+
 pub fn each_fts_source(
     conn: &Connection,
+    visit: impl FnMut(FtsSource) -> Result<()>,
+) -> Result<()> {
+    let mut st = conn.prepare(&format!("{FTS_SOURCE_SQL} ORDER BY o.key"))?;
+    let done = fts_sources(st.query([])?, visit);
+    done
+}
+
+fn fts_sources(
+    mut q: rusqlite::Rows,
     mut visit: impl FnMut(FtsSource) -> Result<()>,
 ) -> Result<()> {
-    let mut st = conn.prepare(
-        "SELECT o.key, o.name, o.description, o.city, o.street, o.municipality_code,
-            (SELECT group_concat(name, char(10)) FROM
-                (SELECT name FROM offer_operators WHERE offer_key = o.key ORDER BY valid_from)),
-            (SELECT group_concat(name, char(10)) FROM
-                (SELECT name FROM departments WHERE offer_key = o.key ORDER BY ord)),
-            (SELECT group_concat(legal_basis, char(10)) FROM
-                (SELECT DISTINCT legal_basis FROM department_places WHERE offer_key = o.key))
-         FROM offers o ORDER BY o.key",
-    )?;
-    let mut q = st.query([])?;
     while let Some(r) = q.next()? {
         let text = |i: usize| -> rusqlite::Result<&str> {
             Ok(r.get_ref(i)?.as_str_or_null()?.unwrap_or_default())
@@ -326,12 +496,24 @@ pub fn clear_fts(conn: &Connection) -> Result<()> {
 
 /// Stores each offer's position in Danish alphabetical order (æ, ø, å after z), so sorting by
 /// name needs no collation at search time. `names`: each offer's `fmt::sort_key` of its name
-/// with its row key (the import makes the keys on its reading thread).
-pub fn rank_names(conn: &Connection, mut names: Vec<(Vec<u32>, i64)>) -> Result<()> {
-    names.sort_unstable(); // (key, rowid) pairs are unique: the order is the same
-    let mut ins = conn.prepare("INSERT INTO offer_order (offer_key, name_rank) VALUES (?1, ?2)")?;
-    for (rank, (_, key)) in names.iter().enumerate() {
-        ins.execute(params![key, rank as i64])?;
+/// with its place in the file and row key (the import makes the keys on its reading thread).
+/// Only ranks that differ from the stored ones are written (an import that took the offers
+/// over mostly finds them as they were).
+pub fn rank_names(conn: &Connection, mut names: Vec<(Vec<u32>, usize, i64)>) -> Result<()> {
+    // (sort key, place in the file) pairs are unique: the order is the same
+    names.sort_unstable();
+    let mut stored = std::collections::HashMap::new();
+    let mut st = conn.prepare("SELECT offer_key, name_rank FROM offer_order")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        stored.insert(r.get::<_, i64>(0)?, r.get::<_, i64>(1)?);
+    }
+    let mut put =
+        conn.prepare("INSERT OR REPLACE INTO offer_order (offer_key, name_rank) VALUES (?1, ?2)")?;
+    for (rank, (_, _, key)) in names.iter().enumerate() {
+        if stored.get(key) != Some(&(rank as i64)) {
+            put.execute(params![key, rank as i64])?;
+        }
     }
     Ok(())
 }
@@ -342,18 +524,20 @@ pub fn set_meta(
     imported_at: &str,
     file_name: &str,
     offers: usize,
+    offers_context: Option<&[u8]>,
 ) -> Result<()> {
     conn.execute(
         "INSERT OR REPLACE INTO catalogue_meta
-           (id, extracted, source, is_example, imported_at, file_name, offer_count)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+           (id, extracted, source, is_example, imported_at, file_name, offer_count, offers_context)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             header.extracted.to_string(),
             header.source,
             header.example,
             imported_at,
             file_name,
-            offers as i64
+            offers as i64,
+            offers_context
         ],
     )?;
     Ok(())
@@ -811,7 +995,7 @@ pub fn each_target_group_link(
     mut visit: impl FnMut(i64, &str) -> Result<()>,
 ) -> Result<()> {
     let mut st =
-        conn.prepare("SELECT offer_key, code FROM offer_target_groups ORDER BY offer_key")?;
+        conn.prepare("SELECT offer_key, code FROM offer_target_groups ORDER BY offer_key, code")?;
     let mut q = st.query([])?;
     while let Some(r) = q.next()? {
         visit(r.get(0)?, r.get_ref(1)?.as_str().unwrap_or_default())?;
