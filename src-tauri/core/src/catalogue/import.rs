@@ -20,7 +20,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use super::snapshot::{self, Consumer, Header, Item, Offer, Validator, STOPPED};
-use super::store::{self, Digest, Fingerprinted};
+use super::store::{self, Digest};
 use crate::error::{Error, Problem, Result};
 use crate::search_fold::fold_text;
 use crate::store::Db;
@@ -112,9 +112,13 @@ pub fn import_file(
     import_file_then(db, path, progress, &mut || Ok(()))
 }
 
-/// `import_file` with a last step before the commit; its error rolls the import back. The
-/// file is read fingerprinted (unchanged offers taken over); a refused file is read once more
-/// the classic way for its list of problems.
+/// `import_file` with a last step before the commit; its error rolls the import back.
+///
+/// Each offer's text is fingerprinted. When the file's header says its context is the last
+/// import's, the file is read into memory and the unchanged offers are taken over; else it
+/// streams past and every offer is written (the least memory; the writing, not the reading,
+/// sets the pace). Into an empty catalogue it streams past the classic way. A refused file
+/// is read once more the classic way for its list of problems.
 fn import_file_then(
     db: &mut Db,
     path: &Path,
@@ -128,51 +132,90 @@ fn import_file_then(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| path.display().to_string());
-    if size > IN_MEMORY_MAX {
-        let reader = ProgressReader::new(file, |read| progress(read, size));
-        return import_then(db, Input::Stream(reader), &name, before_commit);
-    }
-    // The checks of the stream (BOM, UTF-16, string lengths) apply as the file is read in;
-    // a file they refuse is read the classic way below for the message.
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    let read = crate::input::JsonInput::new(std::io::BufReader::with_capacity(1 << 16, file))
-        .read_to_end(&mut bytes);
-    if read.is_ok() {
-        let mut progress = |done: u64| progress(done, size);
-        match import_then(
-            db,
-            Input::<std::fs::File>::Memory(&bytes, &mut progress),
-            &name,
-            before_commit,
-        ) {
-            Err(Error::Rejected { .. }) => {}
-            done => return done,
+    let streamed = match store::is_loaded(db.conn())? {
+        false => Some(Reading::Classic),
+        true => (!takes_over(db, path, size)?).then_some(Reading::Fingerprinted),
+    };
+    let attempt = match streamed {
+        Some(reading) => {
+            let reader = ProgressReader::new(file, |read| progress(read, size));
+            import_then(db, Input::Stream(reader, reading), &name, before_commit)
         }
+        None => {
+            // The checks of the stream (BOM, UTF-16, string lengths) apply as the file is
+            // read in; a file they refuse is read the classic way below for the message.
+            let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+            match crate::input::JsonInput::new(std::io::BufReader::with_capacity(1 << 16, file))
+                .read_to_end(&mut bytes)
+            {
+                Ok(_) => {
+                    let mut progress = |done: u64| progress(done, size);
+                    import_then(
+                        db,
+                        Input::<std::fs::File>::Memory(&bytes, &mut progress),
+                        &name,
+                        before_commit,
+                    )
+                }
+                Err(e) => Err(Error::io(path.display(), e)),
+            }
+        }
+    };
+    match attempt {
+        Err(Error::Rejected { .. } | Error::Io { .. }) if streamed != Some(Reading::Classic) => {
+            import_then(
+                db,
+                Input::Stream(open()?, Reading::Classic),
+                &name,
+                before_commit,
+            )
+        }
+        done => done,
     }
-    drop(bytes);
-    import_then(db, Input::Stream(open()?), &name, before_commit)
 }
 
-/// The largest catalogue file read into memory (and fingerprinted); a larger one streams past
-/// the classic way. Tilbudsportalen's whole country is about 10 MB in this format, the
-/// generated 100.000 offers of the benchmark 160 MB.
+/// Whether an import of the file at `path` will take offers over: its header (before
+/// `offers`, in its first megabyte) gives the context the last import kept.
+fn takes_over(db: &Db, path: &Path, size: u64) -> Result<bool> {
+    let Some(stored) = store::offers_context(db.conn())? else {
+        return Ok(false);
+    };
+    if size > IN_MEMORY_MAX {
+        return Ok(false);
+    }
+    let mut start = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(1 << 20).read_to_end(&mut start));
+    if read.is_err() {
+        return Ok(false);
+    }
+    let header = crate::input::strip_bom(&start)
+        .ok()
+        .and_then(snapshot::peek_header);
+    Ok(header.is_some_and(|(v, groups)| offers_context(v, &groups) == stored))
+}
+
+/// The largest catalogue file read into memory to take offers over; a larger one streams
+/// past. Tilbudsportalen's whole country is about 10 MB in this format, the generated
+/// 100.000 offers of the benchmark 160 MB.
 const IN_MEMORY_MAX: u64 = 256 << 20;
 
 /// Where the import reads the file from.
 enum Input<'a, R> {
-    /// Each offer parsed as it streams past; no fingerprints (the next import reads every
-    /// offer). A refusal lists every problem up to `MAX_PROBLEMS`.
-    Stream(R),
-    /// The file in memory: each offer's text fingerprinted first, and unchanged offers taken
-    /// over; stops at the first problem (the file is then read as a stream for the list).
+    /// Each offer read as it streams past, fingerprinted or not (`Reading`).
+    Stream(R, Reading),
+    /// The file in memory: each offer's text fingerprinted, and unchanged offers taken over.
     /// The callback gets the bytes passed.
     Memory(&'a [u8], &'a mut (dyn FnMut(u64) + Send)),
 }
 
-/// How the reading thread takes the file's offers (`Input`).
+/// How the reading thread takes the file's offers.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Reading {
+    /// Each offer parsed; no fingerprints (the next import reads every offer). A refusal
+    /// lists every problem up to `MAX_PROBLEMS`.
     Classic,
+    /// Each offer's text fingerprinted first; stops at the first problem (the file is then
+    /// read the classic way for the list).
     Fingerprinted,
 }
 
@@ -239,7 +282,12 @@ pub fn import_file_backed_up(
 /// Imports a snapshot from any reader; `file_name` is used in messages and the catalogue info.
 /// Every offer is read and written (a reader cannot be read twice for a refusal's problems).
 pub fn import<R: Read + Send>(db: &mut Db, reader: R, file_name: &str) -> Result<ImportReport> {
-    import_then(db, Input::Stream(reader), file_name, &mut || Ok(()))
+    import_then(
+        db,
+        Input::Stream(reader, Reading::Classic),
+        file_name,
+        &mut || Ok(()),
+    )
 }
 
 fn import_then<R: Read + Send>(
@@ -262,10 +310,13 @@ fn import_then<R: Read + Send>(
     // serde_json reads a reader one byte at a time; only a `BufReader` on the outside hands
     // those bytes over from its buffer without a call through every reader below it.
     let input = match input {
-        Input::Stream(reader) => Input::Stream(std::io::BufReader::with_capacity(
-            1 << 16,
-            crate::input::JsonInput::new(std::io::BufReader::with_capacity(1 << 16, reader)),
-        )),
+        Input::Stream(reader, reading) => Input::Stream(
+            std::io::BufReader::with_capacity(
+                1 << 16,
+                crate::input::JsonInput::new(std::io::BufReader::with_capacity(1 << 16, reader)),
+            ),
+            reading,
+        ),
         Input::Memory(bytes, progress) => Input::Memory(bytes, progress),
     };
     let result = db.with_checkpoint_after(|db| {
@@ -285,13 +336,13 @@ fn import_in_transaction<R: Read + Send>(
     before_commit: &mut dyn FnMut() -> Result<()>,
 ) -> Result<ImportReport> {
     let tx = db.conn_mut().transaction()?;
-    let reading = match input {
-        Input::Stream(_) => Reading::Classic,
-        Input::Memory(..) => Reading::Fingerprinted,
-    };
-    let (stored_context, known) = match reading {
-        Reading::Fingerprinted => store::fingerprints(&tx)?,
-        Reading::Classic => (None, HashMap::new()),
+    // Offers are taken over only from memory; a stream fingerprints them for next time.
+    let (reading, stored_context, known) = match input {
+        Input::Stream(_, reading) => (reading, None, None),
+        Input::Memory(..) => {
+            let (context, known) = store::fingerprints(&tx)?;
+            (Reading::Fingerprinted, context, Some(known))
+        }
     };
     mark("fingeraftryk hentet");
     let mut importer = Importer {
@@ -420,7 +471,7 @@ fn read_and_write<'a, R: Read + Send>(
             .name("katalog-læs".into())
             .spawn_scoped(scope, move || {
                 let read = match input {
-                    Input::Stream(reader) => snapshot::read(reader, &mut checker),
+                    Input::Stream(reader, _) => snapshot::read(reader, &mut checker),
                     Input::Memory(bytes, progress) => {
                         checker.progress = Some(Progress {
                             callback: progress,
@@ -517,10 +568,10 @@ struct Checker<'p> {
     problems: Vec<Problem>,
     groups: Option<Groups>,
     reading: Reading,
-    /// The last import's context fingerprint, and its offers by fingerprint (emptied when
-    /// this file's context differs).
+    /// The last import's context fingerprint, and its offers by fingerprint when they can be
+    /// taken over (emptied when this file's context differs).
     stored_context: Option<Vec<u8>>,
-    known: HashMap<Digest, Fingerprinted>,
+    known: Option<store::Fingerprints>,
     /// Offers taken over, not yet handed to the writer.
     same: Vec<Same>,
     /// Reading from memory: how far, for a progress bar.
@@ -563,7 +614,7 @@ impl Consumer for Checker<'_> {
                 .validator
                 .offer(index, *rec, &mut self.problems)
                 .map(|offer| Step::Offer(Box::new(self.checked(offer, index, None)))),
-            Item::RawOffer(index, raw) => self.raw_offer(index, raw.get()),
+            Item::RawOffer(index, text) => self.raw_offer(index, text),
             Item::End(h) => Some(Step::End(h)),
         };
         self.send(step)?;
@@ -614,9 +665,10 @@ impl Checker<'_> {
             (Reading::Fingerprinted, Some(v), Some(groups)) => Some(offers_context(v, groups)),
             _ => None,
         };
-        let incremental = context.is_some() && context == self.stored_context;
+        let incremental =
+            self.known.is_some() && context.is_some() && context == self.stored_context;
         if !incremental {
-            self.known = HashMap::new();
+            self.known = None;
         }
         Step::Start {
             incremental,
@@ -633,7 +685,7 @@ impl Checker<'_> {
         let digest = digest_of(text);
         // Removed, so that the same text twice in the file is parsed the second time and
         // refused as a repeated id.
-        if let Some(f) = self.known.remove(&digest) {
+        if let Some(f) = self.known.as_mut().and_then(|k| k.remove(&digest)) {
             if self.validator.unchanged(&f.id) {
                 self.same.push((f.key, index, f.rates));
                 return None;

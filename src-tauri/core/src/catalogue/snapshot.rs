@@ -1090,9 +1090,9 @@ pub enum Item<'a> {
         target_groups: Option<Vec<TargetGroupRecord>>,
     },
     Offer(usize, Box<OfferRecord>),
-    /// An offer as its JSON text in the file, unparsed (a file read from memory, when the
-    /// consumer asks for that: `Consumer::raw_offers`).
-    RawOffer(usize, &'a serde_json::value::RawValue),
+    /// An offer as its JSON text in the file, unparsed (when the consumer asks for that:
+    /// `Consumer::raw_offers`). Read from memory, the text stands where it is in the file.
+    RawOffer(usize, &'a str),
     /// The whole file has been read; the header is complete.
     End(Header),
 }
@@ -1101,8 +1101,8 @@ pub enum Item<'a> {
 pub trait Consumer {
     fn item(&mut self, item: Item<'_>) -> Result<(), String>;
 
-    /// Whether the offers come as their text (`Item::RawOffer`) rather than parsed, when the
-    /// file is read from memory (`read_slice`); asked once, after `Item::OffersStart`.
+    /// Whether the offers come as their text (`Item::RawOffer`) rather than parsed; asked
+    /// once, after `Item::OffersStart`.
     fn raw_offers(&self) -> bool {
         false
     }
@@ -1170,11 +1170,12 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                             target_groups: h.target_groups.clone(),
                         })
                         .map_err(ours)?;
-                    let raw = self.in_memory && self.consumer.raw_offers();
+                    let raw = self.consumer.raw_offers();
                     map.next_value_seed(OffersSeed {
                         consumer: &mut *self.consumer,
                         offers_seen: self.offers_seen,
                         raw,
+                        in_memory: self.in_memory,
                     })?;
                     self.offers_done.set(true);
                     had_offers = true;
@@ -1211,6 +1212,8 @@ struct OffersSeed<'c> {
     offers_seen: &'c std::cell::Cell<usize>,
     /// Each offer handed on as its text.
     raw: bool,
+    /// The file is in memory: an offer's text is handed on where it stands.
+    in_memory: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for OffersSeed<'_> {
@@ -1231,15 +1234,20 @@ impl<'de> Visitor<'de> for OffersSeed<'_> {
         loop {
             self.offers_seen.set(self.offers_seen.get() + 1);
             let index = self.offers_seen.get();
-            let item = if self.raw {
-                seq.next_element::<&'de serde_json::value::RawValue>()?
-                    .map(|raw| Item::RawOffer(index, raw))
-            } else {
-                seq.next_element::<OfferRecord>()?
-                    .map(|rec| Item::Offer(index, Box::new(rec)))
+            let handed = match (self.raw, self.in_memory) {
+                (true, true) => seq
+                    .next_element::<&'de serde_json::value::RawValue>()?
+                    .map(|raw| self.consumer.item(Item::RawOffer(index, raw.get()))),
+                // From a stream the text is copied out of it.
+                (true, false) => seq
+                    .next_element::<Box<serde_json::value::RawValue>>()?
+                    .map(|raw| self.consumer.item(Item::RawOffer(index, raw.get()))),
+                (false, _) => seq
+                    .next_element::<OfferRecord>()?
+                    .map(|rec| self.consumer.item(Item::Offer(index, Box::new(rec)))),
             };
-            match item {
-                Some(item) => self.consumer.item(item).map_err(ours)?,
+            match handed {
+                Some(done) => done.map_err(ours)?,
                 None => {
                     self.offers_seen.set(self.offers_seen.get() - 1);
                     return Ok(());
@@ -1258,6 +1266,43 @@ const OURS: char = '\u{2}';
 /// A Danish message of the reader's own, as a serde error.
 fn ours<E: de::Error>(message: impl fmt::Display) -> E {
     E::custom(format!("{OURS}{message}"))
+}
+
+/// The format version and target-group tree of a file whose header stands before `offers` in
+/// `start` (its first bytes, BOM skipped); `None` when they do not (or it is no catalogue).
+/// Lets an import decide how to read the file before reading it.
+pub fn peek_header(start: &[u8]) -> Option<(i64, Vec<TargetGroupRecord>)> {
+    type Found = (Option<i64>, Option<Vec<TargetGroupRecord>>);
+    struct Peek<'f>(&'f mut Found);
+    impl<'de> Visitor<'de> for Peek<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("et katalog-objekt")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "format_version" => self.0 .0 = Some(map.next_value()?),
+                    "target_groups" => self.0 .1 = Some(map.next_value()?),
+                    // What comes after is not needed (and may not be in `start`).
+                    "offers" => return Err(de::Error::custom(STOPPED)),
+                    _ => {
+                        map.next_value::<de::IgnoredAny>()?;
+                    }
+                }
+            }
+            Err(de::Error::custom("feltet «offers» mangler"))
+        }
+    }
+    let mut found: Found = (None, None);
+    let mut de = serde_json::Deserializer::from_slice(start);
+    match de::Deserializer::deserialize_map(&mut de, Peek(&mut found)) {
+        Err(e) if e.to_string().starts_with(STOPPED) => match found {
+            (Some(v), Some(groups)) => Some((v, groups)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Reads a snapshot from `reader`, handing each offer and then the header to `consumer`.
@@ -1558,6 +1603,26 @@ mod tests {
         assert!(parse_amount("4,535.50").unwrap_err().contains("komma"));
         assert!(parse_amount("4.535.50").is_err());
         assert!(parse_amount("").is_err());
+    }
+
+    #[test]
+    fn the_header_is_peeked_before_the_offers() {
+        let groups = r#"[{"code": "A", "label": "Autisme"}]"#;
+        let before = format!(
+            r#"{{"format": "pladsoverblik-katalog", "format_version": 2, "extracted": "2026-11-15", "source": "x", "target_groups": {groups}, "offers": [{{"id": "#
+        );
+        let (version, tree) = peek_header(before.as_bytes()).unwrap();
+        assert_eq!(
+            (version, tree.len(), tree[0].label.as_str()),
+            (2, 1, "Autisme")
+        );
+        // The tree after the offers, or no version: not known before the offers.
+        let after = r#"{"format_version": 2, "offers": [], "target_groups": []}"#;
+        assert_eq!(peek_header(after.as_bytes()), None);
+        let without = format!(r#"{{"target_groups": {groups}, "offers": []}}"#);
+        assert_eq!(peek_header(without.as_bytes()), None);
+        assert_eq!(peek_header(b"[1, 2]"), None);
+        assert_eq!(peek_header(b"{\"format_version\": 2, \"target_gr"), None);
     }
 
     #[test]

@@ -117,17 +117,23 @@ pub struct Fingerprinted {
 /// The offers held now by their fingerprints.
 pub type Fingerprints = std::collections::HashMap<Digest, Fingerprinted>;
 
-/// The context fingerprint of the last import (`catalogue_meta.offers_context`) and every
-/// offer's fingerprint; empty when that import did not fingerprint its offers.
-pub fn fingerprints(conn: &Connection) -> Result<(Option<Vec<u8>>, Fingerprints)> {
-    let context: Option<Vec<u8>> = conn
+/// The context fingerprint of the last import (`catalogue_meta.offers_context`); none when it
+/// did not fingerprint its offers.
+pub fn offers_context(conn: &Connection) -> Result<Option<Vec<u8>>> {
+    Ok(conn
         .query_row(
             "SELECT offers_context FROM catalogue_meta WHERE id = 1",
             [],
             |r| r.get(0),
         )
         .optional()?
-        .flatten();
+        .flatten())
+}
+
+/// The context fingerprint of the last import (`catalogue_meta.offers_context`) and every
+/// offer's fingerprint; empty when that import did not fingerprint its offers.
+pub fn fingerprints(conn: &Connection) -> Result<(Option<Vec<u8>>, Fingerprints)> {
+    let context = offers_context(conn)?;
     let mut known = Fingerprints::new();
     if context.is_none() {
         return Ok((None, known));
