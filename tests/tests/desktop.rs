@@ -486,6 +486,35 @@ async fn import_a_catalogue_through_the_open_dialog() {
         .unwrap());
     assert_eq!(result_ids(&app, "40 tilbud").await.len(), 40);
 
+    // Next month's file: one offer renamed, one gone. Imported over this one, the window
+    // says what changed since, and a search finds the new name and not the gone offer.
+    let mut offers: Vec<_> = generate::offers(&opts).collect();
+    offers[3].name = "Bostedet Nymånen".into();
+    let gone = offers.remove(7);
+    let next = dir.path().join("katalog december.json");
+    snapshot::write(
+        std::fs::File::create(&next).unwrap(),
+        &generate::header(&opts),
+        offers.into_iter(),
+    )
+    .unwrap();
+    app.click("#import-button").await;
+    pladsoverblik_tests::answer_file_dialog("Vælg katalogfil", next.to_str().unwrap(), false).await;
+    let said = app.wait_text("#message", "Siden sidste katalog").await;
+    assert_eq!(
+        said,
+        format!(
+            "Kataloget er indlæst: 39 tilbud og {} takster. Siden sidste katalog: 1 tilbud ændret, 0 nye, 1 udgået og 38 uændrede.",
+            count_rates(&next)
+        )
+    );
+    assert!(!result_ids(&app, "39 tilbud").await.contains(&gone.id));
+    app.screenshot_if("PLADSOVERBLIK_SCREENSHOT_REIMPORT").await;
+    app.type_into("#q", "nymånen").await;
+    assert_eq!(result_ids(&app, "1 tilbud").await.len(), 1);
+    app.click("#reset").await;
+    result_ids(&app, "39 tilbud").await;
+
     // Back to the catalogue before, while the app runs.
     restore_backup(&app, &backup).await;
     app.wait_text("#catalogue-date", "Katalog pr. 15.11.2026")
