@@ -406,3 +406,29 @@ fn a_refused_file_lists_its_problems_as_always() {
     assert_eq!(format!("{err:?}"), format!("{err_classic:?}"));
     assert_eq!(tables(&db), before);
 }
+
+/// The automatic backup before an import that takes offers over cannot be taken: nothing
+/// changes, and the import is not tried again without it.
+#[test]
+fn no_backup_no_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = offers(600, 42);
+    let first = write(dir.path(), "november.json", &a);
+    let second = write(dir.path(), "december.json", &next_month(&a));
+    let db_path = dir.path().join("db").join("a.sqlite");
+    let mut db = Db::open(&db_path).unwrap();
+    for _ in 0..2 {
+        import::import_file(&mut db, &first, |_, _| {}).unwrap();
+    }
+    let before = tables(&db);
+    // A file where the backups' folder should be.
+    let blocked = pladsoverblik_core::backup::folder(&db_path);
+    std::fs::write(&blocked, b"ikke en mappe").unwrap();
+    let err = import::import_file_backed_up(&mut db, &second, |_, _| {}).unwrap_err();
+    assert!(err.to_string().contains("sikkerhedskopi"), "{err}");
+    assert_eq!(tables(&db), before);
+    std::fs::remove_file(&blocked).unwrap();
+    let (report, copy) = import::import_file_backed_up(&mut db, &second, |_, _| {}).unwrap();
+    assert!(copy.is_some());
+    assert_eq!(report.changes.unwrap().removed, 30);
+}

@@ -157,19 +157,25 @@ fn import_file_then(
                         before_commit,
                     )
                 }
-                Err(e) => Err(Error::io(path.display(), e)),
+                Err(e) => Err(rejected(
+                    &name,
+                    vec![Problem {
+                        place: name.clone(),
+                        message: crate::error::io_text(&e),
+                    }],
+                )),
             }
         }
     };
+    // Only a refused file is read again; any other failure (the backup before the commit
+    // above all) is the import's.
     match attempt {
-        Err(Error::Rejected { .. } | Error::Io { .. }) if streamed != Some(Reading::Classic) => {
-            import_then(
-                db,
-                Input::Stream(open()?, Reading::Classic),
-                &name,
-                before_commit,
-            )
-        }
+        Err(Error::Rejected { .. }) if streamed != Some(Reading::Classic) => import_then(
+            db,
+            Input::Stream(open()?, Reading::Classic),
+            &name,
+            before_commit,
+        ),
         done => done,
     }
 }
