@@ -8,7 +8,7 @@ use pladsoverblik_core::catalogue::{generate, import, snapshot};
 use pladsoverblik_core::contracts::ContractData;
 use pladsoverblik_core::search::{self, SearchIndex, SearchQuery};
 use pladsoverblik_core::store::Db;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 fn peak_rss_mb() -> f64 {
@@ -156,16 +156,11 @@ fn median_spread(mut runs: Vec<Duration>) -> String {
     }
 }
 
-/// The generated catalogue, imported and indexed, with what that took.
-struct Catalogue {
-    db: Db,
-    index: SearchIndex,
-    report: import::ImportReport,
-    size_mb: f64,
-    generate_time: Duration,
-    first_import: Duration,
-    /// Next month's catalogue (`next_month`) imported into the database that holds this
-    /// month's (the monthly case), the automatic backup before it included, `RUNS` times.
+/// The imports into the database that holds the catalogue, `RUNS` times each.
+#[derive(Default)]
+struct Imports {
+    /// Next month's catalogue (`next_month`) over this month's (the monthly case), the
+    /// automatic backup before it included.
     next_months: Vec<Duration>,
     /// What `next_month` changed: (changed, added, removed, unchanged).
     next_changes: (usize, usize, usize, usize),
@@ -174,11 +169,105 @@ struct Catalogue {
     /// An import that reads and writes every offer (another target-group tree), backup
     /// included.
     rewrites: Vec<Duration>,
-    /// Next month's catalogue without the backup, `RUNS` times.
+    /// Next month's catalogue without the backup.
     without_backup: Vec<Duration>,
-    /// The automatic backup alone, taken as the import takes it, `RUNS` times.
+    /// The automatic backup alone, taken as the import takes it.
     backups: Vec<Duration>,
     backup_mb: f64,
+}
+
+type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Writes a catalogue file.
+fn write_catalogue(
+    path: &Path,
+    header: &snapshot::Header,
+    offers: impl Iterator<Item = snapshot::OfferRecord>,
+) -> BenchResult<()> {
+    snapshot::write(
+        std::io::BufWriter::new(std::fs::File::create(path)?),
+        header,
+        offers,
+    )?;
+    Ok(())
+}
+
+/// Imports `file` as the app does (the automatic backup first, kept): the report and the
+/// time it took.
+fn import_timed(db: &mut Db, file: &Path) -> BenchResult<(import::ImportReport, Duration)> {
+    let t = Instant::now();
+    let (report, copy) = import::import_file_backed_up(db, file, |_, _| {})?;
+    let took = t.elapsed();
+    if let Some(copy) = &copy {
+        backup::keep(db.conn(), copy)?;
+    }
+    Ok((report, took))
+}
+
+/// Next month's catalogue and the same offers under a target-group tree with one label
+/// changed (every offer's search text changes, so every offer is read and written), in `dir`
+/// and on disk, so their pages are not flushed while imports are timed.
+fn variants(dir: &Path, opts: &generate::Options) -> BenchResult<(PathBuf, PathBuf)> {
+    let next = dir.join("katalog-naeste-maaned.json");
+    write_catalogue(&next, &generate::header(opts), next_month(opts))?;
+    let retree = dir.join("katalog-nyt-traee.json");
+    let mut header = generate::header(opts);
+    if let Some(g) = header.target_groups.first_mut() {
+        g.label.push_str(" (ny betegnelse)");
+    }
+    write_catalogue(&retree, &header, generate::offers(opts))?;
+    for f in [&next, &retree] {
+        std::fs::File::open(f)?.sync_all()?;
+    }
+    Ok((next, retree))
+}
+
+impl Imports {
+    /// Each import timed `RUNS` times into `db`, which holds `file`'s catalogue; each starts
+    /// from it, imported in full. Returns the last report of `file`.
+    fn time(
+        &mut self,
+        db: &mut Db,
+        file: &Path,
+        next: &Path,
+        retree: &Path,
+    ) -> BenchResult<import::ImportReport> {
+        let mut report = None;
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let copy = backup::automatic(db, backup::Reason::CatalogueImport)?;
+            self.backups.push(t.elapsed());
+            if let Some(copy) = copy {
+                self.backup_mb = copy.bytes as f64 / 1_048_576.0;
+                backup::discard(&copy);
+            }
+            let (next_report, took) = import_timed(db, next)?;
+            self.next_months.push(took);
+            if let Some(c) = next_report.changes {
+                self.next_changes = (c.changed, c.added, c.removed, c.unchanged);
+            }
+            import_timed(db, file)?;
+            let t = Instant::now();
+            import::import_file(db, next, |_, _| {})?;
+            self.without_backup.push(t.elapsed());
+            import_timed(db, file)?;
+            self.reimports.push(import_timed(db, file)?.1);
+            self.rewrites.push(import_timed(db, retree)?.1);
+            report = Some(import_timed(db, file)?.0);
+        }
+        report.ok_or_else(|| "no import was timed".into())
+    }
+}
+
+/// The generated catalogue, imported and indexed, with what that took.
+struct Catalogue {
+    db: Db,
+    index: SearchIndex,
+    report: import::ImportReport,
+    size_mb: f64,
+    generate_time: Duration,
+    first_import: Duration,
+    imports: Imports,
     db_mb: f64,
     index_times: Vec<Duration>,
     rss_before: f64,
@@ -190,7 +279,7 @@ impl Catalogue {
     /// Generates a catalogue of `offers` offers in `dir`, imports it into a fresh database
     /// file there as the app does (the automatic backup first), imports it again `RUNS` times
     /// into the database that now holds it, and builds the search index, timing each step.
-    fn build(dir: &Path, offers: usize) -> Result<Catalogue, Box<dyn std::error::Error>> {
+    fn build(dir: &Path, offers: usize) -> BenchResult<Catalogue> {
         let file = dir.join("katalog.json");
         let opts = generate::Options {
             offers,
@@ -200,84 +289,21 @@ impl Catalogue {
             example: false,
         };
         let t = Instant::now();
-        snapshot::write(
-            std::io::BufWriter::new(std::fs::File::create(&file)?),
-            &generate::header(&opts),
-            generate::offers(&opts),
-        )?;
+        write_catalogue(&file, &generate::header(&opts), generate::offers(&opts))?;
         let generate_time = t.elapsed();
         let size_mb = std::fs::metadata(&file)?.len() as f64 / 1_048_576.0;
         let rss_before = peak_rss_mb();
 
         let db_path = dir.join("bench.sqlite");
         let mut db = Db::open(&db_path)?;
-        let import_once = |db: &mut Db, file: &Path| -> Result<_, Box<dyn std::error::Error>> {
-            let t = Instant::now();
-            let (report, copy) = import::import_file_backed_up(db, file, |_, _| {})?;
-            let took = t.elapsed();
-            if let Some(copy) = &copy {
-                backup::keep(db.conn(), copy)?;
-            }
-            Ok((report, took))
-        };
-        let (mut report, first_import) = import_once(&mut db, &file)?;
+        let first_import = import_timed(&mut db, &file)?.1;
         // Into an empty catalogue the file streams past without fingerprints; the second
         // import reads every offer once more and keeps them (a month in the app).
-        import_once(&mut db, &file)?;
-        // Written after the first import, so their pages are not flushed to disk during it.
-        // Next month: a tenth of the offers with other free places, 1 % gone, 1 % new.
-        let next = dir.join("katalog-naeste-maaned.json");
-        snapshot::write(
-            std::io::BufWriter::new(std::fs::File::create(&next)?),
-            &generate::header(&opts),
-            next_month(&opts),
-        )?;
-        // The same offers under a target-group tree with one label changed: every offer's
-        // search text changes, so every offer is read and written.
-        let retree = dir.join("katalog-nyt-traee.json");
-        let mut header = generate::header(&opts);
-        if let Some(g) = header.target_groups.first_mut() {
-            g.label.push_str(" (ny betegnelse)");
-        }
-        snapshot::write(
-            std::io::BufWriter::new(std::fs::File::create(&retree)?),
-            &header,
-            generate::offers(&opts),
-        )?;
-        for f in [&next, &retree] {
-            std::fs::File::open(f)?.sync_all()?;
-        }
-        let mut next_months = Vec::new();
-        let mut next_changes = (0, 0, 0, 0);
-        let mut reimports = Vec::new();
-        let mut rewrites = Vec::new();
-        let mut backups = Vec::new();
-        let mut without_backup = Vec::new();
-        let mut backup_mb = 0.0;
-        for _ in 0..RUNS {
-            let t = Instant::now();
-            let copy = backup::automatic(&db, backup::Reason::CatalogueImport)?;
-            backups.push(t.elapsed());
-            if let Some(copy) = copy {
-                backup_mb = copy.bytes as f64 / 1_048_576.0;
-                backup::discard(&copy);
-            }
-            // Each measured import starts from this month's catalogue, imported in full.
-            let (next_report, took) = import_once(&mut db, &next)?;
-            next_months.push(took);
-            if let Some(c) = next_report.changes {
-                next_changes = (c.changed, c.added, c.removed, c.unchanged);
-            }
-            import_once(&mut db, &file)?;
-            let t = Instant::now();
-            import::import_file(&mut db, &next, |_, _| {})?;
-            without_backup.push(t.elapsed());
-            import_once(&mut db, &file)?;
-            reimports.push(import_once(&mut db, &file)?.1);
-            rewrites.push(import_once(&mut db, &retree)?.1);
-            let (again, _) = import_once(&mut db, &file)?;
-            report = again;
-        }
+        import_timed(&mut db, &file)?;
+        // Written after the first import, so their pages are not flushed during it.
+        let (next, retree) = variants(dir, &opts)?;
+        let mut imports = Imports::default();
+        let report = imports.time(&mut db, &file, &next, &retree)?;
         let db_mb = std::fs::metadata(&db_path)?.len() as f64 / 1_048_576.0;
         let rss_import = peak_rss_mb();
         let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
@@ -296,13 +322,7 @@ impl Catalogue {
             size_mb,
             generate_time,
             first_import,
-            next_months,
-            next_changes,
-            reimports,
-            rewrites,
-            without_backup,
-            backups,
-            backup_mb,
+            imports,
             db_mb,
             index_times,
             rss_before,
@@ -324,28 +344,28 @@ impl Catalogue {
             "| første import i en tom database (sikkerhedskopi, læs, kontrollér, skriv) | {} ms |",
             ms(self.first_import)
         );
-        let (changed, added, removed, unchanged) = self.next_changes;
+        let (changed, added, removed, unchanged) = self.imports.next_changes;
         println!(
             "| **næste måneds katalog oven i {offers} tilbud ({changed} ændrede, {added} nye, {removed} udgåede, {unchanged} uændrede), den automatiske sikkerhedskopi medregnet** | {} |",
-            median_spread(self.next_months.clone())
+            median_spread(self.imports.next_months.clone())
         );
         println!(
             "| samme import uden sikkerhedskopi | {} |",
-            median_spread(self.without_backup.clone())
+            median_spread(self.imports.without_backup.clone())
         );
         println!(
             "| samme fil igen (alle tilbud uændrede), sikkerhedskopi medregnet | {} |",
-            median_spread(self.reimports.clone())
+            median_spread(self.imports.reimports.clone())
         );
         println!(
             "| import, der læser og skriver alle tilbud (en målgruppe med ny betegnelse), sikkerhedskopi medregnet | {} |",
-            median_spread(self.rewrites.clone())
+            median_spread(self.imports.rewrites.clone())
         );
         println!(
             "| sikkerhedskopien alene ({:.0} MB; databasen {:.0} MB; tages ved siden af importen) | {} |",
-            self.backup_mb,
+            self.imports.backup_mb,
             self.db_mb,
-            median_spread(self.backups.clone())
+            median_spread(self.imports.backups.clone())
         );
         println!(
             "| opbygning af søgeindeks | {} |",
