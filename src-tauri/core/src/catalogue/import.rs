@@ -351,36 +351,8 @@ fn import_in_transaction<R: Read + Send>(
         }
     };
     mark("fingeraftryk hentet");
-    let mut importer = Importer {
-        tx: &tx,
-        writer: store::Writer::new(&tx)?,
-        rate_writer: rates::store::Upserter::new(&tx)?,
-        header: None,
-        problems: Vec::new(),
-        offers: 0,
-        rates: 0,
-        fts_pending: Vec::new(),
-        names: Vec::new(),
-        taken_over: HashMap::new(),
-        placed: Vec::new(),
-        incremental: false,
-        changes: Changes::default(),
-        stored_groups: Groups::new(),
-        context: None,
-        now: audit::now_local(),
-    };
-    let checker = Checker {
-        validator: Validator::new(),
-        problems: Vec::new(),
-        groups: None,
-        reading,
-        stored_context,
-        known,
-        same: Vec::new(),
-        progress: None,
-        out: None,
-        spent: None,
-    };
+    let mut importer = Importer::new(&tx)?;
+    let checker = Checker::new(reading, stored_context, known);
     let (read, problems) = read_and_write(input, checker, &mut importer);
     mark("læst og skrevet");
     let header = importer.checked(read, problems?, file_name)?;
@@ -642,6 +614,25 @@ impl Consumer for Checker<'_> {
 }
 
 impl Checker<'_> {
+    fn new(
+        reading: Reading,
+        stored_context: Option<Vec<u8>>,
+        known: Option<store::Fingerprints>,
+    ) -> Self {
+        Checker {
+            validator: Validator::new(),
+            problems: Vec::new(),
+            groups: None,
+            reading,
+            stored_context,
+            known,
+            same: Vec::new(),
+            progress: None,
+            out: None,
+            spent: None,
+        }
+    }
+
     /// Hands a step to the writer; the offers taken over go in batches, and before any
     /// other step.
     fn send(&mut self, step: Option<Step>) -> std::result::Result<(), String> {
@@ -773,7 +764,28 @@ fn group_map(groups: &[snapshot::TargetGroupRecord]) -> Groups {
         .collect()
 }
 
-impl Importer<'_> {
+impl<'t> Importer<'t> {
+    fn new(tx: &'t Transaction<'t>) -> Result<Self> {
+        Ok(Importer {
+            tx,
+            writer: store::Writer::new(tx)?,
+            rate_writer: rates::store::Upserter::new(tx)?,
+            header: None,
+            problems: Vec::new(),
+            offers: 0,
+            rates: 0,
+            fts_pending: Vec::new(),
+            names: Vec::new(),
+            taken_over: HashMap::new(),
+            placed: Vec::new(),
+            incremental: false,
+            changes: Changes::default(),
+            stored_groups: Groups::new(),
+            context: None,
+            now: audit::now_local(),
+        })
+    }
+
     fn step(&mut self, step: &mut Step) -> Result<()> {
         match step {
             Step::Start {
@@ -890,13 +902,18 @@ impl Importer<'_> {
         placed.sort_unstable();
         for key in store::offer_keys(self.tx)? {
             if placed.binary_search(&key).is_err() {
-                let groups = &self.stored_groups;
-                self.writer
-                    .remove(key, &|src, codes| stored_body(src, groups, codes))?;
+                self.remove(key)?;
                 self.changes.removed += 1;
             }
         }
         Ok(())
+    }
+
+    /// Deletes an offer held before, its search text made from its rows and the stored tree.
+    fn remove(&mut self, key: i64) -> Result<()> {
+        let groups = &self.stored_groups;
+        self.writer
+            .remove(key, &|src, codes| stored_body(src, groups, codes))
     }
 
     /// Every offer's place in Danish alphabetical order, ties in the file's order; the names
@@ -923,9 +940,7 @@ impl Importer<'_> {
             false => None,
         };
         if let Some(old) = old {
-            let groups = &self.stored_groups;
-            self.writer
-                .remove(old, &|src, codes| stored_body(src, groups, codes))?;
+            self.remove(old)?;
         }
         let key = self.writer.offer(o, old, checked.digest.as_ref())?;
         if self.incremental {
