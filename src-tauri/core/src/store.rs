@@ -94,6 +94,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0020_incremental_import.sql",
         include_str!("../migrations/0020_incremental_import.sql"),
     ),
+    (
+        "0021_catalogue_generation.sql",
+        include_str!("../migrations/0021_catalogue_generation.sql"),
+    ),
 ];
 
 /// The migrations after which the search text index is filled again from the catalogue's

@@ -150,7 +150,7 @@ fn tables(db: &Db) -> Vec<(String, Vec<String>)> {
                     let shown = match (name.as_str(), &v) {
                         (
                             "imported_at" | "file_name" | "offers_context" | "updated_at"
-                            | "file_digest" | "file_rates",
+                            | "file_digest" | "file_rates" | "generation",
                             _,
                         ) => continue,
                         ("key" | "offer_key", Value::Integer(k)) => ids[k].clone(),

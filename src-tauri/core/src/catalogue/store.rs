@@ -29,12 +29,15 @@ pub struct Meta {
     pub imported_at: String,
     pub file_name: String,
     pub offer_count: i64,
+    /// How many catalogue imports this database has had (the search index file's stamp).
+    pub generation: i64,
 }
 
 pub fn meta(conn: &Connection) -> Result<Option<Meta>> {
     Ok(conn
         .query_row(
-            "SELECT extracted, source, is_example, imported_at, file_name, offer_count
+            "SELECT extracted, source, is_example, imported_at, file_name, offer_count,
+                    generation
              FROM catalogue_meta WHERE id = 1",
             [],
             |r| {
@@ -45,6 +48,7 @@ pub fn meta(conn: &Connection) -> Result<Option<Meta>> {
                     imported_at: r.get(3)?,
                     file_name: r.get(4)?,
                     offer_count: r.get(5)?,
+                    generation: r.get(6)?,
                 })
             },
         )
@@ -534,8 +538,10 @@ pub fn set_meta(
 ) -> Result<()> {
     conn.execute(
         "INSERT OR REPLACE INTO catalogue_meta
-           (id, extracted, source, is_example, imported_at, file_name, offer_count, offers_context)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+           (id, extracted, source, is_example, imported_at, file_name, offer_count, offers_context,
+            generation)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7,
+                 COALESCE((SELECT generation FROM catalogue_meta WHERE id = 1), 0) + 1)",
         params![
             header.extracted.to_string(),
             header.source,

@@ -46,11 +46,13 @@ pub fn path_for(db: &Path) -> PathBuf {
 }
 
 /// Which catalogue import the index was built from; a file from another one is not used.
+/// The import's number tells apart two imports within the same second; its time, file and
+/// extraction date a database restored from a backup or made anew.
 pub fn stamp(conn: &Connection) -> Result<String> {
     Ok(match store::meta(conn)? {
         Some(m) => format!(
-            "{}|{}|{}|{:?}",
-            m.imported_at, m.file_name, m.offer_count, m.extracted
+            "{}|{}|{}|{}|{:?}",
+            m.generation, m.imported_at, m.file_name, m.offer_count, m.extracted
         ),
         None => String::new(),
     })
@@ -603,6 +605,39 @@ mod tests {
             .iter()
             .map(|q| serde_json::to_string(&index.search(db.conn(), q, on).unwrap()).unwrap())
             .collect()
+    }
+
+    #[test]
+    fn two_imports_within_one_second_have_different_stamps() {
+        let (mut db, _) = example();
+        let mut before = (
+            store::meta(db.conn()).unwrap().unwrap(),
+            stamp(db.conn()).unwrap(),
+        );
+        // The import time is kept to the second: import the same file again until two
+        // imports fall within one second (the example takes milliseconds).
+        for _ in 0..50 {
+            crate::catalogue::import::import(
+                &mut db,
+                crate::EXAMPLE_CATALOGUE,
+                crate::EXAMPLE_CATALOGUE_NAME,
+            )
+            .unwrap();
+            let after = (
+                store::meta(db.conn()).unwrap().unwrap(),
+                stamp(db.conn()).unwrap(),
+            );
+            if after.0.imported_at == before.0.imported_at {
+                assert_eq!(after.0.generation, before.0.generation + 1);
+                assert_ne!(
+                    after.1, before.1,
+                    "the index file of the import before is not used"
+                );
+                return;
+            }
+            before = after;
+        }
+        panic!("no two imports within one second");
     }
 
     #[test]
