@@ -995,6 +995,7 @@ fn a_sheet_imported_before_the_upgrade_keeps_its_rates_for_offers_not_yet_in_the
                  ALTER TABLE offers DROP COLUMN file_digest;
                  ALTER TABLE offers DROP COLUMN file_rates;
                  ALTER TABLE catalogue_meta DROP COLUMN offers_context;
+                 ALTER TABLE catalogue_meta DROP COLUMN generation;
                  PRAGMA user_version = 17;",
             )
             .unwrap();
