@@ -16,6 +16,7 @@ use crate::search_fold::{fold_char, fold_text, Fold};
 use crate::{agreements, catalogue, fmt, rates};
 
 pub mod cache;
+pub mod words;
 
 /// Free-place figures older than this many days are shown as stale, unless the query says
 /// (the app passes the user's setting, `settings::STALE_AFTER_DAYS`).
@@ -335,6 +336,9 @@ pub struct SearchIndex {
     /// The most specialised marks (a handful), and which offers (by id) carry which.
     marks: Vec<agreements::most_specialised::Mark>,
     marked: HashMap<Box<str>, Vec<u16>>,
+    /// The free-text index's words, read with the index (none when the index came from
+    /// its file: those searches ask FTS5 with prefixes).
+    words: words::Words,
 }
 
 const NO_ROW: u32 = u32::MAX;
@@ -736,6 +740,7 @@ impl SearchIndex {
         b.most_specialised();
         // Interning is done: only the strings themselves are needed from here on.
         b.strings.lookup = HashMap::new();
+        let words = words::Words::read(conn, cache::stamp(conn)?)?;
         Ok(SearchIndex {
             rows: b.rows,
             bases: b.bases,
@@ -750,6 +755,7 @@ impl SearchIndex {
             coverages: b.coverages,
             marks: b.marks,
             marked: b.marked,
+            words,
         })
     }
 
@@ -821,6 +827,7 @@ impl SearchIndex {
                 .keys()
                 .map(|k| k.capacity() + size_of::<String>() + 2 * size_of::<u32>())
                 .sum::<usize>()
+            + self.words.heap_bytes()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -862,7 +869,7 @@ impl SearchIndex {
         // that pass the filters and only when it decides the order, so a search costs about
         // what a bare FTS5 MATCH costs.
         let text = q.text.as_deref().unwrap_or_default();
-        let text_matches = text_matches(conn, text)?;
+        let text_matches = self.text_matches(conn, text)?;
         let name_terms =
             (q.sort == SortKey::Relevance && text_matches.is_some()).then(|| NameTerms::new(text));
         let filter = Filter {
@@ -933,6 +940,28 @@ impl SearchIndex {
                 })?)
             }
             _ => None,
+        })
+    }
+
+    /// The row keys of the offers whose text has every search word (each the start of one of
+    /// its words), in key order; `None` when the text has no word. The words the index knows
+    /// replace prefix queries while the database holds the catalogue they were read from.
+    fn text_matches(&self, conn: &Connection, text: &str) -> Result<Option<Vec<i64>>> {
+        let expression = match self.words.are_for(&cache::stamp(conn)?) {
+            true => self.words.expression(search_words(text)),
+            false => match fts_query(text) {
+                Some(expr) => words::Expression::Match(expr),
+                None => words::Expression::None,
+            },
+        };
+        Ok(match expression {
+            words::Expression::None => None,
+            words::Expression::Nothing => Some(Vec::new()),
+            words::Expression::Match(expr) => {
+                let mut keys = Vec::new();
+                catalogue::store::fts_keys(conn, &expr, |k| keys.push(k))?;
+                Some(keys)
+            }
         })
     }
 
@@ -1323,18 +1352,6 @@ fn region_members(q: &SearchQuery, today: NaiveDate) -> Result<Option<Vec<bool>>
     })
 }
 
-/// The rowids of the FTS5 matches of a search text; `None` when it has no word.
-fn text_matches(conn: &Connection, text: &str) -> Result<Option<Vec<i64>>> {
-    Ok(match fts_query(text) {
-        Some(expr) => {
-            let mut keys = Vec::new();
-            catalogue::store::fts_keys(conn, &expr, |k| keys.push(k))?;
-            Some(keys)
-        }
-        None => None,
-    })
-}
-
 // A hit's texts are appended piece by piece rather than with `format!`: 50 hits per search,
 // and for a small result ("roskilde", 0,2 ms) their texts were an eighth of the search
 // (docs/benchmarks.md, round 6).
@@ -1441,7 +1458,9 @@ fn search_words(input: &str) -> impl Iterator<Item = String> + '_ {
 /// is, becomes a quoted prefix term, all of them required. Returns `None` when there is no
 /// word at all.
 pub fn fts_query(input: &str) -> Option<String> {
-    let terms: Vec<String> = search_words(input).map(|w| format!("\"{w}\"*")).collect();
+    let terms: Vec<String> = search_words(input)
+        .map(|w| words::prefix_term(&w))
+        .collect();
     if terms.is_empty() {
         None
     } else {
@@ -1609,6 +1628,73 @@ mod tests {
             }
         }
         assert!(compared > 200, "{compared}");
+    }
+
+    /// The words the index knows give the same matches, in the same order, as FTS5's prefix
+    /// queries: every start of every word of the example catalogue's index, alone and with
+    /// the next word's start, numbers, unknown words; and after another import (the words
+    /// are then another catalogue's) the prefix queries are asked again.
+    #[test]
+    fn known_words_match_as_prefix_queries_do() {
+        let mut db = crate::store::Db::open_in_memory().unwrap();
+        crate::catalogue::import::import(&mut db, crate::EXAMPLE_CATALOGUE, "eksempel").unwrap();
+        let index = SearchIndex::build(db.conn(), NaiveDate::default()).unwrap();
+        let all: Vec<String> = index.words.iter().map(str::to_string).collect();
+        assert!(all.len() > 100, "{}", all.len());
+        let mut texts = vec![
+            "30".to_string(),
+            "2 bo".into(),
+            "xyzq".into(),
+            "AUTISME".into(),
+        ];
+        texts.extend(["Aabrinken", "boerne og", "café", "bo-fælles", "ø", "æ"].map(String::from));
+        for (i, w) in all.iter().enumerate() {
+            let chars: Vec<char> = w.chars().collect();
+            let next = all.get(i + 1).map_or("", |n| n.get(..2).unwrap_or(n));
+            for n in 1..=chars.len() {
+                let start: String = chars[..n].iter().collect();
+                texts.push(format!("{start} {next}"));
+                texts.push(start);
+            }
+        }
+        let (mut expanded, mut nothing) = (0, 0);
+        let check = |db: &crate::store::Db, text: &str| {
+            let ours = index
+                .text_matches(db.conn(), text)
+                .unwrap()
+                .unwrap_or_default();
+            let fts = fts_query(text).map_or_else(Vec::new, |e| fts_rowids(db.conn(), &e).unwrap());
+            assert_eq!(ours, fts, "{text:?}");
+            ours.is_empty()
+        };
+        for text in &texts {
+            match index.words.expression(search_words(text)) {
+                words::Expression::Nothing => nothing += 1,
+                words::Expression::Match(e) if !e.contains('*') => expanded += 1,
+                _ => {}
+            }
+            check(&db, text);
+        }
+        assert!(expanded > 1000 && nothing > 0, "{expanded} {nothing}");
+        // Another catalogue imported since the index was built: its words are not used.
+        use crate::catalogue::{generate, snapshot};
+        let opts = generate::Options {
+            offers: 300,
+            seed: 7,
+            ..generate::Options::example()
+        };
+        let mut other = Vec::new();
+        snapshot::write(
+            &mut other,
+            &generate::header(&opts),
+            generate::offers(&opts),
+        )
+        .unwrap();
+        crate::catalogue::import::import(&mut db, other.as_slice(), "andet").unwrap();
+        let stamp = cache::stamp(db.conn()).unwrap();
+        assert!(!index.words.are_for(&stamp));
+        let found = texts.iter().filter(|t| !check(&db, t)).count();
+        assert!(found > 100, "{found}");
     }
 
     #[test]

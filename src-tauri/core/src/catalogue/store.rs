@@ -1029,8 +1029,24 @@ pub fn each_named_agreement(
     Ok(())
 }
 
+/// The words of the free-text index that start with anything but a digit, in byte order
+/// (FTS5's own vocabulary, through `fts5vocab`; a temporary table on this connection).
+pub fn fts_words_from_letters(conn: &Connection, mut visit: impl FnMut(&str)) -> Result<()> {
+    conn.execute_batch(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.offer_fts_words
+           USING fts5vocab(main, offer_fts, row)",
+    )?;
+    // ':' follows the digits; no word of the index starts with a character before them.
+    let mut st = conn.prepare_cached("SELECT term FROM temp.offer_fts_words WHERE term >= ':'")?;
+    let mut q = st.query([])?;
+    while let Some(r) = q.next()? {
+        visit(r.get_ref(0)?.as_str().unwrap_or_default());
+    }
+    Ok(())
+}
+
 /// The row keys of offers matching an FTS5 query (`expr` is built by the search from quoted
-/// prefix terms, so it is never a syntax error).
+/// terms, so it is never a syntax error).
 pub fn fts_keys(conn: &Connection, expr: &str, mut visit: impl FnMut(i64)) -> Result<()> {
     let mut st = conn.prepare_cached("SELECT rowid FROM offer_fts WHERE offer_fts MATCH ?1")?;
     let mut q = st.query([expr])?;

@@ -198,6 +198,7 @@ fn read<R: Read>(r: R, len: usize, stamp: &str) -> Option<SearchIndex> {
         coverages,
         marks,
         marked,
+        words: super::words::Words::default(),
     };
     index.references_hold().then_some(index)
 }
