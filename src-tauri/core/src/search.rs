@@ -1641,6 +1641,7 @@ mod tests {
         let index = SearchIndex::build(db.conn(), NaiveDate::default()).unwrap();
         let all: Vec<String> = index.words.iter().map(str::to_string).collect();
         assert!(all.len() > 100, "{}", all.len());
+        assert!(index.words.are_for(&cache::stamp(db.conn()).unwrap()));
         let mut texts = vec![
             "30".to_string(),
             "2 bo".into(),
@@ -1684,15 +1685,18 @@ mod tests {
             ..generate::Options::example()
         };
         let mut other = Vec::new();
-        snapshot::write(
-            &mut other,
-            &generate::header(&opts),
-            generate::offers(&opts),
-        )
-        .unwrap();
+        // One offer with a word the example does not have: the old words would find nothing.
+        let offers = generate::offers(&opts).enumerate().map(|(i, mut o)| {
+            if i == 0 {
+                o.name = "Zyxbakken".into();
+            }
+            o
+        });
+        snapshot::write(&mut other, &generate::header(&opts), offers).unwrap();
         crate::catalogue::import::import(&mut db, other.as_slice(), "andet").unwrap();
         let stamp = cache::stamp(db.conn()).unwrap();
         assert!(!index.words.are_for(&stamp));
+        assert!(!check(&db, "zyx"), "the new word is found");
         let found = texts.iter().filter(|t| !check(&db, t)).count();
         assert!(found > 100, "{found}");
     }

@@ -109,15 +109,16 @@ fn an_index_from_before_the_folding_is_rebuilt_by_the_upgrade() {
         let mut db = Db::open_unmigrated(&path).unwrap();
         db.migrate_to(11).unwrap();
         // Today's import also takes waiting rate-sheet rates into use (migration 18's table)
-        // and keeps fingerprints (migration 20's columns): empty stand-ins for the import,
-        // removed again before the upgrade creates them.
+        // and keeps fingerprints (migration 20's columns) and its number (migration 21's):
+        // empty stand-ins for the import, removed again before the upgrade creates them.
         db.conn()
             .execute_batch(
                 "CREATE TABLE pending_rates (seq INTEGER PRIMARY KEY, sha256 TEXT, offer_id TEXT,
                     rate TEXT, source TEXT);
                  ALTER TABLE offers ADD COLUMN file_digest BLOB;
                  ALTER TABLE offers ADD COLUMN file_rates INTEGER;
-                 ALTER TABLE catalogue_meta ADD COLUMN offers_context BLOB;",
+                 ALTER TABLE catalogue_meta ADD COLUMN offers_context BLOB;
+                 ALTER TABLE catalogue_meta ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;",
             )
             .unwrap();
         import::import(
@@ -143,6 +144,10 @@ fn an_index_from_before_the_folding_is_rebuilt_by_the_upgrade() {
             .unwrap();
         // "Aabenraa" in the old index is not found as "Åbenrå".
         assert_eq!(ids(&db, "Åbenrå"), Vec::<String>::new());
+        // Today's index reads the import's number (migration 21's column) with its words.
+        db.conn()
+            .execute_batch("ALTER TABLE catalogue_meta DROP COLUMN generation;")
+            .unwrap();
     }
     let db = Db::open(&path).unwrap();
     assert_eq!(db.schema_version().unwrap(), latest_version());
