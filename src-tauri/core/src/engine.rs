@@ -84,6 +84,14 @@ impl IndexSlot {
     }
 
     /// The index built from the database (waits while it is built).
+    /// The index built from the database, if it is there now (no waiting).
+    fn ready(&self) -> Option<Arc<SearchIndex>> {
+        match &*self.lock() {
+            IndexState::Ready(index) => Some(index.clone()),
+            _ => None,
+        }
+    }
+
     fn get(&self) -> Result<Arc<SearchIndex>> {
         self.wait_for(false)
     }
@@ -246,7 +254,8 @@ impl Engine {
     /// operators as in force today.
     fn rebuild_index(&self, conn: &Connection) -> Result<()> {
         let today = crate::clock::today();
-        let index = Arc::new(SearchIndex::build(conn, today)?);
+        let earlier = self.index.ready();
+        let index = Arc::new(SearchIndex::build_after(conn, today, earlier.as_deref())?);
         self.index.set(IndexState::Ready(index.clone()));
         if let Some(file) = self.index_file.clone() {
             // The file follows in the background; without it the next start only builds.

@@ -712,6 +712,17 @@ impl SearchIndex {
     /// Builds the index from the store, with each offer's operator as in force on `on` (the
     /// app's today: the same rule and day as the checks and contracts use).
     pub fn build(conn: &Connection, on: NaiveDate) -> Result<SearchIndex> {
+        SearchIndex::build_after(conn, on, None)
+    }
+
+    /// As `build`, taking the free-text index's words over from the `earlier` index when they
+    /// were read for the same catalogue import (only an import changes them; a rate sheet or an
+    /// agreement imported since does not), instead of reading them again.
+    pub fn build_after(
+        conn: &Connection,
+        on: NaiveDate,
+        earlier: Option<&SearchIndex>,
+    ) -> Result<SearchIndex> {
         let mut b = Build {
             on,
             extracted: catalogue::store::extracted(conn)?,
@@ -740,7 +751,11 @@ impl SearchIndex {
         b.most_specialised();
         // Interning is done: only the strings themselves are needed from here on.
         b.strings.lookup = HashMap::new();
-        let words = words::Words::read(conn, cache::stamp(conn)?)?;
+        let stamp = cache::stamp(conn)?;
+        let words = match earlier {
+            Some(e) if e.words.are_for(&stamp) => e.words.clone(),
+            _ => words::Words::read(conn, stamp)?,
+        };
         Ok(SearchIndex {
             rows: b.rows,
             bases: b.bases,
@@ -1699,6 +1714,33 @@ mod tests {
         assert!(!check(&db, "zyx"), "the new word is found");
         let found = texts.iter().filter(|t| !check(&db, t)).count();
         assert!(found > 100, "{found}");
+    }
+
+    /// A rebuild takes the words over from the index before it only for the same catalogue
+    /// import: a word written into the free-text index without an import (which only this
+    /// test does) is read by a fresh build and not by one after the earlier index; after
+    /// another import the words are read again.
+    #[test]
+    fn a_rebuild_reads_the_words_again_only_after_an_import() {
+        let mut db = crate::store::Db::open_in_memory().unwrap();
+        crate::catalogue::import::import(&mut db, crate::EXAMPLE_CATALOGUE, "eksempel").unwrap();
+        let day = NaiveDate::default();
+        let earlier = SearchIndex::build(db.conn(), day).unwrap();
+        db.conn()
+            .execute(
+                "INSERT INTO offer_fts (rowid, name, body) VALUES (999999, 'qqqord', '')",
+                [],
+            )
+            .unwrap();
+        let has = |i: &SearchIndex| i.words.iter().any(|w| w == "qqqord");
+        assert!(has(&SearchIndex::build(db.conn(), day).unwrap()));
+        let after = SearchIndex::build_after(db.conn(), day, Some(&earlier)).unwrap();
+        assert!(!has(&after));
+        assert_eq!(after.words.len(), earlier.words.len());
+        crate::catalogue::import::import(&mut db, crate::EXAMPLE_CATALOGUE, "igen").unwrap();
+        let stamp = cache::stamp(db.conn()).unwrap();
+        let again = SearchIndex::build_after(db.conn(), day, Some(&earlier)).unwrap();
+        assert!(again.words.are_for(&stamp) && !earlier.words.are_for(&stamp));
     }
 
     #[test]

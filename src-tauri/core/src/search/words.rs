@@ -90,11 +90,6 @@ impl Words {
         self.ends.is_empty()
     }
 
-    #[cfg(test)]
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.len()).map(|i| self.word(i))
-    }
-
     fn word(&self, i: usize) -> &str {
         let start = match i {
             0 => 0,
@@ -180,6 +175,13 @@ fn expandable(word: &str) -> bool {
 /// The FTS5 prefix query for one search word (the form `fts_query` gives every word).
 pub fn prefix_term(word: &str) -> String {
     format!("\"{word}\"*")
+}
+
+#[cfg(test)]
+impl Words {
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.word(i))
+    }
 }
 
 #[cfg(test)]
