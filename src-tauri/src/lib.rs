@@ -12,15 +12,28 @@ use tauri::{Manager, Runtime};
 use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
 /// WebKitGTK settings for a forms-and-tables app, applied before the first window (and by
-/// `make bench`'s empty window, so the floor is built the same way). Without GPU compositing
-/// WebKit paints the page directly instead of keeping a texture per scrolling pane, which
-/// saves about 100 MB per window under software rendering and avoids the blank or
-/// transparent windows some drivers give. A value the user has set wins
-/// (`WEBKIT_DISABLE_COMPOSITING_MODE=0` turns compositing back on).
+/// `make bench`'s empty window, so the floor is built the same way). A value the user has set
+/// wins for each.
+///
+/// - Without GPU compositing WebKit paints the page directly instead of keeping a texture per
+///   scrolling pane, which saves about 100 MB per window under software rendering and avoids
+///   the blank or transparent windows some drivers give
+///   (`WEBKIT_DISABLE_COMPOSITING_MODE=0` turns compositing back on).
+/// - JavaScriptCore runs the page's scripts in its interpreter, without its JIT compilers
+///   (`JSC_useJIT`, read by the WebKit processes the window starts): the page's scripts are
+///   glue between the form and the core, and the compilers' code and threads cost the window
+///   about 9 MB (6–7 MB more than they cost an empty window) and compete with the page for 2
+///   cores at start-up. Measured in docs/benchmarks-changes.md (round 10), with what it costs
+///   script-heavy work (`JSC_useJIT=true` turns the JIT back on).
 pub fn prepare_webkit() {
     #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    for (key, value) in [
+        ("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
+        ("JSC_useJIT", "false"),
+    ] {
+        if std::env::var_os(key).is_none() {
+            std::env::set_var(key, value);
+        }
     }
 }
 

@@ -41,8 +41,9 @@ pub struct Driver {
 const SESSION_START: Duration = Duration::from_secs(90);
 
 impl Driver {
-    /// Kills (SIGKILL) every process below tauri-driver: WebKitWebDriver and the app.
-    fn kill_descendants(&self) {
+    /// Every process below tauri-driver (WebKitWebDriver, the app and the app's WebKit
+    /// processes), parents before their children.
+    fn descendants(&self) -> Vec<u32> {
         let mut pending = vec![self.child.id()];
         let mut found = Vec::new();
         while let Some(pid) = pending.pop() {
@@ -58,7 +59,12 @@ impl Driver {
                 }
             }
         }
-        for pid in found {
+        found
+    }
+
+    /// Kills (SIGKILL) every process below tauri-driver: WebKitWebDriver and the app.
+    fn kill_descendants(&self) {
+        for pid in self.descendants() {
             let _ = Command::new("kill")
                 .args(["-KILL", &pid.to_string()])
                 .status();
@@ -126,6 +132,26 @@ impl App {
             }
         }
         panic!("WebDriver session: {last}");
+    }
+
+    /// The environment of each running process of the app whose command line contains
+    /// `program` (e.g. "WebKitWebProcess"), as `KEY=value` entries.
+    pub fn environments_of(&self, program: &str) -> Vec<Vec<String>> {
+        self._driver
+            .descendants()
+            .into_iter()
+            .filter(|pid| {
+                std::fs::read(format!("/proc/{pid}/cmdline"))
+                    .is_ok_and(|c| String::from_utf8_lossy(&c).contains(program))
+            })
+            .filter_map(|pid| std::fs::read(format!("/proc/{pid}/environ")).ok())
+            .map(|env| {
+                env.split(|b| *b == 0)
+                    .filter(|e| !e.is_empty())
+                    .map(|e| String::from_utf8_lossy(e).into_owned())
+                    .collect()
+            })
+            .collect()
     }
 
     /// Closes the window, runs `meanwhile` (another program changing the data, say) and

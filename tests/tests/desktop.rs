@@ -106,6 +106,19 @@ async fn search_and_open_an_offer() {
         .await
         .unwrap());
     assert_eq!(text_of(&app, "#example-marker").await, "Eksempeldata");
+    // The page's scripts run without JavaScriptCore's JIT (`prepare_webkit`: less memory,
+    // no compiler threads at start-up): the setting reaches the WebKit process that runs them.
+    let web = app.environments_of("WebKitWebProcess");
+    assert!(!web.is_empty(), "no WebKit web process found below the app");
+    for env in &web {
+        assert!(
+            env.iter().any(|e| e == "JSC_useJIT=false"),
+            "the web process runs with the JIT: {:?}",
+            env.iter()
+                .filter(|e| e.starts_with("JSC_") || e.starts_with("WEBKIT_"))
+                .collect::<Vec<_>>()
+        );
+    }
     // The whole catalogue is listed before any filter, a page at a time, in name order.
     let engine = Engine::open_in_memory().unwrap();
     let today = pladsoverblik_tests::e2e_today();

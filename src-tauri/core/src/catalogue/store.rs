@@ -34,24 +34,24 @@ pub struct Meta {
 }
 
 pub fn meta(conn: &Connection) -> Result<Option<Meta>> {
+    // Prepared once per connection: a text search reads the stamp each time.
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT extracted, source, is_example, imported_at, file_name, offer_count,
                     generation
              FROM catalogue_meta WHERE id = 1",
-            [],
-            |r| {
-                Ok(Meta {
-                    extracted: date(r.get(0)?),
-                    source: r.get(1)?,
-                    is_example: r.get(2)?,
-                    imported_at: r.get(3)?,
-                    file_name: r.get(4)?,
-                    offer_count: r.get(5)?,
-                    generation: r.get(6)?,
-                })
-            },
-        )
+        )?
+        .query_row([], |r| {
+            Ok(Meta {
+                extracted: date(r.get(0)?),
+                source: r.get(1)?,
+                is_example: r.get(2)?,
+                imported_at: r.get(3)?,
+                file_name: r.get(4)?,
+                offer_count: r.get(5)?,
+                generation: r.get(6)?,
+            })
+        })
         .optional()?)
 }
 
