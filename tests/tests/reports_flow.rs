@@ -2,7 +2,8 @@
 //! the PL rates in the settings, import a rate sheet through the open dialog (preview first),
 //! then the Rapporter screen with one place per report: the 5 % report with its figures, its
 //! chart (rate development with the PL line) and its table, exported as CSV and PDF through
-//! the save dialog; then occupancy, categories and spend, each with its chart. Needs a display
+//! the save dialog; then occupancy, categories and spend, each with its chart; and a report longer than the
+//! screen shows. Needs a display
 //! (make test-e2e). With PLADSOVERBLIK_SCREENSHOTS=docs/screenshots it saves a picture of each
 //! report.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
@@ -293,6 +294,59 @@ async fn import_a_rate_sheet_and_export_the_rate_increase_report() {
         .await;
     show_chart(&app, "spend").await;
     app.screenshot_into(SHOTS, "reports-spend.png").await;
+
+    // A catalogue with thousands of rate increases, loaded with the window closed: the screen
+    // lays out the report's first 1.000 rows and says where the rest are.
+    let data = app.data_dir.path().to_path_buf();
+    let app = app
+        .restart_after(move || {
+            use pladsoverblik_core::catalogue::{generate, snapshot};
+            let opts = generate::Options {
+                offers: 3_000,
+                seed: 7,
+                extracted: chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap(),
+                sjaelland_only: false,
+                example: false,
+            };
+            let file = data.join("stort-katalog.json");
+            let mut out = std::fs::File::create(&file).unwrap();
+            snapshot::write(&mut out, &generate::header(&opts), generate::offers(&opts)).unwrap();
+            pladsoverblik_core::Engine::open(&data.join(pladsoverblik_core::paths::DB_FILE_NAME))
+                .unwrap()
+                .import_file(&file, |_, _| {})
+                .unwrap();
+        })
+        .await;
+    app.click("#tab-reports").await;
+    app.run_report("rate_increases", Some("2026")).await;
+    let more = app
+        .wait_text(
+            "#report-rate_increases .report-more",
+            "Viser de første 1.000 af ",
+        )
+        .await;
+    assert!(
+        more.ends_with(" linjer. Hele rapporten er i CSV- og PDF-eksporten."),
+        "{more}"
+    );
+    let total: usize = more
+        .trim_start_matches("Viser de første 1.000 af ")
+        .split(' ')
+        .next()
+        .unwrap()
+        .replace('.', "")
+        .parse()
+        .unwrap();
+    assert!(total > 1_000, "{more}");
+    let rows = app
+        .client
+        .execute(
+            "return document.querySelectorAll('#report-rate_increases .report-table tbody tr').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.as_u64(), Some(1_000));
     app.close().await;
 }
 

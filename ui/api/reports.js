@@ -19,9 +19,10 @@ export const REPORT_KINDS = [
   { kind: 'spend', label: 'Udgifter efter kontrakter', needsYear: false },
 ];
 
-/** One report: {kind, report, title, table: {title, summary, header, rows}}. `year` is
+/** One report: {title, table: {title, summary, header, rows (the first 1.000), rows_total,
+ * more}, glance}; with `lines`, also {kind, report} (the report's own lines). `year` is
  * ignored by the spend overview. */
-export const report = (kind, year) => invoke('report', { kind, year });
+export const report = (kind, year, { lines = false } = {}) => invoke('report', { kind, year, lines });
 
 /** Asks where to save a report as CSV (for Danish Excel) and writes it; null when cancelled. */
 export async function exportReportCsv(kind, year, name) {

@@ -218,16 +218,19 @@ function figures(list) {
 // A cell that is a Danish number ("3.567,38", "-7,0", "12", "5,26 %") is right-aligned.
 const NUMBER = /^-?\d{1,3}(\.\d{3})*(,\d+)?( %| kr\.)?$|^-?\d+(,\d+)?( %| kr\.)?$/;
 
-/** Any report's table, header and rows as they are. A row is marked with its offer when the
- * table has an offer id column. */
+/** Any report's table, header and rows as they are (the first rows of a long one, with the
+ * core's line on the rest). A row is marked with its offer when the table has an offer id
+ * column. */
 function reportTable(t) {
   if (t.rows.length === 0) return null;
   const offerColumn = t.header.indexOf('Tilbuds-id');
-  return h('div', { class: 'compare-wrap' }, h('table', { class: 'results-table report-table' },
+  return [h('div', { class: 'compare-wrap' }, h('table', { class: 'results-table report-table' },
     h('caption', { class: 'visually-hidden' }, t.title),
     h('thead', {}, h('tr', {}, t.header.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, t.rows.map((row) => h('tr', { 'data-offer': offerColumn >= 0 ? row[offerColumn] : null },
-      row.map((c) => h('td', { class: NUMBER.test(c) ? 'num' : null }, c)))))));
+      row.map((c) => h('td', { class: NUMBER.test(c) ? 'num' : null }, c))))))),
+  // A long report shows its first rows; the core says how many there are and where the rest are.
+  t.more ? h('p', { class: 'sub report-more' }, t.more) : null];
 }
 
 /** Exports report `kind` as on screen through the save dialog. */

@@ -37,7 +37,7 @@ export async function refreshCategories() {
   const y = categoryYear();
   if (!panel || y === null) return;
   try {
-    const r = (await report('categories', y)).report;
+    const r = (await report('categories', y, { lines: true })).report;
     fill(panel, r.set ? decisionForm(y, r) : setButton(y, r));
   } catch (e) {
     showError(e);

@@ -1,7 +1,7 @@
 //! Report commands: one kind (`reports::Kind`) names the report, the core computes it and lays
 //! it out as a table; the screen, the CSV and the PDF all come from that one table.
 
-use pladsoverblik_core::reports::{Glance, Kind, Report, Table};
+use pladsoverblik_core::reports::{Glance, Kind, Report, ScreenTable};
 use pladsoverblik_core::{Engine, Error};
 use serde::Serialize;
 use tauri::State;
@@ -9,25 +9,34 @@ use tauri::State;
 use crate::error::IpcResult;
 use crate::files::{Picked, Purpose};
 
-/// A report with its table, figures and chart (what the screen shows).
+/// A report with its table (the first rows: `Table::for_screen`), figures and chart (what
+/// the screen shows), and with `lines` the report's own lines as well (`kind` and `report`).
 #[derive(Serialize)]
 pub struct ReportView {
     #[serde(flatten)]
-    pub report: Report,
+    pub report: Option<Report>,
     pub title: String,
-    pub table: Table,
+    pub table: ScreenTable,
     pub glance: Glance,
 }
 
+/// `lines`: whether the view needs the report's lines themselves (the categories' decision
+/// form lists every offer); a report over the whole catalogue has tens of thousands, which
+/// the table on screen does not show.
 #[tauri::command(async)]
-pub fn report(engine: State<'_, Engine>, kind: String, year: i32) -> IpcResult<ReportView> {
+pub fn report(
+    engine: State<'_, Engine>,
+    kind: String,
+    year: i32,
+    lines: Option<bool>,
+) -> IpcResult<ReportView> {
     let report = engine.report(Kind::parse(&kind)?, year)?;
-    let table = report.table();
+    let table = report.table().for_screen();
     Ok(ReportView {
-        title: table.title.clone(),
+        title: table.table.title.clone(),
         table,
         glance: report.glance(),
-        report,
+        report: lines.unwrap_or(false).then_some(report),
     })
 }
 
