@@ -584,3 +584,34 @@ fn buyers_come_from_the_catalogue_and_the_contracts_without_double_counting() {
         "takst 1.700,00 kr. (under 2.000,00 kr.); ingen andre købende kommuner"
     );
 }
+
+/// The reports read every offer's operators in one query (`offer_summaries`); each offer gets
+/// exactly the periods the per-offer read gives, in the same order — also the example's offers
+/// whose operator changes.
+#[test]
+fn offer_summaries_give_each_offer_its_own_operators() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("steering.sqlite");
+    drop(engine(dir.path()));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let summaries = pladsoverblik_core::catalogue::store::offer_summaries(&conn).unwrap();
+    let mut keys = conn.prepare("SELECT key, id FROM offers").unwrap();
+    let keys: std::collections::HashMap<String, i64> = keys
+        .query_map([], |r| Ok((r.get(1)?, r.get(0)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(summaries.len(), keys.len());
+    let mut changing = 0;
+    for s in &summaries {
+        let one_by_one =
+            pladsoverblik_core::catalogue::store::operators(&conn, keys[&s.id]).unwrap();
+        assert!(!one_by_one.is_empty(), "{}", s.id);
+        assert_eq!(s.operators, one_by_one, "{}", s.id);
+        changing += usize::from(one_by_one.len() > 1);
+    }
+    assert!(
+        changing >= 1,
+        "the example has offers whose operator changes"
+    );
+}

@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Statement};
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use super::model::{ApprovalStatus, LegalBasis, OfferFacts, OperatorPeriod, OperatorType};
@@ -865,16 +866,23 @@ pub fn offer_summaries(conn: &Connection) -> Result<Vec<OfferSummary>> {
     let rows: Vec<(i64, String, String, i64)> = st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    rows.into_iter()
-        .map(|(key, id, name, places)| {
-            Ok(OfferSummary {
-                operators: operators(conn, key)?,
-                id,
-                name,
-                places,
-            })
+    // Every offer's operators in one read, as the search index reads them (the periods
+    // `operators` gives offer by offer): one query per offer took 40 % of a report over
+    // 100.000 offers.
+    let mut by_key: HashMap<i64, Vec<OperatorPeriod>> = HashMap::with_capacity(rows.len());
+    each_operator(conn, |key, period| {
+        by_key.entry(key).or_default().push(period);
+        Ok(())
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(key, id, name, places)| OfferSummary {
+            operators: by_key.remove(&key).unwrap_or_default(),
+            id,
+            name,
+            places,
         })
-        .collect()
+        .collect())
 }
 
 // ---------------------------------------------------------------------------------------------
