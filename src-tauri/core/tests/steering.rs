@@ -615,3 +615,41 @@ fn offer_summaries_give_each_offer_its_own_operators() {
         "the example has offers whose operator changes"
     );
 }
+
+/// The reports over the whole catalogue read every offer's facts at once
+/// (`all_offer_facts`); each is what `offer_facts` gives for that offer and day — on a day
+/// before and after the example's operator changes (2009, 2016) and today.
+#[test]
+fn all_offer_facts_are_each_offers_facts() {
+    use pladsoverblik_core::catalogue::store;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("steering.sqlite");
+    drop(engine(dir.path()));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let ids: Vec<String> = conn
+        .prepare("SELECT id FROM offers")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut operators_on = Vec::new();
+    for on in ["2008-06-01", "2012-06-01", "2026-11-30"] {
+        let on = chrono::NaiveDate::from_str(on).unwrap();
+        let all = store::all_offer_facts(&conn, on).unwrap();
+        assert_eq!(all.len(), ids.len());
+        for id in &ids {
+            let one = store::offer_facts(&conn, id, on).unwrap().unwrap();
+            assert!(!one.bases.is_empty() && !one.departments.is_empty(), "{id}");
+            assert_eq!(all[id], one, "{id} on {on}");
+        }
+        operators_on.push(
+            ids.iter()
+                .map(|id| all[id].operator.as_ref().map(|o| o.name.clone()))
+                .collect::<Vec<_>>(),
+        );
+    }
+    // The days were chosen so that some offer has another operator on each.
+    assert_ne!(operators_on[0], operators_on[1]);
+    assert_ne!(operators_on[1], operators_on[2]);
+}

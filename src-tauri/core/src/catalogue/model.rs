@@ -229,7 +229,7 @@ pub struct OperatorPeriod {
 
 /// What the rules need to know about an offer on a given day: one place to ask
 /// (`catalogue::store::offer_facts`), so search, checks, contracts and reports agree.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OfferFacts {
     pub id: String,
     pub name: String,

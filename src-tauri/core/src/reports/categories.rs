@@ -153,8 +153,9 @@ pub(crate) fn propose(conn: &Connection, year: i32) -> Result<Proposal> {
     let buyers = buyers_by_offer(conn, year)?;
     let highest = rates::store::highest_daily_of_year(conn, year)?;
     let (mut lines, mut not_covered, mut not_covered_private) = (Vec::new(), 0, 0);
+    let mut facts_of = catalogue::store::all_offer_facts(conn, first)?;
     for offer in catalogue::store::offer_summaries(conn)? {
-        let Some(facts) = catalogue::store::offer_facts(conn, &offer.id, first)? else {
+        let Some(facts) = facts_of.remove(&offer.id) else {
             continue;
         };
         let cov = Coverage::of(&facts);
