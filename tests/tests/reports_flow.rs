@@ -317,7 +317,10 @@ async fn import_a_rate_sheet_and_export_the_rate_increase_report() {
                 .unwrap();
         })
         .await;
-    app.click("#tab-reports").await;
+    // The window is up with the new catalogue before the Rapporter tab is asked for.
+    app.wait_text("#result-count", "3.000 tilbud").await;
+    app.click_until("#tab-reports", "#report-nav-title", "Rapporter")
+        .await;
     app.run_report("rate_increases", Some("2026")).await;
     let more = app
         .wait_text(
