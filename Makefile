@@ -11,7 +11,7 @@ DEB_PACKAGES := libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth xdotool image
 TAURI_DRIVER_VERSION := 2.1.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps deps-apt deps-driver build test-core test-fuzz test-server test-e2e test-any-date lint bench screenshot example-catalogue
+.PHONY: run test deps deps-apt deps-driver build test-core test-fuzz test-server test-e2e test-any-date lint bench startup-order screenshot example-catalogue
 
 run: deps-apt build
 	$(TARGET_DIR)/debug/pladsoverblik
@@ -87,6 +87,16 @@ bench: deps-apt
 	$(CARGO) build --release -p pladsoverblik-cli -p pladsoverblik --features pladsoverblik/custom-protocol
 	$(CARGO) build --release -p pladsoverblik --features custom-protocol --example empty_window
 	scripts/bench.sh $(TARGET_DIR)/release
+
+# The release app's start-up functions, laid out together by the linker (src-tauri/build.rs):
+# run again after a dependency or the start changed (`make bench` says how many of the names the
+# binary still has). Needs valgrind, installed here if missing.
+startup-order: deps-apt
+	@dpkg-query -W -f='$${Status}' valgrind 2>/dev/null | grep -q "ok installed" || \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends valgrind
+	$(CARGO) build --release -p pladsoverblik-cli -p pladsoverblik --features pladsoverblik/custom-protocol
+	scripts/startup-order.sh $(TARGET_DIR)/release src-tauri/startup-order.txt
+	$(CARGO) build --release -p pladsoverblik-cli -p pladsoverblik --features pladsoverblik/custom-protocol
 
 # The screenshots in docs/ (search, check, contract at the window's default 1280×800), taken
 # by the end-to-end flows at the states they reach.

@@ -100,6 +100,13 @@ with_server data-silent 127.0.0.1 "$SILENT_PORT"
 read -r refused_ms refused_pss refused_ms_lo refused_ms_hi refused_pss_lo refused_pss_hi < <(measure "$REL/pladsoverblik" "$WORK/data-refused")
 read -r silent_ms silent_pss silent_ms_lo silent_ms_hi silent_pss_lo silent_pss_hi < <(measure "$REL/pladsoverblik" "$WORK/data-silent")
 
+# How many of the start-up functions the linker was asked to lay out first (src-tauri/build.rs)
+# the binary still has: after a dependency or the start changed, `make startup-order`.
+ORDER=src-tauri/startup-order.txt
+order_total=$(grep -vc '^#' "$ORDER" || true)
+order_found=$(comm -12 <(grep -v '^#' "$ORDER" | sort -u) \
+  <(nm --defined-only "$REL/pladsoverblik" | awk '{print $3}' | sort -u) | wc -l)
+
 {
   echo "# Benchmarks"
   echo
@@ -122,6 +129,9 @@ read -r silent_ms silent_pss silent_ms_lo silent_ms_hi silent_pss_lo silent_pss_
   echo "| hukommelse, PSS summeret over app + WebKit-processer | $app_pss MB ($app_pss_lo–$app_pss_hi) | $floor_pss MB ($floor_pss_lo–$floor_pss_hi) | $((app_pss - floor_pss)) MB |"
   echo "| start uden søgeindeksfil: første resultater | $fresh_ms ms ($fresh_ms_lo–$fresh_ms_hi) | | $((fresh_ms - floor_ms)) ms |"
   echo "| start uden søgeindeksfil: hukommelse | $fresh_pss MB ($fresh_pss_lo–$fresh_pss_hi) | | $((fresh_pss - floor_pss)) MB |"
+  echo
+  echo "Programfilens opstartsfunktioner ligger samlet forrest (\`$ORDER\`, \`make startup-order\`):"
+  echo "$order_found af $order_total findes i denne build."
   echo
   echo "Hver start efter den første søger straks med søgeindekset fra sidste start (en fil ved siden af"
   echo "databasen) og bygger det fra databasen, når de første resultater er vist; de to første rækker er"
