@@ -26,15 +26,8 @@ pg_virtualenv -t -v 15 bash -c '
 ' sync-bench "$REL/plads-sync-bench" "$WORK/sync.md" >&2
 sync_md=$(cat "$WORK/sync.md")
 
-# A data directory holding the generated catalogue, imported once.
-"$REL/plads" generate-catalogue --offers "$OFFERS" --seed 42 > "$WORK/katalog.json"
-mkdir -p "$WORK/data"
-"$REL/plads" import-catalogue "$WORK/katalog.json" --db "$WORK/data/pladsoverblik.sqlite" >/dev/null
-
-DISPLAY_NO=:$((70 + RANDOM % 20))
-Xvfb "$DISPLAY_NO" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 & XVFB=$!
-export DISPLAY=$DISPLAY_NO GSETTINGS_BACKEND=memory
-sleep 0.5
+# shellcheck source=scripts/desktop-data.sh
+source "$(dirname "$0")/desktop-data.sh"
 
 descendants() { local p; for p in $(pgrep -P "$1"); do echo "$p"; descendants "$p"; done; }
 pss_mb() {

@@ -13,14 +13,8 @@ OFFERS=${OFFERS:-100000}
 WORK=$(mktemp -d)
 trap 'kill ${XVFB:-} 2>/dev/null || true; pkill -f "callgrind.*$WORK" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-"$REL/plads" generate-catalogue --offers "$OFFERS" --seed 42 > "$WORK/katalog.json"
-mkdir -p "$WORK/data"
-"$REL/plads" import-catalogue "$WORK/katalog.json" --db "$WORK/data/pladsoverblik.sqlite" >/dev/null
-
-DISPLAY_NO=:$((70 + RANDOM % 20))
-Xvfb "$DISPLAY_NO" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 & XVFB=$!
-export DISPLAY=$DISPLAY_NO GSETTINGS_BACKEND=memory
-sleep 0.5
+# shellcheck source=scripts/desktop-data.sh
+source "$(dirname "$0")/desktop-data.sh"
 
 # Two starts: the first builds the search index and leaves its file, the second (the usual
 # start) searches with the file and rebuilds the index after the first results. The functions
