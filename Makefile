@@ -7,7 +7,7 @@ export CARGO_BUILD_JOBS ?= 2
 TARGET_DIR := $(shell $(CARGO) metadata --format-version 1 --no-deps 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null || echo target)
 
 DEB_PACKAGES := libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth xdotool imagemagick \
-                poppler-utils qpdf faketime postgresql libssl-dev pkg-config openssl procps
+                poppler-utils qpdf faketime postgresql pkg-config openssl procps
 TAURI_DRIVER_VERSION := 2.1.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

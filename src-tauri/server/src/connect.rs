@@ -101,15 +101,31 @@ fn connect_now(target: &Target) -> Result<Client> {
     let client = if is_local(&target.server.host) {
         config.ssl_mode(SslMode::Disable).connect(NoTls)
     } else {
-        // native-tls verifies the certificate chain and the host name by default.
-        let tls = native_tls::TlsConnector::new().map_err(|_| {
-            Error::Internal("TLS kunne ikke startes på denne computer (OpenSSL/Schannel).".into())
-        })?;
         config
             .ssl_mode(SslMode::Require)
-            .connect(postgres_native_tls::MakeTlsConnector::new(tls))
+            .connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls_config()?))
     };
     client.map_err(|e| crate::errors::connect_error(target, &e))
+}
+
+/// rustls verifying the certificate chain against the operating system's trusted
+/// authorities (`rustls-native-certs`: the system's store, or the file `SSL_CERT_FILE` names)
+/// and the host name or IP address against the certificate.
+fn tls_config() -> Result<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    if roots.is_empty() {
+        return Err(Error::Internal(
+            "TLS kunne ikke startes: denne computer har ingen betroede rodcertifikater (docs/server.md, TLS).".into(),
+        ));
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|_| Error::Internal("TLS kunne ikke startes på denne computer.".into()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(config)
 }
 
 #[cfg(test)]

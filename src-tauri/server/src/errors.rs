@@ -38,9 +38,13 @@ pub fn connect_error(target: &Target, e: &postgres::Error) -> Error {
 
 /// Whether the connection failed in the TLS handshake (the certificate chain or the name).
 fn tls_refused(e: &postgres::Error) -> bool {
+    // rustls' error comes wrapped in an `io::Error`, whose `source` skips it.
     let mut cause = std::error::Error::source(e);
     while let Some(c) = cause {
-        if c.is::<native_tls::Error>() {
+        let inner = c
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref);
+        if c.is::<rustls::Error>() || inner.is_some_and(|i| i.is::<rustls::Error>()) {
             return true;
         }
         cause = c.source();

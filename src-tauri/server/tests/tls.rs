@@ -3,9 +3,9 @@
 //! The throwaway cluster of `make test-server` gets a certificate from a test authority for
 //! the address 127.0.0.2 (on Linux all of 127.0.0.0/8 is this machine, but the app treats
 //! only 127.0.0.1, ::1 and localhost as local, so 127.0.0.2 is a "remote" server); a small
-//! TCP relay on 127.0.0.2 (and 127.0.0.3) passes the bytes on to the cluster. OpenSSL, under
-//! native-tls, takes its trusted authorities from `SSL_CERT_FILE`, as a municipal laptop
-//! takes them from the operating system.
+//! TCP relay on 127.0.0.2 (and 127.0.0.3) passes the bytes on to the cluster. The app (rustls,
+//! its authorities from `rustls-native-certs`) takes its trusted authorities from
+//! `SSL_CERT_FILE`, as a municipal laptop takes them from the operating system.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
 mod common;
