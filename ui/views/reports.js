@@ -47,6 +47,16 @@ export function showReports() {
   if (kind && kind !== 'rates' && !shown[kind]) runReport(kind);
 }
 
+/** What a section does each time its report is shown, with the report (asked with its own
+ * lines) and its year: kind -> function. */
+const followers = {};
+
+/** `after(view, year)` runs each time report `kind` is shown; the report then comes with its
+ * own lines (`view.report`). */
+export function followReport(kind, after) {
+  followers[kind] = after;
+}
+
 /** Shows report `kind` again with the year (or run) on screen, e.g. after a step in its
  * section changed what it reports. */
 export function rerunReport(kind) {
@@ -182,12 +192,14 @@ async function runReport(kind) {
   const y = k.needsYear ? year(kind) : 0;
   if (y === null) return;
   try {
-    const r = await report(kind, y);
+    const follow = followers[kind];
+    const r = await report(kind, y, { lines: Boolean(follow) });
     clearMessage();
     shown[kind] = { kind, year: y, title: r.title };
     fill(inSection(kind, '.report-result'), reportView(r));
     inSection(kind, '.report-csv').disabled = false;
     inSection(kind, '.report-pdf').disabled = false;
+    follow?.(r, y);
     return true;
   } catch (e) {
     showError(e);

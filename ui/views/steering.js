@@ -5,43 +5,27 @@
 // "medfører efterregulering" and the text on challenges and initiatives), submitted once and
 // exported as CSV and PDF/A. Every rule is the core's; this file only shows and sends.
 import {
-  report, setCategories, decideCategory, occupancyStatus, createOccupancyRun, occupancyRun,
+  setCategories, decideCategory, occupancyStatus, createOccupancyRun, occupancyRun,
   setOccupancyLine, submitOccupancyRun, exportOccupancyRunCsv, exportOccupancyRunPdf,
 } from '../api/reports.js';
 import { h, fill } from '../components/dom.js';
 import { showError, showInfo } from '../components/message.js';
 import { thisYear } from '../components/today.js';
-import { rerunReport } from './reports.js';
+import { rerunReport, followReport } from './reports.js';
 import { field } from '../components/field.js';
 
 const $ = (id) => document.getElementById(id);
 
 // ---- categories ---------------------------------------------------------------------
 
-/** The year in the Kategorier section's year field, or null. */
-function categoryYear() {
-  const y = Number(($('report-categories-year')?.value ?? '').trim());
-  return Number.isInteger(y) && y >= 2000 && y <= 2100 ? y : null;
-}
-
-/** Wires the Kategorier section: its panel follows the year shown. */
+/** Wires the Kategorier section: its panel follows the report shown (the same call brings
+ * the report's own lines, so the categories are computed once per showing). */
 export function initCategoryActions() {
-  $('report-categories-form')?.addEventListener('submit', () => refreshCategories());
-  $('report-tab-categories')?.addEventListener('click', () => refreshCategories());
-}
-
-/** Shows whether the year's categories are set: the button to set them, or the form for a
- * decision on one offer. */
-export async function refreshCategories() {
-  const panel = $('categories-actions');
-  const y = categoryYear();
-  if (!panel || y === null) return;
-  try {
-    const r = (await report('categories', y, { lines: true })).report;
-    fill(panel, r.set ? decisionForm(y, r) : setButton(y, r));
-  } catch (e) {
-    showError(e);
-  }
+  followReport('categories', (view, y) => {
+    const panel = $('categories-actions');
+    const r = view.report;
+    if (panel && r) fill(panel, r.set ? decisionForm(y, r) : setButton(y, r));
+  });
 }
 
 function setButton(y, r) {
@@ -56,7 +40,6 @@ async function doSet(y) {
     await setCategories(y);
     // Showing the report again clears the message line: the message comes after it.
     await rerunReport('categories');
-    await refreshCategories();
     showInfo(`Kategorierne for ${y} er fastsat.`);
   } catch (e) {
     showError(e);
@@ -109,7 +92,6 @@ async function doDecide(y) {
       decided_by: $('category-decided-by').value,
     });
     await rerunReport('categories');
-    await refreshCategories();
     showInfo(message);
   } catch (e) {
     showError(e);
