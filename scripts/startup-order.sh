@@ -60,6 +60,8 @@ for path in files:
 with open(out, "w") as f:
     f.write("# The release app's start-up functions, laid out first by the linker (src-tauri/build.rs).\n")
     f.write("# Written by `make startup-order` (scripts/startup-order.sh); do not edit by hand.\n")
-    f.writelines(s + "\n" for s in seen)
+    # Sorted: the linker keeps them together in any order, and a new run then differs from
+    # the last one only where the build's names did.
+    f.writelines(s + "\n" for s in sorted(seen))
 print(f"{len(seen)} funktioner skrevet til {out}", file=sys.stderr)
 PY
