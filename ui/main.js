@@ -1,5 +1,5 @@
 // Start-up: catalogue header, filters, search; import; keyboard shortcuts.
-import { catalogueInfo, referenceData, chooseCatalogueFile, importCatalogue, uiReady, onIndexChanged } from './api/catalogue.js';
+import { catalogueInfo, referenceData, chooseCatalogueFile, importCatalogue, uiReady } from './api/catalogue.js';
 import { initSearch, run as runSearch, currentOrigin, markSelected } from './views/search.js';
 import { openOffer, closeOffer, setOfferExtras } from './views/offer.js';
 import { h } from './components/dom.js';
@@ -217,11 +217,12 @@ async function start() {
       markSelected(id);
       openOffer(id, currentOrigin());
     });
-    // The first results may come from the index file of the last start (search::cache);
-    // when the index built from the database differs, the same search runs again.
-    await onIndexChanged(() => runSearch());
-    // After the results are painted.
-    requestAnimationFrame(() => requestAnimationFrame(() => uiReady(pageMilestones(firstCall))));
+    // After the results are painted. The first results may come from the index file of the
+    // last start (search::cache); the answer comes once the index built from the database is
+    // ready, and when it differs the same search runs again.
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      uiReady(pageMilestones(firstCall)).then((differs) => { if (differs) runSearch(); }, () => {});
+    }));
   } catch (e) {
     showError(e);
   }

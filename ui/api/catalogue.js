@@ -21,9 +21,8 @@ export async function importCatalogue(file, onProgress) {
   }
 }
 
-/** Tells the shell the first results are on screen (used by `make bench` to time start-up). */
-/** The first results are on screen; `page`: the page's own milestones [what, wall-clock ms]. */
+/** Tells the shell the first results are on screen (used by `make bench` to time start-up);
+ * `page`: the page's own milestones [what, wall-clock ms]. Resolves, once the index built from
+ * the database is ready, to true when it differs from the index file the first results came
+ * from (then the window searches again). */
 export const uiReady = (page) => invoke('ui_ready', { page });
-/** The first results came from the index file of the last start and the index built from the
- * database differs: `handler` searches again. */
-export const onIndexChanged = (handler) => listen('search-index-changed', handler);

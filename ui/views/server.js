@@ -40,9 +40,19 @@ function showHeader(state) {
   if (button.textContent !== text) button.textContent = text;
 }
 
+/** Whether the window listens for the background's states (from the first state with a
+ * server: without one there are none, and a listener costs the app process JavaScriptCore's
+ * pages, docs/benchmarks-changes.md round 11). */
+let listening = false;
+
 function showState(state) {
   showHeader(state);
   if (redrawSection) redrawSection(state);
+  if (!listening && state.kind !== 'none') {
+    listening = true;
+    // A state sent before the listener was in place is read once more after it.
+    onServerState(showState).then(refresh, () => { listening = false; });
+  }
 }
 
 async function refresh() {
@@ -53,11 +63,11 @@ async function refresh() {
   }
 }
 
-/** Starts the top bar's line: reads the state now and after every sync attempt. */
+/** Starts the top bar's line: reads the state now, and after every sync attempt once a server
+ * is set up. */
 export function initServerState(openSettingsAtServer) {
   openAtServer = openSettingsAtServer;
   document.getElementById('sync-state-open')?.addEventListener('click', () => openAtServer());
-  onServerState(showState).catch(() => {});
   refresh();
 }
 

@@ -2,33 +2,22 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use tauri::{AppHandle, Emitter, Manager, Runtime};
-
-/// The event that asks the window to search again: the first results came from the index
-/// file of the last start, and the index built from the database differs from it.
-pub const INDEX_CHANGED: &str = "search-index-changed";
+use tauri::{AppHandle, Manager, Runtime};
 
 /// The UI calls this once its first search results are on screen: the search index is now
-/// built from the database (`Engine::first_results_shown`), and when it differs from the
-/// file's the window gets `search-index-changed`. When `PLADSOVERBLIK_READY_FILE` is set (by
-/// `make bench`), the wall-clock time in nanoseconds is written there, so launch-to-results
-/// can be measured from outside. `page`: the page's own milestones (what, wall-clock ms),
-/// written with the others under `PLADSOVERBLIK_TIMING=1` (`pladsoverblik_core::timing`).
+/// built from the database (`Engine::first_results_shown`). The answer comes when that index
+/// is ready: true when the first results came from the index file of the last start and the
+/// built index differs from it, so the window searches again. (An answer rather than an
+/// event: an event is a script the app process runs in the page, and the first one costs the
+/// app process JavaScriptCore's pages, 1,4 MB: docs/benchmarks-changes.md, round 11.) When
+/// `PLADSOVERBLIK_READY_FILE` is set (by `make bench`), the wall-clock time in nanoseconds is
+/// written there at the call, so launch-to-results can be measured from outside. `page`: the
+/// page's own milestones (what, wall-clock ms), written with the others under
+/// `PLADSOVERBLIK_TIMING=1` (`pladsoverblik_core::timing`).
 #[tauri::command]
-pub fn ui_ready<R: Runtime>(
-    app: AppHandle<R>,
-    engine: tauri::State<'_, pladsoverblik_core::Engine>,
-    page: Option<Vec<(String, f64)>>,
-) {
-    engine.first_results_shown();
-    let _ = std::thread::Builder::new()
-        .name("søgeindeks-tjek".into())
-        .spawn(move || {
-            let engine = app.state::<pladsoverblik_core::Engine>();
-            if engine.index_checked().unwrap_or(false) {
-                let _ = app.emit(INDEX_CHANGED, ());
-            }
-        });
+pub async fn ui_ready<R: Runtime>(app: AppHandle<R>, page: Option<Vec<(String, f64)>>) -> bool {
+    app.state::<pladsoverblik_core::Engine>()
+        .first_results_shown();
     for (what, ms) in page.unwrap_or_default() {
         pladsoverblik_core::timing::mark_at(&format!("side: {what}"), ms);
     }
@@ -40,6 +29,13 @@ pub fn ui_ready<R: Runtime>(
             .unwrap_or(0);
         let _ = std::fs::write(path, nanos.to_string());
     }
+    tauri::async_runtime::spawn_blocking(move || {
+        app.state::<pladsoverblik_core::Engine>()
+            .index_checked()
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// An unexpected error the window caught (a script error, a failure nobody expected): the
