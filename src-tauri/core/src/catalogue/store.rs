@@ -865,11 +865,7 @@ fn facts_of(row: OfferRow) -> OfferFacts {
 /// table read once (a report over the whole catalogue; one `offer_facts` per offer took 90 %
 /// of the categories report's 10 s on 100.000 offers).
 pub fn all_offer_facts(conn: &Connection, on: NaiveDate) -> Result<HashMap<String, OfferFacts>> {
-    let mut operators: HashMap<i64, Vec<OperatorPeriod>> = HashMap::new();
-    each_operator(conn, |key, period| {
-        operators.entry(key).or_default().push(period);
-        Ok(())
-    })?;
+    let mut operators = operators_by_key(conn)?;
     let mut bases = by_offer_key(
         conn,
         "SELECT d.offer_key, d.id, p.legal_basis
@@ -913,6 +909,17 @@ pub fn all_offer_facts(conn: &Connection, on: NaiveDate) -> Result<HashMap<Strin
     Ok(out)
 }
 
+/// Every offer's operator periods in one read, by offer key (as the search index reads them;
+/// the periods `operators` gives offer by offer).
+fn operators_by_key(conn: &Connection) -> Result<HashMap<i64, Vec<OperatorPeriod>>> {
+    let mut by_key: HashMap<i64, Vec<OperatorPeriod>> = HashMap::new();
+    each_operator(conn, |key, period| {
+        by_key.entry(key).or_default().push(period);
+        Ok(())
+    })?;
+    Ok(by_key)
+}
+
 /// The rows of `sql` (the offer key first) made into `T` by `make`, grouped by offer key in
 /// the order the query gives them.
 fn by_offer_key<T>(
@@ -946,14 +953,8 @@ pub fn offer_summaries(conn: &Connection) -> Result<Vec<OfferSummary>> {
     let rows: Vec<(i64, String, String, i64)> = st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    // Every offer's operators in one read, as the search index reads them (the periods
-    // `operators` gives offer by offer): one query per offer took 40 % of a report over
-    // 100.000 offers.
-    let mut by_key: HashMap<i64, Vec<OperatorPeriod>> = HashMap::with_capacity(rows.len());
-    each_operator(conn, |key, period| {
-        by_key.entry(key).or_default().push(period);
-        Ok(())
-    })?;
+    // One query per offer took 40 % of a report over 100.000 offers.
+    let mut by_key = operators_by_key(conn)?;
     Ok(rows
         .into_iter()
         .map(|(key, id, name, places)| OfferSummary {
