@@ -56,6 +56,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let offers: usize = arg(&args, "--offers").unwrap_or(100_000);
     let iterations: usize = arg(&args, "--iterations").unwrap_or(200);
+    if args.iter().any(|a| a == "--only-pdf") {
+        return contract_pdf(iterations.min(100));
+    }
     let record = args.iter().any(|a| a == "--record-fingerprints");
     let dir = tempfile::tempdir()?;
     let catalogue = Catalogue::build(dir.path(), offers)?;

@@ -170,15 +170,12 @@ pub(crate) fn pct(v: Decimal) -> String {
 /// for the year), per offer, largest deviation first; those at the threshold or beyond are
 /// due in the year's reporting runs.
 pub fn occupancy_deviations(conn: &Connection, year: i32) -> Result<OccupancyReport> {
-    let cat = categories::categories(conn, year)?;
-    let in_scope: Vec<&categories::CategoryLine> = if cat.set.is_some() {
-        cat.lines
-            .iter()
-            .filter(|l| l.category.is_some_and(Category::reports_occupancy))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let cat = categories::set_categories(conn, year)?;
+    let in_scope: Vec<&categories::CategoryLine> = cat
+        .iter()
+        .flat_map(|c| &c.lines)
+        .filter(|l| l.category.is_some_and(Category::reports_occupancy))
+        .collect();
     let ids: Vec<&str> = in_scope.iter().map(|l| l.offer_id.as_str()).collect();
     let figures = offer_figures(conn, year, &ids)?;
     let (threshold_pct, reading, source) = match in_scope.first() {
@@ -186,10 +183,19 @@ pub fn occupancy_deviations(conn: &Connection, year: i32) -> Result<OccupancyRep
         None => (Decimal::ZERO, "relativ".to_string(), String::new()),
     };
     let (mut lines, mut missing) = (Vec::new(), Vec::new());
+    // One agreement (rarely two) for every line: each one's threshold read once.
+    let mut thresholds: HashMap<(&str, u32), (Decimal, String)> = HashMap::new();
     for l in &in_scope {
         let f = figures.get(&l.offer_id).copied().unwrap_or_default();
-        let (line_threshold, line_reading, _) =
-            threshold(conn, &l.agreement_id, l.agreement_version)?;
+        let key = (l.agreement_id.as_str(), l.agreement_version);
+        let (line_threshold, line_reading) = match thresholds.get(&key) {
+            Some(t) => t.clone(),
+            None => {
+                let (t, r, _) = threshold(conn, key.0, key.1)?;
+                thresholds.insert(key, (t, r.clone()));
+                (t, r)
+            }
+        };
         let (Some(b), Some(a)) = (f.budgeted, f.actual) else {
             missing.push(l.offer_name.clone());
             continue;
@@ -225,13 +231,13 @@ pub fn occupancy_deviations(conn: &Connection, year: i32) -> Result<OccupancyRep
     });
     let text = year_text(
         year,
-        cat.set.is_some(),
+        cat.is_some(),
         &lines,
         &missing,
         (threshold_pct, &reading, &source),
     );
     Ok(OccupancyReport {
-        categories_set: cat.set.is_some(),
+        categories_set: cat.is_some(),
         compared: lines.len(),
         without_data: missing.len(),
         year,

@@ -310,12 +310,11 @@ pub fn create(
     today: NaiveDate,
 ) -> Result<RunView> {
     limits::year(i64::from(year), "År")?;
-    let cat = categories::categories(conn, year)?;
-    if cat.set.is_none() {
+    let Some(cat) = categories::set_categories(conn, year)? else {
         return Err(Error::Refused(format!(
             "Kategorierne for {year} er ikke fastsat. Belægning indberettes for klyngetilbud og højt specialiserede tilbud (002 L152); fastsæt kategorierne for {year} først."
         )));
-    }
+    };
     let (a, scope) = scope(&cat.lines, agreement, year)?;
     let stored = agreements::store::version(conn, &a.0, a.1)?.ok_or_else(|| {
         Error::Internal(format!("Rammeaftalen {} version {} findes ikke.", a.0, a.1))
