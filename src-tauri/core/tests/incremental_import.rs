@@ -116,7 +116,9 @@ fn with_ties(mut a: Vec<OfferRecord>) -> Vec<OfferRecord> {
 }
 
 /// Every catalogue table and the rates and buyers, row keys replaced by offer ids, rows
-/// sorted; the import's own time and file name left out.
+/// sorted; the import's own time and file name left out. A name rank is shown as its place
+/// among the ranks: only their order means anything, and an import that takes offers over
+/// keeps the stored ranks that are still in order (`catalogue::rules::name_ranks`).
 fn tables(db: &Db) -> Vec<(String, Vec<String>)> {
     let conn = db.conn();
     let ids: HashMap<i64, String> = conn
@@ -126,6 +128,14 @@ fn tables(db: &Db) -> Vec<(String, Vec<String>)> {
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
+    let places: HashMap<i64, usize> = conn
+        .prepare("SELECT name_rank FROM offer_order ORDER BY name_rank")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .enumerate()
+        .map(|(place, rank)| (rank.unwrap(), place))
+        .collect();
     let mut out = Vec::new();
     for table in [
         "catalogue_meta",
@@ -154,6 +164,7 @@ fn tables(db: &Db) -> Vec<(String, Vec<String>)> {
                             _,
                         ) => continue,
                         ("key" | "offer_key", Value::Integer(k)) => ids[k].clone(),
+                        ("name_rank", Value::Integer(rank)) => format!("plads {}", places[rank]),
                         _ => format!("{v:?}"),
                     };
                     line.push(format!("{name}={shown}"));

@@ -525,7 +525,7 @@ struct Checked {
     offer: Offer,
     text: SearchText,
     /// The name's `fmt::sort_key`, for the offers' alphabetical order.
-    sort_key: Vec<u32>,
+    sort_key: Vec<u8>,
     /// Its place in the file (from 1).
     index: usize,
     /// Its text's fingerprint, when the file is read fingerprinted.
@@ -741,7 +741,7 @@ struct Importer<'t> {
     /// Offers read before the target-group tree: (row key, name, body, group codes).
     fts_pending: Vec<(i64, String, String, Vec<String>)>,
     /// Each written offer's name sort key with its place in the file and row key.
-    names: Vec<(Vec<u32>, usize, i64)>,
+    names: Vec<(Vec<u8>, usize, i64)>,
     /// Offers taken over unchanged: row key -> place in the file.
     taken_over: HashMap<i64, usize>,
     /// The row key of every offer in the file, taken over or written (`incremental`).

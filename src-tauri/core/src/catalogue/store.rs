@@ -508,9 +508,9 @@ pub fn clear_fts(conn: &Connection) -> Result<()> {
 /// Stores each offer's position in Danish alphabetical order (æ, ø, å after z), so sorting by
 /// name needs no collation at search time. `names`: each offer's `fmt::sort_key` of its name
 /// with its place in the file and row key (the import makes the keys on its reading thread).
-/// Only ranks that differ from the stored ones are written (an import that took the offers
-/// over mostly finds them as they were).
-pub fn rank_names(conn: &Connection, mut names: Vec<(Vec<u32>, usize, i64)>) -> Result<()> {
+/// The ranks are spaced apart and the stored ones kept where still in order
+/// (`rules::name_ranks`), so only the ranks of new, renamed and rewritten offers are written.
+pub fn rank_names(conn: &Connection, mut names: Vec<(Vec<u8>, usize, i64)>) -> Result<()> {
     // (sort key, place in the file) pairs are unique: the order is the same
     names.sort_unstable();
     let mut stored = std::collections::HashMap::new();
@@ -519,11 +519,16 @@ pub fn rank_names(conn: &Connection, mut names: Vec<(Vec<u32>, usize, i64)>) -> 
     while let Some(r) = rows.next()? {
         stored.insert(r.get::<_, i64>(0)?, r.get::<_, i64>(1)?);
     }
+    let before: Vec<Option<u32>> = names
+        .iter()
+        .map(|(_, _, key)| stored.get(key).and_then(|r| u32::try_from(*r).ok()))
+        .collect();
+    let ranks = rules::name_ranks(&before);
     let mut put =
         conn.prepare("INSERT OR REPLACE INTO offer_order (offer_key, name_rank) VALUES (?1, ?2)")?;
-    for (rank, (_, _, key)) in names.iter().enumerate() {
-        if stored.get(key) != Some(&(rank as i64)) {
-            put.execute(params![key, rank as i64])?;
+    for (((_, _, key), rank), old) in names.iter().zip(ranks).zip(before) {
+        if old != Some(rank) {
+            put.execute(params![key, rank])?;
         }
     }
     Ok(())
