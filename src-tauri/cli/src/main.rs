@@ -58,7 +58,7 @@ pub(crate) fn db_path(db: &Option<PathBuf>) -> Result<PathBuf> {
 }
 
 pub(crate) fn open(db: &Option<PathBuf>) -> Result<Engine> {
-    Engine::open(&db_path(db)?)
+    Engine::open_for_cli(&db_path(db)?)
 }
 
 // A dispatcher: one arm per command, each a function.
