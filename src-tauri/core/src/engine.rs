@@ -271,7 +271,10 @@ impl Engine {
             let db = self.db();
             // Another thread may have built it while this one waited for the database.
             if self.index.not_built() {
-                self.build_index(db.conn())?;
+                // One read transaction: every table as of one commit, also while another
+                // process (the window) imports.
+                let tx = db.conn().unchecked_transaction()?;
+                self.build_index(&tx)?;
             }
         }
         self.index.wait_for(provisional)
