@@ -87,12 +87,11 @@ pub fn decide(conn: &Connection, year: i32, form: &DecisionForm) -> Result<Categ
         ));
     }
     limits::text_len(decided_by, limits::text::NAME, "Besluttet af")?;
-    if store::category_year(conn, year)?.is_none() {
+    let Some(report) = categories::set_categories(conn, year)? else {
         return Err(Error::Refused(format!(
             "Kategorierne for {year} er ikke fastsat. Fastsæt dem først; derefter kan kommunen ændre en enkelt kategori med en begrundelse."
         )));
-    }
-    let report = categories::categories(conn, year)?;
+    };
     let offer_id = form.offer_id.trim();
     let Some(line) = report.lines.iter().find(|l| l.offer_id == offer_id) else {
         return Err(Error::NotFound(format!(
