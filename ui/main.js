@@ -71,7 +71,18 @@ function pageMilestones(firstCall) {
   const marks = [['navigation', at(0)]];
   if (nav) marks.push(['html hentet', at(nav.responseEnd)], ['dom klar', at(nav.domInteractive)]);
   marks.push(['moduler evalueret', at(modulesLoaded)], ['første kald', at(firstCall)]);
+  const paint = performance.getEntriesByType('paint').find((p) => p.name === 'first-contentful-paint');
+  if (paint) marks.push(['første maling', at(paint.startTime)]);
   return marks;
+}
+
+/** When the first results were on screen (wall-clock ms): the page's first paint when it
+ * came with them (served, and the same as the search's: views/search.js), else now, two
+ * frames after they were rendered. */
+function resultsShownAt() {
+  const paint = performance.getEntriesByType('paint').find((p) => p.name === 'first-contentful-paint');
+  const servedSame = $('results').dataset.served === 'same';
+  return performance.timeOrigin + (servedSame && paint ? paint.startTime : performance.now());
 }
 
 async function refreshHeader() {
@@ -221,7 +232,7 @@ async function start() {
     // last start (search::cache); the answer comes once the index built from the database is
     // ready, and when it differs the same search runs again.
     requestAnimationFrame(() => requestAnimationFrame(() => {
-      uiReady(pageMilestones(firstCall)).then((differs) => { if (differs) runSearch(); }, () => {});
+      uiReady(pageMilestones(firstCall), resultsShownAt()).then((differs) => { if (differs) runSearch(); }, () => {});
     }));
   } catch (e) {
     showError(e);

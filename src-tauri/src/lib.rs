@@ -5,6 +5,7 @@ mod background;
 mod commands;
 mod error;
 mod files;
+mod first_page;
 
 use pladsoverblik_core::{paths, Engine};
 use std::path::PathBuf;
@@ -149,8 +150,8 @@ fn open_early() -> Option<Opening> {
         .ok()
 }
 
-/// Puts the engine (opened early, or now) in managed state. A failure is shown in a native
-/// dialog and the app exits, rather than opening a blank window.
+/// Puts the engine (opened early, or now) in managed state and opens the window. A failure is
+/// shown in a native dialog and the app exits, rather than opening a blank window.
 pub fn setup<R: Runtime>(
     app: &mut tauri::App<R>,
     early: Option<Opening>,
@@ -163,6 +164,7 @@ pub fn setup<R: Runtime>(
     match opened {
         Ok(engine) => {
             app.manage(engine);
+            open_window(app)?;
             background::start(app.handle().clone());
             pladsoverblik_core::timing::mark("opsætning færdig");
             Ok(())
@@ -176,6 +178,25 @@ pub fn setup<R: Runtime>(
             std::process::exit(1);
         }
     }
+}
+
+/// The main window, as `tauri.conf.json` describes it (`"create": false` there, so it is made
+/// here), with the start page served with its first results (`first_page`). Made once the
+/// engine is there (opened early, it is by the time GTK has started), so the page is never
+/// served without it.
+fn open_window<R: Runtime>(app: &tauri::App<R>) -> tauri::Result<()> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+        .ok_or_else(|| tauri::Error::WindowNotFound)?;
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+        .on_web_resource_request(first_page::on_request(app.handle().clone()))
+        .build()?;
+    Ok(())
 }
 
 pub fn run() {

@@ -622,5 +622,17 @@ async fn the_next_start_shows_what_changed_while_the_window_was_closed() {
     // again and shows the sheet's rate without being asked.
     let after = app.wait_text(row, "3.999 kr.").await;
     assert!(after.contains("Autismecentret Bækkehuset"), "{after}");
+    // The page came with its first results in it (from the file's index: the app serves the
+    // start page with them, src-tauri/src/first_page.rs), and the window's own first
+    // rendering of the same search was the same, row for row, count and "Vis flere".
+    let served = app
+        .client
+        .execute(
+            "return document.getElementById('results').dataset.served ?? null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(served, serde_json::json!("same"));
     app.close().await;
 }

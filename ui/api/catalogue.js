@@ -22,7 +22,8 @@ export async function importCatalogue(file, onProgress) {
 }
 
 /** Tells the shell the first results are on screen (used by `make bench` to time start-up);
- * `page`: the page's own milestones [what, wall-clock ms]. Resolves, once the index built from
- * the database is ready, to true when it differs from the index file the first results came
- * from (then the window searches again). */
-export const uiReady = (page) => invoke('ui_ready', { page });
+ * `page`: the page's own milestones [what, wall-clock ms]; `shownAt`: when the results were
+ * on screen (wall-clock ms). Resolves, once the index built from the database is ready, to
+ * true when it differs from the index file the first results came from (then the window
+ * searches again). */
+export const uiReady = (page, shownAt) => invoke('ui_ready', { page, shownAt });

@@ -5,6 +5,7 @@ import { showError, clearMessage } from '../components/message.js';
 import { count as plural } from '../components/plural.js';
 import { showGroupPath } from '../components/groups.js';
 import { rovingList, updateRoving, focusRow } from '../components/roving.js';
+import { logUnexpected } from '../api/errors.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -19,6 +20,40 @@ let shownQuery = null;
 let shownCount = 0;
 let seq = 0;
 let timer = null;
+
+// The first results as the app served them in the page, for the empty form
+// (src-tauri/src/first_page.rs), so they are on screen before this script has run. The first
+// render of the empty form puts its own in their place and compares: they must be the same.
+let served = (() => {
+  const body = $('results').tBodies[0];
+  if (body.rows.length === 0) return null;
+  return { rows: body.innerHTML, count: $('result-count').textContent, more: moreText() };
+})();
+
+/** Whether the page holds the served first results (read before the first render). */
+export const resultsServed = () => served !== null;
+
+function moreText() {
+  return $('more').hidden ? null : $('more').textContent;
+}
+
+/** The form as the page opens: no filter, sorted by relevance. */
+function pristine(query) {
+  return Object.entries(query).every(([k, v]) => (k === 'limit' ? v === PAGE
+    : k === 'sort' ? v === 'relevance'
+      : !v || (Array.isArray(v) && v.length === 0)));
+}
+
+/** On the first render: the served rows, count and "Vis flere" against the rendered ones;
+ * the table says which (`data-served`), and a difference goes to the app's log. */
+function compareServed(query, rows) {
+  const s = served;
+  served = null;
+  if (!s || !pristine(query)) return;
+  const same = s.rows === rows && s.count === $('result-count').textContent && s.more === moreText();
+  $('results').dataset.served = same ? 'same' : 'differs';
+  if (!same) logUnexpected('første resultater', new Error('De første resultater, siden kom med, afveg fra søgningens.'));
+}
 
 export function initSearch(ref, openOffer) {
   onOpen = openOffer;
@@ -187,6 +222,7 @@ function render(result, query, append = false) {
       h('td', { class: 'num' }, hit.text.distance),
     ),
   );
+  const rendered = append || !served ? null : rows.map((r) => r.outerHTML).join('');
   if (append) body.append(...rows);
   else fill(body, rows);
   if (result.total === 0) {
@@ -197,6 +233,7 @@ function render(result, query, append = false) {
   const more = $('more');
   more.hidden = rest <= 0;
   more.textContent = `Vis ${thousands(Math.min(rest, PAGE))} flere`;
+  if (rendered !== null) compareServed(query, rendered);
 }
 
 /** The next page of the search on screen, added below the rows already shown. */

@@ -93,6 +93,14 @@ impl IndexSlot {
         }
     }
 
+    /// The index a search can use now (the file's or the database's), without waiting.
+    fn at_hand(&self) -> Option<Arc<SearchIndex>> {
+        match &*self.lock() {
+            IndexState::Ready(index) | IndexState::Provisional(index) => Some(index.clone()),
+            _ => None,
+        }
+    }
+
     fn not_built(&self) -> bool {
         matches!(*self.lock(), IndexState::NotBuilt)
     }
@@ -325,6 +333,29 @@ impl Engine {
     /// Searches the catalogue; staleness follows the user's setting unless the query says.
     pub fn search(&self, query: &SearchQuery, today: NaiveDate) -> Result<SearchResult> {
         let index = self.searchable(true)?;
+        self.search_with(&index, query, today)
+    }
+
+    /// The same search with the index at hand, without waiting for one being built: `None`
+    /// while there is none (the window's very first start). The start page is served with
+    /// these results in it.
+    pub fn search_if_ready(
+        &self,
+        query: &SearchQuery,
+        today: NaiveDate,
+    ) -> Result<Option<SearchResult>> {
+        match self.index.at_hand() {
+            Some(index) => self.search_with(&index, query, today).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn search_with(
+        &self,
+        index: &SearchIndex,
+        query: &SearchQuery,
+        today: NaiveDate,
+    ) -> Result<SearchResult> {
         let db = self.db();
         if query.stale_after_days.is_none() {
             let stale = settings::number(db.conn(), &settings::STALE_AFTER_DAYS)?;
@@ -943,6 +974,23 @@ mod tests {
         assert!(!Arc::ptr_eq(&slot.wait_for(true).unwrap(), &provisional));
     }
 
+    /// The start page's search uses the file's index or the built one, never waits for one
+    /// being built, and has none after a failed build.
+    #[test]
+    fn the_index_at_hand_is_the_files_or_the_built_one() {
+        let slot = new_slot();
+        assert!(slot.at_hand().is_none(), "nothing while the build runs");
+        let provisional = Arc::new(index());
+        slot.set_unless_ready(IndexState::Provisional(provisional.clone()));
+        assert!(Arc::ptr_eq(&slot.at_hand().unwrap(), &provisional));
+        let built = Arc::new(index());
+        slot.built(built.clone(), false);
+        assert!(Arc::ptr_eq(&slot.at_hand().unwrap(), &built));
+        let failed = new_slot();
+        failed.set_unless_ready(IndexState::Failed("x".into()));
+        assert!(failed.at_hand().is_none());
+    }
+
     /// The CLI's engine builds the index for the first command that needs it, and an import
     /// before that does not build it for nothing.
     #[test]
@@ -964,7 +1012,20 @@ mod tests {
             engine.index.not_built(),
             "an import leaves it to the search"
         );
+        // Without an index at hand the start page's search answers nothing and builds none.
+        assert!(engine
+            .search_if_ready(&SearchQuery::default(), today)
+            .unwrap()
+            .is_none());
+        assert!(engine.index.not_built());
         let hits = engine.search(&SearchQuery::default(), today).unwrap();
+        let served = engine
+            .search_if_ready(&SearchQuery::default(), today)
+            .unwrap()
+            .expect("the index is built now");
+        let ids = |r: &SearchResult| r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&served), ids(&hits));
+        assert_eq!(served.total, hits.total);
         assert_eq!(hits.total as i64, info.offer_count);
         assert!(engine.index.ready().is_some());
         // Built once: the next search uses the same index.

@@ -11,22 +11,33 @@ use tauri::{AppHandle, Manager, Runtime};
 /// event: an event is a script the app process runs in the page, and the first one costs the
 /// app process JavaScriptCore's pages, 1,4 MB: docs/benchmarks-changes.md, round 11.) When
 /// `PLADSOVERBLIK_READY_FILE` is set (by `make bench`), the wall-clock time in nanoseconds is
-/// written there at the call, so launch-to-results can be measured from outside. `page`: the
-/// page's own milestones (what, wall-clock ms), written with the others under
-/// `PLADSOVERBLIK_TIMING=1` (`pladsoverblik_core::timing`).
+/// written there, so launch-to-results can be measured from outside: `shown_at`, when the
+/// page says when the results were on screen (wall-clock ms: its first paint, when it came
+/// with them, `first_page`), else the time of the call. `page`: the page's own milestones
+/// (what, wall-clock ms), written with the others under `PLADSOVERBLIK_TIMING=1`
+/// (`pladsoverblik_core::timing`).
 #[tauri::command]
-pub async fn ui_ready<R: Runtime>(app: AppHandle<R>, page: Option<Vec<(String, f64)>>) -> bool {
+pub async fn ui_ready<R: Runtime>(
+    app: AppHandle<R>,
+    page: Option<Vec<(String, f64)>>,
+    shown_at: Option<f64>,
+) -> bool {
     app.state::<pladsoverblik_core::Engine>()
         .first_results_shown();
     for (what, ms) in page.unwrap_or_default() {
         pladsoverblik_core::timing::mark_at(&format!("side: {what}"), ms);
     }
-    pladsoverblik_core::timing::mark("resultater på skærmen");
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0);
+    // Never later than now: a page's clock cannot put the results in the future.
+    let shown_ms = shown_at
+        .filter(|ms| ms.is_finite() && *ms > 0.0)
+        .map_or(now_ms, |ms| ms.min(now_ms));
+    pladsoverblik_core::timing::mark_at("resultater på skærmen", shown_ms);
     if let Some(path) = std::env::var_os("PLADSOVERBLIK_READY_FILE") {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+        let nanos = (shown_ms * 1_000_000.0).round() as u128;
         let _ = std::fs::write(path, nanos.to_string());
     }
     tauri::async_runtime::spawn_blocking(move || {
