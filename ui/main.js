@@ -77,12 +77,14 @@ function pageMilestones(firstCall) {
 }
 
 /** When the first results were on screen (wall-clock ms): the page's first paint when it
- * came with them (served, and the same as the search's: views/search.js), else now, two
- * frames after they were rendered. */
+ * came with them (served, the same as the search's: views/search.js, and the whole document
+ * parsed by then), else now, two frames after they were rendered. */
 function resultsShownAt() {
   const paint = performance.getEntriesByType('paint').find((p) => p.name === 'first-contentful-paint');
-  const servedSame = $('results').dataset.served === 'same';
-  return performance.timeOrigin + (servedSame && paint ? paint.startTime : performance.now());
+  const parsed = performance.getEntriesByType('navigation')[0]?.domInteractive;
+  const servedPainted = $('results').dataset.served === 'same' && paint && parsed !== undefined
+    && paint.startTime >= parsed;
+  return performance.timeOrigin + (servedPainted ? paint.startTime : performance.now());
 }
 
 async function refreshHeader() {
