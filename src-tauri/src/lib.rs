@@ -150,12 +150,13 @@ fn open_early() -> Option<Opening> {
         .ok()
 }
 
-/// Puts the engine (opened early, or now) in managed state and opens the window. A failure is
-/// shown in a native dialog and the app exits, rather than opening a blank window.
+/// Opens the window and puts the engine (opened early, or now) in managed state. A failure is
+/// shown in a native dialog and the app exits.
 pub fn setup<R: Runtime>(
     app: &mut tauri::App<R>,
     early: Option<Opening>,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    open_window(app)?;
     let opened = match early.map(std::thread::JoinHandle::join) {
         Some(Ok(opened)) => opened,
         Some(Err(_)) => Err("Databasen kunne ikke åbnes: intern fejl under åbningen.".into()),
@@ -164,7 +165,6 @@ pub fn setup<R: Runtime>(
     match opened {
         Ok(engine) => {
             app.manage(engine);
-            open_window(app)?;
             background::start(app.handle().clone());
             pladsoverblik_core::timing::mark("opsætning færdig");
             Ok(())
@@ -181,9 +181,11 @@ pub fn setup<R: Runtime>(
 }
 
 /// The main window, as `tauri.conf.json` describes it (`"create": false` there, so it is made
-/// here), with the start page served with its first results (`first_page`). Made once the
-/// engine is there (opened early, it is by the time GTK has started), so the page is never
-/// served without it.
+/// here), with the start page served with its first results (`first_page`). Made first, as
+/// Tauri would, while the engine may still be opening (a database whose write-ahead log was
+/// left large, after `plads import-catalogue` or a killed window, takes 100–200 ms to open
+/// at 100.000 offers): the window's requests are answered by the main loop, which runs once
+/// `setup` has put the engine in place.
 fn open_window<R: Runtime>(app: &tauri::App<R>) -> tauri::Result<()> {
     let config = app
         .config()

@@ -30,9 +30,6 @@ let served = (() => {
   return { rows: body.innerHTML, count: $('result-count').textContent, more: moreText() };
 })();
 
-/** Whether the page holds the served first results (read before the first render). */
-export const resultsServed = () => served !== null;
-
 function moreText() {
   return $('more').hidden ? null : $('more').textContent;
 }

@@ -179,9 +179,22 @@ fn build_in_background(slot: &IndexSlot, db: &Path, file: Option<&Path>) -> Resu
     Ok(())
 }
 
+/// The start page's search (`Engine::search_if_ready`) and its result, for the page's own
+/// first search: the same query on the same index on the same day is answered from here, once,
+/// instead of searching twice at start-up (the second search's 3 MB of matches stayed in the
+/// window's heap, measured: docs/benchmarks-changes.md, round 13).
+struct Served {
+    query: SearchQuery,
+    today: NaiveDate,
+    /// Weak: an index replaced meanwhile is not kept alive for it.
+    index: std::sync::Weak<SearchIndex>,
+    result: SearchResult,
+}
+
 pub struct Engine {
     db: Mutex<Db>,
     index: Arc<IndexSlot>,
+    served: Mutex<Option<Served>>,
     /// The window's index file (`search::cache`); `None` for the CLI and in memory.
     index_file: Option<PathBuf>,
     /// The rate sheet the window last previewed: what `rates_import_previewed` saves.
@@ -264,6 +277,7 @@ impl Engine {
             }),
             index_file,
             rate_sheet: Mutex::default(),
+            served: Mutex::default(),
         })
     }
 
@@ -333,21 +347,50 @@ impl Engine {
     /// Searches the catalogue; staleness follows the user's setting unless the query says.
     pub fn search(&self, query: &SearchQuery, today: NaiveDate) -> Result<SearchResult> {
         let index = self.searchable(true)?;
+        if let Some(result) = self.take_served(query, today, &index) {
+            return Ok(result);
+        }
         self.search_with(&index, query, today)
     }
 
     /// The same search with the index at hand, without waiting for one being built: `None`
     /// while there is none (the window's very first start). The start page is served with
-    /// these results in it.
+    /// these results in it, and the next search, when it is the same, is answered with them.
     pub fn search_if_ready(
         &self,
         query: &SearchQuery,
         today: NaiveDate,
     ) -> Result<Option<SearchResult>> {
-        match self.index.at_hand() {
-            Some(index) => self.search_with(&index, query, today).map(Some),
-            None => Ok(None),
-        }
+        let Some(index) = self.index.at_hand() else {
+            return Ok(None);
+        };
+        let result = self.search_with(&index, query, today)?;
+        *self.served.lock().unwrap_or_else(|e| e.into_inner()) = Some(Served {
+            query: query.clone(),
+            today,
+            index: Arc::downgrade(&index),
+            result: result.clone(),
+        });
+        Ok(Some(result))
+    }
+
+    /// The served result, taken out by the first search after it: returned when that search
+    /// is the same query on the same index on the same day.
+    fn take_served(
+        &self,
+        query: &SearchQuery,
+        today: NaiveDate,
+        index: &Arc<SearchIndex>,
+    ) -> Option<SearchResult> {
+        let served = self
+            .served
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()?;
+        let same = served.query == *query
+            && served.today == today
+            && std::ptr::eq(served.index.as_ptr(), Arc::as_ptr(index));
+        same.then_some(served.result)
     }
 
     fn search_with(
@@ -1026,6 +1069,50 @@ mod tests {
         let ids = |r: &SearchResult| r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&served), ids(&hits));
         assert_eq!(served.total, hits.total);
+        // The next search, the same, is answered with the served result, once.
+        let kept = |e: &Engine| e.served.lock().unwrap().is_some();
+        assert!(kept(&engine));
+        let again = engine.search(&SearchQuery::default(), today).unwrap();
+        assert_eq!(ids(&again), ids(&served));
+        assert!(!kept(&engine), "taken by the first search after it");
+        // Another query is searched, and drops what was served.
+        engine
+            .search_if_ready(&SearchQuery::default(), today)
+            .unwrap();
+        let other = SearchQuery {
+            limit: Some(1),
+            ..SearchQuery::default()
+        };
+        assert_eq!(engine.search(&other, today).unwrap().hits.len(), 1);
+        assert!(!kept(&engine));
+        // A day later, or on another index, it is not used.
+        engine
+            .search_if_ready(&SearchQuery::default(), today)
+            .unwrap();
+        let tomorrow = today.succ_opt().unwrap();
+        assert!(engine
+            .take_served(
+                &SearchQuery::default(),
+                tomorrow,
+                &engine.index.ready().unwrap()
+            )
+            .is_none());
+        engine
+            .search_if_ready(&SearchQuery::default(), today)
+            .unwrap();
+        assert!(engine
+            .take_served(&SearchQuery::default(), today, &Arc::new(index()))
+            .is_none());
+        engine
+            .search_if_ready(&SearchQuery::default(), today)
+            .unwrap();
+        assert!(engine
+            .take_served(
+                &SearchQuery::default(),
+                today,
+                &engine.index.ready().unwrap()
+            )
+            .is_some());
         assert_eq!(hits.total as i64, info.offer_count);
         assert!(engine.index.ready().is_some());
         // Built once: the next search uses the same index.

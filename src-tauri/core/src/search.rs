@@ -55,7 +55,7 @@ impl FromStr for SortKey {
 }
 
 /// What the user asks for. Every field is optional; an empty query lists the whole catalogue.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SearchQuery {
     pub text: Option<String>,
