@@ -176,6 +176,10 @@ fn build_in_background(slot: &IndexSlot, db: &Path, file: Option<&Path>) -> Resu
     if slot.built(index, same) && !same {
         let _ = cache::save(file, &bytes);
     }
+    // The window's start is over: a write-ahead log left large by an earlier process is
+    // folded back now, so the next start does not read it all again.
+    drop(conn);
+    let _ = crate::store::fold_large_wal(db);
     Ok(())
 }
 

@@ -126,6 +126,42 @@ pub struct Db {
     path: Option<PathBuf>,
 }
 
+/// About how many pages the WAL file of the database at `path` holds (0 without one).
+fn wal_pages(path: &Path, conn: &Connection) -> i64 {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let bytes = std::fs::metadata(wal).map_or(0, |m| m.len());
+    let page: i64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap_or(4096);
+    // Each frame is a page and a 24-byte header.
+    i64::try_from(bytes).unwrap_or(i64::MAX) / (page + 24)
+}
+
+/// Folds a write-ahead log left large (from `BACKGROUND_CHECKPOINT` pages) back into the
+/// database file and empties it (`wal_checkpoint(TRUNCATE)`), on a connection of its own. A
+/// large write whose background checkpoint never ran (`plads import-catalogue` ends first, or
+/// the window was killed) leaves its WAL behind, and every later open reads all of it: 100–300
+/// ms at 100.000 offers. Waits at most 200 ms for other connections to finish what they read
+/// or write, else leaves it to the next time. True when it folded one.
+pub fn fold_large_wal(path: &Path) -> Result<bool> {
+    fold_wal_from(path, BACKGROUND_CHECKPOINT)
+}
+
+fn fold_wal_from(path: &Path, pages: i64) -> Result<bool> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    if wal_pages(path, &conn) < pages {
+        return Ok(false);
+    }
+    conn.busy_timeout(std::time::Duration::from_millis(200))?;
+    // (busy, frames in the WAL, frames copied); busy is 1 when another connection was in the
+    // way. SQLITE_BUSY itself may also come back as an error.
+    let busy = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+        r.get::<_, i64>(0)
+    });
+    Ok(matches!(busy, Ok(0)))
+}
+
 /// Fails when any row refers to a row that is not there (`PRAGMA foreign_key_check`): the
 /// check a step run under `Db::without_row_by_row_foreign_keys` makes before it commits.
 pub fn check_foreign_keys(conn: &Connection) -> Result<()> {
@@ -285,16 +321,9 @@ impl Db {
 
     /// About how many pages the WAL file holds (0 without one).
     fn wal_pages(&self) -> i64 {
-        let Some(path) = &self.path else { return 0 };
-        let mut wal = path.as_os_str().to_owned();
-        wal.push("-wal");
-        let bytes = std::fs::metadata(wal).map_or(0, |m| m.len());
-        let page: i64 = self
-            .conn
-            .query_row("PRAGMA page_size", [], |r| r.get(0))
-            .unwrap_or(4096);
-        // Each frame is a page and a 24-byte header.
-        i64::try_from(bytes).unwrap_or(i64::MAX) / (page + 24)
+        self.path
+            .as_deref()
+            .map_or(0, |path| wal_pages(path, &self.conn))
     }
 
     pub fn schema_version(&self) -> Result<i64> {
@@ -349,5 +378,59 @@ impl Db {
         };
         db.configure()?;
         Ok(db)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code
+mod tests {
+    use super::*;
+
+    fn wal_bytes(path: &Path) -> u64 {
+        std::fs::metadata(format!("{}-wal", path.display())).map_or(0, |m| m.len())
+    }
+
+    /// A WAL left large is folded into the database and emptied, nothing lost; a reader still
+    /// reading from it makes the fold wait briefly and then leave it for the next time.
+    #[test]
+    fn a_large_wal_left_behind_is_folded_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.sqlite");
+        let db = Db::open(&path).unwrap();
+        db.conn
+            .pragma_update(None, "wal_autocheckpoint", 0)
+            .unwrap();
+        db.conn
+            .execute_batch(
+                "CREATE TABLE t(x BLOB);
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+                 INSERT INTO t SELECT randomblob(4000) FROM n;",
+            )
+            .unwrap();
+        assert!(wal_pages(&path, &db.conn) >= 300);
+        assert!(!fold_wal_from(&path, 1_000_000).unwrap(), "under the mark");
+
+        let reader = Connection::open(&path).unwrap();
+        reader.execute_batch("BEGIN").unwrap();
+        let seen: i64 = reader
+            .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(seen, 300);
+        let started = std::time::Instant::now();
+        assert!(!fold_wal_from(&path, 100).unwrap(), "a reader in the way");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert!(wal_bytes(&path) > 0);
+        reader.execute_batch("COMMIT").unwrap();
+
+        assert!(fold_wal_from(&path, 100).unwrap());
+        assert_eq!(wal_bytes(&path), 0, "emptied");
+        drop(reader);
+        drop(db);
+        let again = Db::open(&path).unwrap();
+        let n: i64 = again
+            .conn
+            .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 300, "nothing lost");
     }
 }
