@@ -1090,33 +1090,18 @@ mod tests {
         assert_eq!(engine.search(&other, today).unwrap().hits.len(), 1);
         assert!(!kept(&engine));
         // A day later, or on another index, it is not used.
-        engine
-            .search_if_ready(&SearchQuery::default(), today)
-            .unwrap();
-        let tomorrow = today.succ_opt().unwrap();
-        assert!(engine
-            .take_served(
-                &SearchQuery::default(),
-                tomorrow,
-                &engine.index.ready().unwrap()
-            )
-            .is_none());
-        engine
-            .search_if_ready(&SearchQuery::default(), today)
-            .unwrap();
-        assert!(engine
-            .take_served(&SearchQuery::default(), today, &Arc::new(index()))
-            .is_none());
-        engine
-            .search_if_ready(&SearchQuery::default(), today)
-            .unwrap();
-        assert!(engine
-            .take_served(
-                &SearchQuery::default(),
-                today,
-                &engine.index.ready().unwrap()
-            )
-            .is_some());
+        let serve_then_take = |day: NaiveDate, index: &Arc<SearchIndex>| {
+            engine
+                .search_if_ready(&SearchQuery::default(), today)
+                .unwrap();
+            engine
+                .take_served(&SearchQuery::default(), day, index)
+                .is_some()
+        };
+        let built = engine.index.ready().unwrap();
+        assert!(!serve_then_take(today.succ_opt().unwrap(), &built));
+        assert!(!serve_then_take(today, &Arc::new(index())));
+        assert!(serve_then_take(today, &built));
         assert_eq!(hits.total as i64, info.offer_count);
         assert!(engine.index.ready().is_some());
         // Built once: the next search uses the same index.
