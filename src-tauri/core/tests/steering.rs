@@ -627,11 +627,12 @@ fn offer_summaries_give_each_offer_its_own_operators() {
     );
 }
 
-/// The reports over the whole catalogue read every offer's facts at once
-/// (`all_offer_facts`); each is what `offer_facts` gives for that offer and day — on a day
-/// before and after some of the example's operator changes (2009, 2011) and today.
+/// The categories report reads every offer's coverage facts at once (`all_offer_coverage`);
+/// each is what `offer_facts` gives for that offer and day, with the offer's places summed
+/// over its departments — on a day before and after some of the example's operator changes
+/// (2009, 2011) and today, in id order.
 #[test]
-fn all_offer_facts_are_each_offers_facts() {
+fn all_offer_coverage_is_each_offers_facts() {
     use pladsoverblik_core::catalogue::store;
     let (_dir, conn, keys) = example_offers();
     let mut ids: Vec<&String> = keys.keys().collect();
@@ -639,16 +640,31 @@ fn all_offer_facts_are_each_offers_facts() {
     let mut operators_on = Vec::new();
     for on in ["2008-06-01", "2012-06-01", "2026-11-30"] {
         let on = chrono::NaiveDate::from_str(on).unwrap();
-        let all = store::all_offer_facts(&conn, on).unwrap();
-        assert_eq!(all.len(), ids.len());
-        for id in &ids {
-            let one = store::offer_facts(&conn, id, on).unwrap().unwrap();
-            assert!(!one.bases.is_empty() && !one.departments.is_empty(), "{id}");
-            assert_eq!(all[*id], one, "{id} on {on}");
+        let all = store::all_offer_coverage(&conn, on).unwrap();
+        assert_eq!(
+            all.iter().map(|c| &c.id).collect::<Vec<_>>(),
+            ids,
+            "every offer once, in id order"
+        );
+        for c in &all {
+            let one = store::offer_facts(&conn, &c.id, on).unwrap().unwrap();
+            let places: i64 = store::places(&conn, keys[&c.id])
+                .unwrap()
+                .iter()
+                .map(|p| i64::from(p.places))
+                .sum();
+            assert!(places > 0, "{}", c.id);
+            let id = &c.id;
+            assert_eq!(c.name, one.name, "{id}");
+            assert_eq!(c.municipality_code, one.municipality_code, "{id}");
+            assert_eq!(c.operator, one.operator, "{id} on {on}");
+            assert_eq!(c.agreements, one.agreements, "{id}");
+            assert_eq!(c.covered_v1, one.covered_v1, "{id}");
+            assert_eq!(c.places, places, "{id}");
         }
         operators_on.push(
-            ids.iter()
-                .map(|id| all[*id].operator.as_ref().map(|o| o.name.clone()))
+            all.iter()
+                .map(|c| c.operator.as_ref().map(|o| o.name.clone()))
                 .collect::<Vec<_>>(),
         );
     }

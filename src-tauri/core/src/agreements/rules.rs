@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::model::{Agreement, NoticeRule, Sourced};
-use crate::catalogue::model::{OfferFacts, OperatorType};
+use crate::catalogue::model::{OfferCoverage, OfferFacts, OperatorPeriod, OperatorType};
 use crate::error::Problem;
 use crate::{fmt, geo};
 
@@ -87,12 +87,39 @@ pub struct Coverage<'a> {
 
 impl<'a> Coverage<'a> {
     pub fn of(offer: &'a OfferFacts) -> Coverage<'a> {
+        Coverage::of_parts(
+            offer.operator.as_ref(),
+            offer.municipality_code,
+            &offer.agreements,
+            offer.covered_v1,
+        )
+    }
+
+    /// The same from the whole catalogue's read (`catalogue::store::all_offer_coverage`).
+    pub fn of_offer(offer: &'a OfferCoverage) -> Coverage<'a> {
+        Coverage::of_parts(
+            offer.operator.as_ref(),
+            offer.municipality_code,
+            &offer.agreements,
+            offer.covered_v1,
+        )
+    }
+
+    fn of_parts(
+        operator: Option<&OperatorPeriod>,
+        municipality: u16,
+        named: &'a [String],
+        covered_v1: bool,
+    ) -> Coverage<'a> {
         Coverage {
-            operator: offer.operator_type(),
-            operating_municipality: offer.operating_municipality(),
-            municipality: offer.municipality_code,
-            named: &offer.agreements,
-            covered_v1: offer.covered_v1,
+            operator: operator.map(|o| o.kind),
+            operating_municipality: crate::catalogue::rules::operating_municipality(
+                operator,
+                municipality,
+            ),
+            municipality,
+            named,
+            covered_v1,
         }
     }
 }

@@ -262,11 +262,27 @@ impl OfferFacts {
 
     /// The municipality that runs the offer: the operator's, else where the offer is.
     pub fn operating_municipality(&self) -> u16 {
-        self.operator
-            .as_ref()
-            .and_then(|o| o.municipality_code)
-            .unwrap_or(self.municipality_code)
+        super::rules::operating_municipality(self.operator.as_ref(), self.municipality_code)
     }
+}
+
+/// What the categories rule reads of every offer on a day (`store::all_offer_coverage`):
+/// who runs it, which agreements name it, and its size — a report over the whole catalogue
+/// reads only these columns (`OfferFacts` has the rest).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferCoverage {
+    pub id: String,
+    pub name: String,
+    /// Where the offer is.
+    pub municipality_code: u16,
+    /// The operator in force on the day asked about (`rules::operator_on`).
+    pub operator: Option<OperatorPeriod>,
+    /// The agreements the catalogue says cover the offer (format 2: `rammeaftaler`).
+    pub agreements: Vec<String>,
+    /// Format 1's yes/no flag.
+    pub covered_v1: bool,
+    /// Places over every department and legal basis.
+    pub places: i64,
 }
 
 #[cfg(test)]

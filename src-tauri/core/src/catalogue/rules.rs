@@ -16,6 +16,13 @@ pub fn operator_on(periods: &[OperatorPeriod], on: NaiveDate) -> Option<&Operato
         .or(periods.first())
 }
 
+/// The municipality that runs an offer: its operator's, else the one it lies in.
+pub fn operating_municipality(operator: Option<&OperatorPeriod>, located: u16) -> u16 {
+    operator
+        .and_then(|o| o.municipality_code)
+        .unwrap_or(located)
+}
+
 /// "18-65 år", "fra 18 år".
 pub fn age_text(min: u8, max: Option<u8>) -> String {
     let mut out = String::with_capacity(12);

@@ -153,16 +153,12 @@ pub(crate) fn propose(conn: &Connection, year: i32) -> Result<Proposal> {
     let buyers = buyers_by_offer(conn, year)?;
     let highest = rates::store::highest_daily_of_year(conn, year)?;
     let (mut lines, mut not_covered, mut not_covered_private) = (Vec::new(), 0, 0);
-    let mut facts_of = catalogue::store::all_offer_facts(conn, first)?;
-    for offer in catalogue::store::offer_summaries(conn)? {
-        let Some(facts) = facts_of.remove(&offer.id) else {
-            continue;
-        };
-        let cov = Coverage::of(&facts);
+    for offer in catalogue::store::all_offer_coverage(conn, first)? {
+        let cov = Coverage::of_offer(&offer);
         let Some((a, fallback)) = steering_rules::category_agreement(&all, &cov, extracted, year)
         else {
             not_covered += 1;
-            if facts.operator_type() == Some(OperatorType::Privat) {
+            if cov.operator == Some(OperatorType::Privat) {
                 not_covered_private += 1;
             }
             continue;
@@ -170,13 +166,13 @@ pub(crate) fn propose(conn: &Connection, year: i32) -> Result<Proposal> {
         let Some(rule) = a.terms.categories.value.clone() else {
             continue;
         };
-        let own = facts.operator.as_ref().and_then(|o| o.municipality_code);
+        let own = offer.operator.as_ref().and_then(|o| o.municipality_code);
         let rate = highest.get(&offer.id).copied().map(rates::rules::from_oere);
         let f = figures(rate, offer.places, own, buyers.get(&offer.id));
         lines.push(LineRow {
             computed: steering_rules::categorise(&rule, &f),
             decided_by_text: steering_rules::explain(&rule, &f, year),
-            operator_name: facts.operator.map(|o| o.name).unwrap_or_default(),
+            operator_name: offer.operator.map(|o| o.name).unwrap_or_default(),
             offer_id: offer.id,
             offer_name: offer.name,
             agreement_id: a.id.clone(),
