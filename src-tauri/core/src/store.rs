@@ -165,16 +165,81 @@ fn fold_wal_from(path: &Path, pages: i64) -> Result<bool> {
 /// Fails when any row refers to a row that is not there (`PRAGMA foreign_key_check`): the
 /// check a step run under `Db::without_row_by_row_foreign_keys` makes before it commits.
 pub fn check_foreign_keys(conn: &Connection) -> Result<()> {
-    let mut st = conn.prepare("PRAGMA foreign_key_check")?;
-    let mut rows = st.query([])?;
-    if let Some(r) = rows.next()? {
-        let table: String = r.get(0)?;
-        let parent: String = r.get(2)?;
-        return Err(Error::Internal(format!(
-            "en række i «{table}» henviser til en række i «{parent}», som ikke findes; intet er ændret"
-        )));
+    first_broken(
+        conn,
+        "SELECT \"table\", parent FROM pragma_foreign_key_check",
+        [],
+    )
+}
+
+/// The same check for one table's rows.
+pub fn check_foreign_keys_of(conn: &Connection, table: &str) -> Result<()> {
+    first_broken(
+        conn,
+        "SELECT \"table\", parent FROM pragma_foreign_key_check(?1)",
+        [table],
+    )
+}
+
+fn first_broken<P: rusqlite::Params>(conn: &Connection, sql: &str, params: P) -> Result<()> {
+    let mut st = conn.prepare(sql)?;
+    let mut rows = st.query(params)?;
+    match rows.next()? {
+        Some(r) => Err(broken_reference(
+            &r.get::<_, String>(0)?,
+            &r.get::<_, String>(1)?,
+        )),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// The refusal when a row of `table` refers to a row of `parent` that is not there.
+pub fn broken_reference(table: &str, parent: &str) -> Error {
+    Error::Internal(format!(
+        "en række i «{table}» henviser til en række i «{parent}», som ikke findes; intet er ændret"
+    ))
+}
+
+/// One foreign key as the schema declares it: `table(from…)` refers to `parent(to…)`; a
+/// parent column is `None` where the key names the parent's primary key implicitly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub table: String,
+    pub parent: String,
+    pub from: Vec<String>,
+    pub to: Vec<Option<String>>,
+}
+
+/// Every foreign key of every table, by table and key, read from the schema itself.
+pub fn foreign_keys(conn: &Connection) -> Result<Vec<ForeignKey>> {
+    let mut st = conn.prepare(
+        "SELECT s.name, f.id, f.\"table\", f.\"from\", f.\"to\"
+         FROM sqlite_schema s, pragma_foreign_key_list(s.name) f
+         WHERE s.type = 'table'
+         ORDER BY s.name, f.id, f.seq",
+    )?;
+    let mut rows = st.query([])?;
+    let mut out: Vec<(i64, ForeignKey)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let (table, id): (String, i64) = (r.get(0)?, r.get(1)?);
+        let (from, to): (String, Option<String>) = (r.get(3)?, r.get(4)?);
+        match out.last_mut() {
+            Some((last, fk)) if *last == id && fk.table == table => {
+                fk.from.push(from);
+                fk.to.push(to);
+            }
+            _ => out.push((
+                id,
+                ForeignKey {
+                    table,
+                    parent: r.get(2)?,
+                    from: vec![from],
+                    to: vec![to],
+                },
+            )),
+        }
+    }
+    Ok(out.into_iter().map(|(_, fk)| fk).collect())
 }
 
 impl Db {

@@ -83,6 +83,56 @@ fn a_broken_reference_is_found_by_the_check_before_commit() {
     );
 }
 
+/// After an import that took offers over, the offers' own tables are checked for the rows of
+/// the offers it wrote or removed (`check_foreign_keys_for`): a place line whose department
+/// is gone is found when its offer is among them; the whole check finds it anyway.
+#[test]
+fn the_check_after_taking_offers_over_reads_the_touched_offers_rows() {
+    use pladsoverblik_core::catalogue::store::check_foreign_keys_for;
+    let dir = tempfile::tempdir().unwrap();
+    let db = db_with_small(dir.path());
+    let conn = db.conn();
+    let keys: Vec<i64> = conn
+        .prepare("SELECT DISTINCT offer_key FROM department_places ORDER BY offer_key")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let (broken, other) = (keys[0], keys[1]);
+    check_foreign_keys_for(conn, &keys).unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = OFF;
+         DELETE FROM departments WHERE offer_key = {broken};
+         PRAGMA foreign_keys = ON;"
+    ))
+    .unwrap();
+    let e = check_foreign_keys_for(conn, &[other, broken]).unwrap_err();
+    assert!(
+        e.to_string().contains(
+            "en række i «department_places» henviser til en række i «departments», som ikke findes"
+        ),
+        "{e}"
+    );
+    // An offer whose rows the import did not write is not read again.
+    check_foreign_keys_for(conn, &[other]).unwrap();
+    pladsoverblik_core::store::check_foreign_keys(conn).unwrap_err();
+    // An offer removed without its departments.
+    let removed = keys[2];
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = OFF;
+         DELETE FROM offers WHERE key = {removed};
+         PRAGMA foreign_keys = ON;"
+    ))
+    .unwrap();
+    let e = check_foreign_keys_for(conn, &[other, removed]).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("en række i «departments» henviser til en række i «offers», som ikke findes"),
+        "{e}"
+    );
+}
+
 fn refused_json(v: &serde_json::Value) -> String {
     refused(serde_json::to_string_pretty(v).unwrap().as_bytes())
 }

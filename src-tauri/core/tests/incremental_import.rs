@@ -341,6 +341,49 @@ fn the_same_file_again_takes_every_offer_over() {
     assert_same(&db, &whole2);
 }
 
+/// Taking offers over, the import checks the offers' own tables for the offers it wrote or
+/// removed, and every other table with a foreign key in full: a table outside the catalogue
+/// (as a later migration might add one) whose row refers to an offer the new file no longer
+/// has refuses the import, and nothing changes.
+#[test]
+fn a_reference_to_an_offer_the_file_drops_refuses_an_import_that_takes_offers_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = offers(600, 42);
+    let b = next_month(&a);
+    let first = write(dir.path(), "november.json", &a);
+    let second = write(dir.path(), "december.json", &b);
+    let mut db = Db::open(&dir.path().join("a.sqlite")).unwrap();
+    for _ in 0..2 {
+        import::import_file(&mut db, &first, |_, _| {}).unwrap();
+    }
+    let gone = a.iter().find(|o| b.iter().all(|n| n.id != o.id)).unwrap();
+    let key: i64 = db
+        .conn()
+        .query_row("SELECT key FROM offers WHERE id = ?1", [&gone.id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    db.conn()
+        .execute_batch(&format!(
+            "CREATE TABLE later_notes (offer_key INTEGER REFERENCES offers(key));
+             INSERT INTO later_notes (offer_key) VALUES ({key});"
+        ))
+        .unwrap();
+    let before = tables(&db);
+    let e = import::import_file(&mut db, &second, |_, _| {}).unwrap_err();
+    assert!(
+        e.to_string().contains(
+            "en række i «later_notes» henviser til en række i «offers», som ikke findes; intet er ændret"
+        ),
+        "{e}"
+    );
+    assert_eq!(tables(&db), before);
+    // Without it the file goes in, taking the unchanged offers over.
+    db.conn().execute_batch("DELETE FROM later_notes").unwrap();
+    let report = import::import_file(&mut db, &second, |_, _| {}).unwrap();
+    assert_eq!(report.changes.unwrap().removed, 30);
+}
+
 /// (id, fingerprint, rates) of every fingerprinted offer, by id.
 fn digests(db: &Db) -> Vec<(String, Vec<u8>, i64)> {
     db.conn()

@@ -381,9 +381,15 @@ fn import_in_transaction<R: Read + Send>(
             "extracted": report.extracted.to_string(),
         }),
     )?;
+    let touched = importer
+        .incremental
+        .then(|| std::mem::take(&mut importer.touched));
     // Its prepared statements borrow the transaction.
     drop(importer);
-    crate::store::check_foreign_keys(&tx)?;
+    match touched {
+        Some(keys) => store::check_foreign_keys_for(&tx, &keys)?,
+        None => crate::store::check_foreign_keys(&tx)?,
+    }
     mark("fremmednøgler");
     before_commit()?;
     mark("sikkerhedskopi færdig");
@@ -748,6 +754,9 @@ struct Importer<'t> {
     placed: Vec<i64>,
     /// The last import's unchanged offers are taken over.
     incremental: bool,
+    /// Then the row keys of the offers written again, added or removed (the foreign-key
+    /// check looks at their rows).
+    touched: Vec<i64>,
     changes: Changes,
     /// The stored target-group tree, when offers are taken over (their old search text is
     /// made from it to delete it).
@@ -779,6 +788,7 @@ impl<'t> Importer<'t> {
             taken_over: HashMap::new(),
             placed: Vec::new(),
             incremental: false,
+            touched: Vec::new(),
             changes: Changes::default(),
             stored_groups: Groups::new(),
             context: None,
@@ -911,6 +921,7 @@ impl<'t> Importer<'t> {
 
     /// Deletes an offer held before, its search text made from its rows and the stored tree.
     fn remove(&mut self, key: i64) -> Result<()> {
+        self.touched.push(key);
         let groups = &self.stored_groups;
         self.writer
             .remove(key, &|src, codes| stored_body(src, groups, codes))
@@ -928,7 +939,12 @@ impl<'t> Importer<'t> {
                 }
             })?;
         }
-        store::rank_names(self.tx, names)
+        // Its rows are written for offers taken over too.
+        let written = store::rank_names(self.tx, names)?;
+        if self.incremental {
+            self.touched.extend(written);
+        }
+        Ok(())
     }
 
     fn insert(&mut self, checked: &mut Checked) -> Result<()> {
@@ -945,6 +961,9 @@ impl<'t> Importer<'t> {
         let key = self.writer.offer(o, old, checked.digest.as_ref())?;
         if self.incremental {
             self.placed.push(key);
+            if old.is_none() {
+                self.touched.push(key);
+            }
             match old {
                 Some(_) => self.changes.changed += 1,
                 None => self.changes.added += 1,

@@ -228,6 +228,81 @@ const OFFER_TABLES: [&str; 7] = [
     "offers",
 ];
 
+/// The foreign-key check of an import that took the last import's unchanged offers over
+/// (a whole import: `crate::store::check_foreign_keys`). It wrote and deleted rows of the
+/// offers' own tables only by offer key, for the offers in `touched` (written again, added
+/// or removed), and changed no target group: those tables' rows of other offers, and their
+/// parents, are as the last check left them. So those tables are checked for the touched
+/// offers' rows only (on 100.000 offers 0,12 s → a few ms), every other table with a foreign
+/// key in full — also a table a later migration adds that refers to an offer.
+pub fn check_foreign_keys_for(conn: &Connection, touched: &[i64]) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS import_touched (key INTEGER PRIMARY KEY);
+         DELETE FROM temp.import_touched;",
+    )?;
+    {
+        let mut put =
+            conn.prepare("INSERT OR IGNORE INTO temp.import_touched (key) VALUES (?1)")?;
+        for key in touched {
+            put.execute([key])?;
+        }
+    }
+    let keys = crate::store::foreign_keys(conn)?;
+    let by_offer = |fk: &crate::store::ForeignKey| {
+        OFFER_TABLES.contains(&fk.table.as_str())
+            && OFFER_TABLES.contains(&fk.parent.as_str())
+            && fk.from.iter().any(|c| c == "offer_key")
+            && fk.to.iter().all(Option::is_some)
+    };
+    let mut checked_in_full: Vec<&str> = Vec::new();
+    for fk in &keys {
+        if !keys.iter().filter(|k| k.table == fk.table).all(by_offer) {
+            if !checked_in_full.contains(&fk.table.as_str()) {
+                crate::store::check_foreign_keys_of(conn, &fk.table)?;
+                checked_in_full.push(&fk.table);
+            }
+            continue;
+        }
+        let sql = match (fk.from.as_slice(), fk.to.as_slice()) {
+            // The offer's key itself: per touched offer, rows but no parent.
+            ([from], [Some(to)]) if from == "offer_key" => format!(
+                "SELECT 1 FROM temp.import_touched t
+                 WHERE EXISTS (SELECT 1 FROM \"{table}\" c WHERE c.offer_key = t.key)
+                   AND NOT EXISTS (SELECT 1 FROM \"{parent}\" p WHERE p.\"{to}\" = t.key)
+                 LIMIT 1",
+                table = fk.table,
+                parent = fk.parent,
+            ),
+            // More columns: per row of a touched offer. As SQLite checks a key, a row with a
+            // NULL in a key column refers to nothing.
+            _ => {
+                let mut refers = Vec::new();
+                let mut matches = Vec::new();
+                for (from, to) in fk.from.iter().zip(&fk.to) {
+                    let to = to.as_deref().unwrap_or_default();
+                    refers.push(format!("c.\"{from}\" IS NOT NULL"));
+                    matches.push(format!("p.\"{to}\" = c.\"{from}\""));
+                }
+                format!(
+                    "SELECT 1 FROM \"{table}\" c
+                     WHERE c.offer_key IN (SELECT key FROM temp.import_touched) AND {refers}
+                       AND NOT EXISTS (SELECT 1 FROM \"{parent}\" p WHERE {matches})
+                     LIMIT 1",
+                    table = fk.table,
+                    parent = fk.parent,
+                    refers = refers.join(" AND "),
+                    matches = matches.join(" AND "),
+                )
+            }
+        };
+        if conn.prepare(&sql)?.exists([])? {
+            return Err(crate::store::broken_reference(&fk.table, &fk.parent));
+        }
+    }
+    conn.execute_batch("DELETE FROM temp.import_touched;")?;
+    Ok(())
+}
+
 impl<'c> Writer<'c> {
     pub fn new(conn: &'c Connection) -> Result<Self> {
         Ok(Writer {
@@ -511,8 +586,9 @@ pub fn clear_fts(conn: &Connection) -> Result<()> {
 /// name needs no collation at search time. `names`: each offer's `fmt::sort_key` of its name
 /// with its place in the file and row key (the import makes the keys on its reading thread).
 /// The ranks are spaced apart and the stored ones kept where still in order
-/// (`rules::name_ranks`), so only the ranks of new, renamed and rewritten offers are written.
-pub fn rank_names(conn: &Connection, mut names: Vec<(Vec<u8>, usize, i64)>) -> Result<()> {
+/// (`rules::name_ranks`), so only the ranks of new, renamed and rewritten offers are written:
+/// their row keys are returned.
+pub fn rank_names(conn: &Connection, mut names: Vec<(Vec<u8>, usize, i64)>) -> Result<Vec<i64>> {
     // (sort key, place in the file) pairs are unique: the order is the same
     names.sort_unstable();
     let mut stored = std::collections::HashMap::new();
@@ -528,12 +604,14 @@ pub fn rank_names(conn: &Connection, mut names: Vec<(Vec<u8>, usize, i64)>) -> R
     let ranks = rules::name_ranks(&before);
     let mut put =
         conn.prepare("INSERT OR REPLACE INTO offer_order (offer_key, name_rank) VALUES (?1, ?2)")?;
+    let mut written = Vec::new();
     for (((_, _, key), rank), old) in names.iter().zip(ranks).zip(before) {
         if old != Some(rank) {
             put.execute(params![key, rank])?;
+            written.push(*key);
         }
     }
-    Ok(())
+    Ok(written)
 }
 
 pub fn set_meta(
