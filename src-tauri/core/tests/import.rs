@@ -101,34 +101,43 @@ fn the_check_after_taking_offers_over_reads_the_touched_offers_rows() {
         .collect();
     let (broken, other) = (keys[0], keys[1]);
     check_foreign_keys_for(conn, &keys).unwrap();
-    conn.execute_batch(&format!(
-        "PRAGMA foreign_keys = OFF;
-         DELETE FROM departments WHERE offer_key = {broken};
-         PRAGMA foreign_keys = ON;"
-    ))
-    .unwrap();
-    let e = check_foreign_keys_for(conn, &[other, broken]).unwrap_err();
-    assert!(
-        e.to_string().contains(
-            "en række i «department_places» henviser til en række i «departments», som ikke findes"
-        ),
-        "{e}"
+    delete_unchecked(
+        conn,
+        &format!("DELETE FROM departments WHERE offer_key = {broken}"),
+    );
+    assert_broken(
+        check_foreign_keys_for(conn, &[other, broken]),
+        "department_places",
+        "departments",
     );
     // An offer whose rows the import did not write is not read again.
     check_foreign_keys_for(conn, &[other]).unwrap();
     pladsoverblik_core::store::check_foreign_keys(conn).unwrap_err();
     // An offer removed without its departments.
     let removed = keys[2];
+    delete_unchecked(conn, &format!("DELETE FROM offers WHERE key = {removed}"));
+    assert_broken(
+        check_foreign_keys_for(conn, &[other, removed]),
+        "departments",
+        "offers",
+    );
+}
+
+/// Runs `delete` with foreign keys not enforced, as the import's transaction does.
+fn delete_unchecked(conn: &rusqlite::Connection, delete: &str) {
     conn.execute_batch(&format!(
-        "PRAGMA foreign_keys = OFF;
-         DELETE FROM offers WHERE key = {removed};
-         PRAGMA foreign_keys = ON;"
+        "PRAGMA foreign_keys = OFF; {delete}; PRAGMA foreign_keys = ON;"
     ))
     .unwrap();
-    let e = check_foreign_keys_for(conn, &[other, removed]).unwrap_err();
+}
+
+/// The check refused, naming a row of `table` whose row in `parent` is missing.
+fn assert_broken(result: pladsoverblik_core::Result<()>, table: &str, parent: &str) {
+    let e = result.unwrap_err();
     assert!(
-        e.to_string()
-            .contains("en række i «departments» henviser til en række i «offers», som ikke findes"),
+        e.to_string().contains(&format!(
+            "en række i «{table}» henviser til en række i «{parent}», som ikke findes"
+        )),
         "{e}"
     );
 }
