@@ -754,7 +754,7 @@ impl SearchIndex {
         let stamp = cache::stamp(conn)?;
         let words = match earlier {
             Some(e) if e.words.are_for(&stamp) => e.words.clone(),
-            _ => words::Words::read(conn, stamp)?,
+            _ => words::Words::read(conn, stamp, b.rows.len(), b.by_key.len() as i64 - 1)?,
         };
         Ok(SearchIndex {
             rows: b.rows,
@@ -960,19 +960,15 @@ impl SearchIndex {
 
     /// The row keys of the offers whose text has every search word (each the start of one of
     /// its words), in key order; `None` when the text has no word. The words the index knows
-    /// replace prefix queries while the database holds the catalogue they were read from.
+    /// replace prefix queries, and their sets of offers FTS5, while the database holds the
+    /// catalogue they were read from.
     fn text_matches(&self, conn: &Connection, text: &str) -> Result<Option<Vec<i64>>> {
-        let expression = match self.words.are_for(&cache::stamp(conn)?) {
-            true => self.words.expression(search_words(text)),
-            false => match fts_query(text) {
-                Some(expr) => words::Expression::Match(expr),
-                None => words::Expression::None,
-            },
-        };
-        Ok(match expression {
-            words::Expression::None => None,
-            words::Expression::Nothing => Some(Vec::new()),
-            words::Expression::Match(expr) => {
+        if self.words.are_for(&cache::stamp(conn)?) {
+            return self.words.matches(conn, search_words(text));
+        }
+        Ok(match fts_query(text) {
+            None => None,
+            Some(expr) => {
                 let mut keys = Vec::new();
                 catalogue::store::fts_keys(conn, &expr, |k| keys.push(k))?;
                 Some(keys)
@@ -1683,6 +1679,11 @@ mod tests {
             assert_eq!(ours, fts, "{text:?}");
             ours.is_empty()
         };
+        assert_eq!(
+            index.words.sets().1,
+            0,
+            "no set is read before a search needs it"
+        );
         for text in &texts {
             match index.words.expression(search_words(text)) {
                 words::Expression::Nothing => nothing += 1,
@@ -1692,6 +1693,13 @@ mod tests {
             check(&db, text);
         }
         assert!(expanded > 1000 && nothing > 0, "{expanded} {nothing}");
+        // The common words' sets, read by the searches above, answer the same again.
+        let (sets, read) = index.words.sets();
+        assert!(sets > 20 && read == sets, "{sets} {read}");
+        assert!(sets < all.len() / 2, "{sets} of {}", all.len());
+        for text in &texts {
+            check(&db, text);
+        }
         // Another catalogue imported since the index was built: its words are not used.
         use crate::catalogue::{generate, snapshot};
         let opts = generate::Options {
@@ -1733,7 +1741,24 @@ mod tests {
             )
             .unwrap();
         let has = |i: &SearchIndex| i.words.iter().any(|w| w == "qqqord");
-        assert!(has(&SearchIndex::build(db.conn(), day).unwrap()));
+        let fresh = SearchIndex::build(db.conn(), day).unwrap();
+        assert!(has(&fresh));
+        // A common word's set cannot hold a key far beyond the catalogue's: FTS5 answers it,
+        // and the same as the prefix query (with the row written above).
+        db.conn()
+            .execute(
+                "INSERT INTO offer_fts (rowid, name, body) VALUES (99999999, 'og', '')",
+                [],
+            )
+            .unwrap();
+        let og = fts_rowids(db.conn(), &fts_query("og").unwrap()).unwrap();
+        assert_eq!(og.last(), Some(&99999999));
+        assert_eq!(fresh.text_matches(db.conn(), "og").unwrap(), Some(og));
+        assert!(
+            fresh.words.heap_bytes() < 100_000,
+            "{}",
+            fresh.words.heap_bytes()
+        );
         let after = SearchIndex::build_after(db.conn(), day, Some(&earlier)).unwrap();
         assert!(!has(&after));
         assert_eq!(after.words.len(), earlier.words.len());

@@ -1204,18 +1204,24 @@ pub fn each_named_agreement(
     Ok(())
 }
 
-/// The words of the free-text index that start with anything but a digit, in byte order
-/// (FTS5's own vocabulary, through `fts5vocab`; a temporary table on this connection).
-pub fn fts_words_from_letters(conn: &Connection, mut visit: impl FnMut(&str)) -> Result<()> {
+/// The words of the free-text index that start with anything but a digit, in byte order,
+/// each with the number of offers whose text has it (FTS5's own vocabulary, through
+/// `fts5vocab`; a temporary table on this connection).
+pub fn fts_words_from_letters(conn: &Connection, mut visit: impl FnMut(&str, u64)) -> Result<()> {
     conn.execute_batch(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.offer_fts_words
            USING fts5vocab(main, offer_fts, row)",
     )?;
     // ':' follows the digits; no word of the index starts with a character before them.
-    let mut st = conn.prepare_cached("SELECT term FROM temp.offer_fts_words WHERE term >= ':'")?;
+    let mut st =
+        conn.prepare_cached("SELECT term, doc FROM temp.offer_fts_words WHERE term >= ':'")?;
     let mut q = st.query([])?;
     while let Some(r) = q.next()? {
-        visit(r.get_ref(0)?.as_str().unwrap_or_default());
+        let offers: i64 = r.get(1)?;
+        visit(
+            r.get_ref(0)?.as_str().unwrap_or_default(),
+            u64::try_from(offers).unwrap_or(0),
+        );
     }
     Ok(())
 }
