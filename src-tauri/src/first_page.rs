@@ -4,11 +4,14 @@
 //! page's first paint, before its scripts have loaded (about 100 ms sooner with 100.000
 //! offers: docs/benchmarks-changes.md, round 13). The page searches as before and renders
 //! the same rows in their place; `ui/views/search.js` compares the two on its first render
-//! and logs when they differ (the window's tests fail then). On the very first start there is
-//! no index yet, and the page comes as it is.
+//! and logs when they differ (the window's tests fail then). The header comes with the
+//! catalogue's date (and the example's mark) as the page writes them once it has asked, so it
+//! does not show "…" until then. On the very first start there is no index yet, and the page
+//! comes as it is.
 
 use std::borrow::Cow;
 
+use pladsoverblik_core::catalogue::CatalogueInfo;
 use pladsoverblik_core::fmt;
 use pladsoverblik_core::search::{SearchHit, SearchResult};
 use pladsoverblik_core::search_form::SearchForm;
@@ -25,6 +28,8 @@ const PAGE: usize = 50;
 const COUNT: &str = r#"<p id="result-count""#;
 const TABLE: &str = r#"<table id="results""#;
 const MORE: &str = r#"<button id="more""#;
+const DATE: &str = r#"<span id="catalogue-date""#;
+const EXAMPLE: &str = r#"<span id="example-marker""#;
 
 /// A response of the app's own protocol, as Tauri hands it to the hook.
 type Served = Response<Cow<'static, [u8]>>;
@@ -41,7 +46,11 @@ pub fn on_request<R: Runtime>(
             return;
         };
         if let Some(page) = first_results(&engine).and_then(|r| served(response.body(), &r)) {
-            *response.body_mut() = Cow::Owned(page);
+            let page = match engine.info(crate::today()) {
+                Ok(info) => with_header(page, &info),
+                Err(_) => page,
+            };
+            *response.body_mut() = Cow::Owned(page.into_bytes());
         }
     }
 }
@@ -59,7 +68,7 @@ fn first_results(engine: &Engine) -> Option<SearchResult> {
 
 /// `html` with `result` in it; `None` when there is nothing to show or the page does not
 /// have the places for it (then it is served as it is).
-fn served(html: &[u8], result: &SearchResult) -> Option<Vec<u8>> {
+fn served(html: &[u8], result: &SearchResult) -> Option<String> {
     if result.hits.is_empty() {
         return None;
     }
@@ -84,15 +93,42 @@ fn served(html: &[u8], result: &SearchResult) -> Option<Vec<u8>> {
     if rest == 0 {
         out.push_str(&html[more.start..more.end]);
     } else {
-        let open = &html[more.start..more.inner];
-        out.push_str(&open.replace(r#" hidden="""#, "").replace(" hidden", ""));
+        out.push_str(&shown(&html[more.start..more.inner]));
         out.push_str("Vis ");
         out.push_str(&thousands(rest.min(PAGE)));
         out.push_str(" flere");
         out.push_str(&html[more.close..more.end]);
     }
     out.push_str(&html[more.end..]);
-    Some(out.into_bytes())
+    Some(out)
+}
+
+/// `page` with the header as `refreshHeader` (`ui/main.js`) writes it: the catalogue's date,
+/// and the example's mark shown for the bundled example (the date's tooltip comes with the
+/// scripts). As it is when the page does not have the places.
+fn with_header(page: String, info: &CatalogueInfo) -> String {
+    let Some(date) = Element::find(&page, 0, DATE, "</span>") else {
+        return page;
+    };
+    let Some(example) = Element::find(&page, date.end, EXAMPLE, "</span>") else {
+        return page;
+    };
+    let mut out = String::with_capacity(page.len() + 64);
+    out.push_str(&page[..date.inner]);
+    out.push_str(&escape(&info.extracted_text, false));
+    out.push_str(&page[date.close..example.start]);
+    let open = &page[example.start..example.inner];
+    match info.is_example {
+        true => out.push_str(&shown(open)),
+        false => out.push_str(open),
+    }
+    out.push_str(&page[example.inner..]);
+    out
+}
+
+/// An opening tag without its `hidden` attribute (as Tauri serves it, or as written).
+fn shown(open: &str) -> String {
+    open.replace(r#" hidden="""#, "").replace(" hidden", "")
 }
 
 /// An element of the page by where its opening tag starts: the byte offsets of its start,
@@ -241,7 +277,6 @@ mod tests {
     fn the_page_has_the_places_and_gets_rows_count_and_more() {
         for html in [PAGE_HTML.to_string(), as_served()] {
             let page = served(html.as_bytes(), &result(100_000, &["Bo & Co", "A"])).unwrap();
-            let page = String::from_utf8(page).unwrap();
             let count = "100.000 tilbud – viser de første 2";
             assert!(page.contains(&format!(
                 r#"<p id="result-count" class="result-count" role="status">{count}</p>"#
@@ -267,7 +302,6 @@ mod tests {
     fn all_shown_keeps_more_hidden_and_nothing_found_serves_the_page_as_it_is() {
         for html in [PAGE_HTML.to_string(), as_served()] {
             let page = served(html.as_bytes(), &result(1, &["Én"])).unwrap();
-            let page = String::from_utf8(page).unwrap();
             assert!(page.contains(r#"role="status">1 tilbud</p>"#));
             let more = &page[page.find(MORE).unwrap()..];
             assert!(more
@@ -278,6 +312,42 @@ mod tests {
         // Rows already in the table: not served twice.
         let full = PAGE_HTML.replacen("<tbody></tbody>", "<tbody><tr></tr></tbody>", 1);
         assert!(served(full.as_bytes(), &result(1, &["Én"])).is_none());
+    }
+
+    #[test]
+    fn the_header_has_the_catalogues_date_and_the_examples_mark() {
+        let info = |is_example: bool| {
+            let mut info = Engine::open_in_memory()
+                .unwrap()
+                .info(crate::today())
+                .unwrap();
+            info.extracted_text = "Katalog pr. 01.11.2026 <&>".into();
+            info.is_example = is_example;
+            info
+        };
+        let date =
+            r#"<span id="catalogue-date" class="catalogue-date" title="Katalogets udtræksdato">"#;
+        let mark = r#"<span id="example-marker" class="example-marker""#;
+        for html in [PAGE_HTML.to_string(), as_served()] {
+            assert!(html.contains(&format!("{date}…</span>")));
+            let page = with_header(html.clone(), &info(true));
+            assert!(page.contains(&format!(
+                "{date}Katalog pr. 01.11.2026 &lt;&amp;&gt;</span>"
+            )));
+            assert!(page.contains(&format!("{mark}>Eksempeldata</span>")));
+            let page = with_header(html.clone(), &info(false));
+            assert!(page.contains(&format!(
+                "{date}Katalog pr. 01.11.2026 &lt;&amp;&gt;</span>"
+            )));
+            assert!(!page.contains(&format!("{mark}>Eksempeldata</span>")));
+            assert!(page.contains(mark));
+            // Everything after the mark as it was.
+            let tail = &html[html.find(mark).unwrap()..];
+            let tail = &tail[tail.find('>').unwrap()..];
+            assert!(page.ends_with(tail));
+        }
+        let other = "<html>other</html>".to_string();
+        assert_eq!(with_header(other.clone(), &info(true)), other);
     }
 
     #[test]
