@@ -877,7 +877,7 @@ impl SearchIndex {
         let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
 
         let origin = query_origin(conn, q)?;
-        let group_root = self.group_root(q)?;
+        let in_group = self.group_root(q)?.map(|root| self.subtree(root));
         let region_munis = region_members(q, today)?;
         // Relevance: offers with every search word in their name first. The name test runs
         // on the index's names (folded as the FTS5 tokenizer folds them), only for offers
@@ -899,7 +899,7 @@ impl SearchIndex {
             }),
             max_oere: q.max_daily_rate.map(rates::rules::oere),
             region_munis,
-            group_root,
+            in_group,
             origin,
             rate_year,
         };
@@ -956,6 +956,14 @@ impl SearchIndex {
             }
             _ => None,
         })
+    }
+
+    /// Per target group: whether it is `root` or below it, worked out once per search instead
+    /// of walking each candidate's groups up to the root.
+    fn subtree(&self, root: u32) -> Vec<bool> {
+        (0..self.group_parent.len())
+            .map(|g| self.in_subtree(g as u32, root))
+            .collect()
     }
 
     /// The row keys of the offers whose text has every search word (each the start of one of
@@ -1056,12 +1064,12 @@ impl SearchIndex {
         if q.only_approved && !row.approval.is_approved() {
             return false;
         }
-        if let Some(root) = f.group_root {
+        if let Some(inside) = &f.in_group {
             if !row
                 .groups
                 .of(&self.groups)
                 .iter()
-                .any(|&g| self.in_subtree(g, root))
+                .any(|&g| inside.get(g as usize).copied().unwrap_or(false))
             {
                 return false;
             }
@@ -1305,7 +1313,8 @@ struct Filter<'q> {
     max_oere: Option<i64>,
     /// Membership by municipality code (101-860), looked up per candidate.
     region_munis: Option<Vec<bool>>,
-    group_root: Option<u32>,
+    /// Per target group: inside the subtree the query asks for (`SearchIndex::subtree`).
+    in_group: Option<Vec<bool>>,
     origin: Option<Point>,
     rate_year: i32,
 }
