@@ -165,9 +165,10 @@ impl Words {
             }
             let slot = match n.saturating_mul(POSTINGS_SHARE) >= offers && n > 0 {
                 true => {
-                    let word = (words.ends.len() - 1) as u32;
-                    words.postings.push((word, OnceLock::new()));
-                    (words.postings.len() - 1) as u32
+                    // This word's index (one slot per word before it) and its entry's.
+                    let (word, entry) = (words.slots.len(), words.postings.len());
+                    words.postings.push((word as u32, OnceLock::new()));
+                    entry as u32
                 }
                 false => NO_SLOT,
             };
