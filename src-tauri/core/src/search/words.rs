@@ -253,21 +253,12 @@ impl Words {
         })
     }
 
-    /// One search word as FTS5 is asked for it: the words it starts, joined by OR, when
-    /// they are known and few; else its prefix query. `None` when no word of the index
-    /// starts with it.
-    fn term(&self, word: &str) -> Option<String> {
-        match self.starts(word) {
-            Starts::Prefix => Some(prefix_term(word)),
-            Starts::None => None,
-            Starts::Words(found) => self.any_of(&found),
-        }
-    }
-
     /// One search word as the search answers it: the common words it starts by their sets.
     fn plan(&self, word: &str) -> Option<Term> {
-        let Starts::Words(found) = self.starts(word) else {
-            return self.term(word).map(Term::Fts);
+        let found = match self.starts(word) {
+            Starts::Prefix => return Some(Term::Fts(prefix_term(word))),
+            Starts::None => return None,
+            Starts::Words(found) => found,
         };
         let all = self.any_of(&found)?;
         let (common, rarer): (Vec<usize>, Vec<usize>) = found
@@ -422,6 +413,17 @@ pub enum Expression {
 impl Words {
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).map(|i| self.word(i))
+    }
+
+    /// One search word as FTS5 is asked for it: the words it starts, joined by OR, when
+    /// they are known and few; else its prefix query. `None` when no word of the index
+    /// starts with it.
+    fn term(&self, word: &str) -> Option<String> {
+        match self.starts(word) {
+            Starts::Prefix => Some(prefix_term(word)),
+            Starts::None => None,
+            Starts::Words(found) => self.any_of(&found),
+        }
     }
 
     /// The FTS5 expression for the search `words`, each required.
