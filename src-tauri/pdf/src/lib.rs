@@ -7,6 +7,7 @@
 //! → the bytes and their SHA-256. The same contract version always gives the same bytes.
 
 mod fields;
+mod worker;
 mod world;
 
 pub use fields::{add_signature_fields, SigField};
@@ -347,18 +348,25 @@ fn signature_fields(doc: &PagedDocument) -> Result<Vec<SigField>> {
 }
 
 /// Lays out `data` (the view model) with `template` and exports PDF/A-2a + PDF/UA-1 with the
-/// signature fields added. Never panics: should the typesetter or the PDF writer panic on
-/// some text, that is a Danish error (the forms bound every text, so it should not happen).
+/// signature fields added, on the PDF thread (`worker`). Never panics: should the typesetter
+/// or the PDF writer panic on some text, that is a Danish error (the forms bound every text,
+/// so it should not happen).
 pub fn render(
     template: &str,
     data: &Value,
     ident: &str,
     date: chrono::NaiveDate,
 ) -> Result<Rendered> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        render_unguarded(template, data, ident, date)
-    }))
-    .unwrap_or_else(|_| {
+    let bytes = serde_json::to_vec(data).map_err(failed)?;
+    let (template, ident) = (template.to_string(), ident.to_string());
+    worker::run(move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            render_unguarded(&template, bytes, &ident, date)
+        }))
+        .ok()
+    })
+    .flatten()
+    .unwrap_or_else(|| {
         Err(Error::Internal(
             "PDF'en kunne ikke dannes: sætningen af dokumentet stoppede med en intern fejl. Intet er gemt; forkort lange tekster i kontrakten, og prøv igen.".into(),
         ))
@@ -367,11 +375,10 @@ pub fn render(
 
 fn render_unguarded(
     template: &str,
-    data: &Value,
+    bytes: Vec<u8>,
     ident: &str,
     date: chrono::NaiveDate,
 ) -> Result<Rendered> {
-    let bytes = serde_json::to_vec(data).map_err(failed)?;
     let today = Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
         .ok_or_else(|| failed("ugyldig dato"))?;
     let world =
@@ -410,9 +417,14 @@ fn render_unguarded(
 
 /// Prepares what every PDF needs once per process — typst's standard library, the fonts and
 /// their book — and lays out one small page in Danish so the typesetter's own data (line
-/// breaking, hyphenation, the PDF/A writer) is loaded. The app calls it in the background when
-/// a contract is first opened, so the first export does not pay for it on the user's click.
+/// breaking, hyphenation, the PDF/A writer) is loaded and the PDF thread's memory is in use.
+/// The app runs it in the background when a contract is first opened, so the first export
+/// does not pay for it on the user's click.
 pub fn prepare() {
+    let _ = worker::run(prepare_here);
+}
+
+fn prepare_here() {
     world::prepare_shared();
     let data = json!({
         "title": "Pladsoverblik",
@@ -430,15 +442,12 @@ pub fn prepare() {
     let _ = render(REPORT_TEMPLATE, &data, "forberedelse", date);
 }
 
-/// `prepare` once per process, in a thread of its own (the command that opens a contract
-/// calls it; it returns at once).
+/// `prepare` once per process, queued on the PDF thread (the command that opens a contract
+/// calls it; it returns at once). An export asked for meanwhile waits for it there instead of
+/// doing the same work beside it.
 pub fn prepare_in_background() {
     static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        let _ = std::thread::Builder::new()
-            .name("pdf-forberedelse".into())
-            .spawn(prepare);
-    });
+    STARTED.call_once(|| worker::spawn(prepare_here));
 }
 
 /// Drops every memoised typst result: the app does it after each export, so the cache does
