@@ -45,7 +45,14 @@ function showHeader(state) {
  * pages, docs/benchmarks-changes.md round 11). */
 let listening = false;
 
+/** The attempt number of the state shown. A state read just before an attempt can arrive
+ * after that attempt's own event (the reply and the event travel apart): an older one is not
+ * shown over a newer one. */
+let shownAttempt = 0;
+
 function showState(state) {
+  if (state.attempt < shownAttempt) return;
+  shownAttempt = state.attempt;
   showHeader(state);
   if (redrawSection) redrawSection(state);
   if (!listening && state.kind !== 'none') {
@@ -155,7 +162,7 @@ export function serverSection() {
     // The last failure is said once: in the note when it came from the button just pressed.
     stateDetails(details, state, state.error && note.textContent.includes(state.error));
   };
-  serverState().then((state) => redrawSection?.(state)).catch(sayError);
+  serverState().then((state) => { if (state.attempt >= shownAttempt) redrawSection?.(state); }).catch(sayError);
   return h('section', { class: 'panel-form server-section', 'aria-labelledby': 'server-title' },
     h('h2', { id: 'server-title', tabindex: '-1' }, 'Kommunens server'),
     form, note, details);

@@ -39,7 +39,8 @@ enum Attempt {
 #[derive(Debug, Default)]
 pub struct Syncer {
     running: Mutex<()>,
-    last: Mutex<Option<Attempt>>,
+    /// How many attempts this session has made, and how the last one ended.
+    last: Mutex<(u64, Option<Attempt>)>,
     wake: AtomicBool,
     /// The password file (`None`: `$PGPASSFILE` or `~/.pgpass`).
     pgpass: Option<PathBuf>,
@@ -52,6 +53,10 @@ pub struct ConnectionState {
     pub server: Option<ServerSettings>,
     /// `none`, `never` (set, never synced), `synced`, `waiting`, `unreachable` or `failed`.
     pub kind: &'static str,
+    /// The number of attempts made this session when the state was read. A state read before
+    /// an attempt can reach the window after the attempt's own event: the window shows a
+    /// state only when this is not lower than the one it shows.
+    pub attempt: u64,
     /// The header's line ("" when no server is set).
     pub line: String,
     /// The last sync as `dd.mm.åååå kl. tt:mm`.
@@ -136,12 +141,17 @@ impl Syncer {
     }
 
     fn last_attempt(&self) -> Option<Attempt> {
-        self.last.lock().map(|l| l.clone()).unwrap_or(None)
+        self.numbered_attempt().1
+    }
+
+    /// (attempts made, the last one), read together.
+    fn numbered_attempt(&self) -> (u64, Option<Attempt>) {
+        self.last.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     fn remember(&self, attempt: Attempt) {
         if let Ok(mut last) = self.last.lock() {
-            *last = Some(attempt);
+            *last = (last.0 + 1, Some(attempt));
         }
     }
 
@@ -225,10 +235,12 @@ impl Syncer {
             .or_else(pgpass::default_path)
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "~/.pgpass".into());
+        let (number, attempt) = self.numbered_attempt();
         let Some(target) = file else {
             return Ok(ConnectionState {
                 server: None,
                 kind: "none",
+                attempt: number,
                 line: String::new(),
                 last_sync: None,
                 waiting: String::new(),
@@ -244,7 +256,6 @@ impl Syncer {
         // "dd.mm.åååå kl. tt:mm", as every other time the app shows.
         let last_sync = pending.last_sync.clone();
         let waiting = waiting_line(&pending);
-        let attempt = self.last_attempt();
         // Trouble first, with what waits after it.
         let and_waiting = |line: &str| match &waiting {
             Some(w) => format!("{line} · {w}"),
@@ -271,6 +282,7 @@ impl Syncer {
             password_line: Some(password_line(&target.server)),
             server: Some(target.server),
             kind,
+            attempt: number,
             line,
             last_sync,
             waiting: pending.waiting_text(),
@@ -413,7 +425,8 @@ mod tests {
         let port = unused_port();
         let (_dir, engine) = engine_with(Some(("127.0.0.1", port)));
         let syncer = Syncer::default();
-        assert_eq!(syncer.state(&engine).unwrap().kind, "never");
+        let state = syncer.state(&engine).unwrap();
+        assert_eq!((state.kind, state.attempt), ("never", 0));
         assert_eq!(
             syncer.state(&engine).unwrap().password_line.unwrap(),
             format!("127.0.0.1:{port}:pladsoverblik:karen:ADGANGSKODE")
@@ -432,12 +445,16 @@ mod tests {
             ("unreachable", UNREACHABLE_LINE)
         );
         assert!(syncer.unreachable());
+        // Each attempt is numbered, so the window can tell a state read before it from one
+        // read after it.
+        assert_eq!(state.attempt, 1);
 
         // A sync fails the same way, leaves nothing marked as synced, and the app's own work
         // goes on (the settings can be read and written while the server is away).
         let e = syncer.sync_now(&engine, today()).err().unwrap();
         assert!(e.to_string().contains("kan ikke nås"), "{e}");
-        assert_eq!(syncer.state(&engine).unwrap().last_sync, None);
+        let state = syncer.state(&engine).unwrap();
+        assert_eq!((state.last_sync, state.attempt), (None, 2));
         engine.set_setting("user_name", "Karen").unwrap();
         assert_eq!(engine.settings().unwrap().user_name, "Karen");
     }
