@@ -171,21 +171,22 @@ impl Slice {
     }
 }
 
-/// One year's rate in the index, packed in 8 bytes: the year from 2000 in the top 7 bits,
-/// the lowest daily rate ex. VAT in øre below.
+/// One year's rate in the index, packed in 4 bytes: the year from 2000 in the top 7 bits,
+/// the lowest daily rate ex. VAT in øre below (up to 335.544,31 kr.: the importers allow
+/// 250.000 kr. a day, or 7.700.000 kr. a month, 253.151 kr. a day).
 #[derive(Debug, Clone, Copy)]
-struct YearRate(u64);
+struct YearRate(u32);
 
 impl YearRate {
-    const OERE_BITS: u32 = 57;
+    const OERE_BITS: u32 = 25;
 
     /// `None` for a year outside 2000-2127 or a rate that does not fit (neither passes
     /// the importers' checks).
     fn new(year: i32, oere: i64) -> Option<YearRate> {
-        let y = u64::try_from(year.checked_sub(2000)?)
+        let y = u32::try_from(year.checked_sub(2000)?)
             .ok()
             .filter(|y| *y < 128)?;
-        let o = u64::try_from(oere)
+        let o = u32::try_from(oere)
             .ok()
             .filter(|o| *o < 1 << Self::OERE_BITS)?;
         Some(YearRate(y << Self::OERE_BITS | o))
@@ -196,7 +197,7 @@ impl YearRate {
     }
 
     fn oere(self) -> i64 {
-        (self.0 & ((1 << Self::OERE_BITS) - 1)) as i64
+        i64::from(self.0 & ((1 << Self::OERE_BITS) - 1))
     }
 }
 
@@ -234,13 +235,15 @@ struct Span {
     len: u32,
 }
 
-/// One offer in the index. Kept small and flat: strings live in one arena or are interned,
-/// legal bases, rates and target groups in shared arrays, so 100.000 offers cost about
-/// 20 MB in a handful of allocations.
+/// One offer in the index. Kept small and flat (52 bytes): strings live in one arena or are
+/// interned, legal bases, rates and target groups in shared arrays, so 100.000 offers cost
+/// about 15 MB in a handful of allocations.
 #[derive(Debug, Clone)]
 struct Row {
-    id: Span,
-    name: Span,
+    /// The offer's id and right after it its name in `Strings::arena` (`Strings::push_pair`).
+    text: u32,
+    id_len: u16,
+    name_len: u16,
     /// Position in Danish alphabetical order of names.
     name_rank: u32,
     city: u32,
@@ -248,10 +251,12 @@ struct Row {
     /// WGS84 degrees; f32 is good to about a metre here.
     lat: f32,
     lon: f32,
-    /// In `SearchIndex::bases`, by legal basis.
-    bases: Slice,
-    /// In `SearchIndex::groups`.
-    groups: Slice,
+    /// `bases_len` entries of `SearchIndex::bases` from here, by legal basis.
+    bases_start: u32,
+    /// `groups_len` entries of `SearchIndex::groups` from here.
+    groups_start: u32,
+    groups_len: u16,
+    bases_len: u8,
     municipality: u16,
     min_age: u8,
     /// `NO_MAX_AGE` when the offer has no upper age.
@@ -266,11 +271,45 @@ struct Row {
     initials: [u8; 3],
 }
 
+// The index's size is a target of issue 16 (docs/benchmarks.md): a field added here costs
+// 100.000 times its size in the window.
+const _: () = assert!(std::mem::size_of::<Row>() == 52);
+const _: () = assert!(std::mem::size_of::<BasisAgg>() == 20);
+const _: () = assert!(std::mem::size_of::<YearRate>() == 4);
+
 impl Row {
     fn point(&self) -> Point {
         Point {
             lat: f64::from(self.lat),
             lon: f64::from(self.lon),
+        }
+    }
+
+    fn id(&self) -> Span {
+        Span {
+            start: self.text,
+            len: u32::from(self.id_len),
+        }
+    }
+
+    fn name(&self) -> Span {
+        Span {
+            start: self.text.saturating_add(u32::from(self.id_len)),
+            len: u32::from(self.name_len),
+        }
+    }
+
+    fn bases(&self) -> Slice {
+        Slice {
+            start: self.bases_start,
+            len: u32::from(self.bases_len),
+        }
+    }
+
+    fn groups(&self) -> Slice {
+        Slice {
+            start: self.groups_start,
+            len: u32::from(self.groups_len),
         }
     }
 }
@@ -285,13 +324,15 @@ struct Strings {
 }
 
 impl Strings {
-    fn push(&mut self, s: &str) -> Span {
+    /// `id` and `name` one after the other (a `Row`'s `text`, `id_len`, `name_len`), each
+    /// cut at a character to at most 65.535 bytes (the importers allow 2.000 and 800).
+    fn push_pair(&mut self, id: &str, name: &str) -> (u32, u16, u16) {
         let start = self.arena.len() as u32;
-        self.arena.push_str(s);
-        Span {
-            start,
-            len: s.len() as u32,
-        }
+        let id = cut_to(id, usize::from(u16::MAX));
+        let name = cut_to(name, usize::from(u16::MAX));
+        self.arena.push_str(id);
+        self.arena.push_str(name);
+        (start, id.len() as u16, name.len() as u16)
     }
     fn get(&self, span: Span) -> &str {
         let start = span.start as usize;
@@ -375,7 +416,7 @@ impl Build {
             return;
         }
         for row in &self.rows {
-            for mark in marker.marks(self.strings.get(row.name), row.municipality) {
+            for mark in marker.marks(self.strings.get(row.name()), row.municipality) {
                 let i = match self.marks.iter().position(|m| *m == mark) {
                     Some(i) => i,
                     None => {
@@ -384,7 +425,7 @@ impl Build {
                     }
                 };
                 self.marked
-                    .entry(self.strings.get(row.id).into())
+                    .entry(self.strings.get(row.id()).into())
                     .or_default()
                     .push(u16::try_from(i).unwrap_or(u16::MAX));
             }
@@ -427,9 +468,11 @@ impl Build {
                 self.by_key.resize(slot + 1, NO_ROW);
             }
             self.by_key[slot] = self.rows.len() as u32;
+            let (text, id_len, name_len) = self.strings.push_pair(o.id, o.name);
             self.rows.push(Row {
-                id: self.strings.push(o.id),
-                name: self.strings.push(o.name),
+                text,
+                id_len,
+                name_len,
                 name_rank: o.name_rank.unwrap_or(u32::MAX),
                 city: self.strings.intern(o.city),
                 operator_name: u32::MAX,
@@ -443,8 +486,10 @@ impl Build {
                 operator_type: OperatorType::Privat,
                 basis_bits: 0,
                 initials: initials(o.name),
-                bases: Slice::default(),
-                groups: Slice::default(),
+                bases_start: 0,
+                bases_len: 0,
+                groups_start: 0,
+                groups_len: 0,
             });
             self.operating.push(o.municipality_code);
             self.covered_v1.push(o.covered_v1);
@@ -537,10 +582,10 @@ impl Build {
     fn flush_bases(&mut self, row: Option<usize>, pending: &mut Vec<BasisAgg>) {
         if let Some(i) = row {
             pending.sort_by_key(|b| b.basis);
-            self.rows[i].bases = Slice {
-                start: self.bases.len() as u32,
-                len: pending.len() as u32,
-            };
+            // At most one entry per legal basis.
+            self.rows[i].bases_start = self.bases.len() as u32;
+            self.rows[i].bases_len = u8::try_from(pending.len()).unwrap_or(u8::MAX);
+            pending.truncate(usize::from(u8::MAX));
             self.bases.append(pending);
         }
         pending.clear();
@@ -555,8 +600,8 @@ impl Build {
         let mut by_id: Vec<u32> = (0..self.rows.len() as u32).collect();
         by_id.sort_unstable_by(|&a, &b| {
             self.strings
-                .get(self.rows[a as usize].id)
-                .cmp(self.strings.get(self.rows[b as usize].id))
+                .get(self.rows[a as usize].id())
+                .cmp(self.strings.get(self.rows[b as usize].id()))
         });
         let mut cursor = 0usize;
         let mut current: Option<usize> = None;
@@ -564,14 +609,14 @@ impl Build {
         let mut pending: Vec<(LegalBasis, i32, i64)> = Vec::new();
         rates::store::each_daily_by_offer(conn, |offer_id, code, year, daily| {
             while cursor < by_id.len()
-                && self.strings.get(self.rows[by_id[cursor] as usize].id) < offer_id
+                && self.strings.get(self.rows[by_id[cursor] as usize].id()) < offer_id
             {
                 cursor += 1;
             }
             let Some(i) = by_id
                 .get(cursor)
                 .map(|&i| i as usize)
-                .filter(|&i| self.strings.get(self.rows[i].id) == offer_id)
+                .filter(|&i| self.strings.get(self.rows[i].id()) == offer_id)
             else {
                 return Ok(());
             };
@@ -592,7 +637,7 @@ impl Build {
     fn flush_rates(&mut self, row: Option<usize>, pending: &mut Vec<(LegalBasis, i32, i64)>) {
         if let Some(i) = row {
             pending.sort_unstable();
-            let range = self.rows[i].bases;
+            let range = self.rows[i].bases();
             let start = range.start as usize;
             let end = start + range.len as usize;
             for b in self.bases.get_mut(start..end).unwrap_or_default() {
@@ -620,12 +665,15 @@ impl Build {
                 return Ok(());
             };
             if current != Some(i) {
-                self.rows[i].groups.start = self.groups.len() as u32;
+                self.rows[i].groups_start = self.groups.len() as u32;
                 current = Some(i);
             }
+            // An offer names each target group once, of a tree far smaller than 65.535.
             if let Some(&g) = self.group_index.get(code) {
-                self.groups.push(g);
-                self.rows[i].groups.len += 1;
+                if self.rows[i].groups_len < u16::MAX {
+                    self.groups.push(g);
+                    self.rows[i].groups_len += 1;
+                }
             }
             Ok(())
         })
@@ -1066,7 +1114,7 @@ impl SearchIndex {
         }
         if let Some(inside) = &f.in_group {
             if !row
-                .groups
+                .groups()
                 .of(&self.groups)
                 .iter()
                 .any(|&g| inside.get(g as usize).copied().unwrap_or(false))
@@ -1102,7 +1150,7 @@ impl SearchIndex {
     /// The row's legal bases that match `bits` (all when 0).
     #[inline]
     fn matching_bases<'a>(&'a self, row: &'a Row, bits: u8) -> impl Iterator<Item = &'a BasisAgg> {
-        row.bases
+        row.bases()
             .of(&self.bases)
             .iter()
             .filter(move |b| bits == 0 || b.basis.bit() & bits != 0)
@@ -1187,7 +1235,7 @@ impl SearchIndex {
         let mut sum: Option<u32> = None;
         let mut oldest: Option<NaiveDate> = None;
         for b in row
-            .bases
+            .bases()
             .of(&self.bases)
             .iter()
             .filter(|b| bits == 0 || b.basis.bit() & bits != 0)
@@ -1204,7 +1252,7 @@ impl SearchIndex {
 
     /// The lowest daily rate ex. VAT (øre) among the matching bases in `year`.
     fn rate_for(&self, row: &Row, bits: u8, year: i32) -> Option<i64> {
-        row.bases
+        row.bases()
             .of(&self.bases)
             .iter()
             .filter(|b| bits == 0 || b.basis.bit() & bits != 0)
@@ -1225,8 +1273,12 @@ impl SearchIndex {
         let stale = as_of.is_some_and(|d| (today - d).num_days() > stale_after);
         let rate = self.rate_for(row, bits, year).map(rates::rules::from_oere);
         let rate_year = self.latest_rate_year(row, bits, year);
-        let legal_bases: Vec<LegalBasis> =
-            row.bases.of(&self.bases).iter().map(|b| b.basis).collect();
+        let legal_bases: Vec<LegalBasis> = row
+            .bases()
+            .of(&self.bases)
+            .iter()
+            .map(|b| b.basis)
+            .collect();
         let places = self.matching_bases(row, bits).map(|b| b.places).sum();
         let municipality = geo::municipality(row.municipality)
             .map(|m| m.name.clone())
@@ -1243,7 +1295,7 @@ impl SearchIndex {
             age: age_text(row.min_age, self.max_age(row)),
         };
         let covered = self.coverages[usize::from(row.coverage)].covered;
-        let id = self.strings.get(row.id);
+        let id = self.strings.get(row.id());
         SearchHit {
             most_specialised: self
                 .marked
@@ -1256,7 +1308,7 @@ impl SearchIndex {
                 })
                 .unwrap_or_default(),
             id: id.to_string(),
-            name: self.strings.get(row.name).to_string(),
+            name: self.strings.get(row.name()).to_string(),
             city: self.strings.interned(row.city).to_string(),
             municipality_code: row.municipality,
             municipality,
@@ -1512,7 +1564,7 @@ impl NameTerms {
             && self
                 .terms
                 .iter()
-                .all(|t| starts_a_word(strings.get(row.name), t))
+                .all(|t| starts_a_word(strings.get(row.name()), t))
     }
 }
 
@@ -1523,6 +1575,15 @@ fn initial_bit(c: char) -> u32 {
         'w'..='z' => 1 << 22,
         _ => 1 << 23,
     }
+}
+
+/// `s` cut at a character boundary to at most `max` bytes.
+fn cut_to(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or_default()
 }
 
 /// The initials of a name's words as three bytes of bits (see `initial_bit`).
@@ -1638,7 +1699,7 @@ mod tests {
             let terms = NameTerms::new(text);
             for key in fts_rowids(db.conn(), &expr).unwrap() {
                 let row = &index.rows[index.row_of(key).unwrap()];
-                let name = index.strings.get(row.name);
+                let name = index.strings.get(row.name());
                 assert_eq!(
                     terms.all_in(row, &index.strings),
                     in_fts.contains(&key),
@@ -1778,31 +1839,47 @@ mod tests {
     }
 
     #[test]
-    fn year_rates_pack_into_eight_bytes() {
-        let r = YearRate::new(2027, 123_456_789).unwrap();
-        assert_eq!((r.year(), r.oere()), (2027, 123_456_789));
-        let r = YearRate::new(2127, (1 << 57) - 1).unwrap();
-        assert_eq!((r.year(), r.oere()), (2127, (1 << 57) - 1));
+    fn year_rates_pack_into_four_bytes() {
+        let r = YearRate::new(2027, 1_234_567).unwrap();
+        assert_eq!((r.year(), r.oere()), (2027, 1_234_567));
+        let r = YearRate::new(2127, (1 << 25) - 1).unwrap();
+        assert_eq!((r.year(), r.oere()), (2127, (1 << 25) - 1));
+        assert!(YearRate::new(2027, 1 << 25).is_none());
         assert!(YearRate::new(1999, 100).is_none());
         assert!(YearRate::new(2128, 100).is_none());
         assert!(YearRate::new(2027, -1).is_none());
-        assert_eq!(std::mem::size_of::<YearRate>(), 8);
+        // The highest rate any importer lets in, a day or a month, and every year the app
+        // reasons about fit.
+        let highest_daily = rates::rules::oere(crate::limits::DAILY_RATE.max);
+        let from_monthly = rates::rules::oere(
+            rates::rules::month_to_day(crate::limits::MONTHLY_RATE.max).unwrap(),
+        );
+        for oere in [highest_daily, from_monthly] {
+            for year in crate::limits::YEARS {
+                let r = YearRate::new(year, oere).unwrap();
+                assert_eq!((r.year(), r.oere()), (year, oere));
+            }
+        }
     }
 
     #[test]
     fn name_words_are_compared_as_fts5_folds_them() {
         let t = |text: &str, name: &str| {
             let mut strings = Strings::default();
+            let (start, id_len, name_len) = strings.push_pair("X", name);
             let row = Row {
-                id: strings.push("X"),
-                name: strings.push(name),
+                text: start,
+                id_len,
+                name_len,
                 name_rank: 0,
                 city: 0,
                 operator_name: 0,
                 lat: 0.0,
                 lon: 0.0,
-                bases: Slice::default(),
-                groups: Slice::default(),
+                bases_start: 0,
+                bases_len: 0,
+                groups_start: 0,
+                groups_len: 0,
                 municipality: 101,
                 min_age: 0,
                 max_age: NO_MAX_AGE,

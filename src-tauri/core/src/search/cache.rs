@@ -35,7 +35,7 @@ use crate::error::Result;
 
 const MAGIC: &[u8; 8] = b"PLADSIDX";
 /// Raise when the layout below changes: an older file is then not read.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const NO_DATE: i32 = i32::MIN;
 
 /// The file beside the database: `pladsoverblik.sqlite-søgeindeks`.
@@ -79,7 +79,7 @@ pub fn encode(index: &SearchIndex, stamp: &str) -> Vec<u8> {
     }
     o.len(index.rates.len());
     for r in &index.rates {
-        o.u64(r.0);
+        o.u32(r.0);
     }
     o.u32s(&index.groups);
     o.u32s(&index.by_key);
@@ -141,7 +141,7 @@ fn read<R: Read>(r: R, len: usize, stamp: &str) -> Option<SearchIndex> {
     if i.take(MAGIC.len())? != MAGIC || i.u32()? != FORMAT || i.str()? != stamp {
         return None;
     }
-    let rows = i.list(64, In::row)?;
+    let rows = i.list(51, In::row)?;
     let bases = i.list(18, |i| {
         Some(BasisAgg {
             basis: basis_from(i.u8()?)?,
@@ -152,7 +152,7 @@ fn read<R: Read>(r: R, len: usize, stamp: &str) -> Option<SearchIndex> {
             rates_start: i.u32()?,
         })
     })?;
-    let rates = i.list(8, |i| i.u64().map(YearRate))?;
+    let rates = i.list(4, |i| i.u32().map(YearRate))?;
     let groups = i.list(4, In::u32)?;
     let by_key = i.list(4, In::u32)?;
     let arena = i.str()?;
@@ -276,12 +276,12 @@ impl SearchIndex {
         };
         let interned = |i: u32| i == u32::MAX || (i as usize) < self.strings.interned.len();
         self.rows.iter().all(|r| {
-            span_fits(r.id)
-                && span_fits(r.name)
+            span_fits(r.id())
+                && span_fits(r.name())
                 && interned(r.city)
                 && interned(r.operator_name)
-                && fits(r.bases, self.bases.len())
-                && fits(r.groups, self.groups.len())
+                && fits(r.bases(), self.bases.len())
+                && fits(r.groups(), self.groups.len())
                 && usize::from(r.coverage) < self.coverages.len()
         }) && self.bases.iter().all(|b| {
             fits(
@@ -382,16 +382,18 @@ impl Out {
         }
     }
     fn row(&mut self, r: &Row) {
-        for v in [r.id.start, r.id.len, r.name.start, r.name.len, r.name_rank] {
+        self.u32(r.text);
+        self.u16(r.id_len);
+        self.u16(r.name_len);
+        for v in [r.name_rank, r.city, r.operator_name] {
             self.u32(v);
         }
-        self.u32(r.city);
-        self.u32(r.operator_name);
         self.u32(r.lat.to_bits());
         self.u32(r.lon.to_bits());
-        for v in [r.bases.start, r.bases.len, r.groups.start, r.groups.len] {
-            self.u32(v);
-        }
+        self.u32(r.bases_start);
+        self.u8(r.bases_len);
+        self.u32(r.groups_start);
+        self.u16(r.groups_len);
         self.u16(r.municipality);
         self.u8(r.min_age);
         self.u8(r.max_age);
@@ -491,33 +493,21 @@ impl<R: Read> In<R> {
         }
         Some(out)
     }
-    fn pair(&mut self) -> Option<(u32, u32)> {
-        Some((self.u32()?, self.u32()?))
-    }
+    /// A row as `Out::row` writes it (51 bytes).
     fn row(&mut self) -> Option<Row> {
-        let (start, len) = self.pair()?;
-        let id = Span { start, len };
-        let (start, len) = self.pair()?;
-        let name = Span { start, len };
-        let name_rank = self.u32()?;
-        let city = self.u32()?;
-        let operator_name = self.u32()?;
-        let lat = f32::from_bits(self.u32()?);
-        let lon = f32::from_bits(self.u32()?);
-        let (start, len) = self.pair()?;
-        let bases = Slice { start, len };
-        let (start, len) = self.pair()?;
-        let groups = Slice { start, len };
         Some(Row {
-            id,
-            name,
-            name_rank,
-            city,
-            operator_name,
-            lat,
-            lon,
-            bases,
-            groups,
+            text: self.u32()?,
+            id_len: self.u16()?,
+            name_len: self.u16()?,
+            name_rank: self.u32()?,
+            city: self.u32()?,
+            operator_name: self.u32()?,
+            lat: f32::from_bits(self.u32()?),
+            lon: f32::from_bits(self.u32()?),
+            bases_start: self.u32()?,
+            bases_len: self.u8()?,
+            groups_start: self.u32()?,
+            groups_len: self.u16()?,
             municipality: self.u16()?,
             min_age: self.u8()?,
             max_age: self.u8()?,
