@@ -1839,6 +1839,27 @@ mod tests {
     }
 
     #[test]
+    fn a_row_keeps_its_id_and_name_apart_and_cuts_at_a_character() {
+        let mut strings = Strings::default();
+        let (a, a_id, a_name) = strings.push_pair("SJ-1", "Åbo");
+        let (b, b_id, b_name) = strings.push_pair("SJ-22", "Kildevang");
+        assert_eq!((a, a_id, a_name, b, b_id, b_name), (0, 4, 4, 8, 5, 9));
+        assert_eq!(
+            strings.get(Span {
+                start: b + 5,
+                len: 9
+            }),
+            "Kildevang"
+        );
+        // "æ" is two bytes: three bytes of "æøå" keep only the whole "æ".
+        assert_eq!(cut_to("æøå", 3), "æ");
+        assert_eq!(cut_to("æøå", 6), "æøå");
+        let long = "ø".repeat(40_000);
+        let (_, id_len, name_len) = strings.push_pair(&long, "x");
+        assert_eq!((id_len, name_len), (65_534, 1));
+    }
+
+    #[test]
     fn year_rates_pack_into_four_bytes() {
         let r = YearRate::new(2027, 1_234_567).unwrap();
         assert_eq!((r.year(), r.oere()), (2027, 1_234_567));
