@@ -621,16 +621,48 @@ fn contract_pdf(iterations: usize) -> Result<(), Box<dyn std::error::Error>> {
     let rendered = pladsoverblik_pdf::render_contract(&data, None, &hash)?;
     // typst memoises layout work across renders; evicting its cache each time measures a
     // render as the app does it the first time for a contract.
-    let (p50, p99, lo, hi) = rounds(iterations, || {
+    let fresh = rounds(iterations, || {
         pladsoverblik_pdf::evict_cache();
         let _ = pladsoverblik_pdf::render_contract(&data, None, &hash);
     });
     let warm = time(iterations, || {
         let _ = pladsoverblik_pdf::render_contract(&data, None, &hash);
     });
-    // As a finance officer exports them: a different contract each time (number, citizen,
-    // goals, hash), with typst's cache emptied after each export as the app empties it.
-    let contracts: Vec<(ContractData, String)> = (0..iterations)
+    // As a finance officer exports them: a different contract each time, with typst's cache
+    // emptied after each export as the app empties it. The machine's own spread in the same
+    // minutes: `fixed_work` taking turns with the exports round by round; the PDF's p99 is
+    // read against it.
+    let contracts = varied_contracts(&data, iterations);
+    let mut next = 0;
+    let mut numbers = vec![0_u32; 1 << 20];
+    let (app, fixed) = paired_rounds(
+        iterations,
+        || {
+            let (d, h) = &contracts[next % contracts.len()];
+            next += 1;
+            let _ = pladsoverblik_pdf::render_contract(d, None, h);
+            pladsoverblik_pdf::evict_cache();
+        },
+        Some(|| fixed_work(&mut numbers)),
+    );
+    print_pdf_table(PdfFigures {
+        pages: rendered.pages,
+        kb: rendered.bytes.len() / 1024,
+        iterations,
+        cold,
+        prepared,
+        first,
+        fresh,
+        app,
+        fixed,
+        warm_p50: percentile(&warm, 0.5),
+    });
+    Ok(())
+}
+
+/// `n` contracts made from `data`, each with its own number, citizen, one more goal and hash.
+fn varied_contracts(data: &ContractData, n: usize) -> Vec<(ContractData, String)> {
+    (0..n)
         .map(|i| {
             let mut d = data.clone();
             d.number = format!("K-2026-{:04}", 100 + i);
@@ -641,80 +673,76 @@ fn contract_pdf(iterations: usize) -> Result<(), Box<dyn std::error::Error>> {
             ));
             (d, format!("{:064x}", i + 1))
         })
-        .collect();
-    let mut next = 0;
-    // The machine's own spread in the same minutes: a fixed piece of work of about a render's
-    // length taking turns with the exports round by round. Work of the render's kind (branches
-    // and memory, not one instruction in a loop: SHA-256 of 4 MB, measured, barely moves when
-    // layout does): the same 2^20 pseudo-random numbers sorted each time, no allocation. The
-    // PDF's p99 is read against its spread.
-    let mut numbers = vec![0_u32; 1 << 20];
-    let mut fixed_work = || {
-        let mut x = 0x9e37_79b9_u32;
-        for n in numbers.iter_mut() {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            *n = x;
-        }
-        numbers.sort_unstable();
-        std::hint::black_box(&numbers);
+        .collect()
+}
+
+/// A fixed piece of work of about a render's length and of its kind (branches and memory,
+/// not one instruction in a loop: SHA-256 of 4 MB, measured, barely moves when layout does):
+/// the same pseudo-random numbers written and sorted each time, no allocation.
+fn fixed_work(numbers: &mut [u32]) {
+    let mut x = 0x9e37_79b9_u32;
+    for n in numbers.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *n = x;
+    }
+    numbers.sort_unstable();
+    std::hint::black_box(&numbers);
+}
+
+/// What `contract_pdf` measured.
+struct PdfFigures {
+    pages: usize,
+    kb: usize,
+    iterations: usize,
+    cold: Vec<Duration>,
+    prepared: Vec<Duration>,
+    first: Vec<Duration>,
+    fresh: Summary,
+    app: Summary,
+    fixed: Summary,
+    warm_p50: Duration,
+}
+
+fn print_pdf_table(f: PdfFigures) {
+    let row = |(p50, p99, lo, hi): Summary| {
+        format!("{} / {} ms (p99 {}–{})", ms(p50), ms(p99), ms(lo), ms(hi))
     };
-    let ((app_p50, app_p99, app_lo, app_hi), (fixed_p50, fixed_p99, fixed_lo, fixed_hi)) =
-        paired_rounds(
-            iterations,
-            || {
-                let (d, h) = &contracts[next % contracts.len()];
-                next += 1;
-                let _ = pladsoverblik_pdf::render_contract(d, None, h);
-                pladsoverblik_pdf::evict_cache();
-            },
-            Some(&mut fixed_work),
-        );
     println!(
-        "\n## Kontrakt-PDF ({} sider; {RUNS} nye processer, {RUNS} runder à {iterations} gentagelser)\n",
-        rendered.pages
+        "\n## Kontrakt-PDF ({} sider; {RUNS} nye processer, {RUNS} runder à {} gentagelser)\n",
+        f.pages, f.iterations
     );
     println!("| måling | værdi |\n|---|---|");
     println!(
         "| første PDF i en proces, uden forberedelse | {} |",
-        median_spread(cold)
+        median_spread(f.cold)
     );
     println!(
         "| forberedelse (skrifter, typst-bibliotek, én lille side), i baggrunden når en kontrakt åbnes | {} |",
-        median_spread(prepared)
+        median_spread(f.prepared)
     );
     println!(
         "| **første PDF i en proces efter forberedelsen** | {} |",
-        median_spread(first)
+        median_spread(f.first)
     );
     println!(
-        "| p50 / p99 pr. kontrakt med tom typst-cache hver gang (layout, PDF/A, underskriftsfelter) | {} / {} ms (p99 {}–{}) |",
-        ms(p50),
-        ms(p99),
-        ms(lo),
-        ms(hi)
+        "| p50 / p99 pr. kontrakt med tom typst-cache hver gang (layout, PDF/A, underskriftsfelter) | {} |",
+        row(f.fresh)
     );
     println!(
-        "| **p50 / p99 pr. kontrakt som i programmet: en ny kontrakt hver gang, typst-cachen tømt efter hver eksport** | {} / {} ms (p99 {}–{}) |",
-        ms(app_p50),
-        ms(app_p99),
-        ms(app_lo),
-        ms(app_hi)
+        "| **p50 / p99 pr. kontrakt som i programmet: en ny kontrakt hver gang, typst-cachen tømt efter hver eksport** | {} |",
+        row(f.app)
     );
     println!(
-        "| maskinens egen spredning i de samme minutter: en fast regneopgave (de samme 1.048.576 tal sorteret hver gang) på skift med eksporterne i rækken ovenfor, p50 / p99 | {} / {} ms (p99 {}–{}); p99 / p50 = {} (eksporterne: {}) |",
-        ms(fixed_p50),
-        ms(fixed_p99),
-        ms(fixed_lo),
-        ms(fixed_hi),
-        ratio(fixed_p99, fixed_p50),
-        ratio(app_p99, app_p50)
+        "| maskinens egen spredning i de samme minutter: en fast regneopgave (de samme 1.048.576 tal sorteret hver gang) på skift med eksporterne i rækken ovenfor, p50 / p99 | {}; p99 / p50 = {} (eksporterne: {}) |",
+        row(f.fixed),
+        ratio(f.fixed.1, f.fixed.0),
+        ratio(f.app.1, f.app.0)
     );
     println!(
         "| p50 ved gentagen eksport af samme kontrakt (typst-cache) | {} ms |",
-        ms(percentile(&warm, 0.5))
+        ms(f.warm_p50)
     );
-    println!("| filstørrelse | {} KB |", rendered.bytes.len() / 1024);
-    Ok(())
+    println!("| filstørrelse | {} KB |", f.kb);
 }
