@@ -6,6 +6,7 @@
 //! (tagged, `/Lang da-DK`) → an incremental update with one empty `/FT /Sig` field per party
 //! → the bytes and their SHA-256. The same contract version always gives the same bytes.
 
+mod ahead;
 mod fields;
 mod worker;
 mod world;
@@ -37,6 +38,8 @@ pub struct Rendered {
     pub pages: usize,
     /// typst's warnings (none for the bundled template; a test keeps it that way).
     pub warnings: Vec<String>,
+    /// Laid out ahead (`render_ahead`) and taken when asked for.
+    pub laid_out_ahead: bool,
 }
 
 pub use pladsoverblik_core::fmt::sha256_hex;
@@ -348,22 +351,19 @@ fn signature_fields(doc: &PagedDocument) -> Result<Vec<SigField>> {
 }
 
 /// Lays out `data` (the view model) with `template` and exports PDF/A-2a + PDF/UA-1 with the
-/// signature fields added, on the PDF thread (`worker`). Never panics: should the typesetter
-/// or the PDF writer panic on some text, that is a Danish error (the forms bound every text,
-/// so it should not happen).
+/// signature fields added, on the PDF thread (`worker`), or takes the PDF `render_ahead` laid
+/// out there for the same input. Never panics: should the typesetter or the PDF writer panic
+/// on some text, that is a Danish error (the forms bound every text, so it should not happen).
 pub fn render(
     template: &str,
     data: &Value,
     ident: &str,
     date: chrono::NaiveDate,
 ) -> Result<Rendered> {
-    let bytes = serde_json::to_vec(data).map_err(failed)?;
-    let (template, ident) = (template.to_string(), ident.to_string());
-    worker::run(move || {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            render_unguarded(&template, bytes, &ident, date)
-        }))
-        .ok()
+    let input = input(template, data, ident, date)?;
+    worker::run(move || match ahead::take(&input) {
+        Some(rendered) => Some(Ok(rendered)),
+        None => guarded(&input),
     })
     .flatten()
     .unwrap_or_else(|| {
@@ -371,6 +371,51 @@ pub fn render(
             "PDF'en kunne ikke dannes: sætningen af dokumentet stoppede med en intern fejl. Intet er gemt; forkort lange tekster i kontrakten, og prøv igen.".into(),
         ))
     })
+}
+
+/// Lays out what `render` would with the same arguments, on the PDF thread, and keeps the PDF
+/// for that `render` (one PDF is kept); returns at once. typst's cache is emptied after it, as
+/// after an export. A failure is not kept: the `render` that follows lays out again and
+/// reports it.
+pub fn render_ahead(template: &str, data: &Value, ident: &str, date: chrono::NaiveDate) {
+    let Ok(input) = input(template, data, ident, date) else {
+        return;
+    };
+    worker::spawn(move || {
+        if !ahead::holds(&input) {
+            if let Some(Ok(rendered)) = guarded(&input) {
+                ahead::keep(input, rendered);
+            }
+        }
+        typst::comemo::evict(0);
+    });
+}
+
+fn input(
+    template: &str,
+    data: &Value,
+    ident: &str,
+    date: chrono::NaiveDate,
+) -> Result<ahead::Input> {
+    Ok(ahead::Input {
+        template: template.to_string(),
+        bytes: serde_json::to_vec(data).map_err(failed)?,
+        ident: ident.to_string(),
+        date,
+    })
+}
+
+/// `render_unguarded` with a panic caught (`None`).
+fn guarded(input: &ahead::Input) -> Option<Result<Rendered>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        render_unguarded(
+            &input.template,
+            input.bytes.clone(),
+            &input.ident,
+            input.date,
+        )
+    }))
+    .ok()
 }
 
 fn render_unguarded(
@@ -412,6 +457,7 @@ fn render_unguarded(
         pages: doc.pages().len(),
         bytes: with_fields,
         warnings,
+        laid_out_ahead: false,
     })
 }
 
@@ -455,8 +501,16 @@ pub fn prepare_in_background() {
 /// the last 10 renders instead (the parts contracts share) made the next, different contract
 /// slower, not faster: p50 27,5–29,9 → 22,3–23,8 ms with nothing kept (docs/benchmarks.md,
 /// round 6); the same contract exported twice takes 22 ms instead of 3, which nobody waits for.
+/// It is queued on the PDF thread, so the caller does not wait for it; the next render there
+/// starts after it.
 pub fn evict_cache() {
-    typst::comemo::evict(0);
+    worker::spawn(|| typst::comemo::evict(0));
+}
+
+/// Waits until the PDF thread has done what was queued before (a render laid out ahead, an
+/// emptying of the cache): the time a user spends in the save dialog, for tests and the bench.
+pub fn settle() {
+    let _ = worker::run(|| ());
 }
 
 /// The contract PDF of an issued version, with the check as its appendix.
@@ -466,12 +520,18 @@ pub fn render_contract(
     data_sha256: &str,
 ) -> Result<Rendered> {
     let model = view_model(d, check, data_sha256);
-    render(
-        CONTRACT_TEMPLATE,
-        &model,
-        &format!("{}-v{}", d.number, d.version),
-        d.issued_on,
-    )
+    render(CONTRACT_TEMPLATE, &model, &contract_ident(d), d.issued_on)
+}
+
+/// `render_contract`'s PDF laid out now on the PDF thread and kept for it (`render_ahead`).
+pub fn render_contract_ahead(d: &ContractData, check: Option<&Summary>, data_sha256: &str) {
+    let model = view_model(d, check, data_sha256);
+    render_ahead(CONTRACT_TEMPLATE, &model, &contract_ident(d), d.issued_on);
+}
+
+/// The PDF's document identifier: the contract's number and version.
+fn contract_ident(d: &ContractData) -> String {
+    format!("{}-v{}", d.number, d.version)
 }
 
 /// A report as a PDF/A-2a + PDF/UA-1 document (landscape when its table has many columns):
@@ -546,6 +606,9 @@ pub struct Exported {
     pub record: pladsoverblik_core::contracts::PdfRecord,
     /// "Kontrakten er gemt som … (4 sider). PDF'en er identisk med …".
     pub text: String,
+    /// The PDF was laid out while the save dialog was open (`prepare_export`).
+    #[serde(skip)]
+    pub laid_out_ahead: bool,
 }
 
 /// Renders a report (its table, and its figures and chart when given) as PDF (author: the
@@ -565,32 +628,23 @@ pub fn export_report(
     Ok(rendered.pages)
 }
 
-/// The file name for the current issued version of contract `id`.
-pub fn suggested_name(
-    engine: &pladsoverblik_core::Engine,
-    id: &str,
-    today: chrono::NaiveDate,
-) -> Result<String> {
-    let view = engine.contract(id, today)?;
-    view.data.as_ref().map(file_name).ok_or_else(|| {
-        Error::Invalid(format!(
-            "Kontrakt {} version {} er ikke udstedt; udsted den, før den eksporteres.",
-            view.id, view.current.version
-        ))
-    })
+/// An issued contract as its PDF is made from it.
+struct Issued {
+    id: String,
+    data: ContractData,
+    data_sha256: String,
+    /// The public-first check's summary as it stood on the issue day (the appendix).
+    check: Option<Summary>,
 }
 
-/// Renders the current issued version (with its check as the appendix, as it stood on the
-/// issue day), writes it to `out` (default: its file name in the current directory), and
-/// records or checks its SHA-256.
-pub fn export_contract(
+/// The current issued version of contract `id`.
+fn issued(
     engine: &pladsoverblik_core::Engine,
     id: &str,
-    out: Option<std::path::PathBuf>,
     today: chrono::NaiveDate,
-) -> Result<Exported> {
+) -> Result<Issued> {
     let view = engine.contract(id, today)?;
-    let (Some(data), Some(hash)) = (&view.data, &view.current.data_sha256) else {
+    let (Some(data), Some(data_sha256)) = (view.data, view.current.data_sha256) else {
         return Err(Error::Invalid(format!(
             "Kontrakt {} version {} er ikke udstedt; udsted den, før den eksporteres.",
             view.id, view.current.version
@@ -600,12 +654,51 @@ pub fn export_contract(
         Some(c) => Some(engine.check_summary(c, data.issued_on)?),
         None => None,
     };
-    let rendered = render_contract(data, check.as_ref(), hash)?;
-    evict_cache();
+    Ok(Issued {
+        id: view.id,
+        data,
+        data_sha256,
+        check,
+    })
+}
+
+/// The save dialog's file name for the current issued version of contract `id`; its PDF is
+/// laid out meanwhile on the PDF thread (`render_contract_ahead`), so the export after the
+/// dialog writes it without waiting for the layout.
+pub fn prepare_export(
+    engine: &pladsoverblik_core::Engine,
+    id: &str,
+    today: chrono::NaiveDate,
+) -> Result<String> {
+    let c = issued(engine, id, today)?;
+    render_contract_ahead(&c.data, c.check.as_ref(), &c.data_sha256);
+    Ok(file_name(&c.data))
+}
+
+/// Renders the current issued version (with its check as the appendix, as it stood on the
+/// issue day), or takes the PDF `prepare_export` laid out for it, writes it to `out` (default:
+/// its file name in the current directory), and records or checks its SHA-256.
+pub fn export_contract(
+    engine: &pladsoverblik_core::Engine,
+    id: &str,
+    out: Option<std::path::PathBuf>,
+    today: chrono::NaiveDate,
+) -> Result<Exported> {
+    let Issued {
+        id,
+        data,
+        data_sha256,
+        check,
+    } = issued(engine, id, today)?;
+    let data = &data;
+    let rendered = render_contract(data, check.as_ref(), &data_sha256)?;
+    if !rendered.laid_out_ahead {
+        evict_cache();
+    }
     let path = out.unwrap_or_else(|| std::path::PathBuf::from(file_name(data)));
     pladsoverblik_core::paths::write_private(&path, &rendered.bytes)
         .map_err(|e| Error::io(path.display(), e))?;
-    let record = engine.contract_record_pdf(&view.id, data.version, &rendered.sha256)?;
+    let record = engine.contract_record_pdf(&id, data.version, &rendered.sha256)?;
     Ok(Exported {
         text: format!(
             "Kontrakten er gemt som {} ({}). {}",
@@ -617,5 +710,6 @@ pub fn export_contract(
         pages: rendered.pages,
         sha256: rendered.sha256,
         record,
+        laid_out_ahead: rendered.laid_out_ahead,
     })
 }

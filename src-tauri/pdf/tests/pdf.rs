@@ -118,6 +118,76 @@ fn the_same_version_renders_to_the_same_bytes() {
     );
 }
 
+/// A form no other test renders: the one PDF kept ahead is taken only by a render of the same
+/// input, and the tests in this file run side by side on one PDF thread.
+fn form_for(citizen: &str) -> ContractForm {
+    ContractForm {
+        citizen_name: citizen.into(),
+        ..form()
+    }
+}
+
+/// One PDF is kept ahead (the last dialog's): the tests that keep one take turns.
+fn one_slot() -> std::sync::MutexGuard<'static, ()> {
+    static SLOT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SLOT.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[test]
+fn a_pdf_laid_out_ahead_is_taken_once_by_the_export_of_the_same_contract_and_is_the_same_pdf() {
+    let _one_at_a_time = one_slot();
+    let (data, hash) = issued(&form_for("Asger Ahead Ørum"));
+    let fresh = render_contract(&data, None, &hash).unwrap();
+    assert!(!fresh.laid_out_ahead);
+
+    pladsoverblik_pdf::render_contract_ahead(&data, None, &hash);
+    // Another contract's PDF meanwhile is laid out for itself and leaves the kept one.
+    let (other, other_hash) = issued(&form_for("Bodil Bagom Ærø"));
+    let other = render_contract(&other, None, &other_hash).unwrap();
+    assert!(!other.laid_out_ahead);
+    assert_ne!(other.sha256, fresh.sha256);
+
+    let taken = render_contract(&data, None, &hash).unwrap();
+    assert!(taken.laid_out_ahead, "the kept PDF was not taken");
+    assert_eq!(taken.bytes, fresh.bytes);
+    assert_eq!(taken.sha256, fresh.sha256);
+    assert_eq!(taken.pages, fresh.pages);
+    // Taken once: the next export of it lays it out again.
+    assert!(!render_contract(&data, None, &hash).unwrap().laid_out_ahead);
+}
+
+#[test]
+fn the_export_after_the_save_dialog_writes_the_pdf_laid_out_while_it_was_open() {
+    let _one_at_a_time = one_slot();
+    let engine = Engine::open_in_memory().unwrap();
+    let today = day(2026, 11, 25);
+    let id = engine
+        .contract_create(&form_for("Cecilie Dialog Åsted"), today)
+        .unwrap()
+        .id;
+    let view = engine.contract_issue(&id, today).unwrap();
+    let (data, hash) = (view.data.unwrap(), view.current.data_sha256.unwrap());
+    let fresh = render_contract(&data, None, &hash).unwrap();
+
+    let name = pladsoverblik_pdf::prepare_export(&engine, &id, today).unwrap();
+    assert_eq!(name, "Kontrakt K-2026-0001 Bostedet Fjordglimt v1.pdf");
+    pladsoverblik_pdf::settle();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(&name);
+    let exported =
+        pladsoverblik_pdf::export_contract(&engine, &id, Some(path.clone()), today).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), fresh.bytes);
+    assert_eq!(exported.sha256, fresh.sha256);
+    assert_eq!(exported.pages, fresh.pages);
+    // The export took the kept PDF: none is left for this contract.
+    assert!(exported.laid_out_ahead, "the export laid the PDF out again");
+    assert!(!render_contract(&data, None, &hash).unwrap().laid_out_ahead);
+    // A draft has no PDF to prepare: the dialog is not opened, and the message says why.
+    let draft = engine.contract_create(&form(), today).unwrap().id;
+    let refused = pladsoverblik_pdf::prepare_export(&engine, &draft, today).unwrap_err();
+    assert!(refused.to_string().contains("er ikke udstedt"), "{refused}");
+}
+
 #[test]
 fn one_empty_signature_field_per_party_on_the_signature_page() {
     let (_, pdf) = render(&form());

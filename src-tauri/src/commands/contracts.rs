@@ -107,10 +107,11 @@ pub fn contract_discard(engine: State<'_, Engine>, id: String) -> IpcResult<Stri
     Ok(engine.contract_discard(&id, today())?)
 }
 
-/// The suggested file name for the save dialog: `Kontrakt K-2026-0042 Kildebo v2.pdf`.
+/// The suggested file name for the save dialog: `Kontrakt K-2026-0042 Kildebo v2.pdf`. The PDF
+/// is laid out while the dialog is open, so the export after it only writes the file.
 #[tauri::command(async)]
 pub fn contract_pdf_name(engine: State<'_, Engine>, id: String) -> IpcResult<String> {
-    Ok(pladsoverblik_pdf::suggested_name(&engine, &id, today())?)
+    Ok(pladsoverblik_pdf::prepare_export(&engine, &id, today())?)
 }
 
 /// Writes the contract PDF to the file the user picked in the save dialog (`file`: its token).
