@@ -681,6 +681,7 @@ fn after_dialog(
                 return Err(format!("contract {} was not laid out ahead", d.number).into());
             }
         }
+        took.sort();
         rounds.push(took);
     }
     Ok(summary(&rounds))
