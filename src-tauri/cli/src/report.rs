@@ -93,9 +93,9 @@ fn export<T: serde::Serialize>(
         let today = pladsoverblik_core::clock::today();
         let pages = pladsoverblik_pdf::export_report(engine, &table, Some(glance), path, today)?;
         written.push(format!(
-            "PDF skrevet til {} ({}).",
+            "PDF skrevet til {} {}",
             path.display(),
-            pladsoverblik_pdf::pages_text(pages)
+            pladsoverblik_pdf::report_written(&table, pages)
         ));
     }
     if let Some(path) = csv {

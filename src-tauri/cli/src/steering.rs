@@ -241,9 +241,9 @@ fn export(
         let day = pladsoverblik_core::clock::today();
         let pages = pladsoverblik_pdf::export_report(engine, table, None, path, day)?;
         outln!(
-            "PDF skrevet til {} ({}).",
+            "PDF skrevet til {} {}",
             path.display(),
-            pladsoverblik_pdf::pages_text(pages)
+            pladsoverblik_pdf::report_written(table, pages)
         );
     }
     if let Some(path) = csv {

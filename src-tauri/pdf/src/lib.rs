@@ -536,7 +536,8 @@ fn contract_ident(d: &ContractData) -> String {
 
 /// A report as a PDF/A-2a + PDF/UA-1 document (landscape when its table has many columns):
 /// the summary, the figures and the chart at a glance (`glance`, drawn with typst's shapes, its
-/// text alternative as the figure's alt text), then the table.
+/// text alternative as the figure's alt text), then the table's first `reports::PDF_ROWS` rows (the
+/// summary says so when there are more; the CSV has them all).
 pub fn render_table(
     table: &pladsoverblik_core::reports::Table,
     glance: Option<&pladsoverblik_core::reports::Glance>,
@@ -545,12 +546,12 @@ pub fn render_table(
 ) -> Result<Rendered> {
     let data = json!({
         "title": table.title,
-        "summary": table.summary,
+        "summary": table.pdf_summary(),
         "author": author,
         "date": { "year": date.year(), "month": date.month(), "day": date.day() },
         "date_text": fmt::date(date),
         "header": table.header,
-        "rows": table.rows,
+        "rows": table.pdf_rows(),
         "figures": glance.map(|g| g.figures.as_slice()).unwrap_or_default(),
         "chart": glance.and_then(|g| g.chart.as_ref()),
     });
@@ -577,6 +578,15 @@ pub fn pages_text(pages: usize) -> String {
         "1 side".into()
     } else {
         format!("{pages} sider")
+    }
+}
+
+/// "(101 sider)." after a report's file name, and when its PDF leaves rows out, how many it
+/// shows and where the rest are.
+pub fn report_written(table: &pladsoverblik_core::reports::Table, pages: usize) -> String {
+    match table.pdf_note() {
+        Some(note) => format!("({}). {note}", pages_text(pages)),
+        None => format!("({}).", pages_text(pages)),
     }
 }
 

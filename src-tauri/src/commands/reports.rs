@@ -75,16 +75,17 @@ pub fn report_pdf(
 ) -> IpcResult<String> {
     let path = picked.path(&file, Purpose::ReportPdf)?;
     let report = engine.report(Kind::parse(&kind)?, year)?;
+    let table = report.table();
     let pages = pladsoverblik_pdf::export_report(
         &engine,
-        &report.table(),
+        &table,
         Some(&report.glance()),
         &path,
         crate::today(),
     )?;
     Ok(format!(
-        "Rapporten er gemt som {} ({}).",
+        "Rapporten er gemt som {} {}",
         path.display(),
-        pladsoverblik_pdf::pages_text(pages)
+        pladsoverblik_pdf::report_written(&table, pages)
     ))
 }

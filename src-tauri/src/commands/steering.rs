@@ -104,8 +104,8 @@ pub fn occupancy_run_pdf(
     let table = occupancy_runs::run_table(&engine.occupancy_run(run, crate::today())?);
     let pages = pladsoverblik_pdf::export_report(&engine, &table, None, &path, crate::today())?;
     Ok(format!(
-        "Indberetningen er gemt som {} ({}).",
+        "Indberetningen er gemt som {} {}",
         path.display(),
-        pladsoverblik_pdf::pages_text(pages)
+        pladsoverblik_pdf::report_written(&table, pages)
     ))
 }

@@ -28,7 +28,7 @@ pub use glance::{Figure, Glance};
 pub use increases::{rate_increases, rate_increases_table, IncreaseLine, IncreaseReport};
 pub use occupancy::{occupancy_deviations, occupancy_table, OccupancyLine, OccupancyReport};
 pub use spend::{spend, spend_table, SpendReport, SpendRow};
-pub use table::{ScreenTable, Table, SCREEN_ROWS};
+pub use table::{ScreenTable, Table, PDF_ROWS, SCREEN_ROWS};
 
 /// The reports there are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
