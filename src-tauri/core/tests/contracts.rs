@@ -1013,3 +1013,160 @@ fn an_event_for_a_contract_not_received_here_changes_nothing() {
         "{why}"
     );
 }
+
+/// The citizen against the offer and the law (issue 10): an age outside the offer's range and
+/// a birth date after today are problems on the CPR field; an old paragraph (SEL § 66) is read
+/// as today's, Barnets Lov § 43, with a note.
+#[test]
+fn the_citizens_age_and_birth_date_and_an_old_paragraph_are_read_as_the_law_says() {
+    let f = fixture_with(|cat| cat["offers"][0]["age"] = json!({"min": 18, "max": 30}));
+    let t = day(2026, 11, 24);
+    // 010190: 36 years old on 01.12.2026, over Kildevang's 18-30 år.
+    let base = form("K-1", "01.12.2026", "30.11.2027", "01.03.2027");
+    let got = problems(&f, &base, t);
+    assert!(
+        got.contains(
+            &"Alder: Borgeren er 36 år på startdatoen; Kildevang har pladser til 18-30 år."
+                .to_string()
+        ),
+        "{got:?}"
+    );
+    let young = ContractForm {
+        citizen_cpr: "150601-4234".into(),
+        ..base.clone()
+    };
+    assert!(problems(&f, &young, t).is_empty());
+    let unborn = ContractForm {
+        citizen_cpr: "011226-4000".into(),
+        ..base.clone()
+    };
+    let got = problems(&f, &unborn, t);
+    assert!(
+        got.contains(&"CPR-nummer: fødselsdatoen 01.12.2026 ligger efter i dag.".to_string()),
+        "{got:?}"
+    );
+    let old = ContractForm {
+        legal_basis: "SEL § 66".into(),
+        ..young.clone()
+    };
+    let e = f.engine.contract_evaluate(&old, t).unwrap();
+    assert!(
+        e.notes.contains(&"Lovgrundlag: «SEL § 66» er afløst af Barnets Lov § 43 fra 01.01.2024; kontrakten bruger Barnets Lov § 43.".to_string()),
+        "{:?}",
+        e.notes
+    );
+    // Read as § 43, which Kildevang does not offer (a contract under an old paragraph is never
+    // issued as if it were § 108).
+    assert!(
+        e.problems
+            .iter()
+            .any(|p| p.field == "legal_basis" && p.message.contains("Barnets Lov § 43")),
+        "{:?}",
+        e.problems
+    );
+}
+
+/// The buyer's agreement decides the terms (issue 10): inside Rammeaftale Sjælland, which fixes
+/// no notice, the contract is not issued until the notice is typed; an offer only another
+/// agreement covers is bought outside the buyer's, with the payment-agreement note; after the
+/// buyer's agreement has ended, the last one is used and marked as such on the contract.
+#[test]
+fn the_buyers_agreement_decides_the_terms_and_an_ended_one_is_marked_on_the_contract() {
+    let f = fixture();
+    let t = day(2026, 11, 24);
+    let untyped = ContractForm {
+        notice_buyer: String::new(),
+        ..form("K-1", "01.12.2026", "30.11.2027", "01.03.2027")
+    };
+    let e = f.engine.contract_evaluate(&untyped, t).unwrap();
+    let agreement = e.agreement.clone().unwrap();
+    assert_eq!(
+        (agreement.id.as_str(), agreement.fallback),
+        ("SJ-2025", false)
+    );
+    let expected = format!(
+        "Købers opsigelsesvarsel: ikke fastsat i {} – skriv det aftalte varsel, fx «løbende måned + 1 måned».",
+        agreement.name
+    );
+    assert!(
+        e.problems
+            .iter()
+            .any(|p| p.field == "notice_buyer" && p.message == expected),
+        "{:?}",
+        e.problems
+    );
+    let id = f.engine.contract_create(&untyped, t).unwrap().id;
+    assert!(f.engine.contract_issue(&id, t).is_err());
+    let typed = ContractForm {
+        notice_buyer: "løbende måned + 1 måned".into(),
+        ..untyped.clone()
+    };
+    f.engine.contract_save(&id, &typed, t).unwrap();
+    let issued = f.engine.contract_issue(&id, t).unwrap();
+    assert!(issued.data.is_some());
+
+    // Bostedet Øresund (Copenhagen) is covered by Hovedstaden's agreement, not Roskilde's.
+    let outside = form("H-1", "01.12.2026", "30.11.2027", "01.03.2027");
+    let e = f.engine.contract_evaluate(&outside, t).unwrap();
+    assert_eq!(e.agreement.as_ref().map(|a| a.id.as_str()), Some("SJ-2025"));
+    assert!(
+        e.notes
+            .iter()
+            .any(|n| n.starts_with("Tilbuddet er omfattet af ")
+                && n.contains("som ikke binder køber")),
+        "{:?}",
+        e.notes
+    );
+    assert!(
+        e.template
+            .as_ref()
+            .is_some_and(|t| t.id.contains("uden-for")),
+        "{:?}",
+        e.template
+    );
+
+    // On 05.01.2027 no loaded agreement is in force for Roskilde: Rammeaftale Sjælland
+    // 2025-2026 is used, marked as ended, on the contract and in its notes.
+    let later = form("K-1", "05.01.2027", "04.01.2028", "05.04.2027");
+    let e = f
+        .engine
+        .contract_evaluate(&later, day(2026, 12, 20))
+        .unwrap();
+    let agreement = e.agreement.clone().unwrap();
+    assert_eq!(
+        (agreement.id.as_str(), agreement.fallback),
+        ("SJ-2025", true)
+    );
+    assert!(
+        e.notes
+            .iter()
+            .any(|n| n.starts_with("Rammeaftale: ") && n.contains(&agreement.text)),
+        "{:?}",
+        e.notes
+    );
+}
+
+/// `plads contract draft --offer K-1 --start 01.03.2027`: the end and the first follow-up
+/// follow the start (the longest term, 12 months over the leap day; three months in), not
+/// today.
+#[test]
+fn a_draft_with_only_a_start_takes_its_end_and_follow_up_from_the_start() {
+    let f = fixture();
+    let mut form = f
+        .engine
+        .contract_prefill(None, Some("K-1"), day(2026, 11, 24))
+        .unwrap();
+    f.engine
+        .with_db(|db| {
+            pladsoverblik_core::contracts::term_from_start(db.conn(), day(2027, 3, 1), &mut form)
+        })
+        .unwrap();
+    assert_eq!(
+        (
+            form.start.as_str(),
+            form.end.as_str(),
+            form.followups.as_str()
+        ),
+        ("01.03.2027", "29.02.2028", "01.06.2027")
+    );
+}

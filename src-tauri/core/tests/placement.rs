@@ -61,6 +61,10 @@ fn catalogue() -> Value {
     offers.push(variant(&lindehoj, "S-3", &|o| {
         o["covered_by_rammeaftale"] = json!(false);
     }));
+    offers.push(variant(&kildevang, "Z-1", &|o| {
+        // Only a secure unit (SEL § 108 stk. 7): not for an ordinary § 108 need.
+        o["departments"][0]["secure"] = json!(true);
+    }));
     cat
 }
 
@@ -199,6 +203,11 @@ fn only_matching_public_offers_in_scope_are_candidates() {
         excluded
             .iter()
             .any(|(id, r)| *id == "W-1" && r.contains("tilbyder ikke pladser efter SEL § 108")),
+        "{excluded:?}"
+    );
+    assert!(
+        excluded.iter().any(|(id, r)| *id == "Z-1"
+            && r.contains("kun sikrede pladser (SEL § 108 stk. 7) efter SEL § 108")),
         "{excluded:?}"
     );
     assert!(
