@@ -47,7 +47,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     ),
     ("agreements/store.rs", &["agreements"]),
     (
-        "reports/steering_store.rs",
+        "reports/store.rs",
         &[
             "category_years",
             "category_lines",

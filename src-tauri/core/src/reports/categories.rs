@@ -11,8 +11,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-use super::steering_rules::{self, CategoryFigures};
-use super::steering_store::{self as store, DecisionRow, LineRow, YearRow};
+use super::rules::{self, CategoryFigures};
+use super::store::{self, DecisionRow, LineRow, YearRow};
 use super::Table;
 use crate::agreements::model::CategoriesRule;
 use crate::agreements::rules::Coverage;
@@ -20,7 +20,7 @@ use crate::catalogue::model::OperatorType;
 use crate::error::Result;
 use crate::{agreements, catalogue, contracts, fmt, rates};
 
-pub use steering_rules::Category;
+pub use rules::Category;
 
 /// The municipality's decision on an offer's category (002 L225: "Derudover vurderer den
 /// enkelte kommune … faglighed, behov, specialisering og kompleksitet").
@@ -138,7 +138,7 @@ fn figures(
         places,
         other_buyers: others.len(),
         places_to_others,
-        share_pct: steering_rules::share_pct(places_to_others, places),
+        share_pct: rules::share_pct(places_to_others, places),
     }
 }
 
@@ -155,8 +155,7 @@ pub(crate) fn propose(conn: &Connection, year: i32) -> Result<Proposal> {
     let (mut lines, mut not_covered, mut not_covered_private) = (Vec::new(), 0, 0);
     for offer in catalogue::store::all_offer_coverage(conn, first)? {
         let cov = Coverage::of_offer(&offer);
-        let Some((a, fallback)) = steering_rules::category_agreement(&all, &cov, extracted, year)
-        else {
+        let Some((a, fallback)) = rules::category_agreement(&all, &cov, extracted, year) else {
             not_covered += 1;
             if cov.operator == Some(OperatorType::Privat) {
                 not_covered_private += 1;
@@ -170,8 +169,8 @@ pub(crate) fn propose(conn: &Connection, year: i32) -> Result<Proposal> {
         let rate = highest.get(&offer.id).copied().map(rates::rules::from_oere);
         let f = figures(rate, offer.places, own, buyers.get(&offer.id));
         lines.push(LineRow {
-            computed: steering_rules::categorise(&rule, &f),
-            decided_by_text: steering_rules::explain(&rule, &f, year),
+            computed: rules::categorise(&rule, &f),
+            decided_by_text: rules::explain(&rule, &f, year),
             operator_name: offer.operator.map(|o| o.name).unwrap_or_default(),
             offer_id: offer.id,
             offer_name: offer.name,

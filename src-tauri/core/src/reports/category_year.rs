@@ -5,7 +5,7 @@
 use rusqlite::Connection;
 
 use super::categories::{self, Category, CategoryReport};
-use super::steering_store::{self as store, DecisionRow, YearRow};
+use super::store::{self, DecisionRow, YearRow};
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::{fmt, limits};

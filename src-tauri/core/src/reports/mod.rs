@@ -10,9 +10,9 @@ pub mod glance;
 pub mod increases;
 pub mod occupancy;
 pub mod occupancy_runs;
+pub mod rules;
 pub mod spend;
-pub mod steering_rules;
-mod steering_store;
+mod store;
 pub mod table;
 
 use chrono::NaiveDate;

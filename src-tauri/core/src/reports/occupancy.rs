@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 use super::categories::{self, Category};
-use super::steering_rules;
+use super::rules;
 use super::Table;
 use crate::error::Result;
 use crate::{agreements, catalogue, fmt, rates, settings};
@@ -63,8 +63,8 @@ pub(crate) fn offer_figures(
             id.to_string(),
             OfferOccupancy {
                 places: places.iter().map(|p| i64::from(p.places)).sum(),
-                budgeted: steering_rules::weighted(&budget),
-                actual: steering_rules::weighted(&actual),
+                budgeted: rules::weighted(&budget),
+                actual: rules::weighted(&actual),
             },
         );
     }
@@ -200,7 +200,7 @@ pub fn occupancy_deviations(conn: &Connection, year: i32) -> Result<OccupancyRep
             missing.push(l.offer_name.clone());
             continue;
         };
-        let Some(dev) = steering_rules::deviation(&line_reading, b, a) else {
+        let Some(dev) = rules::deviation(&line_reading, b, a) else {
             missing.push(l.offer_name.clone());
             continue;
         };
@@ -214,7 +214,7 @@ pub fn occupancy_deviations(conn: &Connection, year: i32) -> Result<OccupancyRep
             budgeted_pct: b,
             actual_pct: a,
             deviation_pct: dev,
-            due: steering_rules::is_due(dev, line_threshold),
+            due: rules::is_due(dev, line_threshold),
             texts: OccupancyTexts {
                 category: category.label().to_string(),
                 budgeted: pct(b),
@@ -263,7 +263,7 @@ fn year_text(
     let due = lines.iter().filter(|l| l.due).count();
     let mut text = format!(
         "Belægning {year} for klyngetilbud og højt specialiserede tilbud (kategorierne fastsat for {year}), pr. tilbud vægtet med pladserne i afdelingerne, efter takstoversigternes belægningstal. Der indberettes, når afvigelsen er {} ({source}). {due} af {} tilbud skal indberettes.",
-        steering_rules::reading_text(reading, threshold),
+        rules::reading_text(reading, threshold),
         lines.len()
     );
     if !missing.is_empty() {

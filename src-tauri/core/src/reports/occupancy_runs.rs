@@ -17,8 +17,8 @@ use serde::Serialize;
 
 use super::categories::{self, Category};
 use super::occupancy::{self, deviation_heading, deviation_text, pct};
-use super::steering_rules;
-use super::steering_store::{self as store, RunLineRow, RunRow};
+use super::rules;
+use super::store::{self, RunLineRow, RunRow};
 use super::Table;
 use crate::error::{Error, Result};
 use crate::{agreements, audit, fmt, limits};
@@ -180,10 +180,10 @@ fn state_text(run: &RunRow, today: NaiveDate) -> String {
 
 fn line_view(l: RunLineRow, run: &RunRow) -> RunLine {
     let deviation = match (l.budgeted_pct, l.actual_pct) {
-        (Some(b), Some(a)) => steering_rules::deviation(&run.reading, b, a),
+        (Some(b), Some(a)) => rules::deviation(&run.reading, b, a),
         _ => None,
     };
-    let due = deviation.map(|d| steering_rules::is_due(d, run.threshold_pct));
+    let due = deviation.map(|d| rules::is_due(d, run.threshold_pct));
     let opt_pct = |v: Option<Decimal>| v.map(pct).unwrap_or_else(|| "–".to_string());
     let texts = RunLineTexts {
         budgeted: opt_pct(l.budgeted_pct),
@@ -267,7 +267,7 @@ pub fn view(conn: &Connection, id: i64, today: NaiveDate) -> Result<RunView> {
 }
 
 fn period_code(months: u32) -> String {
-    steering_rules::period_code(&crate::agreements::model::OccupancyRun {
+    rules::period_code(&crate::agreements::model::OccupancyRun {
         label: String::new(),
         months,
         deadline: String::new(),
@@ -287,7 +287,7 @@ fn run_text(run: &RunRow, agreement: &str, lines: &[RunLine], state: &str) -> St
         run.year,
         run.agreement_id,
         fmt::date(deadline_of(run)),
-        steering_rules::reading_text(&run.reading, run.threshold_pct),
+        rules::reading_text(&run.reading, run.threshold_pct),
         run.rule_source,
         lines.len()
     );
@@ -325,7 +325,7 @@ pub fn create(
             stored.name, stored.terms.occupancy.source
         ))
     })?;
-    let run_rule = steering_rules::find_run(&rule, period)?;
+    let run_rule = rules::find_run(&rule, period)?;
     if let Some(existing) = store::run_for(conn, year, &stored.id, run_rule.months)? {
         return Err(Error::Conflict(format!(
             "Indberetningen for {} {year} findes allerede (nr. {}; {}).",
@@ -334,7 +334,7 @@ pub fn create(
             state_text(&existing, today)
         )));
     }
-    let deadline = steering_rules::deadline(run_rule, year).ok_or_else(|| {
+    let deadline = rules::deadline(run_rule, year).ok_or_else(|| {
         Error::Internal(format!("Fristen «{}» kan ikke læses.", run_rule.deadline))
     })?;
     let lines = new_lines(conn, year, &scope)?;
@@ -637,7 +637,7 @@ fn deadline_view(
         agreement_text: format!("{} ({}{ended})", a.name, a.id),
         year,
         label: run.label.clone(),
-        period_code: steering_rules::period_code(run),
+        period_code: rules::period_code(run),
         deadline: date.to_string(),
         deadline_text: fmt::date(date),
         days_left: (date - today).num_days(),
@@ -652,13 +652,13 @@ fn deadline_view(
 pub fn status(conn: &Connection, today: NaiveDate) -> Result<OccupancyStatus> {
     let all = agreements::store::active(conn)?;
     let (mut next, mut overdue, mut periods) = (None::<DeadlineView>, Vec::new(), Vec::new());
-    for (a, fallback) in steering_rules::occupancy_agreements(&all, today) {
+    for (a, fallback) in rules::occupancy_agreements(&all, today) {
         let Some(rule) = &a.terms.occupancy.value else {
             continue;
         };
         for run in &rule.runs {
             let p = PeriodView {
-                code: steering_rules::period_code(run),
+                code: rules::period_code(run),
                 label: run.label.clone(),
                 deadline_text: run.deadline.split('-').rev().collect::<Vec<_>>().join("."),
             };
@@ -666,7 +666,7 @@ pub fn status(conn: &Connection, today: NaiveDate) -> Result<OccupancyStatus> {
                 periods.push(p);
             }
         }
-        if let Some(n) = steering_rules::next_deadline(rule, today) {
+        if let Some(n) = rules::next_deadline(rule, today) {
             let v = deadline_view(conn, a, fallback, n, today)?;
             if next.as_ref().is_none_or(|x| v.deadline < x.deadline) {
                 next = Some(v);
@@ -674,7 +674,7 @@ pub fn status(conn: &Connection, today: NaiveDate) -> Result<OccupancyStatus> {
         }
         for run in &rule.runs {
             let year = chrono::Datelike::year(&today);
-            let Some(date) = steering_rules::deadline(run, year).filter(|d| *d < today) else {
+            let Some(date) = rules::deadline(run, year).filter(|d| *d < today) else {
                 continue;
             };
             let v = deadline_view(conn, a, fallback, (year, run, date), today)?;

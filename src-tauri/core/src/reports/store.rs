@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-use super::steering_rules::{Category, CategoryFigures};
+use super::rules::{Category, CategoryFigures};
 use crate::error::{Error, Result};
 
 fn dec(text: &str, what: &str) -> Result<Decimal> {
