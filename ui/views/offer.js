@@ -44,6 +44,8 @@ function specialised(marks) {
     h('p', { class: 'sub specialised-procedure' }, m.procedure_text)));
 }
 
+// Over 80 lines on purpose: the offer page as one declarative tree, section after section in
+// the order the caseworker reads them; cut up, the page's order would be in several places.
 function render(o) {
   const current = o.operators.find((op) => op.current) || o.operators[0];
   const p = panel();
