@@ -4,10 +4,12 @@
 //! through the open dialog: a refused file changes nothing, a new version replaces the terms.
 //! Then Rammeaftale Sjælland 2018-2020's list of the most specialised offers: matched against
 //! a catalogue that names two of them, marked in the search results and on the offer page with
-//! the agreement's period and the procedure as the source words it. Needs a display (make
+//! the agreement's period and the procedure as the source words it, and named on a check that
+//! has one among its candidates. Needs a display (make
 //! test-e2e).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code
 
+use pladsoverblik_core::catalogue::snapshot::OfferRecord;
 use pladsoverblik_tests::{answer_file_dialog, App};
 use std::path::PathBuf;
 
@@ -114,7 +116,8 @@ async fn agreements_their_terms_and_which_one_applies() {
     app.wait_text(SJ, "indlæst fra SJ-2025 tillæg.json").await;
     app.screenshot_if("PLADSOVERBLIK_SCREENSHOT_AGREEMENTS")
         .await;
-    most_specialised(&app, dir.path()).await;
+    let named = most_specialised(&app, dir.path()).await;
+    let app = a_check_names_the_most_specialised_candidate(app, named).await;
     app.close().await;
 }
 
@@ -122,7 +125,7 @@ async fn agreements_their_terms_and_which_one_applies() {
 /// after importing a catalogue that names Kofoedsminde and Synscenter Refsnæs those two match,
 /// the other eight are reported as matching nothing, and both are marked in the search and on
 /// the offer page.
-async fn most_specialised(app: &App, dir: &std::path::Path) {
+async fn most_specialised(app: &App, dir: &std::path::Path) -> OfferRecord {
     const LIST: &str = "#specialised-SJ-2018";
     app.click("#agreement-list details[data-id='SJ-2018'] summary")
         .await;
@@ -130,7 +133,8 @@ async fn most_specialised(app: &App, dir: &std::path::Path) {
         .await;
 
     let file = dir.join("katalog med navne.json");
-    let first = catalogue_naming(&file, &["Kofoedsminde", "Synscenter Refsnæs"]);
+    let named = catalogue_naming(&file, &["Kofoedsminde", "Synscenter Refsnæs"]);
+    let first = named.id.clone();
     app.click("#import-button").await;
     answer_file_dialog("Vælg katalogfil", file.to_str().unwrap(), false).await;
     app.wait_text("#message", "Kataloget er indlæst").await;
@@ -184,11 +188,73 @@ async fn most_specialised(app: &App, dir: &std::path::Path) {
     );
     app.screenshot_into("PLADSOVERBLIK_SCREENSHOTS", "offer-most-specialised.png")
         .await;
+    named
 }
 
-/// A generated Sjælland catalogue (40 offers) in which the first offers carry `names`; returns
-/// the first renamed offer's id.
-fn catalogue_naming(file: &std::path::Path, names: &[&str]) -> String {
+/// A check for a need Kofoedsminde answers (made with the window closed, as by another
+/// caseworker's copy) names it among the candidates as one of the most specialised offers,
+/// with the agreed procedure as the source words it.
+async fn a_check_names_the_most_specialised_candidate(app: App, named: OfferRecord) -> App {
+    use pladsoverblik_core::catalogue::model::LegalBasis;
+    use pladsoverblik_core::placement::{CheckKind, Need, NewCheck};
+    let db = app
+        .data_dir
+        .path()
+        .join(pladsoverblik_core::paths::DB_FILE_NAME);
+    let offer = named.id.clone();
+    let id = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let made = id.clone();
+    let app = app
+        .restart_after(move || {
+            let engine = pladsoverblik_core::Engine::open(&db).unwrap();
+            let need = Need {
+                legal_basis: LegalBasis::parse(&named.departments[0].legal_bases[0].basis).unwrap(),
+                target_group: named.target_groups[0].clone(),
+                age: u8::try_from(named.age.min).unwrap(),
+                home_municipality: u16::try_from(named.address.municipality_code).unwrap(),
+                wanted_start: pladsoverblik_tests::e2e_today(),
+            };
+            let check = engine
+                .check_create(
+                    &NewCheck {
+                        kind: CheckKind::Privat,
+                        need,
+                        reference: "Sag 27.13.20-P20-7-26".into(),
+                        radius_km: None,
+                    },
+                    pladsoverblik_tests::e2e_today(),
+                )
+                .unwrap();
+            assert!(
+                check.candidates.iter().any(|c| c.offer_id == named.id),
+                "{} is a candidate: {:?}",
+                named.id,
+                check.candidates
+            );
+            *made.lock().unwrap() = check.id;
+        })
+        .await;
+    let id = id.lock().unwrap().clone();
+    app.click("#tab-checks").await;
+    app.click(&format!("#check-list tr[data-id='{id}'] td"))
+        .await;
+    let note = app
+        .wait_text(
+            "#check-specialised",
+            "Blandt kandidaterne er et af de mest specialiserede tilbud i ",
+        )
+        .await;
+    assert!(note.contains(&format!("Kofoedsminde ({offer})")), "{note}");
+    assert!(
+        note.contains("«Hvis de tilbud får problemer med driften, er der aftalt en procedure"),
+        "{note}"
+    );
+    app
+}
+
+/// A generated Sjælland catalogue (40 offers) in which the first public, approved offers
+/// without a secure unit carry `names` (as the real ones are); returns the first renamed offer.
+fn catalogue_naming(file: &std::path::Path, names: &[&str]) -> OfferRecord {
     use pladsoverblik_core::catalogue::{generate, snapshot};
     let opts = generate::Options {
         offers: 40,
@@ -197,15 +263,16 @@ fn catalogue_naming(file: &std::path::Path, names: &[&str]) -> String {
         sjaelland_only: true,
         example: false,
     };
-    let mut first = String::new();
+    let mut renamed: Vec<OfferRecord> = Vec::new();
     let offers: Vec<_> = generate::offers(&opts)
-        .enumerate()
-        .map(|(i, mut o)| {
-            if let Some(name) = names.get(i) {
+        .map(|mut o| {
+            let public = o.operators.last().is_some_and(|op| op.kind != "privat");
+            let fits = public
+                && o.approval.status == "godkendt"
+                && o.departments.first().is_some_and(|d| !d.secure);
+            if let Some(name) = names.get(renamed.len()).filter(|_| fits) {
                 o.name = name.to_string();
-                if i == 0 {
-                    first = o.id.clone();
-                }
+                renamed.push(o.clone());
             }
             o
         })
@@ -216,5 +283,5 @@ fn catalogue_naming(file: &std::path::Path, names: &[&str]) -> String {
         offers.into_iter(),
     )
     .unwrap();
-    first
+    renamed.swap_remove(0)
 }
