@@ -6,8 +6,10 @@ import { undescribe } from './field.js';
 /** Shows `text` under the setting `key`'s input, linked to it, and focuses it. */
 export function settingError(form, key, text) {
   const input = key ? form.elements[key] : null;
-  const note = h('p', { class: 'field-error', id: `setting-${key ?? 'form'}-error`, role: 'alert' }, text);
+  const note = h('p', { class: 'field-error', id: `setting-${key ?? 'form'}-error` }, text);
   if (!input) {
+    // No field to focus and describe: the dialog's own alert (the message area is behind it).
+    note.setAttribute('role', 'alert');
     form.querySelector('.actions').before(note);
     return;
   }
