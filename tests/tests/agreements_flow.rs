@@ -235,9 +235,12 @@ async fn a_check_names_the_most_specialised_candidate(app: App, named: OfferReco
         })
         .await;
     let id = id.lock().unwrap().clone();
-    app.click("#tab-checks").await;
-    app.click(&format!("#check-list tr[data-id='{id}'] td"))
-        .await;
+    // The window is up with its first results before the Afstemninger tab is asked for; the
+    // tab is clicked until the list that holds the new check is shown.
+    app.wait_text("#result-count", "tilbud").await;
+    let row = format!("#check-list tr[data-id='{id}']");
+    app.click_until("#tab-checks", &row, "").await;
+    app.click(&format!("{row} td")).await;
     let note = app
         .wait_text(
             "#check-specialised",
